@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+
+/** Where the data lives: PostgreSQL when `databaseUrl` is set, otherwise embedded PGlite in `dataDir`. */
+export interface DatabaseConfig {
+  databaseUrl?: string;
+  /** @default ".data" (relative to the working directory), from FANGKONG_DATA_DIR */
+  dataDir: string;
+}
+
+/** A configuration mistake the operator must fix; printed as one line, never as a stack. */
+export class DatabaseConfigError extends Error {
+  override name = 'DatabaseConfigError';
+}
+
+export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined) parseDatabaseUrl(databaseUrl);
+  return { databaseUrl, dataDir: resolve(env.FANGKONG_DATA_DIR?.trim() || '.data') };
+}
+
+export function parseDatabaseUrl(databaseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new DatabaseConfigError('DATABASE_URL is not a valid URL; expected postgres://user@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new DatabaseConfigError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
+  }
+  if (!url.hostname && !url.searchParams.get('host')) {
+    throw new DatabaseConfigError('DATABASE_URL names no host; expected postgres://user@host:5432/database');
+  }
+  return url;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactDatabaseUrl(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

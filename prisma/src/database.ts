@@ -1,0 +1,131 @@
+import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client/client.ts';
+import { type DatabaseConfig, DatabaseConfigError, redactDatabaseUrl } from './config.ts';
+import { countStatements, type StatementListener } from './statement-counter.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** An open database: the Prisma client, the adapter factory migrations use, and how to close it. */
+export interface Database {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Human-readable location, password removed. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Called for every SQL statement sent (statement-count checks, tracing). */
+  onStatement?: StatementListener;
+  /** Pool size for PostgreSQL. @default 10 */
+  poolSize?: number;
+}
+
+/** The one client factory: embedded PGlite by default, PostgreSQL when DATABASE_URL is set. */
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, options) : openPglite(config.dataDir, options);
+}
+
+async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): Promise<Database> {
+  const location = redactDatabaseUrl(databaseUrl);
+  const adapterFactory = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  const prisma = new PrismaClient({ adapter: wrap(adapterFactory, options.onStatement) });
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+  } catch (error) {
+    await prisma.$disconnect().catch(() => {});
+    throw new DatabaseConfigError(`DATABASE_URL: cannot reach ${location} (${describe(error)})`);
+  }
+  return { kind: 'postgres', prisma, adapterFactory, location, close: () => prisma.$disconnect() };
+}
+
+async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const releaseLock = lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
+  } catch (error) {
+    releaseLock();
+    throw new DatabaseConfigError(`FANGKONG_DATA_DIR: cannot open the embedded database in ${dataDir} (${describe(error)})`);
+  }
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = new PrismaClient({ adapter: wrap(adapterFactory, options.onStatement) });
+  return {
+    kind: 'pglite',
+    prisma,
+    adapterFactory,
+    location: `embedded PGlite in ${dataDir}`,
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      releaseLock();
+    },
+  };
+}
+
+function wrap(factory: SqlMigrationAwareDriverAdapterFactory, onStatement?: StatementListener): SqlDriverAdapterFactory {
+  return onStatement ? countStatements(factory, onStatement) : factory;
+}
+
+/**
+ * PGlite is a single-process database: two processes on one folder would corrupt it. A lock file
+ * with the owner's pid turns that into a clear error; a lock left by a dead process is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = join(dataDir, 'fangkong.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          unlinkSync(lockPath);
+        } catch {}
+      };
+      process.once('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockPath, 'utf8'));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new DatabaseConfigError(
+          `FANGKONG_DATA_DIR: the embedded database in ${dataDir} is in use by process ${owner} (a running Fangkong server?); stop it or use its API`,
+        );
+      }
+      unlinkSync(lockPath);
+    }
+  }
+  writeFileSync(lockPath, String(process.pid));
+  return () => {};
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { message?: string; meta?: { driverAdapterError?: { cause?: Record<string, unknown> } } } | undefined;
+  const cause = e?.meta?.driverAdapterError?.cause;
+  if (cause?.kind) {
+    const where = cause.host ? ` at ${String(cause.host)}${cause.port ? `:${String(cause.port)}` : ''}` : '';
+    const detail = cause.originalMessage ?? cause.message ?? cause.db ?? cause.user;
+    return `${String(cause.kind)}${where}${detail ? `: ${String(detail)}` : ''}`;
+  }
+  return (e?.message ?? String(error)).split('\n').find((line) => line.trim()) ?? 'unknown error';
+}

@@ -1,0 +1,53 @@
+import type {
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlQuery,
+  SqlQueryable,
+  Transaction,
+} from '@prisma/driver-adapter-utils';
+
+export type StatementListener = (sql: string) => void;
+
+/**
+ * Wraps a driver adapter factory so every statement that reaches the database is reported,
+ * including those inside transactions. Used to prove a request's SQL does not grow with page size.
+ */
+export function countStatements(factory: SqlDriverAdapterFactory, listener: StatementListener): SqlDriverAdapterFactory {
+  return {
+    adapterName: factory.adapterName,
+    provider: factory.provider,
+    async connect() {
+      return wrapAdapter(await factory.connect(), listener);
+    },
+  };
+}
+
+function wrapQueryable<T extends SqlQueryable>(target: T, listener: StatementListener): T {
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      const value = Reflect.get(object, key, receiver);
+      if (key === 'queryRaw' || key === 'executeRaw') {
+        return (query: SqlQuery) => {
+          listener(query.sql);
+          return (value as (q: SqlQuery) => unknown).call(object, query);
+        };
+      }
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}
+
+function wrapAdapter(adapter: SqlDriverAdapter, listener: StatementListener): SqlDriverAdapter {
+  const wrapped = wrapQueryable(adapter, listener);
+  return new Proxy(wrapped, {
+    get(object, key, receiver) {
+      if (key === 'startTransaction') {
+        return async (isolationLevel?: Parameters<SqlDriverAdapter['startTransaction']>[0]) => {
+          const transaction: Transaction = await adapter.startTransaction(isolationLevel);
+          return wrapQueryable(transaction, listener);
+        };
+      }
+      return Reflect.get(object, key, receiver);
+    },
+  });
+}
