@@ -1,5 +1,5 @@
 // `pnpm db:migrate`, `pnpm db:migration:create <name>`, `pnpm db:seed [--history]`.
-import { databaseConfigFromEnv, DatabaseConfigError } from './config.ts';
+import { databaseConfigFromEnv, ConfigError } from './config.ts';
 import { openDatabase } from './database.ts';
 import { applyMigrations, createMigration } from './migrations.ts';
 import { seedDatabase } from './seed/seed.ts';
@@ -9,7 +9,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'migration:create': {
       const name = rest[0];
-      if (!name) throw new DatabaseConfigError('usage: pnpm db:migration:create <name>');
+      if (!name) throw new ConfigError('usage: pnpm db:migration:create <name>');
       const dir = await createMigration(name);
       console.log(dir ? `wrote ${dir}` : 'schema.prisma and the migrations agree; nothing to write');
       return;
@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     default:
-      throw new DatabaseConfigError(`unknown command ${command ?? '(none)'}; use migrate, migration:create <name> or seed [--history]`);
+      throw new ConfigError(`unknown command ${command ?? '(none)'}; use migrate, migration:create <name> or seed [--history]`);
   }
 }
 
@@ -48,7 +48,7 @@ function exit(code: number): void {
 main(process.argv.slice(2)).then(
   () => exit(0),
   (error: unknown) => {
-    console.error(error instanceof DatabaseConfigError ? `fangkong: ${error.message}` : error);
+    console.error(error instanceof ConfigError ? `fangkong: ${error.message}` : error);
     exit(1);
   },
 );

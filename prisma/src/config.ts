@@ -8,8 +8,8 @@ export interface DatabaseConfig {
 }
 
 /** A configuration mistake the operator must fix; printed as one line, never as a stack. */
-export class DatabaseConfigError extends Error {
-  override name = 'DatabaseConfigError';
+export class ConfigError extends Error {
+  override name = 'ConfigError';
 }
 
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
@@ -23,13 +23,13 @@ export function parseDatabaseUrl(databaseUrl: string): URL {
   try {
     url = new URL(databaseUrl);
   } catch {
-    throw new DatabaseConfigError('DATABASE_URL is not a valid URL; expected postgres://user@host:5432/database');
+    throw new ConfigError('DATABASE_URL is not a valid URL; expected postgres://user@host:5432/database');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new DatabaseConfigError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
   }
   if (!url.hostname && !url.searchParams.get('host')) {
-    throw new DatabaseConfigError('DATABASE_URL names no host; expected postgres://user@host:5432/database');
+    throw new ConfigError('DATABASE_URL names no host; expected postgres://user@host:5432/database');
   }
   return url;
 }

@@ -5,7 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client/client.ts';
-import { type DatabaseConfig, DatabaseConfigError, redactDatabaseUrl } from './config.ts';
+import { type DatabaseConfig, ConfigError, redactDatabaseUrl } from './config.ts';
 import { countStatements, type StatementListener } from './statement-counter.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -40,7 +40,7 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
     await prisma.$queryRaw`SELECT 1`;
   } catch (error) {
     await prisma.$disconnect().catch(() => {});
-    throw new DatabaseConfigError(`DATABASE_URL: cannot reach ${location} (${describe(error)})`);
+    throw new ConfigError(`DATABASE_URL: cannot reach ${location} (${describe(error)})`);
   }
   return { kind: 'postgres', prisma, adapterFactory, location, close: () => prisma.$disconnect() };
 }
@@ -53,7 +53,7 @@ async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promis
     pglite = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
   } catch (error) {
     releaseLock();
-    throw new DatabaseConfigError(`FANGKONG_DATA_DIR: cannot open the embedded database in ${dataDir} (${describe(error)})`);
+    throw new ConfigError(`FANGKONG_DATA_DIR: cannot open the embedded database in ${dataDir} (${describe(error)})`);
   }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: wrap(adapterFactory, options.onStatement) });
@@ -99,7 +99,7 @@ function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockPath, 'utf8'));
       if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new DatabaseConfigError(
+        throw new ConfigError(
           `FANGKONG_DATA_DIR: the embedded database in ${dataDir} is in use by process ${owner} (a running Fangkong server?); stop it or use its API`,
         );
       }

@@ -19,7 +19,9 @@ function loadBindings(): Promise<Bindings> {
     const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const glue: Bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const bytes = readFileSync(join(dirname(gluePath), 'schema_engine_bg.wasm'));
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
+    // WebAssembly is a Node global; the typings are in lib.dom, which this package does not load.
+    const { WebAssembly } = globalThis as unknown as { WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: unknown } }> } };
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
     (glue as unknown as { __wbg_set_wasm(exports: unknown): void }).__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
     return glue;

@@ -1,0 +1,76 @@
+import SchemaBuilder from '@pothos/core';
+import { type GraphQLSchema, isObjectType } from 'graphql';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import { getDatamodel, type PrismaTypes } from '@fangkong/prisma';
+import type { Context } from './context.ts';
+import { DateResolver, DateTimeResolver, SeqResolver } from './scalars.ts';
+
+/** Page sizes for every connection: analysts get 50 rows unless they ask, at most 500. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Date: { Input: string; Output: string };
+    Seq: { Input: bigint; Output: bigint };
+  };
+}>({
+  defaultFieldNullability: false,
+  plugins: [PrismaPlugin, RelayPlugin],
+  prisma: {
+    client: (ctx) => ctx.prisma,
+    dmmf: getDatamodel(),
+    exposeDescriptions: true,
+    filterConnectionTotalCount: true,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    onUnusedQuery: null,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { description: 'Any object by its global ID.', args: { id: { description: 'A global ID.' } } },
+    nodesQueryOptions: {
+      description: 'Several objects by their global IDs, in the order asked; null where none exists.',
+      args: { ids: { description: 'Global IDs.' } },
+    },
+    nodeTypeOptions: { description: 'An object with a global ID, fetchable with node(id).' },
+    idFieldOptions: { description: 'Global ID, opaque; use it with node(id).' },
+    pageInfoTypeOptions: { description: 'Where a page sits in its connection.' },
+    defaultConnectionTypeOptions: { description: 'A page of results with cursors.' },
+    defaultEdgeTypeOptions: { description: 'One result of a page and its cursor.' },
+    edgesFieldOptions: { description: 'The results of this page.' },
+    nodeFieldOptions: { description: 'The result.' },
+    cursorFieldOptions: { description: 'Opaque cursor; pass it as after/before to page on.' },
+    pageInfoFieldOptions: { description: 'Where this page sits.' },
+    hasNextPageFieldOptions: { description: 'More results follow.' },
+    hasPreviousPageFieldOptions: { description: 'Results precede this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first result.' },
+    endCursorFieldOptions: { description: 'Cursor of the last result.' },
+    firstArgOptions: { description: 'Page size from the start (default 50, at most 500).' },
+    lastArgOptions: { description: 'Page size from the end (at most 500).' },
+    afterArgOptions: { description: 'Start after this cursor.' },
+    beforeArgOptions: { description: 'End before this cursor.' },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('Date', DateResolver);
+builder.addScalarType('Seq', SeqResolver);
+
+builder.queryType({ description: 'Read the zone: reference data, reports and aggregates computed in SQL.' });
+
+/** The Prisma plugin's generated `totalCount` fields take no options; describe them here. */
+export function describeGeneratedFields(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    const totalCount = type.getFields().totalCount;
+    if (totalCount && !totalCount.description) totalCount.description = 'Number of results across all pages.';
+  }
+  return schema;
+}

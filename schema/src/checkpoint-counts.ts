@@ -1,0 +1,69 @@
+import { Prisma, type PrismaClient } from '@fangkong/prisma';
+import { textArray, utc } from './sql.ts';
+
+/** The six figures a checkpoint reports, summed over current (not superseded) reports. */
+export interface CheckpointCounts {
+  vehiclesInspected: number;
+  peopleScreened: number;
+  feverCases: number;
+  hubeiLinked: number;
+  referred: number;
+  disinfections: number;
+  reports: number;
+  simulatedReports: number;
+}
+
+export const zeroCounts = (): CheckpointCounts => ({
+  vehiclesInspected: 0,
+  peopleScreened: 0,
+  feverCases: 0,
+  hubeiLinked: 0,
+  referred: 0,
+  disinfections: 0,
+  reports: 0,
+  simulatedReports: 0,
+});
+
+/** The SELECT list summing counts of reports aliased `r`; shared by every checkpoint aggregate. */
+export const countColumns = Prisma.sql`
+  COALESCE(SUM(r."vehiclesInspected"), 0)::bigint AS "vehiclesInspected",
+  COALESCE(SUM(r."peopleScreened"), 0)::bigint AS "peopleScreened",
+  COALESCE(SUM(r."feverCases"), 0)::bigint AS "feverCases",
+  COALESCE(SUM(r."hubeiLinked"), 0)::bigint AS "hubeiLinked",
+  COALESCE(SUM(r."referred"), 0)::bigint AS "referred",
+  COALESCE(SUM(r."disinfections"), 0)::bigint AS "disinfections",
+  COUNT(r.id)::bigint AS "reports",
+  COUNT(r.id) FILTER (WHERE r.source = 'SIMULATED')::bigint AS "simulatedReports"`;
+
+type CountRow = { [K in keyof CheckpointCounts]: bigint | number };
+
+export function toCounts(row: Partial<CountRow> | undefined): CheckpointCounts {
+  const counts = zeroCounts();
+  if (!row) return counts;
+  for (const key of Object.keys(counts) as (keyof CheckpointCounts)[]) counts[key] = Number(row[key] ?? 0);
+  return counts;
+}
+
+/** Per-checkpoint counts for reports starting in [start, end). One statement for any number of checkpoints. */
+export async function countsByCheckpoint(prisma: PrismaClient, checkpointIds: readonly string[], start: Date, end: Date) {
+  const rows = await prisma.$queryRaw<(CountRow & { checkpointId: string })[]>`
+    SELECT r."checkpointId", ${countColumns}
+    FROM "CheckpointReport" r
+    WHERE r."supersededAt" IS NULL
+      AND r."checkpointId" = ANY(${textArray(checkpointIds)})
+      AND r."periodStart" >= ${utc(start)} AND r."periodStart" < ${utc(end)}
+    GROUP BY r."checkpointId"`;
+  const byId = new Map(rows.map((row) => [row.checkpointId, toCounts(row)]));
+  return checkpointIds.map((id) => byId.get(id) ?? zeroCounts());
+}
+
+/** End of the latest current report per checkpoint, null where none. */
+export async function lastReportByCheckpoint(prisma: PrismaClient, checkpointIds: readonly string[]) {
+  const rows = await prisma.$queryRaw<{ checkpointId: string; lastReportAt: Date }[]>`
+    SELECT r."checkpointId", MAX(r."periodEnd") AS "lastReportAt"
+    FROM "CheckpointReport" r
+    WHERE r."supersededAt" IS NULL AND r."checkpointId" = ANY(${textArray(checkpointIds)})
+    GROUP BY r."checkpointId"`;
+  const byId = new Map(rows.map((row) => [row.checkpointId, new Date(row.lastReportAt)]));
+  return checkpointIds.map((id) => byId.get(id) ?? null);
+}

@@ -1,0 +1,181 @@
+import { createContextCache } from '@pothos/core';
+import DataLoader from 'dataloader';
+import { dayKey, perDayLoader } from './daily-loader.ts';
+import { builder } from './builder.ts';
+import { countsByCheckpoint, lastReportByCheckpoint, type CheckpointCounts } from './checkpoint-counts.ts';
+import { checkPageSize, type PageArgs } from './pagination.ts';
+import { AreaRef, withinAreaPath } from './places.ts';
+import { TimeRangeInput, timeRangeWhere } from './time-range.ts';
+import type { Context } from './context.ts';
+import { localDate } from './zone-time.ts';
+
+export const CheckpointKind = builder.enumType('CheckpointKind', {
+  description: 'What sort of site a checkpoint is.',
+  values: {
+    EXPRESSWAY_EXIT: { description: 'An expressway exit (高速出口).' },
+    ROAD: { description: 'A road checkpoint.' },
+    COMPOUND_GATE: { description: 'The gate of a residential compound.' },
+    MARKET: { description: 'A market (e.g. the Lubao vegetable market).' },
+    SUPERMARKET: { description: 'A supermarket entrance.' },
+  } as const,
+});
+
+export const CheckpointStatus = builder.enumType('CheckpointStatus', {
+  description: 'Whether a checkpoint is operating.',
+  values: { ACTIVE: { description: 'Operating and expected to report.' }, CLOSED: { description: 'Closed; no reports expected.' } } as const,
+});
+
+export const ReportSource = builder.enumType('ReportSource', {
+  description: 'Where a report came from.',
+  values: {
+    MANUAL: { description: 'Entered by an operator.' },
+    GATE_SCAN: { description: 'Counted by QR-code gate scanning.' },
+    SIMULATED: { description: 'Produced by the simulator; not real data.' },
+  } as const,
+});
+
+export const CheckpointCountsRef = builder.objectRef<CheckpointCounts>('CheckpointCounts').implement({
+  description: 'Screening figures summed over current reports (a corrected report counts once, in its latest version).',
+  fields: (t) => ({
+    vehiclesInspected: t.exposeInt('vehiclesInspected', { description: 'Vehicles inspected (and registered).' }),
+    peopleScreened: t.exposeInt('peopleScreened', { description: 'People screened (temperature taken).' }),
+    feverCases: t.exposeInt('feverCases', { description: 'People found with fever.' }),
+    hubeiLinked: t.exposeInt('hubeiLinked', { description: 'People with recent travel to or from Hubei.' }),
+    referred: t.exposeInt('referred', { description: 'People referred to isolation or medical care.' }),
+    disinfections: t.exposeInt('disinfections', { description: 'Disinfections carried out (vehicles, sites).' }),
+    reports: t.exposeInt('reports', { description: 'Number of current reports summed.' }),
+    simulatedReports: t.exposeInt('simulatedReports', { description: 'How many of those reports are simulated; show a "simulated" label when above 0.' }),
+  }),
+});
+
+export const CheckpointRef = builder.prismaNode('Checkpoint', {
+  description: 'A place where people and vehicles are screened (疫情检查点).',
+  id: { field: 'id' },
+  fields: (t) => ({
+    slug: t.exposeString('id', { description: 'Stable readable identifier, e.g. "yingbin-road-exit".' }),
+    name: t.exposeString('name', { description: 'Chinese name.' }),
+    nameEn: t.exposeString('nameEn', { description: 'English gloss.' }),
+    kind: t.expose('kind', { type: CheckpointKind, description: 'What sort of site it is.' }),
+    status: t.expose('status', { type: CheckpointStatus, description: 'Operating or closed.' }),
+    hasPartyBranch: t.exposeBoolean('hasPartyBranch', { description: 'A temporary Party branch (临时党支部) runs the site.' }),
+    usesQrScan: t.exposeBoolean('usesQrScan', { description: 'People are registered by QR-code scanning at the gate.' }),
+    hasIsolationArea: t.exposeBoolean('hasIsolationArea', { description: 'The site has a temporary isolation area.' }),
+    description: t.exposeString('description', { nullable: true, description: 'What the record says about the site.' }),
+    openedAt: t.expose('openedAt', { type: 'DateTime', nullable: true, description: 'When screening started here.' }),
+    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When the site closed, if it has.' }),
+    reportIntervalMinutes: t.exposeInt('reportIntervalMinutes', { description: 'How often the site is expected to report.' }),
+    area: t.relation('area', { description: 'The area the site is in.' }),
+    staffingDepartments: t.prismaField({
+      type: ['Department'],
+      description: 'Units that staff the site jointly.',
+      select: (_args, _ctx, nestedSelection) => ({ staffing: { select: { department: nestedSelection(true) }, orderBy: { departmentId: 'asc' } } }),
+      resolve: (_query, checkpoint) => checkpoint.staffing.map((s) => s.department),
+    }),
+    reports: t.relatedConnection('reports', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Reports, newest period first. Superseded versions are left out unless includeSuperseded is set.',
+      args: {
+        includeSuperseded: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list reports a correction replaced.' }),
+        period: t.arg({ type: TimeRangeInput, required: false, description: 'Only reports whose period starts in this window.' }),
+      },
+      query: (args) => {
+        checkPageSize(args as PageArgs);
+        return {
+          where: { ...(args.includeSuperseded ? {} : { supersededAt: null }), ...(args.period ? { periodStart: timeRangeWhere(args.period) } : {}) },
+          orderBy: [{ periodStart: 'desc' }, { id: 'desc' }],
+        };
+      },
+    }),
+    today: t.field({
+      type: CheckpointCountsRef,
+      description: "Today's figures (the zone's reporting day, 00:00 to 24:00 local time).",
+      resolve: (checkpoint, _args, ctx) => dailyCounts(ctx).load(dayKey(localDate(ctx.now(), ctx.timeZone), checkpoint.id)),
+    }),
+    countsOn: t.field({
+      type: CheckpointCountsRef,
+      description: 'The figures of one reporting day.',
+      args: { day: t.arg({ type: 'Date', required: true, description: 'The local day.' }) },
+      resolve: (checkpoint, args, ctx) => dailyCounts(ctx).load(dayKey(args.day, checkpoint.id)),
+    }),
+    lastReportAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'End of the latest period reported, if any.',
+      resolve: (checkpoint, _args, ctx) => lastReports(ctx).load(checkpoint.id),
+    }),
+    isStale: t.boolean({
+      description: 'An active site with nothing reported within its expected interval (or never).',
+      resolve: async (checkpoint, _args, ctx) => {
+        if (checkpoint.status !== 'ACTIVE') return false;
+        const last = await lastReports(ctx).load(checkpoint.id);
+        return !last || ctx.now().getTime() - last.getTime() > checkpoint.reportIntervalMinutes * 60_000;
+      },
+    }),
+  }),
+});
+
+/** Per-request batches: a page of checkpoints costs one statement per distinct day, not one per row. */
+const dailyCounts = createContextCache((ctx: Context) =>
+  perDayLoader<CheckpointCounts>(ctx, (ids, day) => countsByCheckpoint(ctx.prisma, ids, day.start, day.end)),
+);
+
+const lastReports = createContextCache(
+  (ctx: Context) => new DataLoader<string, Date | null>((ids) => lastReportByCheckpoint(ctx.prisma, ids)),
+);
+
+builder.queryFields((t) => ({
+  checkpoints: t.prismaConnection(
+    {
+      type: 'Checkpoint',
+      cursor: 'id',
+      description: 'Checkpoints, filtered and ordered.',
+      args: {
+        kinds: t.arg({ type: [CheckpointKind], required: false, description: 'Only these kinds.' }),
+        status: t.arg({ type: CheckpointStatus, required: false, description: 'Only active or only closed sites.' }),
+        within: t.arg.globalID({ for: AreaRef, required: false, description: 'Only sites in this area or below it.' }),
+      },
+      resolve: (query, _root, args, ctx) => {
+        checkPageSize(args);
+        return ctx.prisma.checkpoint.findMany({ ...query, where: checkpointsWhere(args), orderBy: [{ kind: 'asc' }, { id: 'asc' }] });
+      },
+      totalCount: (_c, args, ctx) => ctx.prisma.checkpoint.count({ where: checkpointsWhere(args) }),
+    },
+    { description: 'A page of checkpoints.' },
+  ),
+}));
+
+function checkpointsWhere(args: {
+  kinds?: readonly ('EXPRESSWAY_EXIT' | 'ROAD' | 'COMPOUND_GATE' | 'MARKET' | 'SUPERMARKET')[] | null;
+  status?: 'ACTIVE' | 'CLOSED' | null;
+  within?: { id: string } | null;
+}) {
+  return {
+    ...(args.kinds ? { kind: { in: [...args.kinds] } } : {}),
+    ...(args.status ? { status: args.status } : {}),
+    ...(args.within ? { area: withinAreaPath(args.within.id) } : {}),
+  };
+}
+
+builder.prismaNode('CheckpointReport', {
+  description: 'Figures one checkpoint reported for one interval. A correction is a new report that supersedes this one.',
+  id: { field: 'id' },
+  fields: (t) => ({
+    checkpoint: t.relation('checkpoint', { description: 'The reporting site.' }),
+    periodStart: t.expose('periodStart', { type: 'DateTime', description: 'Start of the interval.' }),
+    periodEnd: t.expose('periodEnd', { type: 'DateTime', description: 'End of the interval.' }),
+    vehiclesInspected: t.exposeInt('vehiclesInspected', { description: 'Vehicles inspected.' }),
+    peopleScreened: t.exposeInt('peopleScreened', { description: 'People screened.' }),
+    feverCases: t.exposeInt('feverCases', { description: 'Fever cases found.' }),
+    hubeiLinked: t.exposeInt('hubeiLinked', { description: 'People with recent Hubei travel.' }),
+    referred: t.exposeInt('referred', { description: 'People referred to isolation or care.' }),
+    disinfections: t.exposeInt('disinfections', { description: 'Disinfections done.' }),
+    source: t.expose('source', { type: ReportSource, description: 'Manual, gate scan or simulated.' }),
+    reportedBy: t.exposeString('reportedBy', { description: 'Who submitted it (token label or system).' }),
+    reportedAt: t.expose('createdAt', { type: 'DateTime', description: 'When the platform received it.' }),
+    supersededAt: t.expose('supersededAt', { type: 'DateTime', nullable: true, description: 'When a correction replaced it; null while current.' }),
+    correctionReason: t.exposeString('correctionReason', { nullable: true, description: 'Why this version corrects an earlier one.' }),
+    supersedes: t.relation('supersedes', { nullable: true, description: 'The earlier version this one corrects.' }),
+    supersededBy: t.relation('supersededBy', { nullable: true, description: 'The correction that replaced this one.' }),
+  }),
+});

@@ -1,0 +1,13 @@
+import type { PrismaClient } from '@fangkong/prisma';
+
+/**
+ * What every resolver receives, whatever the transport (HTTP, WebSocket, SSE).
+ * Built once per operation by the server's `createContext`.
+ */
+export interface Context {
+  prisma: PrismaClient;
+  /** The zone's IANA time zone; reporting days run from 00:00 to 24:00 there. */
+  timeZone: string;
+  /** The current time; injectable so the server and tests agree on "today". */
+  now(): Date;
+}

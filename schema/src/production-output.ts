@@ -1,0 +1,40 @@
+import type { PrismaClient } from '@fangkong/prisma';
+import { textArray, utc } from './sql.ts';
+
+/** Output figures summed over current (not superseded) reports. */
+export interface OutputTotals {
+  produced: number;
+  passedQc: number;
+  reports: number;
+  simulatedReports: number;
+}
+
+export const zeroOutput = (): OutputTotals => ({ produced: 0, passedQc: 0, reports: 0, simulatedReports: 0 });
+
+type OutputRow = { [K in keyof OutputTotals]: bigint | number };
+
+export function toOutput(row: Partial<OutputRow> | undefined): OutputTotals {
+  return {
+    produced: Number(row?.produced ?? 0),
+    passedQc: Number(row?.passedQc ?? 0),
+    reports: Number(row?.reports ?? 0),
+    simulatedReports: Number(row?.simulatedReports ?? 0),
+  };
+}
+
+/** Per-line output for reports starting in [start, end); one statement for any number of lines. */
+export async function outputByLine(prisma: PrismaClient, lineIds: readonly string[], start: Date, end: Date) {
+  const rows = await prisma.$queryRaw<(OutputRow & { lineId: string })[]>`
+    SELECT o."lineId",
+      COALESCE(SUM(o.produced), 0)::bigint AS produced,
+      COALESCE(SUM(o."passedQc"), 0)::bigint AS "passedQc",
+      COUNT(o.id)::bigint AS reports,
+      COUNT(o.id) FILTER (WHERE o.source = 'SIMULATED')::bigint AS "simulatedReports"
+    FROM "OutputReport" o
+    WHERE o."supersededAt" IS NULL
+      AND o."lineId" = ANY(${textArray(lineIds)})
+      AND o."periodStart" >= ${utc(start)} AND o."periodStart" < ${utc(end)}
+    GROUP BY o."lineId"`;
+  const byId = new Map(rows.map((row) => [row.lineId, toOutput(row)]));
+  return lineIds.map((id) => byId.get(id) ?? zeroOutput());
+}

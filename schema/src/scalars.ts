@@ -1,0 +1,56 @@
+import { GraphQLScalarType, Kind } from 'graphql';
+import { invalidArgument } from './errors.ts';
+import { parseDay } from './zone-time.ts';
+
+function invalid(name: string, value: unknown, reason: string): Error {
+  return invalidArgument(name, `${JSON.stringify(value)} ${reason}`);
+}
+
+/** An instant, as an ISO 8601 string with offset on the wire. */
+export const DateTimeResolver = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'An instant, as an ISO 8601 string with a UTC offset, e.g. 2020-02-07T09:00:00+08:00 or 2020-02-07T01:00:00.000Z.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value as string).toISOString()),
+  parseValue: (value) => parseInstant(value),
+  parseLiteral: (ast) => parseInstant(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+function parseInstant(value: unknown): Date {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    throw invalid('DateTime', value, 'is not an ISO 8601 date-time with an offset (e.g. 2020-02-07T09:00:00+08:00)');
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw invalid('DateTime', value, 'is not a real instant');
+  return date;
+}
+
+/** A calendar day in the zone's time zone. */
+export const DateResolver = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  description: 'A calendar day, YYYY-MM-DD, read in the zone\'s time zone (FANGKONG_TZ).',
+  serialize: (value) => String(value),
+  parseValue: (value) => parseDate(value),
+  parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
+});
+
+function parseDate(value: unknown): string {
+  if (typeof value !== 'string') throw invalid('Date', value, 'is not a YYYY-MM-DD string');
+  parseDay(value, 'Date');
+  return value;
+}
+
+/** A position in the outbox of events. */
+export const SeqResolver = new GraphQLScalarType<bigint, string>({
+  name: 'Seq',
+  description: 'A position in the outbox of events (a decimal string; 64-bit).',
+  serialize: (value) => String(value),
+  parseValue: (value) => parseSeq(value),
+  parseLiteral: (ast) => parseSeq(ast.kind === Kind.STRING || ast.kind === Kind.INT ? ast.value : undefined),
+});
+
+function parseSeq(value: unknown): bigint {
+  if ((typeof value !== 'string' && typeof value !== 'number') || !/^\d{1,19}$/.test(String(value))) {
+    throw invalid('Seq', value, 'is not a non-negative decimal sequence number');
+  }
+  return BigInt(value);
+}

@@ -1,0 +1,112 @@
+import { Prisma } from '@fangkong/prisma';
+import { builder } from './builder.ts';
+import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
+import { countColumns, toCounts, type CheckpointCounts } from './checkpoint-counts.ts';
+import { OutputTotalsRef, ProductionLineRef } from './production.ts';
+import { ProductRef } from './supplies.ts';
+import { toOutput, type OutputTotals } from './production-output.ts';
+import { textArray, utc } from './sql.ts';
+import { checkTimeRange, SeriesBucket } from './time-range.ts';
+
+interface Point<T> {
+  start: Date;
+  figures: T;
+}
+
+/**
+ * Local-time buckets covering [from, to), as a SQL fragment yielding `local_start` (local wall
+ * time) and `bucket_start`/`bucket_end` (UTC timestamps, comparable with stored columns).
+ * Every bucket is present, so empty ones come back as zeros.
+ */
+function bucketsSql(from: Date, to: Date, bucket: 'hour' | 'day', timeZone: string) {
+  return Prisma.sql`
+    SELECT gs AS local_start,
+      (gs AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC' AS bucket_start,
+      ((gs + CAST(${`1 ${bucket}`} AS interval)) AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC' AS bucket_end
+    FROM generate_series(
+      date_trunc(${bucket}, ${utc(from)} AT TIME ZONE 'UTC' AT TIME ZONE ${timeZone}),
+      (${utc(to)} AT TIME ZONE 'UTC' AT TIME ZONE ${timeZone}) - interval '1 millisecond',
+      CAST(${`1 ${bucket}`} AS interval)) AS gs`;
+}
+
+const CheckpointSeriesPointRef = builder.objectRef<Point<CheckpointCounts>>('CheckpointSeriesPoint').implement({
+  description: 'One bucket of a checkpoint chart.',
+  fields: (t) => ({
+    start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour or local midnight).', resolve: (p) => p.start }),
+    counts: t.field({ type: CheckpointCountsRef, description: 'Figures of reports starting in the bucket.', resolve: (p) => p.figures }),
+  }),
+});
+
+const ProductionSeriesPointRef = builder.objectRef<Point<OutputTotals>>('ProductionSeriesPoint').implement({
+  description: 'One bucket of a production chart.',
+  fields: (t) => ({
+    start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour or local midnight).', resolve: (p) => p.start }),
+    output: t.field({ type: OutputTotalsRef, description: 'Output of reports starting in the bucket.', resolve: (p) => p.figures }),
+  }),
+});
+
+const seriesArgs = (t: PothosSchemaTypes.QueryFieldBuilder<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, object>) => ({
+  from: t.arg({ type: 'DateTime', required: true, description: 'Start of the window (inclusive).' }),
+  to: t.arg({ type: 'DateTime', required: true, description: 'End of the window (exclusive); at most 400 days after from.' }),
+  bucket: t.arg({ type: SeriesBucket, required: true, description: 'Bucket width; at most 10,000 buckets.' }),
+});
+
+builder.queryFields((t) => ({
+  checkpointSeries: t.field({
+    type: [CheckpointSeriesPointRef],
+    description: 'Checkpoint figures per local hour or day, summed over the chosen checkpoints (all when omitted); empty buckets are zeros.',
+    args: {
+      checkpoints: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.' }),
+      ...seriesArgs(t),
+    },
+    resolve: async (_root, args, ctx) => {
+      checkTimeRange(args.from, args.to, args.bucket);
+      const ids = args.checkpoints?.map((id) => id.id);
+      const rows = await ctx.prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { local_start: Date; bucket_start: Date })[]>`
+        WITH buckets AS (${bucketsSql(args.from, args.to, args.bucket, ctx.timeZone)})
+        SELECT b.bucket_start, ${countColumns}
+        FROM buckets b
+        LEFT JOIN "CheckpointReport" r ON r."supersededAt" IS NULL
+          AND r."periodStart" >= GREATEST(b.bucket_start, ${utc(args.from)})
+          AND r."periodStart" < LEAST(b.bucket_end, ${utc(args.to)})
+          ${ids ? Prisma.sql`AND r."checkpointId" = ANY(${textArray(ids)})` : Prisma.empty}
+        GROUP BY b.bucket_start
+        ORDER BY b.bucket_start`;
+      return rows.map((row) => ({ start: asUtc(row.bucket_start), figures: toCounts(row) }));
+    },
+  }),
+  productionSeries: t.field({
+    type: [ProductionSeriesPointRef],
+    description: 'Output per local hour or day, summed over the chosen lines (all when omitted) or the lines of the chosen product.',
+    args: {
+      lines: t.arg.globalIDList({ for: ProductionLineRef, required: false, description: 'Only these lines.' }),
+      product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only lines making this product.' }),
+      ...seriesArgs(t),
+    },
+    resolve: async (_root, args, ctx) => {
+      checkTimeRange(args.from, args.to, args.bucket);
+      const ids = args.lines?.map((id) => id.id);
+      const rows = await ctx.prisma.$queryRaw<{ bucket_start: Date; produced: bigint; passedQc: bigint; reports: bigint; simulatedReports: bigint }[]>`
+        WITH buckets AS (${bucketsSql(args.from, args.to, args.bucket, ctx.timeZone)})
+        SELECT b.bucket_start,
+          COALESCE(SUM(o.produced), 0)::bigint AS produced,
+          COALESCE(SUM(o."passedQc"), 0)::bigint AS "passedQc",
+          COUNT(o.id)::bigint AS reports,
+          COUNT(o.id) FILTER (WHERE o.source = 'SIMULATED')::bigint AS "simulatedReports"
+        FROM buckets b
+        LEFT JOIN "OutputReport" o ON o."supersededAt" IS NULL
+          AND o."periodStart" >= GREATEST(b.bucket_start, ${utc(args.from)})
+          AND o."periodStart" < LEAST(b.bucket_end, ${utc(args.to)})
+          ${ids ? Prisma.sql`AND o."lineId" = ANY(${textArray(ids)})` : Prisma.empty}
+          ${args.product ? Prisma.sql`AND o."lineId" IN (SELECT id FROM "ProductionLine" WHERE "productId" = ${args.product.id})` : Prisma.empty}
+        GROUP BY b.bucket_start
+        ORDER BY b.bucket_start`;
+      return rows.map((row) => ({ start: asUtc(row.bucket_start), figures: toOutput(row) }));
+    },
+  }),
+}));
+
+/** A `timestamp` read back from raw SQL is UTC wall time; make sure it is read as such. */
+function asUtc(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value}Z`);
+}

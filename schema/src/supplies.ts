@@ -1,0 +1,122 @@
+import { builder } from './builder.ts';
+import { checkPageSize } from './pagination.ts';
+import { TimeRangeInput, timeRangeWhere } from './time-range.ts';
+
+export const ProductCategory = builder.enumType('ProductCategory', {
+  description: 'Kinds of supplies in the catalogue.',
+  values: {
+    MASK: { description: 'Medical and N95 masks.' },
+    PROTECTIVE_EQUIPMENT: { description: 'Protective suits and other protective equipment.' },
+    MEDICINE: { description: 'Medicines.' },
+    DISINFECTANT: { description: 'Disinfectants.' },
+    FOOD: { description: 'Food.' },
+    DRINK: { description: 'Drinks.' },
+    MATERIAL: { description: 'Raw and intermediate materials.' },
+  } as const,
+});
+
+const SupplySource = builder.enumType('SupplySource', {
+  description: 'Where allocated supplies come from.',
+  values: { ENTERPRISE: { description: "Straight from a producer's output." }, STOCK: { description: "From the headquarters' stock." } } as const,
+});
+
+const AllocationDestination = builder.enumType('AllocationDestination', {
+  description: 'Who receives allocated supplies under unified allocation (统一调度).',
+  values: {
+    CITY: { description: "The city's needs." },
+    CHECKPOINT: { description: 'A checkpoint in the zone.' },
+    COMMUNITY: { description: 'A community or compound in the zone.' },
+    MEDICAL_STAFF: { description: 'Medical staff.' },
+  } as const,
+});
+
+export const AllocationStatus = builder.enumType('AllocationStatus', {
+  description: 'planned → dispatched → delivered, or cancelled.',
+  values: {
+    PLANNED: { description: 'Decided, not yet sent.' },
+    DISPATCHED: { description: 'On the way.' },
+    DELIVERED: { description: 'Received.' },
+    CANCELLED: { description: 'Called off; not counted against stock.' },
+  } as const,
+});
+
+export const ProductRef = builder.prismaNode('Product', {
+  description: 'An item of the supplies catalogue.',
+  id: { field: 'id' },
+  fields: (t) => ({
+    slug: t.exposeString('id', { description: 'Stable readable identifier, e.g. "medical-mask".' }),
+    name: t.exposeString('name', { description: 'Chinese name.' }),
+    nameEn: t.exposeString('nameEn', { description: 'English gloss.' }),
+    category: t.expose('category', { type: ProductCategory, description: 'Kind of supply.' }),
+    unit: t.exposeString('unit', { description: 'Counting unit in Chinese (只, 件 …).' }),
+    unitEn: t.exposeString('unitEn', { description: 'Counting unit in English.' }),
+    lines: t.relation('lines', { description: 'Lines that make it.', query: { orderBy: { id: 'asc' } } }),
+  }),
+});
+
+builder.prismaNode('Allocation', {
+  description: 'Supplies sent under the headquarters\' unified allocation.',
+  id: { field: 'id' },
+  fields: (t) => ({
+    product: t.relation('product', { description: 'What is sent.' }),
+    quantity: t.exposeInt('quantity', { description: 'How many units.' }),
+    source: t.expose('source', { type: SupplySource, description: 'From a producer or from stock.' }),
+    sourceEnterprise: t.relation('sourceEnterprise', { nullable: true, description: 'The producer, when sent from one.' }),
+    destination: t.expose('destination', { type: AllocationDestination, description: 'Who receives it.' }),
+    destinationCheckpoint: t.relation('destinationCheckpoint', { nullable: true, description: 'The receiving checkpoint, if any.' }),
+    destinationArea: t.relation('destinationArea', { nullable: true, description: 'The receiving community or compound, if any.' }),
+    note: t.exposeString('note', { nullable: true, description: 'Free-text detail.' }),
+    status: t.expose('status', { type: AllocationStatus, description: 'Where it is in its life.' }),
+    plannedAt: t.expose('plannedAt', { type: 'DateTime', description: 'When it was decided.' }),
+    dispatchedAt: t.expose('dispatchedAt', { type: 'DateTime', nullable: true, description: 'When it left.' }),
+    deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true, description: 'When it arrived.' }),
+    simulated: t.exposeBoolean('simulated', { description: 'Produced by the simulator; not real data.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  products: t.prismaConnection(
+    {
+      type: 'Product',
+      cursor: 'id',
+      description: 'The supplies catalogue.',
+      args: { category: t.arg({ type: ProductCategory, required: false, description: 'Only this kind.' }) },
+      resolve: (query, _root, args, ctx) => {
+        checkPageSize(args);
+        return ctx.prisma.product.findMany({ ...query, where: args.category ? { category: args.category } : {}, orderBy: { id: 'asc' } });
+      },
+      totalCount: (_c, args, ctx) => ctx.prisma.product.count({ where: args.category ? { category: args.category } : {} }),
+    },
+    { description: 'A page of products.' },
+  ),
+  allocations: t.prismaConnection(
+    {
+      type: 'Allocation',
+      cursor: 'id',
+      description: 'Allocations, newest first.',
+      args: {
+        product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only this product.' }),
+        status: t.arg({ type: AllocationStatus, required: false, description: 'Only this status.' }),
+        planned: t.arg({ type: TimeRangeInput, required: false, description: 'Only those planned in this window.' }),
+      },
+      resolve: (query, _root, args, ctx) => {
+        checkPageSize(args);
+        return ctx.prisma.allocation.findMany({ ...query, where: allocationsWhere(args), orderBy: [{ plannedAt: 'desc' }, { id: 'asc' }] });
+      },
+      totalCount: (_c, args, ctx) => ctx.prisma.allocation.count({ where: allocationsWhere(args) }),
+    },
+    { description: 'A page of allocations.' },
+  ),
+}));
+
+function allocationsWhere(args: {
+  product?: { id: string } | null;
+  status?: 'PLANNED' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED' | null;
+  planned?: { from?: Date | null; to?: Date | null } | null;
+}) {
+  return {
+    ...(args.product ? { productId: args.product.id } : {}),
+    ...(args.status ? { status: args.status } : {}),
+    ...(args.planned ? { plannedAt: timeRangeWhere(args.planned) } : {}),
+  };
+}

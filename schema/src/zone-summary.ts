@@ -1,0 +1,224 @@
+import { Prisma, type PrismaClient } from '@fangkong/prisma';
+import { builder } from './builder.ts';
+import { CheckpointCountsRef, CheckpointKind } from './checkpoints.ts';
+import { countColumns, toCounts, type CheckpointCounts } from './checkpoint-counts.ts';
+import { utc } from './sql.ts';
+import { ProductRef } from './supplies.ts';
+import { localDate, localDay, type LocalDay } from './zone-time.ts';
+
+type Kind = 'EXPRESSWAY_EXIT' | 'ROAD' | 'COMPOUND_GATE' | 'MARKET' | 'SUPERMARKET';
+type Category = 'MASK' | 'PROTECTIVE_EQUIPMENT' | 'MEDICINE' | 'DISINFECTANT' | 'FOOD' | 'DRINK' | 'MATERIAL';
+
+interface ProductRow {
+  id: string;
+  name: string;
+  nameEn: string;
+  category: Category;
+  unit: string;
+  unitEn: string;
+}
+
+interface ProductionFigures {
+  produced: number;
+  passedQc: number;
+  ratedCapacity: number;
+  linesProducing: number;
+  simulatedReports: number;
+}
+
+export interface ZoneSummary {
+  day: LocalDay;
+  timeZone: string;
+  checkpointTotals: CheckpointCounts;
+  byCheckpointKind: { kind: Kind; checkpoints: number; counts: CheckpointCounts }[];
+  masks: ProductionFigures;
+  byProduct: (ProductionFigures & { product: ProductRow })[];
+  peopleUnderIsolation: number;
+  simulatedIsolationCases: number;
+  stock: { product: ProductRow; produced: number; allocated: number; stock: number }[];
+  asOf: Date;
+  asOfSeq: bigint;
+}
+
+const n = (value: bigint | number | null | undefined) => Number(value ?? 0);
+
+/**
+ * The zone's figures for one reporting day, read in one REPEATABLE READ snapshot so that every
+ * figure and `asOfSeq` (the last outbox event they include) describe the same moment.
+ */
+export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, timeZone: string, now: Date): Promise<ZoneSummary> {
+  // Isolation and stock are states, read at the end of the day, or now for today.
+  const at = now < day.end ? now : day.end;
+  const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = await prisma.$transaction(
+    [
+      prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`,
+      prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
+        SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
+        FROM "Checkpoint" c
+        LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
+          AND r."periodStart" >= ${utc(day.start)} AND r."periodStart" < ${utc(day.end)}
+        GROUP BY GROUPING SETS ((c.kind), ())
+        ORDER BY c.kind NULLS FIRST`,
+      prisma.$queryRaw<(ProductRow & { grouped: number; produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint })[]>`
+        WITH line_state AS (
+          SELECT l.id, l."productId", l."ratedDailyCapacity",
+            COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${utc(at)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
+          FROM "ProductionLine" l
+        ), line_output AS (
+          SELECT o."lineId", SUM(o.produced) AS produced, SUM(o."passedQc") AS "passedQc",
+            COUNT(*) FILTER (WHERE o.source = 'SIMULATED') AS simulated
+          FROM "OutputReport" o
+          WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${utc(day.start)} AND o."periodStart" < ${utc(day.end)}
+          GROUP BY o."lineId"
+        )
+        SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", GROUPING(p.id) AS grouped,
+          COALESCE(SUM(lo.produced), 0)::bigint AS produced,
+          COALESCE(SUM(lo."passedQc"), 0)::bigint AS "passedQc",
+          COALESCE(SUM(ls."ratedDailyCapacity") FILTER (WHERE ls.status = 'PRODUCING'), 0)::bigint AS "ratedCapacity",
+          COUNT(ls.id) FILTER (WHERE ls.status = 'PRODUCING')::bigint AS "linesProducing",
+          COALESCE(SUM(lo.simulated), 0)::bigint AS "simulatedReports"
+        FROM "Product" p
+        LEFT JOIN line_state ls ON ls."productId" = p.id
+        LEFT JOIN line_output lo ON lo."lineId" = ls.id
+        GROUP BY GROUPING SETS ((p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn"), (p.category))
+        ORDER BY p.category, p.id NULLS FIRST`,
+      prisma.$queryRaw<{ active: bigint; simulated: bigint }[]>`
+        SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
+        FROM "IsolationCase"
+        WHERE "startedAt" <= ${utc(at)} AND ("endedAt" IS NULL OR "endedAt" > ${utc(at)})`,
+      prisma.$queryRaw<(ProductRow & { produced: bigint; allocated: bigint })[]>`
+        SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn",
+          COALESCE(made.total, 0)::bigint AS produced, COALESCE(sent.total, 0)::bigint AS allocated
+        FROM "Product" p
+        LEFT JOIN (
+          SELECT l."productId", SUM(o.produced) AS total
+          FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
+          WHERE o."supersededAt" IS NULL AND o."periodStart" < ${utc(day.end)}
+          GROUP BY l."productId"
+        ) made ON made."productId" = p.id
+        LEFT JOIN (
+          SELECT a."productId", SUM(a.quantity) AS total
+          FROM "Allocation" a
+          WHERE a.status <> 'CANCELLED' AND a."plannedAt" < ${utc(day.end)}
+          GROUP BY a."productId"
+        ) sent ON sent."productId" = p.id
+        ORDER BY p.category, p.id`,
+    ],
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+  );
+
+  const totalRow = checkpointRows.find((row) => row.kind === null);
+  const figures = (row: { produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint } | undefined) => ({
+    produced: n(row?.produced),
+    passedQc: n(row?.passedQc),
+    ratedCapacity: n(row?.ratedCapacity),
+    linesProducing: n(row?.linesProducing),
+    simulatedReports: n(row?.simulatedReports),
+  });
+  const productRow = ({ id, name, nameEn, category, unit, unitEn }: ProductRow): ProductRow => ({ id, name, nameEn, category, unit, unitEn });
+  return {
+    day,
+    timeZone,
+    checkpointTotals: toCounts(totalRow),
+    byCheckpointKind: checkpointRows
+      .filter((row) => row.kind !== null)
+      .map((row) => ({ kind: row.kind as Kind, checkpoints: n(row.checkpoints), counts: toCounts(row) })),
+    masks: figures(productionRows.find((row) => n(row.grouped) === 1 && row.category === 'MASK')),
+    byProduct: productionRows.filter((row) => n(row.grouped) === 0).map((row) => ({ product: productRow(row), ...figures(row) })),
+    peopleUnderIsolation: n(isolationRows[0]?.active),
+    simulatedIsolationCases: n(isolationRows[0]?.simulated),
+    stock: stockRows.map((row) => ({
+      product: productRow(row),
+      produced: n(row.produced),
+      allocated: n(row.allocated),
+      stock: n(row.produced) - n(row.allocated),
+    })),
+    asOf: now,
+    asOfSeq: seqRows[0]?.seq ?? 0n,
+  };
+}
+
+const ProductionFiguresFields = {
+  produced: 'Units produced on the day (current reports).',
+  passedQc: 'Units that passed quality control on the day.',
+  ratedCapacity: 'Rated daily capacity of the lines producing at the end of the day (or now, for today).',
+  linesProducing: 'Lines producing at the end of the day (or now).',
+  simulatedReports: 'Simulated output reports included; label the figure when above 0.',
+} as const;
+
+const ProductionFiguresRef = builder.objectRef<ProductionFigures>('ProductionFigures').implement({
+  description: 'Output of a group of lines on one day, against their rated capacity.',
+  fields: (t) => ({
+    produced: t.exposeInt('produced', { description: ProductionFiguresFields.produced }),
+    passedQc: t.exposeInt('passedQc', { description: ProductionFiguresFields.passedQc }),
+    ratedCapacity: t.exposeInt('ratedCapacity', { description: ProductionFiguresFields.ratedCapacity }),
+    linesProducing: t.exposeInt('linesProducing', { description: ProductionFiguresFields.linesProducing }),
+    simulatedReports: t.exposeInt('simulatedReports', { description: ProductionFiguresFields.simulatedReports }),
+  }),
+});
+
+const ProductOutputRef = builder.objectRef<ZoneSummary['byProduct'][number]>('ProductOutput').implement({
+  description: "One product's output on one day.",
+  fields: (t) => ({
+    product: t.field({ type: ProductRef, description: 'The product.', resolve: (row) => row.product as never }),
+    figures: t.field({ type: ProductionFiguresRef, description: 'Its figures.', resolve: (row) => row }),
+  }),
+});
+
+const ProductionSummaryRef = builder.objectRef<ZoneSummary>('ProductionSummary').implement({
+  description: 'Production on one day: masks first, then every product.',
+  fields: (t) => ({
+    masks: t.field({ type: ProductionFiguresRef, description: 'All mask products together.', resolve: (s) => s.masks }),
+    byProduct: t.field({ type: [ProductOutputRef], description: 'Each product of the catalogue, zeros included.', resolve: (s) => s.byProduct }),
+  }),
+});
+
+const ProductStockRef = builder.objectRef<ZoneSummary['stock'][number]>('ProductStock').implement({
+  description: "Stock of one product: everything produced minus everything allocated (not cancelled), up to the day's end.",
+  fields: (t) => ({
+    product: t.field({ type: ProductRef, description: 'The product.', resolve: (row) => row.product as never }),
+    produced: t.exposeInt('produced', { description: 'Produced up to the end of the day.' }),
+    allocated: t.exposeInt('allocated', { description: 'Allocated (planned, dispatched or delivered) up to the end of the day.' }),
+    stock: t.exposeInt('stock', { description: 'produced − allocated.' }),
+  }),
+});
+
+const CheckpointKindCountsRef = builder.objectRef<ZoneSummary['byCheckpointKind'][number]>('CheckpointKindCounts').implement({
+  description: 'Figures of all checkpoints of one kind.',
+  fields: (t) => ({
+    kind: t.field({ type: CheckpointKind, description: 'The kind.', resolve: (row) => row.kind }),
+    checkpoints: t.exposeInt('checkpoints', { description: 'How many checkpoints of this kind exist.' }),
+    counts: t.field({ type: CheckpointCountsRef, description: 'Their figures summed.', resolve: (row) => row.counts }),
+  }),
+});
+
+export const ZoneSummaryRef = builder.objectRef<ZoneSummary>('ZoneSummary').implement({
+  description: "The zone's figures for one reporting day (00:00–24:00 in the zone's time zone), all from one database snapshot.",
+  fields: (t) => ({
+    day: t.field({ type: 'Date', description: 'The reporting day.', resolve: (s) => s.day.day }),
+    dayStart: t.field({ type: 'DateTime', description: 'Local 00:00 of the day.', resolve: (s) => s.day.start }),
+    dayEnd: t.field({ type: 'DateTime', description: 'Local 24:00 of the day.', resolve: (s) => s.day.end }),
+    timeZone: t.exposeString('timeZone', { description: 'The time zone the day is read in.' }),
+    checkpointTotals: t.field({ type: CheckpointCountsRef, description: 'All checkpoints together.', resolve: (s) => s.checkpointTotals }),
+    byCheckpointKind: t.field({ type: [CheckpointKindCountsRef], description: 'Per kind of checkpoint.', resolve: (s) => s.byCheckpointKind }),
+    production: t.field({ type: ProductionSummaryRef, description: 'Production against capacity.', resolve: (s) => s }),
+    peopleUnderIsolation: t.exposeInt('peopleUnderIsolation', { description: 'People under home isolation at the end of the day (or now).' }),
+    simulatedIsolationCases: t.exposeInt('simulatedIsolationCases', { description: 'How many of them are simulated cases.' }),
+    stock: t.field({ type: [ProductStockRef], description: 'Stock per product.', resolve: (s) => s.stock }),
+    asOf: t.field({ type: 'DateTime', description: 'When the figures were read.', resolve: (s) => s.asOf }),
+    asOfSeq: t.field({ type: 'Seq', description: 'The last outbox event the figures include.', resolve: (s) => s.asOfSeq }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  zoneSummary: t.field({
+    type: ZoneSummaryRef,
+    description: "The zone's figures for one reporting day; today by default.",
+    args: { day: t.arg({ type: 'Date', required: false, description: 'The local day (YYYY-MM-DD); default today.' }) },
+    resolve: (_root, args, ctx) => {
+      const now = ctx.now();
+      return computeZoneSummary(ctx.prisma, localDay(args.day ?? localDate(now, ctx.timeZone), ctx.timeZone), ctx.timeZone, now);
+    },
+  }),
+}));
+

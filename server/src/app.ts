@@ -1,0 +1,98 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { applyMigrations, openDatabase, seedDatabase, type Database } from '@fangkong/prisma';
+import type { ServerConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { countStatement } from './sql-statement-count.ts';
+import { createFangkongYoga } from './yoga.ts';
+
+export interface App {
+  /** Listens on the configured host and port; resolves once accepting connections. */
+  start(): Promise<void>;
+  /** Stops accepting, lets in-flight requests finish, closes the database. */
+  stop(): Promise<void>;
+  /** Base URL once started, e.g. http://127.0.0.1:4000 */
+  readonly url: string;
+  readonly database: Database;
+}
+
+export interface BuildAppOptions {
+  logger?: Logger;
+  /** Also load the simulated history of 27 Jan – 9 Feb 2020 (the demo's `pnpm start`). */
+  seedHistory?: boolean;
+}
+
+/** Opens the database, applies pending migrations, loads reference data if absent, and wires HTTP. */
+export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase(config.database, { onStatement: config.traceSql ? countStatement : undefined });
+  try {
+    const applied = await applyMigrations(database);
+    if (applied.length) logger.info('migrations applied', { applied, database: database.location });
+    const summary = await seedDatabase(database.prisma, { history: options.seedHistory ?? false });
+    logger.info('data ready', { database: database.location, summary });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  const bootedAt = Date.now();
+  const now = config.clockStart ? () => new Date(config.clockStart!.getTime() + (Date.now() - bootedAt)) : () => new Date();
+  const yoga = createFangkongYoga({ prisma: database.prisma, timeZone: config.timeZone, now, logger, traceSql: config.traceSql });
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') return json(res, 200, { status: 'alive' });
+    if (path === '/ready') return void ready(database, res);
+    if (path === '/graphql' || path?.startsWith('/graphql/')) return void yoga.handle(req, res);
+    return json(res, 404, { error: 'not found', see: '/graphql' });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let url = '';
+  return {
+    database,
+    get url() {
+      return url;
+    },
+    start: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+          logger.info('listening', { url, graphql: `${url}/graphql`, timeZone: config.timeZone });
+          resolve();
+        });
+      }),
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running after 10 s are cut so shutdown always ends.
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      });
+      await yoga.dispose();
+      await database.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function ready(database: Database, res: ServerResponse): Promise<void> {
+  try {
+    await Promise.race([
+      database.prisma.$queryRaw`SELECT 1`,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
+    ]);
+    json(res, 200, { status: 'ready', database: database.kind });
+  } catch (error) {
+    json(res, 503, { status: 'unavailable', database: database.kind, reason: (error as Error).message });
+  }
+}
+

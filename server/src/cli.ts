@@ -1,0 +1,35 @@
+// `pnpm serve`: the server alone. `pnpm start`: the same plus the simulated history (the demo).
+import { ConfigError } from '@fangkong/prisma';
+import { buildApp } from './app.ts';
+import { serverConfigFromEnv } from './config.ts';
+import { createLogger } from './logger.ts';
+
+async function main(command: string | undefined): Promise<void> {
+  if (command !== 'serve' && command !== 'start') throw new ConfigError(`unknown command ${command ?? '(none)'}; use serve or start`);
+  const config = serverConfigFromEnv();
+  const logger = createLogger(config.logLevel);
+  const app = await buildApp(config, { logger, seedHistory: command === 'start' });
+  await app.start();
+  process.stdout.write(`Fangkong is running\n  GraphQL and GraphiQL: ${app.url}/graphql\n  health: ${app.url}/health  ready: ${app.url}/ready\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  process.stderr.write(error instanceof ConfigError ? `fangkong: ${error.message}\n` : `fangkong: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

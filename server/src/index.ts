@@ -1,0 +1,3 @@
+export { buildApp, type App, type BuildAppOptions } from './app.ts';
+export { serverConfigFromEnv, type ServerConfig } from './config.ts';
+export { createLogger, type Logger } from './logger.ts';
