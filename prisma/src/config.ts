@@ -1,9 +1,13 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the default data folder lives there whichever package runs the command. */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Where the data lives: PostgreSQL when `databaseUrl` is set, otherwise embedded PGlite in `dataDir`. */
 export interface DatabaseConfig {
   databaseUrl?: string;
-  /** @default ".data" (relative to the working directory), from FANGKONG_DATA_DIR */
+  /** From FANGKONG_DATA_DIR (relative paths read from where the command was typed). @default "<repo>/.data" */
   dataDir: string;
 }
 
@@ -15,7 +19,9 @@ export class ConfigError extends Error {
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined) parseDatabaseUrl(databaseUrl);
-  return { databaseUrl, dataDir: resolve(env.FANGKONG_DATA_DIR?.trim() || '.data') };
+  const dataDir = env.FANGKONG_DATA_DIR?.trim();
+  // pnpm runs scripts inside the package folder; INIT_CWD is where the user typed the command.
+  return { databaseUrl, dataDir: dataDir ? resolve(env.INIT_CWD ?? process.cwd(), dataDir) : resolve(repoRoot, '.data') };
 }
 
 export function parseDatabaseUrl(databaseUrl: string): URL {

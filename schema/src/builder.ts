@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import { type GraphQLSchema, isObjectType } from 'graphql';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import { getDatamodel, type PrismaTypes } from '@fangkong/prisma';
@@ -21,7 +22,15 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  errors: {
+    defaultTypes: [],
+    directResult: true,
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${fieldName[0]!.toUpperCase()}${fieldName.slice(1)}Result`,
+      description: 'The payload on success, or the typed reason nothing was written.',
+    },
+  },
   prisma: {
     client: (ctx) => ctx.prisma,
     dmmf: getDatamodel(),
@@ -59,11 +68,15 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/** The builder's type parameters, for helpers that take a field builder. */
+export type SchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('Date', DateResolver);
 builder.addScalarType('Seq', SeqResolver);
 
 builder.queryType({ description: 'Read the zone: reference data, reports and aggregates computed in SQL.' });
+builder.mutationType({ description: 'Report and change: every write validates everything, commits with its audit entry and outbox event, or writes nothing.' });
 
 /** The Prisma plugin's generated `totalCount` fields take no options; describe them here. */
 export function describeGeneratedFields(schema: GraphQLSchema): GraphQLSchema {

@@ -157,7 +157,7 @@ function checkpointsWhere(args: {
   };
 }
 
-builder.prismaNode('CheckpointReport', {
+export const CheckpointReportRef = builder.prismaNode('CheckpointReport', {
   description: 'Figures one checkpoint reported for one interval. A correction is a new report that supersedes this one.',
   id: { field: 'id' },
   fields: (t) => ({

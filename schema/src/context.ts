@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@fangkong/prisma';
+import type { CommittedEvent } from './changes.ts';
 
 /**
  * What every resolver receives, whatever the transport (HTTP, WebSocket, SSE).
@@ -10,4 +11,8 @@ export interface Context {
   timeZone: string;
   /** The current time; injectable so the server and tests agree on "today". */
   now(): Date;
+  /** Who is acting, as recorded in audit entries, events and reports. */
+  actor: string;
+  /** Told after each write commits, with its outbox event (live subscriptions listen here). */
+  onCommitted?: (event: CommittedEvent) => void;
 }

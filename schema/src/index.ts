@@ -7,6 +7,7 @@ import './isolation.ts';
 import './command.ts';
 import './zone-summary.ts';
 import './series.ts';
+import './checkpoint-reporting.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './context.ts';

@@ -1,5 +1,5 @@
 import { Prisma } from '@fangkong/prisma';
-import { builder } from './builder.ts';
+import { builder, type SchemaTypes } from './builder.ts';
 import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from './checkpoint-counts.ts';
 import { OutputTotalsRef, ProductionLineRef } from './production.ts';
@@ -45,7 +45,7 @@ const ProductionSeriesPointRef = builder.objectRef<Point<OutputTotals>>('Product
   }),
 });
 
-const seriesArgs = (t: PothosSchemaTypes.QueryFieldBuilder<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never, object>) => ({
+const seriesArgs = (t: PothosSchemaTypes.QueryFieldBuilder<SchemaTypes, object>) => ({
   from: t.arg({ type: 'DateTime', required: true, description: 'Start of the window (inclusive).' }),
   to: t.arg({ type: 'DateTime', required: true, description: 'End of the window (exclusive); at most 400 days after from.' }),
   bucket: t.arg({ type: SeriesBucket, required: true, description: 'Bucket width; at most 10,000 buckets.' }),

@@ -17,12 +17,12 @@ const bucketMs = { hour: 3_600_000, day: 86_400_000 } as const;
 /** Validates a [from, to) window: ordered, at most 400 days, and at most 10,000 buckets wide. */
 export function checkTimeRange(from: Date, to: Date, bucket?: 'hour' | 'day'): void {
   if (to.getTime() <= from.getTime()) throw invalidArgument('to', `must be after from (${from.toISOString()})`);
-  const days = (to.getTime() - from.getTime()) / bucketMs.day;
-  if (days > MAX_RANGE_DAYS) throw invalidArgument('to', `the range spans ${Math.ceil(days)} days; at most ${MAX_RANGE_DAYS} are allowed`);
   if (bucket) {
     const buckets = Math.ceil((to.getTime() - from.getTime()) / bucketMs[bucket]);
     if (buckets > MAX_BUCKETS) throw invalidArgument('bucket', `the range holds ${buckets} buckets; at most ${MAX_BUCKETS} are allowed`);
   }
+  const days = (to.getTime() - from.getTime()) / bucketMs.day;
+  if (days > MAX_RANGE_DAYS) throw invalidArgument('to', `the range spans ${Math.ceil(days)} days; at most ${MAX_RANGE_DAYS} are allowed`);
 }
 
 /** An optional time window on a timestamp column, for list filters. */

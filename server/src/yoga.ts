@@ -25,7 +25,14 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    context: (): Context => ({ prisma: options.prisma, timeZone: options.timeZone, now: options.now }),
+    // Until access control lands every caller is "anonymous"; the token's label will take its place.
+    context: (): Context => ({
+      prisma: options.prisma,
+      timeZone: options.timeZone,
+      now: options.now,
+      actor: 'anonymous',
+      onCommitted: (event) => options.logger.debug('event committed', { seq: String(event.seq), type: event.type, subject: event.subjectId }),
+    }),
     graphiql: { title: 'Fangkong 防控 — GraphiQL', defaultQuery: graphiqlDefaultQuery },
     logging: {
       debug: (...args) => options.logger.debug(String(args[0]), { args: args.slice(1).map(String) }),

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { Prisma } from '@fangkong/prisma';
+import type { Context } from './context.ts';
+
+export type Tx = Prisma.TransactionClient;
+
+/** One committed change: what the audit trail and the outbox record about a write. */
+export interface Change {
+  /** Outbox event type, `entity:event`, e.g. "checkpointReport:reported". */
+  type: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+  /** What subscribers need to know without reading the row. */
+  payload: Record<string, unknown>;
+}
+
+/** An event as it leaves the outbox. */
+export interface CommittedEvent {
+  seq: bigint;
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  occurredAt: Date;
+}
+
+// Writers take this lock just before appending to the outbox and hold it until commit, so events
+// become visible in sequence order: a reader that has seen seq n never later finds a smaller one.
+const OUTBOX_LOCK = 0x66616e67; // "fang"
+
+/**
+ * Runs a write in one transaction with its audit entry and outbox event: all three commit, or none.
+ * `work` returns the value and the change; a change of null (an idempotent replay) writes nothing more.
+ * Subscribers are told only after the commit.
+ */
+export async function commitChange<T>(ctx: Context, work: (tx: Tx) => Promise<{ value: T; change: Change | null }>): Promise<T> {
+  const { value, event } = await ctx.prisma.$transaction(
+    async (tx) => {
+      const { value, change } = await work(tx);
+      if (!change) return { value, event: null };
+      await tx.auditEntry.create({
+        data: {
+          actor: ctx.actor,
+          action: change.type,
+          entityType: change.entityType,
+          entityId: change.entityId,
+          before: asJson(change.before),
+          after: asJson(change.after),
+        },
+      });
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`;
+      const event = await tx.event.create({
+        data: { type: change.type, subjectType: change.entityType, subjectId: change.entityId, payload: asJson(change.payload) ?? {}, actor: ctx.actor },
+      });
+      return { value, event };
+    },
+    { timeout: 15_000, maxWait: 15_000 },
+  );
+  if (event) ctx.onCommitted?.({ seq: event.seq, type: event.type, subjectType: event.subjectType, subjectId: event.subjectId, occurredAt: event.occurredAt });
+  return value;
+}
+
+function asJson(value: unknown): Prisma.InputJsonValue | undefined {
+  return value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+}
+
+/** A stable fingerprint of a submission, to tell a retry (same) from a reused key (different). */
+export function payloadHash(payload: Record<string, unknown>): string {
+  const canonical = JSON.stringify(payload, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}

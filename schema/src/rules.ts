@@ -1,0 +1,47 @@
+import { ValidationError, type FieldIssue } from './write-errors.ts';
+
+/** Collects every broken rule of one input, then throws them together. */
+export class Rules {
+  private readonly issues: FieldIssue[] = [];
+
+  fail(field: string, message: string): this {
+    this.issues.push({ field, message });
+    return this;
+  }
+
+  count(field: string, value: number, max: number): this {
+    if (!Number.isInteger(value) || value < 0) return this.fail(field, `must be a whole number ≥ 0; got ${value}`);
+    if (value > max) return this.fail(field, `at most ${max} per report; got ${value}`);
+    return this;
+  }
+
+  notMore(field: string, value: number, limitField: string, limit: number): this {
+    if (value > limit) this.fail(field, `cannot exceed ${limitField} (${limit}); got ${value}`);
+    return this;
+  }
+
+  text(field: string, value: string | null | undefined, { required = false, max = 2000 } = {}): this {
+    const trimmed = value?.trim() ?? '';
+    if (required && !trimmed) return this.fail(field, 'must not be empty');
+    if (trimmed.length > max) this.fail(field, `at most ${max} characters; got ${trimmed.length}`);
+    return this;
+  }
+
+  /** A reporting period: ordered, at most 24 h, not in the future beyond a little clock skew. */
+  period(start: Date, end: Date, now: Date, { maxHours = 24, skewMinutes = 5 } = {}): this {
+    if (end.getTime() <= start.getTime()) return this.fail('periodEnd', `must be after periodStart (${start.toISOString()})`);
+    if (end.getTime() - start.getTime() > maxHours * 3_600_000) this.fail('periodEnd', `a period covers at most ${maxHours} hours`);
+    if (end.getTime() > now.getTime() + skewMinutes * 60_000) this.fail('periodEnd', `is in the future (now ${now.toISOString()})`);
+    if (start.getUTCFullYear() < 2019) this.fail('periodStart', 'is before 2019; check the date');
+    return this;
+  }
+
+  check(): void {
+    if (this.issues.length) throw new ValidationError(this.issues);
+  }
+}
+
+/** Idempotency keys: printable, bounded. */
+export function checkIdempotencyKey(rules: Rules, key: string): void {
+  if (!/^[\x21-\x7e]{8,128}$/.test(key)) rules.fail('idempotencyKey', 'must be 8–128 printable ASCII characters without spaces (a UUID is ideal)');
+}
