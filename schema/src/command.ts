@@ -11,7 +11,7 @@ const MeetingKind = builder.enumType('MeetingKind', {
   } as const,
 });
 
-const TaskStatus = builder.enumType('TaskStatus', {
+export const TaskStatus = builder.enumType('TaskStatus', {
   description: 'Where an assigned task stands.',
   values: {
     OPEN: { description: 'Assigned, not started.' },
@@ -35,7 +35,7 @@ const ApplicationStatus = builder.enumType('ApplicationStatus', {
   values: { SUBMITTED: { description: 'Waiting, handled in order.' }, APPROVED: { description: 'Approved.' }, REJECTED: { description: 'Rejected.' } } as const,
 });
 
-builder.prismaNode('Meeting', {
+export const MeetingRef = builder.prismaNode('Meeting', {
   description: 'A meeting that issues requirements and assigns work.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -52,7 +52,7 @@ builder.prismaNode('Meeting', {
   }),
 });
 
-builder.prismaNode('Directive', {
+export const DirectiveRef = builder.prismaNode('Directive', {
   description: 'A numbered requirement issued by a meeting or office.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -66,7 +66,7 @@ builder.prismaNode('Directive', {
   }),
 });
 
-builder.prismaNode('Task', {
+export const TaskRef = builder.prismaNode('Task', {
   description: 'Work assigned to a person or department, with a due time.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -86,7 +86,7 @@ builder.prismaNode('Task', {
   }),
 });
 
-builder.prismaNode('Inspection', {
+export const InspectionRef = builder.prismaNode('Inspection', {
   description: 'A visit (调研, 暗访, 抽查) that looks at sites and records findings.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -103,7 +103,7 @@ builder.prismaNode('Inspection', {
   }),
 });
 
-builder.prismaNode('Finding', {
+export const FindingRef = builder.prismaNode('Finding', {
   description: 'A problem an inspection found at a site, who must fix it, and whether it is fixed.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -121,7 +121,7 @@ builder.prismaNode('Finding', {
   }),
 });
 
-builder.prismaNode('ResumptionApplication', {
+export const ResumptionApplicationRef = builder.prismaNode('ResumptionApplication', {
   description: "An enterprise's application to resume work (复产复工申请), handled in order of submission.",
   id: { field: 'id' },
   fields: (t) => ({

@@ -8,6 +8,9 @@ import './command.ts';
 import './zone-summary.ts';
 import './series.ts';
 import './checkpoint-reporting.ts';
+import './production-reporting.ts';
+import './supply-allocation.ts';
+import './command-work.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './context.ts';

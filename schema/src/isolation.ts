@@ -1,4 +1,8 @@
+import type { IsolationCase } from '@fangkong/prisma';
 import { builder } from './builder.ts';
+import { type Change, commitChange, type Tx } from './changes.ts';
+import { Rules } from './rules.ts';
+import { found, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
 import { checkPageSize } from './pagination.ts';
 import { AreaRef, withinAreaPath } from './places.ts';
 
@@ -14,7 +18,7 @@ const IsolationStatus = builder.enumType('IsolationStatus', {
   } as const,
 });
 
-builder.prismaNode('IsolationCase', {
+export const IsolationCaseRef = builder.prismaNode('IsolationCase', {
   description: 'A person under home isolation (personal data).',
   id: { field: 'id' },
   fields: (t) => ({
@@ -65,3 +69,114 @@ builder.queryFields((t) => ({
 function casesWhere(args: { status?: 'ACTIVE' | 'RELEASED' | 'TRANSFERRED' | null; within?: { id: string } | null }) {
   return { ...(args.status ? { status: args.status } : {}), ...(args.within ? { compound: withinAreaPath(args.within.id) } : {}) };
 }
+
+const IsolationCasePayload = builder.objectRef<{ isolationCase: IsolationCase }>('IsolationCasePayload').implement({
+  description: 'The isolation case after the change.',
+  fields: (t) => ({ isolationCase: t.field({ type: IsolationCaseRef, description: 'The case.', resolve: (p) => p.isolationCase }) }),
+});
+
+// Outbox payloads carry no personal data: displays and partners read the event stream.
+function caseChange(type: string, after: IsolationCase, before?: IsolationCase): Change {
+  return { type, entityType: 'IsolationCase', entityId: after.id, before, after, payload: { compoundId: after.compoundId, status: after.status } };
+}
+
+async function activeCase(tx: Tx, id: string) {
+  const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "IsolationCase" WHERE id = ${id} FOR UPDATE`;
+  const isolationCase = found(locked && (await tx.isolationCase.findUnique({ where: { id: locked.id } })), 'isolation case', id, 'caseId');
+  if (isolationCase.status !== 'ACTIVE') throw new InvalidStateError('caseId', isolationCase.status, `the case is ${isolationCase.status.toLowerCase()}, not active`);
+  return isolationCase;
+}
+
+builder.mutationFields((t) => ({
+  openIsolationCase: t.field({
+    type: IsolationCasePayload,
+    description: 'Put a person under 24-hour home isolation in a compound (personal data).',
+    errors: { types: [ValidationError, NotFoundError] },
+    args: {
+      compoundId: t.arg.globalID({ for: AreaRef, required: true, description: 'The compound.' }),
+      personName: t.arg.string({ required: true, description: "The person's name." }),
+      phone: t.arg.string({ required: true, description: 'A contact phone number.' }),
+      reason: t.arg.string({ required: true, description: 'Why, e.g. "returned from Hubei on 2020-02-01".' }),
+      startedAt: t.arg({ type: 'DateTime', required: true, description: 'Start of isolation.' }),
+      endsAt: t.arg({ type: 'DateTime', required: false, description: 'Planned end (usually 14 days later).' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const rules = new Rules()
+        .text('personName', args.personName, { required: true, max: 100 })
+        .text('reason', args.reason, { required: true, max: 1000 });
+      if (!/^[0-9+\-() ]{5,20}$/.test(args.phone)) rules.fail('phone', 'must be 5–20 digits, spaces, +, -, ( or )');
+      if (args.startedAt.getTime() > ctx.now().getTime() + 300_000) rules.fail('startedAt', 'is in the future');
+      if (args.endsAt && args.endsAt <= args.startedAt) rules.fail('endsAt', 'must be after startedAt');
+      rules.check();
+      return commitChange(ctx, async (tx) => {
+        const compound = found(await tx.area.findUnique({ where: { id: args.compoundId.id } }), 'area', args.compoundId.id, 'compoundId');
+        if (compound.level !== 'COMPOUND') throw new ValidationError([{ field: 'compoundId', message: `${compound.id} is a ${compound.level.toLowerCase()}, not a compound` }]);
+        const isolationCase = await tx.isolationCase.create({
+          data: {
+            compoundId: compound.id,
+            personName: args.personName.trim(),
+            phone: args.phone.trim(),
+            reason: args.reason.trim(),
+            startedAt: args.startedAt,
+            endsAt: args.endsAt ?? null,
+            createdBy: ctx.actor,
+          },
+        });
+        return { value: { isolationCase }, change: caseChange('isolationCase:opened', isolationCase) };
+      });
+    },
+  }),
+  recordHealthCheck: t.field({
+    type: IsolationCasePayload,
+    description: 'Record a daily health check of a person in isolation.',
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError] },
+    args: {
+      caseId: t.arg.globalID({ for: IsolationCaseRef, required: true, description: 'The case.' }),
+      temperature: t.arg.float({ required: true, description: 'Body temperature in °C (34–43).' }),
+      symptoms: t.arg.stringList({ required: false, defaultValue: [], description: 'Symptoms observed (at most 10).' }),
+      note: t.arg.string({ required: false, description: 'Remarks.' }),
+      checkedAt: t.arg({ type: 'DateTime', required: true, description: 'When.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const symptoms = (args.symptoms ?? []).map((s) => s.trim()).filter(Boolean);
+      const rules = new Rules().text('note', args.note, { max: 1000 });
+      if (!(args.temperature >= 34 && args.temperature <= 43)) rules.fail('temperature', `must be between 34 and 43 °C; got ${args.temperature}`);
+      if (symptoms.length > 10 || symptoms.some((s) => s.length > 100)) rules.fail('symptoms', 'at most 10, each at most 100 characters');
+      if (args.checkedAt.getTime() > ctx.now().getTime() + 300_000) rules.fail('checkedAt', 'is in the future');
+      rules.check();
+      return commitChange(ctx, async (tx) => {
+        const isolationCase = await activeCase(tx, args.caseId.id);
+        if (args.checkedAt < isolationCase.startedAt) throw new ValidationError([{ field: 'checkedAt', message: 'is before the isolation started' }]);
+        const check = await tx.healthCheck.create({
+          data: { caseId: isolationCase.id, temperature: args.temperature, symptoms, note: args.note?.trim() || null, checkedAt: args.checkedAt, checkedBy: ctx.actor },
+        });
+        return {
+          value: { isolationCase },
+          change: { type: 'healthCheck:recorded', entityType: 'HealthCheck', entityId: check.id, after: check, payload: { compoundId: isolationCase.compoundId, fever: args.temperature >= 37.3 } },
+        };
+      });
+    },
+  }),
+  closeIsolationCase: t.field({
+    type: IsolationCasePayload,
+    description: 'End an isolation: released at term, or transferred to medical care.',
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError] },
+    args: {
+      caseId: t.arg.globalID({ for: IsolationCaseRef, required: true, description: 'The case.' }),
+      outcome: t.arg({ type: IsolationStatus, required: true, description: 'RELEASED or TRANSFERRED.' }),
+      endedAt: t.arg({ type: 'DateTime', required: true, description: 'When it ended.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const rules = new Rules();
+      if (args.outcome === 'ACTIVE') rules.fail('outcome', 'must be RELEASED or TRANSFERRED');
+      if (args.endedAt.getTime() > ctx.now().getTime() + 300_000) rules.fail('endedAt', 'is in the future');
+      rules.check();
+      return commitChange(ctx, async (tx) => {
+        const before = await activeCase(tx, args.caseId.id);
+        if (args.endedAt < before.startedAt) throw new ValidationError([{ field: 'endedAt', message: 'is before the isolation started' }]);
+        const isolationCase = await tx.isolationCase.update({ where: { id: before.id }, data: { status: args.outcome, endedAt: args.endedAt } });
+        return { value: { isolationCase }, change: caseChange('isolationCase:closed', isolationCase, before) };
+      });
+    },
+  }),
+}));

@@ -73,7 +73,7 @@ function areasWhere(args: { level?: 'DISTRICT' | 'TOWNSHIP' | 'SUBDISTRICT' | 'C
   };
 }
 
-builder.prismaNode('Department', {
+export const DepartmentRef = builder.prismaNode('Department', {
   description: 'A unit of the district or the city (区住建, 公安, 交警, 卫生健康 …).',
   id: { field: 'id' },
   fields: (t) => ({
@@ -85,7 +85,7 @@ builder.prismaNode('Department', {
   }),
 });
 
-builder.prismaNode('Person', {
+export const PersonRef = builder.prismaNode('Person', {
   description: 'An official named in the record, with the title the record gives.',
   id: { field: 'id' },
   fields: (t) => ({

@@ -132,7 +132,7 @@ builder.prismaObject('LineStatusChange', {
   }),
 });
 
-builder.prismaNode('OutputReport', {
+export const OutputReportRef = builder.prismaNode('OutputReport', {
   description: 'Output one line reported for one interval; a correction is a new report that supersedes it.',
   id: { field: 'id' },
   fields: (t) => ({

@@ -15,12 +15,12 @@ export const ProductCategory = builder.enumType('ProductCategory', {
   } as const,
 });
 
-const SupplySource = builder.enumType('SupplySource', {
+export const SupplySource = builder.enumType('SupplySource', {
   description: 'Where allocated supplies come from.',
   values: { ENTERPRISE: { description: "Straight from a producer's output." }, STOCK: { description: "From the headquarters' stock." } } as const,
 });
 
-const AllocationDestination = builder.enumType('AllocationDestination', {
+export const AllocationDestination = builder.enumType('AllocationDestination', {
   description: 'Who receives allocated supplies under unified allocation (统一调度).',
   values: {
     CITY: { description: "The city's needs." },
@@ -54,7 +54,7 @@ export const ProductRef = builder.prismaNode('Product', {
   }),
 });
 
-builder.prismaNode('Allocation', {
+export const AllocationRef = builder.prismaNode('Allocation', {
   description: 'Supplies sent under the headquarters\' unified allocation.',
   id: { field: 'id' },
   fields: (t) => ({

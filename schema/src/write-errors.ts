@@ -121,3 +121,9 @@ builder.objectType(InsufficientStockError, {
     requested: t.exposeInt('requested', { description: 'Units requested.' }),
   }),
 });
+
+/** The row, or a NotFoundError naming the input field that pointed at it. */
+export function found<T>(row: T | null | undefined, entity: string, id: string, field: string): T {
+  if (row === null || row === undefined) throw new NotFoundError(entity, id, field);
+  return row;
+}

@@ -23,6 +23,9 @@ export function zoneTime(date: string, time = '00:00'): Date {
 /** Who the seed's own facts are recorded by (status changes etc.). */
 export const seedActor = 'seed';
 
+/** Seeded rows always carry their id, even where the table would generate one. */
+type WithId<T> = T & { id: string };
+
 // ───────────────────────────── places ─────────────────────────────
 
 const areaTree: Omit<Prisma.AreaCreateManyInput, 'path'>[] = [
@@ -438,7 +441,7 @@ export const productionLines: Prisma.ProductionLineCreateManyInput[] = [
   },
 ];
 
-export const lineStatusChanges: Prisma.LineStatusChangeCreateManyInput[] = [
+export const lineStatusChanges: WithId<Prisma.LineStatusChangeCreateManyInput>[] = [
   ...[1, 2, 3].flatMap((n) => {
     const lineId = `yizhonghong-line-${n}`;
     return [
@@ -561,7 +564,7 @@ function numbered(
   issuedAt: Date,
   issuedBy: string,
   items: [text: string, textEn: string][],
-): Prisma.DirectiveCreateManyInput[] {
+): WithId<Prisma.DirectiveCreateManyInput>[] {
   return items.map(([text, textEn], index) => ({
     id: `${meetingId}-${index + 1}`,
     meetingId,
@@ -579,7 +582,7 @@ const meetingTime = (id: string): Date => {
   return new Date(meeting.heldAt);
 };
 
-export const directives: Prisma.DirectiveCreateManyInput[] = [
+export const directives: WithId<Prisma.DirectiveCreateManyInput>[] = [
   {
     id: 'general-office-2020-01-27-1',
     meetingId: null,

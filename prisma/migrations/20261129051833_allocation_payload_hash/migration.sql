@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Allocation" ADD COLUMN     "payloadHash" TEXT;

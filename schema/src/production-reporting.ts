@@ -1,0 +1,218 @@
+import type { OutputReport, ProductionLine } from '@fangkong/prisma';
+import { builder } from './builder.ts';
+import { type Change, commitChange, payloadHash, type Tx } from './changes.ts';
+import { ReportSource } from './checkpoints.ts';
+import { enumValue, insertIdempotent } from './idempotency.ts';
+import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
+import { checkIdempotencyKey, Rules } from './rules.ts';
+import { utc } from './sql.ts';
+import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
+
+type Status = ProductionLine['status'];
+
+/** installing → commissioning → producing ⇄ idle; any working state may halt; a halted line restarts by commissioning. */
+export const LINE_TRANSITIONS: Record<Status, Status[]> = {
+  INSTALLING: ['COMMISSIONING', 'HALTED'],
+  COMMISSIONING: ['PRODUCING', 'INSTALLING', 'HALTED'],
+  PRODUCING: ['IDLE', 'HALTED'],
+  IDLE: ['PRODUCING', 'HALTED'],
+  HALTED: ['COMMISSIONING'],
+};
+
+/** Lines that may report output: test batches while commissioning, real output while producing. */
+const REPORTING_STATUSES: Status[] = ['COMMISSIONING', 'PRODUCING', 'IDLE'];
+
+/** A report may claim at most this multiple of a day's rated capacity, pro rata to its period. */
+const CAPACITY_HEADROOM = 2;
+
+function checkOutput(rules: Rules, produced: number, passedQc: number, line: ProductionLine | null, hours: number): void {
+  rules.count('produced', produced, 10_000_000).count('passedQc', passedQc, 10_000_000).notMore('passedQc', passedQc, 'produced', produced);
+  if (line && line.ratedDailyCapacity > 0) {
+    const ceiling = Math.ceil(line.ratedDailyCapacity * CAPACITY_HEADROOM * (hours / 24));
+    if (produced > ceiling) rules.fail('produced', `${produced} exceeds twice the rated capacity for ${hours.toFixed(1)} h (${ceiling}); check the figure`);
+  }
+}
+
+const ReportProductionOutputInput = builder.inputType('ReportProductionOutputInput', {
+  description: 'Output one line made in one interval.',
+  fields: (t) => ({
+    lineId: t.globalID({ for: ProductionLineRef, required: true, description: 'The reporting line.' }),
+    periodStart: t.field({ type: 'DateTime', required: true, description: 'Start of the interval.' }),
+    periodEnd: t.field({ type: 'DateTime', required: true, description: 'End of the interval: after the start, at most 24 h later, not in the future.' }),
+    produced: t.int({ required: true, description: 'Units produced.' }),
+    passedQc: t.int({ required: true, description: 'Units that passed quality control; at most produced.' }),
+    source: t.field({ type: ReportSource, required: false, defaultValue: 'MANUAL', description: 'Manual entry or simulator.' }),
+    idempotencyKey: t.string({ required: true, description: 'Chosen once per report, reused on every retry.' }),
+  }),
+});
+
+const OutputReportPayload = builder.objectRef<{ report: OutputReport; duplicate: boolean }>('OutputReportPayload').implement({
+  description: 'The stored output report.',
+  fields: (t) => ({
+    report: t.field({ type: OutputReportRef, description: 'The report as stored.', resolve: (p) => p.report }),
+    duplicate: t.exposeBoolean('duplicate', { description: 'True when this was a retry: nothing new was written.' }),
+  }),
+});
+
+const LineStatusPayload = builder.objectRef<{ line: ProductionLine }>('LineStatusPayload').implement({
+  description: 'The line after its status change.',
+  fields: (t) => ({ line: t.field({ type: ProductionLineRef, description: 'The line.', resolve: (p) => p.line }) }),
+});
+
+function insertOutput(tx: Tx, row: Omit<OutputReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>, key: { idempotencyKey: string; payloadHash: string }) {
+  return insertIdempotent<OutputReport>(
+    tx,
+    'OutputReport',
+    { ...row, periodStart: utc(row.periodStart), periodEnd: utc(row.periodEnd), source: enumValue('ReportSource', row.source) },
+    key,
+    {
+      byId: (id) => tx.outputReport.findUniqueOrThrow({ where: { id } }),
+      byKey: (idempotencyKey) => tx.outputReport.findUniqueOrThrow({ where: { idempotencyKey } }),
+    },
+  );
+}
+
+function outputChange(type: string, report: OutputReport, line: ProductionLine, before?: OutputReport): Change {
+  return {
+    type,
+    entityType: 'OutputReport',
+    entityId: report.id,
+    before,
+    after: report,
+    payload: {
+      lineId: report.lineId,
+      enterpriseId: line.enterpriseId,
+      productId: line.productId,
+      periodStart: report.periodStart,
+      produced: report.produced,
+      passedQc: report.passedQc,
+      source: report.source,
+      ...(before ? { supersedes: before.id } : {}),
+    },
+  };
+}
+
+const hoursOf = (start: Date, end: Date) => (end.getTime() - start.getTime()) / 3_600_000;
+
+builder.mutationFields((t) => ({
+  reportProductionOutput: t.field({
+    type: OutputReportPayload,
+    description: "Report a line's output for one interval. Safe to retry with the same idempotency key.",
+    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },
+    args: { input: t.arg({ type: ReportProductionOutputInput, required: true, description: 'The report.' }) },
+    resolve: async (_root, { input }, ctx) => {
+      const rules = new Rules();
+      checkOutput(rules, input.produced, input.passedQc, null, hoursOf(input.periodStart, input.periodEnd));
+      rules.period(input.periodStart, input.periodEnd, ctx.now());
+      checkIdempotencyKey(rules, input.idempotencyKey);
+      rules.check();
+      const source = input.source ?? 'MANUAL';
+      const hash = payloadHash({ lineId: input.lineId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source });
+      return commitChange(ctx, async (tx) => {
+        const line = await tx.productionLine.findUnique({ where: { id: input.lineId.id } });
+        if (!line) throw new NotFoundError('production line', input.lineId.id, 'lineId');
+        const capacity = new Rules();
+        checkOutput(capacity, input.produced, input.passedQc, line, hoursOf(input.periodStart, input.periodEnd));
+        capacity.check();
+        const { row: report, duplicate } = await insertOutput(
+          tx,
+          { lineId: line.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null },
+          { idempotencyKey: input.idempotencyKey, payloadHash: hash },
+        );
+        if (!duplicate && !REPORTING_STATUSES.includes(line.status)) {
+          throw new InvalidStateError('lineId', line.status, `the line is ${line.status.toLowerCase()}; output can be reported while commissioning, producing or idle`);
+        }
+        return { value: { report, duplicate }, change: duplicate ? null : outputChange('outputReport:reported', report, line) };
+      });
+    },
+  }),
+  correctOutputReport: t.field({
+    type: OutputReportPayload,
+    description: 'Correct an output report: the correction replaces it in every total; the original stays in history.',
+    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },
+    args: {
+      reportId: t.arg.globalID({ for: OutputReportRef, required: true, description: 'The report version to correct.' }),
+      produced: t.arg.int({ required: true, description: 'Corrected units produced.' }),
+      passedQc: t.arg.int({ required: true, description: 'Corrected units that passed QC.' }),
+      reason: t.arg.string({ required: true, description: 'Why (kept in history).' }),
+      idempotencyKey: t.arg.string({ required: true, description: 'Reused on retries of this correction.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const rules = new Rules().text('reason', args.reason, { required: true, max: 1000 });
+      checkIdempotencyKey(rules, args.idempotencyKey);
+      rules.check();
+      return commitChange(ctx, async (tx) => {
+        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "OutputReport" WHERE id = ${args.reportId.id} FOR UPDATE`;
+        if (!locked) throw new NotFoundError('output report', args.reportId.id, 'reportId');
+        const original = await tx.outputReport.findUniqueOrThrow({ where: { id: locked.id }, include: { line: true } });
+        const checks = new Rules();
+        checkOutput(checks, args.produced, args.passedQc, original.line, hoursOf(original.periodStart, original.periodEnd));
+        checks.check();
+        const hash = payloadHash({ corrects: original.id, produced: args.produced, passedQc: args.passedQc, reason: args.reason.trim() });
+        const replay = await tx.outputReport.findUnique({ where: { idempotencyKey: args.idempotencyKey } });
+        if (replay) {
+          if (replay.payloadHash !== hash) throw new IdempotencyConflictError(args.idempotencyKey);
+          return { value: { report: replay, duplicate: true }, change: null };
+        }
+        if (original.supersededAt) throw new InvalidStateError('reportId', 'superseded', 'this version was already corrected; correct the latest version instead');
+        const { line } = original;
+        const superseded = await tx.outputReport.update({ where: { id: original.id }, data: { supersededAt: ctx.now() } });
+        const { row: report } = await insertOutput(
+          tx,
+          {
+            lineId: original.lineId,
+            periodStart: original.periodStart,
+            periodEnd: original.periodEnd,
+            produced: args.produced,
+            passedQc: args.passedQc,
+            source: original.source,
+            reportedBy: ctx.actor,
+            supersedesId: original.id,
+            correctionReason: args.reason.trim(),
+          },
+          { idempotencyKey: args.idempotencyKey, payloadHash: hash },
+        );
+        return { value: { report, duplicate: false }, change: outputChange('outputReport:corrected', report, line, superseded) };
+      });
+    },
+  }),
+  setProductionLineStatus: t.field({
+    type: LineStatusPayload,
+    description: 'Move a line along its statuses: installing → commissioning → producing ⇄ idle; halted; restart via commissioning.',
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError] },
+    args: {
+      lineId: t.arg.globalID({ for: ProductionLineRef, required: true, description: 'The line.' }),
+      status: t.arg({ type: LineStatus, required: true, description: 'The new status.' }),
+      note: t.arg.string({ required: false, description: 'Why (e.g. "waiting for melt-blown fabric").' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      new Rules().text('note', args.note, { max: 1000 }).check();
+      return commitChange(ctx, async (tx) => {
+        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "ProductionLine" WHERE id = ${args.lineId.id} FOR UPDATE`;
+        if (!locked) throw new NotFoundError('production line', args.lineId.id, 'lineId');
+        const before = await tx.productionLine.findUniqueOrThrow({ where: { id: locked.id } });
+        if (!LINE_TRANSITIONS[before.status].includes(args.status)) {
+          throw new InvalidStateError(
+            'status',
+            before.status,
+            `a ${before.status.toLowerCase()} line can move to ${LINE_TRANSITIONS[before.status].map((s) => s.toLowerCase()).join(' or ')}, not ${args.status.toLowerCase()}`,
+          );
+        }
+        const at = ctx.now();
+        const line = await tx.productionLine.update({ where: { id: before.id }, data: { status: args.status, statusChangedAt: at } });
+        await tx.lineStatusChange.create({ data: { lineId: line.id, from: before.status, to: args.status, at, note: args.note?.trim() || null, changedBy: ctx.actor } });
+        return {
+          value: { line },
+          change: {
+            type: 'productionLine:statusChanged',
+            entityType: 'ProductionLine',
+            entityId: line.id,
+            before,
+            after: line,
+            payload: { lineId: line.id, enterpriseId: line.enterpriseId, from: before.status, to: line.status },
+          },
+        };
+      });
+    },
+  }),
+}));

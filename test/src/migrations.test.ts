@@ -1,0 +1,115 @@
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsDir, pendingSchemaChanges, readMigrations } from '@fangkong/prisma';
+import { pgliteDatabase, postgresDatabase, type CliDatabase } from './support/cli.ts';
+import { postgresReachable } from './support/postgres.ts';
+import { pnpm, tempDir } from './support/processes.ts';
+
+const committed = readMigrations().migrationDirectories.map((m) => m.path);
+
+function migrating(open: () => Promise<CliDatabase>) {
+  let db: CliDatabase;
+
+  beforeAll(async () => {
+    db = await open();
+  });
+
+  afterAll(async () => {
+    await db?.dispose();
+  });
+
+  it('applies every committed migration and records it in _prisma_migrations', async () => {
+    const result = await db.cli(['db:migrate']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`applied ${committed.join(', ')}`);
+
+    const recorded = await db.inspect((sql) =>
+      sql<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
+        `SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back
+         FROM _prisma_migrations ORDER BY migration_name`,
+      ),
+    );
+    expect(recorded.map((m) => m.migration_name)).toEqual(committed);
+    expect(recorded.every((m) => m.finished && !m.rolled_back)).toBe(true);
+
+    const tables = await db.inspect((sql) =>
+      sql<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`),
+    );
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['Checkpoint', 'CheckpointReport', 'OutputReport', 'Event']));
+  });
+
+  it('changes nothing when applied a second time', async () => {
+    const history = `SELECT id, checksum, migration_name, finished_at FROM _prisma_migrations ORDER BY id`;
+    const before = await db.inspect((sql) => sql(history));
+
+    const result = await db.cli(['db:migrate']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('is up to date');
+
+    expect(await db.inspect((sql) => sql(history))).toEqual(before);
+  });
+}
+
+describe('migrations on the embedded database', () => {
+  migrating(async () => pgliteDatabase());
+});
+
+describe.skipIf(!(await postgresReachable()))('migrations on PostgreSQL', () => {
+  migrating(() => postgresDatabase('migrations'));
+});
+
+describe('drift between schema.prisma and the migrations', () => {
+  it('finds none in the committed migrations', async () => {
+    expect(await pendingSchemaChanges()).toBe('');
+  });
+
+  it('finds the SQL of a migration that is missing', async () => {
+    const copy = tempDir('fangkong-migrations-');
+    try {
+      cpSync(migrationsDir, copy.path, { recursive: true });
+      rmSync(join(copy.path, committed.at(-1)!), { recursive: true });
+
+      const sql = await pendingSchemaChanges(copy.path);
+      expect(sql).not.toBe('');
+      expect(sql).toMatch(/\b(CREATE|ALTER|DROP)\b/);
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it('`pnpm db:migration:create` writes nothing when schema and migrations agree', async () => {
+    const before = readdirSync(migrationsDir);
+    const result = await pnpm(['db:migration:create', 'x']);
+    const written = readdirSync(migrationsDir).filter((name) => !before.includes(name));
+    // Never leave a stray migration in the repository, even when the assertion below fails.
+    for (const name of written) rmSync(join(migrationsDir, name), { recursive: true, force: true });
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(written).toEqual([]);
+    expect(result.stdout).toContain('nothing to write');
+  });
+});
+
+describe('a DATABASE_URL that cannot work', () => {
+  it.each([
+    ['a URL of another database', 'mysql://x'],
+    ['text that is no URL', 'not a url'],
+    ['a server nobody listens on', 'postgres://fangkong:s3cret-pw@127.0.0.1:5999/fangkong'],
+  ])('%s: `pnpm db:migrate` fails with one line naming DATABASE_URL', async (_case, databaseUrl) => {
+    const data = tempDir();
+    try {
+      const result = await pnpm(['db:migrate'], { DATABASE_URL: databaseUrl, FANGKONG_DATA_DIR: data.path });
+
+      expect(result.code).not.toBe(0);
+      const named = result.stderr.split('\n').filter((line) => line.includes('DATABASE_URL'));
+      expect(named, result.stderr).toHaveLength(1);
+      expect(named[0]).toMatch(/^fangkong: /);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr + result.stdout).not.toContain('s3cret-pw');
+      expect(readdirSync(data.path)).toEqual([]);
+    } finally {
+      data.remove();
+    }
+  });
+});
