@@ -24,18 +24,15 @@ function migrating(open: () => Promise<CliDatabase>) {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`applied ${committed.join(', ')}`);
 
-    const recorded = await db.inspect((sql) =>
-      sql<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
+    const { recorded, tables } = await db.inspect(async (sql) => ({
+      recorded: await sql<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
         `SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back
          FROM _prisma_migrations ORDER BY migration_name`,
       ),
-    );
+      tables: await sql<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`),
+    }));
     expect(recorded.map((m) => m.migration_name)).toEqual(committed);
     expect(recorded.every((m) => m.finished && !m.rolled_back)).toBe(true);
-
-    const tables = await db.inspect((sql) =>
-      sql<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`),
-    );
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['Checkpoint', 'CheckpointReport', 'OutputReport', 'Event']));
   });
 

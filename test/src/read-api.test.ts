@@ -13,10 +13,11 @@ const sum = (rows: Counts[]): Counts =>
     { vehiclesInspected: 0, peopleScreened: 0, feverCases: 0, hubeiLinked: 0, referred: 0, disinfections: 0, reports: 0, simulatedReports: 0 },
   );
 
-async function ok<T = any>(url: string, q: string, variables?: Record<string, unknown>): Promise<T & { __extensions?: any }> {
+/** The data of a response that must succeed, with the response's extensions beside it. */
+async function ok(url: string, q: string, variables?: Record<string, unknown>): Promise<any> {
   const response = await graphql(url, q, variables);
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return Object.assign(response.data as T, { __extensions: response.extensions });
+  return { ...response.data, __extensions: response.extensions };
 }
 
 describe('read API on the embedded database with the seeded history', () => {

@@ -26,7 +26,7 @@ async function historyTotals(sql: Sql) {
             (SELECT md5(string_agg(concat_ws(',', id, temperature), ';' ORDER BY id)) FROM "HealthCheck") AS "healthFingerprint"
      FROM "Allocation"`,
   );
-  return { checkpoints, output, supplies };
+  return { checkpoints: checkpoints!, output: output!, supplies: supplies! };
 }
 
 type Totals = Awaited<ReturnType<typeof historyTotals>>;
@@ -34,6 +34,8 @@ const totalsByDatabase = new Map<string, Totals>();
 
 function seeding(label: string, open: () => Promise<CliDatabase>) {
   let db: CliDatabase;
+  /** Row counts as the previous test left them (saves reopening the embedded database). */
+  let counts: Record<string, number>;
 
   beforeAll(async () => {
     db = await open();
@@ -116,15 +118,15 @@ function seeding(label: string, open: () => Promise<CliDatabase>) {
 
       const events = await sql<{ subjectId: string }>(`SELECT "subjectId" FROM "Event" WHERE type = 'seed.loaded'`);
       expect(events).toEqual([{ subjectId: 'reference' }]);
+      counts = await tableCounts(sql);
     });
   });
 
   it('changes no row when run again', async () => {
-    const before = await db.inspect(tableCounts);
     const result = await db.cli(['db:seed']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('already loaded');
-    expect(await db.inspect(tableCounts)).toEqual(before);
+    expect(await db.inspect(tableCounts)).toEqual(counts);
   });
 
   it('adds a simulated history that follows the story', async () => {
@@ -171,15 +173,15 @@ function seeding(label: string, open: () => Promise<CliDatabase>) {
       expect(masks!.allocated).toBeLessThanOrEqual(masks!.passed);
 
       totalsByDatabase.set(label, await historyTotals(sql));
+      counts = await tableCounts(sql);
     });
   });
 
   it('loads the history only once', async () => {
-    const before = await db.inspect(tableCounts);
     const result = await db.cli(['db:seed', '--history']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain('inserted');
-    expect(await db.inspect(tableCounts)).toEqual(before);
+    expect(await db.inspect(tableCounts)).toEqual(counts);
   });
 }
 
@@ -192,24 +194,22 @@ describe.skipIf(!(await postgresReachable()))('seeding PostgreSQL', () => {
 });
 
 describe('the simulated history', () => {
-  let db: CliDatabase;
-
-  beforeAll(() => {
-    db = pgliteDatabase();
-  });
-
-  afterAll(async () => {
-    await db?.dispose();
-  });
-
   it('is the same on every fresh database', async () => {
-    const result = await db.cli(['db:seed', '--history']);
-    expect(result.code, result.stderr).toBe(0);
-    const totals = await db.inspect(historyTotals);
-
-    expect(totals.checkpoints.reports).toBeGreaterThan(2000);
-    expect(totals.checkpoints.peopleScreened).toBeGreaterThan(0);
-    expect(totalsByDatabase.size).toBeGreaterThan(0);
-    for (const [, other] of totalsByDatabase) expect(other).toEqual(totals);
+    // PGlite and PostgreSQL above are two fresh databases; without PostgreSQL, seed a second PGlite.
+    if (totalsByDatabase.size < 2) {
+      const db = pgliteDatabase();
+      try {
+        const result = await db.cli(['db:seed', '--history']);
+        expect(result.code, result.stderr).toBe(0);
+        totalsByDatabase.set('second pglite', await db.inspect(historyTotals));
+      } finally {
+        await db.dispose();
+      }
+    }
+    const [first, ...others] = [...totalsByDatabase.values()];
+    expect(first!.checkpoints.reports).toBeGreaterThan(2000);
+    expect(first!.checkpoints.peopleScreened).toBeGreaterThan(0);
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) expect(other).toEqual(first);
   });
 });
