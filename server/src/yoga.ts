@@ -19,7 +19,7 @@ export type FangkongYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /** The GraphQL endpoint: one context for every transport, expected errors typed, the rest masked. */
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
-  const plugins: Plugin[] = [useErrorCodes()];
+  const plugins: Plugin[] = [useValidationErrorCode()];
   if (options.traceSql) plugins.push(useSqlStatementCount());
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -42,13 +42,14 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     },
     maskedErrors: {
       maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (!(error instanceof GraphQLError)) return defaultMaskError(error, message, isDev);
+        const original = error.originalError;
         // Pothos rejects malformed global IDs and cursors with its own error type: that is bad input.
-        if (original instanceof PothosValidationError) {
-          return new GraphQLError(original.message, { extensions: { code: 'BAD_USER_INPUT' } });
-        }
-        if (original instanceof GraphQLError) return original;
-        options.logger.error('unexpected error', { error: original instanceof Error ? original.stack : String(original) });
+        if (original instanceof PothosValidationError) return withCode(error, 'BAD_USER_INPUT', original.message);
+        // Our expected errors already carry a code; graphql-js's own (variable coercion: unknown enum
+        // values, wrong types) do not, and are bad input.
+        if (!original || original instanceof GraphQLError) return error.extensions?.code ? error : withCode(error, 'BAD_USER_INPUT');
+        options.logger.error('unexpected error', { path: error.path?.join('.'), error: original.stack ?? String(original) });
         return defaultMaskError(error, message, isDev);
       },
     },
@@ -56,27 +57,16 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   });
 }
 
-/**
- * Every error a client sees carries `extensions.code`: graphql-js's parse and validation errors and
- * variable coercion errors (unknown enum values, wrong types) come without one.
- */
-function useErrorCodes(): Plugin {
-  const withCode = (errors: readonly GraphQLError[], code: string) =>
-    errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, originalError: e.originalError, extensions: { ...e.extensions, code } })));
+function withCode(error: GraphQLError, code: string, message = error.message): GraphQLError {
+  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code } });
+}
+
+/** Validation errors from graphql-js come without a code; give them the conventional one. */
+function useValidationErrorCode(): Plugin {
   return {
     onValidate() {
       return ({ result, setResult }) => {
-        if (result.length) setResult(withCode(result as GraphQLError[], 'GRAPHQL_VALIDATION_FAILED'));
-      };
-    },
-    onExecute() {
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (Symbol.asyncIterator in result || !result.errors?.length) return;
-          // Errors before any resolver ran (data absent) are variable coercion failures: bad input.
-          const code = result.data === undefined ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
-          setResult({ ...result, errors: withCode(result.errors, code) });
-        },
+        if (result.length) setResult((result as GraphQLError[]).map((e) => (e.extensions?.code ? e : withCode(e, 'GRAPHQL_VALIDATION_FAILED'))));
       };
     },
   };
