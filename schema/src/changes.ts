@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Prisma } from '@fangkong/prisma';
+import { lockOutbox, type Prisma } from '@fangkong/prisma';
 import type { Context } from './context.ts';
 
 export type Tx = Prisma.TransactionClient;
@@ -25,10 +25,6 @@ export interface CommittedEvent {
   occurredAt: Date;
 }
 
-// Writers take this lock just before appending to the outbox and hold it until commit, so events
-// become visible in sequence order: a reader that has seen seq n never later finds a smaller one.
-const OUTBOX_LOCK = 0x66616e67; // "fang"
-
 /**
  * Runs a write in one transaction with its audit entry and outbox event: all three commit, or none.
  * `work` returns the value and the change; a change of null (an idempotent replay) writes nothing more.
@@ -49,7 +45,7 @@ export async function commitChange<T>(ctx: Context, work: (tx: Tx) => Promise<{ 
           after: asJson(change.after),
         },
       });
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK})`;
+      await lockOutbox(tx);
       const event = await tx.event.create({
         data: { type: change.type, subjectType: change.entityType, subjectId: change.entityId, payload: asJson(change.payload) ?? {}, actor: ctx.actor },
       });

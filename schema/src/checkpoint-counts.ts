@@ -46,24 +46,39 @@ export function toCounts(row: Partial<CountRow> | undefined): CheckpointCounts {
 
 /** Per-checkpoint counts for reports starting in [start, end). One statement for any number of checkpoints. */
 export async function countsByCheckpoint(prisma: PrismaClient, checkpointIds: readonly string[], start: Date, end: Date) {
-  const rows = await prisma.$queryRaw<(CountRow & { checkpointId: string })[]>`
+  return byCheckpoint(checkpointIds, await countsQuery(prisma, checkpointIds, start, end));
+}
+
+/** Rows of countsByCheckpoint, unawaited, to run inside a snapshot transaction. */
+export function countsQuery(prisma: PrismaClient, checkpointIds: readonly string[], start: Date, end: Date) {
+  return prisma.$queryRaw<(CountRow & { checkpointId: string })[]>`
     SELECT r."checkpointId", ${countColumns}
     FROM "CheckpointReport" r
     WHERE r."supersededAt" IS NULL
       AND r."checkpointId" = ANY(${textArray(checkpointIds)})
       AND r."periodStart" >= ${utc(start)} AND r."periodStart" < ${utc(end)}
     GROUP BY r."checkpointId"`;
+}
+
+export function byCheckpoint(checkpointIds: readonly string[], rows: (CountRow & { checkpointId: string })[]): CheckpointCounts[] {
   const byId = new Map(rows.map((row) => [row.checkpointId, toCounts(row)]));
   return checkpointIds.map((id) => byId.get(id) ?? zeroCounts());
 }
 
 /** End of the latest current report per checkpoint, null where none. */
 export async function lastReportByCheckpoint(prisma: PrismaClient, checkpointIds: readonly string[]) {
-  const rows = await prisma.$queryRaw<{ checkpointId: string; lastReportAt: Date }[]>`
+  return lastReportsOf(checkpointIds, await lastReportQuery(prisma, checkpointIds));
+}
+
+export function lastReportQuery(prisma: PrismaClient, checkpointIds: readonly string[]) {
+  return prisma.$queryRaw<{ checkpointId: string; lastReportAt: Date }[]>`
     SELECT r."checkpointId", MAX(r."periodEnd") AS "lastReportAt"
     FROM "CheckpointReport" r
     WHERE r."supersededAt" IS NULL AND r."checkpointId" = ANY(${textArray(checkpointIds)})
     GROUP BY r."checkpointId"`;
+}
+
+export function lastReportsOf(checkpointIds: readonly string[], rows: { checkpointId: string; lastReportAt: Date }[]): (Date | null)[] {
   const byId = new Map(rows.map((row) => [row.checkpointId, new Date(row.lastReportAt)]));
   return checkpointIds.map((id) => byId.get(id) ?? null);
 }

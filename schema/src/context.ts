@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@fangkong/prisma';
 import type { CommittedEvent } from './changes.ts';
+import type { LiveFeed } from './live.ts';
 
 /**
  * What every resolver receives, whatever the transport (HTTP, WebSocket, SSE).
@@ -15,4 +16,6 @@ export interface Context {
   actor: string;
   /** Told after each write commits, with its outbox event (live subscriptions listen here). */
   onCommitted?: (event: CommittedEvent) => void;
+  /** Live data for subscriptions; absent where the transport offers none. */
+  live?: LiveFeed;
 }

@@ -11,7 +11,11 @@ import './checkpoint-reporting.ts';
 import './production-reporting.ts';
 import './supply-allocation.ts';
 import './command-work.ts';
+import './live-subscriptions.ts';
+import './events.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './context.ts';
 export { assertTimeZone } from './zone-time.ts';
+export type { LiveFeed, OutboxEvent, WatchOptions } from './live.ts';
+export type { CommittedEvent } from './changes.ts';

@@ -24,7 +24,12 @@ export function toOutput(row: Partial<OutputRow> | undefined): OutputTotals {
 
 /** Per-line output for reports starting in [start, end); one statement for any number of lines. */
 export async function outputByLine(prisma: PrismaClient, lineIds: readonly string[], start: Date, end: Date) {
-  const rows = await prisma.$queryRaw<(OutputRow & { lineId: string })[]>`
+  return byLine(lineIds, await outputQuery(prisma, lineIds, start, end));
+}
+
+/** Rows of outputByLine, unawaited, to run inside a snapshot transaction. */
+export function outputQuery(prisma: PrismaClient, lineIds: readonly string[], start: Date, end: Date) {
+  return prisma.$queryRaw<(OutputRow & { lineId: string })[]>`
     SELECT o."lineId",
       COALESCE(SUM(o.produced), 0)::bigint AS produced,
       COALESCE(SUM(o."passedQc"), 0)::bigint AS "passedQc",
@@ -35,6 +40,9 @@ export async function outputByLine(prisma: PrismaClient, lineIds: readonly strin
       AND o."lineId" = ANY(${textArray(lineIds)})
       AND o."periodStart" >= ${utc(start)} AND o."periodStart" < ${utc(end)}
     GROUP BY o."lineId"`;
+}
+
+export function byLine(lineIds: readonly string[], rows: (OutputRow & { lineId: string })[]): OutputTotals[] {
   const byId = new Map(rows.map((row) => [row.lineId, toOutput(row)]));
   return lineIds.map((id) => byId.get(id) ?? zeroOutput());
 }

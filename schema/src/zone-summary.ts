@@ -173,7 +173,7 @@ const ProductionSummaryRef = builder.objectRef<ZoneSummary>('ProductionSummary')
   }),
 });
 
-const ProductStockRef = builder.objectRef<ZoneSummary['stock'][number]>('ProductStock').implement({
+export const ProductStockRef = builder.objectRef<ZoneSummary['stock'][number]>('ProductStock').implement({
   description: "Stock of one product: everything produced minus everything allocated (not cancelled), up to the day's end.",
   fields: (t) => ({
     product: t.field({ type: ProductRef, description: 'The product.', resolve: (row) => row.product as never }),

@@ -1,9 +1,13 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyMigrations, openDatabase, seedDatabase, type Database } from '@fangkong/prisma';
+import { applyMigrations, ConfigError, openDatabase, seedDatabase, type Database } from '@fangkong/prisma';
 import type { ServerConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { countStatement } from './sql-statement-count.ts';
+import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
+import { createLiveFeed } from './live/live-feed.ts';
+import { OutboxFollower } from './live/outbox-follower.ts';
+import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
 
 export interface App {
@@ -38,7 +42,28 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
 
   const bootedAt = Date.now();
   const now = config.clockStart ? () => new Date(config.clockStart!.getTime() + (Date.now() - bootedAt)) : () => new Date();
-  const yoga = createFangkongYoga({ prisma: database.prisma, timeZone: config.timeZone, now, logger, traceSql: config.traceSql });
+  let bus: Bus;
+  try {
+    bus = config.redisUrl ? await createRedisBus(config.redisUrl, config.redisPrefix, logger) : createLocalBus();
+  } catch (error) {
+    await database.close();
+    throw new ConfigError((error as Error).message);
+  }
+  const follower = new OutboxFollower(database.prisma, bus, logger);
+  await follower.start();
+  const live = createLiveFeed(follower, logger, { minIntervalMs: config.minIntervalMs });
+  const yoga = createFangkongYoga({
+    prisma: database.prisma,
+    timeZone: config.timeZone,
+    now,
+    logger,
+    live,
+    traceSql: config.traceSql,
+    onCommitted: (event) => {
+      bus.publish(event.seq);
+      void follower.catchUp();
+    },
+  });
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -48,6 +73,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     return json(res, 404, { error: 'not found', see: '/graphql' });
   });
   server.keepAliveTimeout = 65_000;
+  const websocket = attachWebSocket(server, yoga, logger, { connectionInitWaitTimeoutMs: config.wsInitTimeoutMs });
 
   let url = '';
   return {
@@ -61,11 +87,14 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
         server.listen(config.port, config.host, () => {
           const { port } = server.address() as AddressInfo;
           url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-          logger.info('listening', { url, graphql: `${url}/graphql`, timeZone: config.timeZone });
+          logger.info('listening', { url, graphql: `${url}/graphql`, timeZone: config.timeZone, bus: bus.kind });
           resolve();
         });
       }),
     async stop() {
+      follower.stop();
+      live.close();
+      await websocket.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -73,6 +102,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
         setTimeout(() => server.closeAllConnections(), 10_000).unref();
       });
       await yoga.dispose();
+      await bus.close();
       await database.close();
       logger.info('stopped');
     },

@@ -15,6 +15,14 @@ export interface ServerConfig {
   logLevel: 'info' | 'debug' | 'silent';
   /** Override "now" (ISO instant) for demos and tests; the clock then runs on from it. */
   clockStart?: Date;
+  /** Redis for fan-out between instances; without it, an in-process bus. From REDIS_URL. */
+  redisUrl?: string;
+  /** Prefix of Redis keys and channels; instances of one deployment share it. @default "fangkong:" */
+  redisPrefix: string;
+  /** At most one aggregate update per subscription key per this interval. @default 250 */
+  minIntervalMs: number;
+  /** WebSocket clients must send connection_init within this time. @default 5000 */
+  wsInitTimeoutMs: number;
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -41,5 +49,16 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     traceSql: env.FANGKONG_TRACE_SQL === '1',
     logLevel,
     clockStart,
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
+    minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
+    wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
   };
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number ≥ 0, not "${value}"`);
+  return n;
 }

@@ -1,6 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import type { PrismaClient } from '@fangkong/prisma';
-import { type Context, schema } from '@fangkong/schema';
+import { type CommittedEvent, type Context, type LiveFeed, schema } from '@fangkong/schema';
+import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { graphiqlDefaultQuery } from './graphiql.ts';
@@ -12,6 +13,9 @@ export interface YogaOptions {
   timeZone: string;
   now: () => Date;
   logger: Logger;
+  live: LiveFeed;
+  /** Told after every committed write (the live layer publishes it). */
+  onCommitted: (event: CommittedEvent) => void;
   traceSql?: boolean;
 }
 
@@ -19,7 +23,9 @@ export type FangkongYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 /** The GraphQL endpoint: one context for every transport, expected errors typed, the rest masked. */
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
-  const plugins: Plugin[] = [useValidationErrorCode()];
+  // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
+  // single-connection mode on /graphql/stream.
+  const plugins: Plugin[] = [useValidationErrorCode(), useGraphQLSSE({ endpoint: '/graphql/stream' })];
   if (options.traceSql) plugins.push(useSqlStatementCount());
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -31,7 +37,8 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       timeZone: options.timeZone,
       now: options.now,
       actor: 'anonymous',
-      onCommitted: (event) => options.logger.debug('event committed', { seq: String(event.seq), type: event.type, subject: event.subjectId }),
+      onCommitted: options.onCommitted,
+      live: options.live,
     }),
     graphiql: { title: 'Fangkong 防控 — GraphiQL', defaultQuery: graphiqlDefaultQuery },
     logging: {

@@ -116,7 +116,7 @@ function seeding(label: string, open: () => Promise<CliDatabase>) {
         ]),
       );
 
-      const events = await sql<{ subjectId: string }>(`SELECT "subjectId" FROM "Event" WHERE type = 'seed.loaded'`);
+      const events = await sql<{ subjectId: string }>(`SELECT "subjectId" FROM "Event" WHERE type = 'seed:loaded'`);
       expect(events).toEqual([{ subjectId: 'reference' }]);
       counts = await tableCounts(sql);
     });

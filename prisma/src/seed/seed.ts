@@ -1,8 +1,9 @@
 // Loads the seed's reference data and, on request, the simulated history. Safe to run on every
 // start: reference rows are upserted by id (inserted when missing, updated only where a value
 // differs), history rows have fixed ids and idempotency keys and are inserted with skipDuplicates.
-// A run that writes anything appends one `seed.loaded` event in the same transaction.
+// A run that writes anything appends one `seed:loaded` event in the same transaction.
 import type { Prisma, PrismaClient } from '../generated/client/client.ts';
+import { lockOutbox } from '../outbox.ts';
 import { buildHistory, historyActor } from './history.ts';
 import {
   areas,
@@ -216,9 +217,10 @@ async function recordEvent(tx: Tx, subjectId: 'reference' | 'history', written: 
   if (!sum(written, 'inserted') && !sum(written, 'updated')) return;
   const pick = (key: keyof Written) =>
     Object.fromEntries(Object.entries(written).filter(([, c]) => c[key] > 0).map(([table, c]) => [table, c[key]]));
+  await lockOutbox(tx);
   await tx.event.create({
     data: {
-      type: 'seed.loaded',
+      type: 'seed:loaded',
       subjectType: 'Seed',
       subjectId,
       payload: { inserted: pick('inserted'), updated: pick('updated'), ...(subjectId === 'history' ? { simulatedBy: historyActor } : {}) },

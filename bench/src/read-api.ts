@@ -1,0 +1,164 @@
+// The read-API scenario on one database: start the Fangkong server and the baseline as child
+// processes, prove they answer both operations with the same JSON, warm both up, then load them
+// in alternation, round after round, from this process.
+import { isDeepStrictEqual } from 'node:util';
+import { cleanEnv, type Backend, type BenchDatabase } from './databases.ts';
+import { load, type LoadResult } from './load.ts';
+import { startChild, type ChildServer } from './processes.ts';
+import { readOperations, type ReadOperation } from './read-operations.ts';
+
+export interface ReadApiSettings {
+  rounds: number;
+  /** Load per operation per target in each round. */
+  secondsPerOperation: number;
+  warmupSeconds: number;
+  connections: number;
+  /** The day zoneSummary asks for. */
+  day: string;
+  /** FANGKONG_CLOCK_START for both: fixes "today" for the checkpoint page. */
+  clockStart: string;
+  repoRoot: string;
+  benchDir: string;
+}
+
+export interface Round {
+  round: number;
+  /** Which target ran first this round (they take turns). */
+  first: 'ours' | 'baseline';
+  ours: LoadResult;
+  baseline: LoadResult;
+  /** ours ÷ baseline requests per second; NaN when either run was invalid. */
+  ratio: number;
+}
+
+export interface OperationResult {
+  operation: ReadOperation;
+  /** Response sizes, bytes: the targets serialise the same data (key order may differ). */
+  bytes: { ours: number; baseline: number };
+  rounds: Round[];
+}
+
+export interface ReadApiResult {
+  backend: Backend;
+  seedSummary: string;
+  operations: OperationResult[];
+}
+
+export type Log = (line: string) => void;
+
+const tsxNode = ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx'];
+
+async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promise<{ ours: ChildServer; baseline: ChildServer }> {
+  const common = { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart };
+  const ours = await startChild('Fangkong server', [...tsxNode, 'server/src/cli.ts', 'serve'], {
+    cwd: settings.repoRoot,
+    env: { ...common, ...db.serverEnv },
+    ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
+  });
+  try {
+    const baseline = await startChild('baseline', [...tsxNode, 'src/baseline-server.ts'], {
+      cwd: settings.benchDir,
+      env: { ...common, ...db.baselineEnv },
+      ready: /baseline listening: (http:\/\/\S+\/graphql)/,
+    });
+    return { ours, baseline };
+  } catch (error) {
+    await ours.stop();
+    throw error;
+  }
+}
+
+async function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+/** The first path at which two JSON values differ, with both values there. */
+function firstDifference(a: unknown, b: unknown, path = '$'): string {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) {
+      const [x, y] = [(a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]];
+      if (!isDeepStrictEqual(x, y)) return firstDifference(x, y, `${path}.${key}`);
+    }
+  }
+  return `${path}: ours ${JSON.stringify(a)}, baseline ${JSON.stringify(b)}`;
+}
+
+/** Just what the check for seeded data reads from the two answers. */
+interface SampleData {
+  zoneSummary?: { checkpointTotals: { reports: number } };
+  checkpoints?: { edges: { node: { today: { reports: number } } }[] };
+}
+
+/** Both targets must give the same JSON, and it must carry data; otherwise the comparison means nothing. */
+async function verify(operation: ReadOperation, ours: ChildServer, baseline: ChildServer): Promise<{ ours: string; baseline: string }> {
+  const [a, b] = await Promise.all([post(ours.url, operation.body), post(baseline.url, operation.body)]);
+  for (const [who, r] of [['ours', a], ['baseline', b]] as const) {
+    if (r.status !== 200 || r.text.includes('"errors"')) throw new Error(`${operation.name}: ${who} answered ${r.status} ${r.text.slice(0, 600)}`);
+  }
+  const [x, y] = [JSON.parse(a.text) as unknown, JSON.parse(b.text) as unknown];
+  if (!isDeepStrictEqual(x, y)) throw new Error(`${operation.name}: the responses differ at ${firstDifference(x, y)}`);
+  const data = (x as { data: SampleData }).data;
+  const reports =
+    operation.name === 'ZoneSummary'
+      ? (data.zoneSummary?.checkpointTotals.reports ?? 0)
+      : (data.checkpoints?.edges ?? []).reduce((sum, edge) => sum + edge.node.today.reports, 0);
+  if (!reports) throw new Error(`${operation.name}: no checkpoint reports in the answer; is the simulated history seeded and the clock on its days?`);
+  return { ours: a.text, baseline: b.text };
+}
+
+const describeRun = (r: LoadResult) =>
+  `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms` +
+  (r.invalid ? `, INVALID (${r.errors} errors, ${r.mismatches} mismatches)` : '');
+
+export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, log: Log): Promise<ReadApiResult> {
+  const operations = readOperations(settings.day);
+  log(`${db.backend}: starting the Fangkong server and the baseline`);
+  const { ours, baseline } = await startTargets(db, settings);
+  try {
+    const targets = { ours, baseline };
+    const expected = new Map<ReadOperation, { ours: string; baseline: string }>();
+    for (const operation of operations) expected.set(operation, await verify(operation, ours, baseline));
+    log(`${db.backend}: both answer ${operations.map((o) => o.name).join(' and ')} with the same JSON`);
+
+    const measure = (operation: ReadOperation, who: 'ours' | 'baseline', seconds: number) =>
+      load({
+        url: targets[who].url,
+        body: operation.body,
+        expectedBody: expected.get(operation)![who],
+        seconds,
+        connections: settings.connections,
+      });
+
+    for (const operation of operations) {
+      for (const who of ['ours', 'baseline'] as const) {
+        const warm = await measure(operation, who, settings.warmupSeconds);
+        log(`${db.backend}: warm-up ${operation.name} ${who}: ${describeRun(warm)}`);
+        if (warm.invalid) throw new Error(`${operation.name}: ${who} failed under load during the warm-up (${warm.errors} errors, ${warm.mismatches} mismatches)`);
+      }
+    }
+
+    const results: OperationResult[] = operations.map((operation) => ({
+      operation,
+      bytes: { ours: Buffer.byteLength(expected.get(operation)!.ours), baseline: Buffer.byteLength(expected.get(operation)!.baseline) },
+      rounds: [],
+    }));
+    for (let round = 1; round <= settings.rounds; round++) {
+      const order = round % 2 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
+      for (const result of results) {
+        const runs = {} as Record<'ours' | 'baseline', LoadResult>;
+        for (const who of order) runs[who] = await measure(result.operation, who, settings.secondsPerOperation);
+        const ratio = runs.ours.invalid || runs.baseline.invalid ? Number.NaN : runs.ours.requestsPerSecond / runs.baseline.requestsPerSecond;
+        result.rounds.push({ round, first: order[0], ours: runs.ours, baseline: runs.baseline, ratio });
+        log(
+          `${db.backend}: round ${round}/${settings.rounds} ${result.operation.name}: ours ${describeRun(runs.ours)}; ` +
+            `baseline ${describeRun(runs.baseline)}; ratio ${ratio.toFixed(3)}`,
+        );
+      }
+    }
+    return { backend: db.backend, seedSummary: db.seedSummary, operations: results };
+  } finally {
+    await Promise.all([ours.stop(), baseline.stop()]);
+  }
+}

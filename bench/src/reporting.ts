@@ -1,0 +1,236 @@
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { plainInsert, transactionShape } from './reporting-baseline.ts';
+import { type LoadResult, median, runClosedLoop, type Send } from './reporting-load.ts';
+import { reportThroughApi } from './reporting-ours.ts';
+import { renderReportingMarkdown } from './reporting-report.ts';
+import { graphqlPoster, startServer } from './reporting-server.ts';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The server's PostgreSQL pool (prisma/src/database.ts, `poolSize` default); the baselines get the same. */
+export const SERVER_POOL_SIZE = 10;
+
+export interface ReportingBenchOptions {
+  /** Rounds; each runs ours and both baselines once, the order alternating. @default 5 */
+  rounds?: number;
+  /** Seconds of load per phase. @default 10 */
+  seconds?: number;
+  /** Requests in flight at once, for ours and the baselines alike. @default 16 */
+  concurrency?: number;
+  /** Unmeasured load per variant before the first round (JIT, caches, pool). @default 2 */
+  warmupSeconds?: number;
+  /** A maintenance URL; the bench creates its own database beside it and drops it afterwards. @default $BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres */
+  postgresUrl?: string;
+  /** Progress lines. @default stderr */
+  log?: (line: string) => void;
+}
+
+export type Variant = 'ours' | 'plain' | 'transaction';
+export const VARIANTS: readonly Variant[] = ['ours', 'plain', 'transaction'];
+
+export interface Phase {
+  round: number;
+  variant: Variant;
+  load: LoadResult;
+  /** Rows found afterwards under this phase's idempotency keys, with their audit entries and events. */
+  stored: { reports: number; audits: number; events: number };
+  problems: string[];
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  postgres: string;
+  /** fsync and synchronous_commit: what a commit costs depends on them. */
+  durability: string;
+}
+
+export interface ReportingBenchResult {
+  options: Required<Omit<ReportingBenchOptions, 'log' | 'postgresUrl'>>;
+  startedAt: Date;
+  durationSeconds: number;
+  machine: Machine;
+  phases: Phase[];
+  medians: Record<Variant, { perSecond: number; p50Ms: number; p99Ms: number; ok: number; failures: number; machineBusy: number; benchCpuMsPerReport: number; serverCpuMsPerReport: number | null }>;
+  /** Ours ÷ baseline: the median of the per-round ratios, and each round's. */
+  ratios: Record<'plain' | 'transaction', { median: number; perRound: number[] }>;
+  valid: boolean;
+  problems: string[];
+  markdown: string;
+}
+
+/**
+ * Sustained reportCheckpointCounts per second through the real server on PostgreSQL, against raw
+ * `pg` inserts of the same rows into the same table of the same database in the same run:
+ * (a) one autocommitted INSERT per row, (b) the server's transaction shape written by hand.
+ */
+export async function runReportingBench(options: ReportingBenchOptions = {}): Promise<ReportingBenchResult> {
+  const settings = {
+    rounds: options.rounds ?? 5,
+    seconds: options.seconds ?? 10,
+    concurrency: options.concurrency ?? 16,
+    warmupSeconds: options.warmupSeconds ?? 2,
+  };
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const maintenanceUrl = options.postgresUrl ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const startedAt = new Date();
+  const runTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  const databaseName = `fangkong_bench_reporting_${runTag}`;
+  const databaseUrl = withDatabase(maintenanceUrl, databaseName);
+
+  const admin = new pg.Client({ connectionString: maintenanceUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${databaseName}"`);
+  log(`database ${databaseName} created`);
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let poster: ReturnType<typeof graphqlPoster> | undefined;
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: SERVER_POOL_SIZE });
+  // An idle connection can be cut (the final DROP … WITH (FORCE)); that is not worth a crash.
+  pool.on('error', (error) => log(`idle pg connection: ${error.message}`));
+  try {
+    server = await startServer({ repoRoot, databaseUrl });
+    log(`server pid ${server.pid} at ${server.url}`);
+    poster = graphqlPoster(server.url, settings.concurrency);
+    const machine = await describeMachine(pool);
+    const { rows: open } = await pool.query<{ id: string }>(`SELECT id FROM "Checkpoint" WHERE status::text <> 'CLOSED' ORDER BY id`);
+    const checkpointIds = open.map((r) => r.id);
+    if (!checkpointIds.length) throw new Error('the server loaded no open checkpoints');
+
+    const senders: Record<Variant, (keyPrefix: string) => Send> = {
+      ours: (prefix) => reportThroughApi(poster!, checkpointIds, prefix),
+      plain: (prefix) => plainInsert(pool, checkpointIds, prefix),
+      transaction: (prefix) => transactionShape(pool, checkpointIds, prefix),
+    };
+    const serverPid = server.pid;
+    const phase = async (round: number, variant: Variant, seconds: number): Promise<Phase> => {
+      const keyPrefix = `bench-${runTag}-r${round}-${variant}-`;
+      // Start every phase from the same state: the previous phase's dirty pages written out.
+      await pool.query('CHECKPOINT');
+      const load = await runClosedLoop({ concurrency: settings.concurrency, seconds, send: senders[variant](keyPrefix), serverPid });
+      const stored = await countStored(pool, keyPrefix);
+      return { round, variant, load, stored, problems: check(variant, load, stored) };
+    };
+
+    if (settings.warmupSeconds > 0) {
+      for (const variant of VARIANTS) {
+        const warm = await phase(0, variant, settings.warmupSeconds);
+        if (warm.problems.length) throw new Error(`warm-up of ${variant} failed: ${warm.problems.join('; ')}`);
+        log(`warm-up ${variant}: ${warm.load.perSecond.toFixed(0)} reports/s`);
+      }
+    }
+
+    const phases: Phase[] = [];
+    for (let round = 1; round <= settings.rounds; round++) {
+      // Alternate the order so no variant always runs on the emptier table or the cooler machine.
+      const order = round % 2 ? VARIANTS : [...VARIANTS].reverse();
+      for (const variant of order) {
+        const result = await phase(round, variant, settings.seconds);
+        phases.push(result);
+        const { load } = result;
+        log(
+          `round ${round}/${settings.rounds} ${variant.padEnd(11)} ${load.perSecond.toFixed(0).padStart(6)} reports/s  p50 ${load.p50Ms.toFixed(1)} ms  p99 ${load.p99Ms.toFixed(1)} ms` +
+            `  busy ${(load.machineBusy * 100).toFixed(0)}%${result.problems.length ? `  INVALID: ${result.problems.join('; ')}` : ''}`,
+        );
+      }
+    }
+
+    const medians = Object.fromEntries(
+      VARIANTS.map((variant) => {
+        const mine = phases.filter((p) => p.variant === variant).map((p) => p.load);
+        const serverCpu = mine.map((l) => l.serverCpuMsPerReport).filter((v): v is number => v !== null);
+        return [
+          variant,
+          {
+            perSecond: median(mine.map((l) => l.perSecond)),
+            p50Ms: median(mine.map((l) => l.p50Ms)),
+            p99Ms: median(mine.map((l) => l.p99Ms)),
+            ok: mine.reduce((sum, l) => sum + l.ok, 0),
+            failures: mine.reduce((sum, l) => sum + l.failures, 0),
+            machineBusy: median(mine.map((l) => l.machineBusy)),
+            benchCpuMsPerReport: median(mine.map((l) => l.benchCpuMsPerReport)),
+            serverCpuMsPerReport: serverCpu.length ? median(serverCpu) : null,
+          },
+        ];
+      }),
+    ) as ReportingBenchResult['medians'];
+    const ratioOf = (baseline: 'plain' | 'transaction') => {
+      const perRound = Array.from({ length: settings.rounds }, (_, i) => {
+        const of = (variant: Variant) => phases.find((p) => p.round === i + 1 && p.variant === variant)!.load.perSecond;
+        return of('ours') / of(baseline);
+      });
+      return { median: median(perRound), perRound };
+    };
+    const problems = phases.flatMap((p) => p.problems.map((problem) => `round ${p.round} ${p.variant}: ${problem}`));
+    const result: ReportingBenchResult = {
+      options: settings,
+      startedAt,
+      durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+      machine,
+      phases,
+      medians,
+      ratios: { plain: ratioOf('plain'), transaction: ratioOf('transaction') },
+      valid: problems.length === 0,
+      problems,
+      markdown: '',
+    };
+    result.markdown = renderReportingMarkdown(result);
+    return result;
+  } finally {
+    poster?.close();
+    await server?.stop().catch((error: unknown) => log(`stopping the server: ${String(error)}`));
+    await pool.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch((error: unknown) => log(`dropping ${databaseName}: ${String(error)}`));
+    await admin.end().catch(() => {});
+    log(`database ${databaseName} dropped`);
+  }
+}
+
+/** What makes a phase invalid: any wrong answer, or rows that do not match the answers. */
+function check(variant: Variant, load: LoadResult, stored: Phase['stored']): string[] {
+  const problems: string[] = [];
+  if (load.failures) problems.push(`${load.failures} wrong answers (e.g. ${load.failureSamples.join(' | ')})`);
+  if (stored.reports !== load.ok) problems.push(`${load.ok} accepted but ${stored.reports} rows stored`);
+  if (variant !== 'plain') {
+    if (stored.audits !== stored.reports) problems.push(`${stored.reports} rows but ${stored.audits} audit entries`);
+    if (stored.events !== stored.reports) problems.push(`${stored.reports} rows but ${stored.events} outbox events`);
+  }
+  if (!load.ok) problems.push('nothing accepted');
+  return problems;
+}
+
+async function countStored(pool: pg.Pool, keyPrefix: string): Promise<Phase['stored']> {
+  const { rows } = await pool.query<{ reports: string; audits: string; events: string }>(
+    `WITH mine AS (SELECT id FROM "CheckpointReport" WHERE "idempotencyKey" LIKE $1 || '%')
+     SELECT (SELECT count(*) FROM mine) AS reports,
+            (SELECT count(*) FROM "AuditEntry" a JOIN mine ON a."entityType" = 'CheckpointReport' AND a."entityId" = mine.id) AS audits,
+            (SELECT count(*) FROM "Event" e JOIN mine ON e."subjectType" = 'CheckpointReport' AND e."subjectId" = mine.id) AS events`,
+    [keyPrefix],
+  );
+  const row = rows[0]!;
+  return { reports: Number(row.reports), audits: Number(row.audits), events: Number(row.events) };
+}
+
+async function describeMachine(pool: pg.Pool): Promise<Machine> {
+  const { rows } = await pool.query<{ version: string; fsync: string; synchronous_commit: string }>(
+    `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
+  );
+  const settings = rows[0]!;
+  const all = cpus();
+  return {
+    cpu: all[0]?.model.trim() ?? 'unknown CPU',
+    cores: all.length,
+    node: process.version,
+    postgres: `PostgreSQL ${settings.version}`,
+    durability: `fsync ${settings.fsync}, synchronous_commit ${settings.synchronous_commit}`,
+  };
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

@@ -1,0 +1,97 @@
+// `pnpm bench` — the read-API benchmark on PostgreSQL, then on PGlite; writes bench/results/read-api.md.
+//   --rounds N      rounds of alternating load (default 5)
+//   --duration S    seconds of load per target in each round, split evenly between the two
+//                   operations (default 10: 5 s each; ~4-5 minutes in all)
+//   --connections C concurrent connections (default 10)
+//   --quick         2 rounds × 3 s, 1 s warm-up: a smoke run
+//   --only postgres|pglite
+// BENCH_POSTGRES_URL names the server to create the throwaway database on
+// (default postgres://postgres@127.0.0.1:5432/postgres).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createPgliteDatabase, createPostgresDatabase, type Backend, type BenchDatabase } from './databases.ts';
+import { describeMachine } from './machine.ts';
+import { runReadApi, type ReadApiResult, type ReadApiSettings } from './read-api.ts';
+import { readApiReport, summarise } from './report.ts';
+
+const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(benchDir, '..');
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number, not "${value}"`);
+  return number;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const settings: ReadApiSettings = {
+    rounds: Math.round(positive('rounds', values.rounds, quick ? 2 : 5)),
+    // A round is `duration` seconds per target; the two operations share it.
+    secondsPerOperation: positive('duration', values.duration, quick ? 3 : 10) / 2,
+    warmupSeconds: quick ? 1 : 3,
+    connections: Math.round(positive('connections', values.connections, 10)),
+    day: '2020-02-07',
+    clockStart: '2020-02-07T10:30:00+08:00',
+    repoRoot,
+    benchDir,
+  };
+  const backends: Backend[] = values.only ? [values.only as Backend] : ['postgres', 'pglite'];
+  if (backends.some((b) => b !== 'postgres' && b !== 'pglite')) throw new Error('--only takes postgres or pglite');
+
+  const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const startedAt = new Date();
+  const machine = await describeMachine(backends.includes('postgres') ? adminUrl : undefined);
+  const results: ReadApiResult[] = [];
+  const problems: string[] = [];
+
+  for (const backend of backends) {
+    let db: BenchDatabase | undefined;
+    try {
+      log(`${backend}: creating and seeding a fresh database`);
+      db = backend === 'postgres' ? await createPostgresDatabase(repoRoot, adminUrl) : await createPgliteDatabase(repoRoot);
+      log(`${backend}: ${db.location}; ${db.seedSummary}`);
+      results.push(await runReadApi(db, settings, log));
+    } catch (error) {
+      const message = (error as Error).message;
+      log(`${backend}: FAILED: ${message}`);
+      problems.push(`${backend}: ${message.split('\n')[0]}`);
+      // A target that answers differently from the other is not worth timing: stop here.
+      if (/responses differ|answered|no checkpoint reports/.test(message)) break;
+    } finally {
+      await db?.drop().catch((error: unknown) => log(`${backend}: could not drop ${db?.location}: ${String(error)}`));
+    }
+  }
+
+  const report = readApiReport({ machine, startedAt, finishedAt: new Date(), loadAverageAtEnd: os.loadavg()[0] ?? 0, settings, results, problems });
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'read-api.md'), report);
+  process.stdout.write(report);
+  log(`wrote ${join(resultsDir, 'read-api.md')}`);
+
+  const unclean = results.flatMap((r) => r.operations).some((o) => summarise(o).validRounds < o.rounds.length);
+  return problems.length || unclean ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,132 @@
+import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import type { LiveFeed, OutboxEvent, WatchOptions } from '@fangkong/schema';
+import type { Logger } from '../logger.ts';
+import type { OutboxFollower } from './outbox-follower.ts';
+
+export interface LiveFeedOptions {
+  /** At most one aggregate update per this interval per key. @default 250 */
+  minIntervalMs?: number;
+}
+
+interface Watcher<T> {
+  push(value: T): void;
+}
+
+/** One shared computation: all subscribers of the key receive the same value, computed once. */
+class SharedValue<T> {
+  readonly watchers = new Set<Watcher<T>>();
+  latest: { value: T } | undefined;
+  private dirty = false;
+  private running = false;
+  private lastRun = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private refresh: NodeJS.Timeout | undefined;
+  private readonly unfollow: () => void;
+
+  constructor(
+    private readonly options: WatchOptions<T>,
+    follower: OutboxFollower,
+    private readonly minIntervalMs: number,
+    private readonly logger: Logger,
+    private readonly key: string,
+  ) {
+    this.unfollow = follower.onEvents((events) => {
+      if (events.some((e) => options.relevant(e))) this.invalidate();
+    });
+    if (options.refreshMs) {
+      this.refresh = setInterval(() => this.invalidate(), options.refreshMs);
+      this.refresh.unref();
+    }
+    this.invalidate();
+  }
+
+  invalidate(): void {
+    this.dirty = true;
+    if (this.running || this.timer) return;
+    const wait = Math.max(0, this.lastRun + this.minIntervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, wait);
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    this.dirty = false;
+    this.lastRun = Date.now();
+    try {
+      const value = await this.options.compute();
+      this.latest = { value };
+      for (const watcher of this.watchers) watcher.push(value);
+    } catch (error) {
+      // Subscribers keep the last good value; the next change (or refresh) tries again.
+      this.logger.warn('live value failed to compute', { key: this.key, error: (error as Error).message });
+    } finally {
+      this.running = false;
+      if (this.dirty) this.invalidate();
+    }
+  }
+
+  dispose(): void {
+    this.unfollow();
+    clearTimeout(this.timer);
+    clearInterval(this.refresh);
+  }
+}
+
+/** The server's LiveFeed over one outbox follower. */
+export function createLiveFeed(follower: OutboxFollower, logger: Logger, options: LiveFeedOptions = {}): LiveFeed & { close(): void } {
+  const minIntervalMs = options.minIntervalMs ?? 250;
+  const shared = new Map<string, SharedValue<unknown>>();
+
+  return {
+    watch<T>(key: string, watchOptions: WatchOptions<T>): AsyncIterable<T> {
+      // A slow subscriber holds only the newest value: aggregates coalesce, they never queue.
+      return new Repeater<T>(async (push, stop) => {
+        let entry = shared.get(key) as SharedValue<T> | undefined;
+        if (!entry) {
+          entry = new SharedValue<T>(watchOptions, follower, minIntervalMs, logger, key);
+          shared.set(key, entry as SharedValue<unknown>);
+        }
+        const watcher: Watcher<T> = { push: (value) => void push(value) };
+        entry.watchers.add(watcher);
+        if (entry.latest) void push(entry.latest.value);
+        await stop;
+        entry.watchers.delete(watcher);
+        if (entry.watchers.size === 0) {
+          entry.dispose();
+          shared.delete(key);
+        }
+      }, new SlidingBuffer(1));
+    },
+
+    events(after: bigint, filter: (event: OutboxEvent) => boolean): AsyncIterable<OutboxEvent> {
+      // Pull-driven: the next page is read only once the reader took the previous events, so a
+      // reader far behind costs database reads, not memory; nothing is ever skipped.
+      return new Repeater<OutboxEvent>(async (push, stop) => {
+        let stopped = false;
+        void stop.then(() => (stopped = true));
+        // No cursor: live from now on.
+        let cursor = after < 0n ? follower.lastSeq : after;
+        while (!stopped && !follower.isClosed) {
+          const batch = await follower.readAfter(cursor);
+          if (!batch.length) {
+            await Promise.race([follower.waitFor(cursor), stop]);
+            continue;
+          }
+          for (const event of batch) {
+            if (stopped) break;
+            cursor = event.seq;
+            if (filter(event)) await push(event);
+          }
+        }
+        stop();
+      });
+    },
+
+    close() {
+      for (const entry of shared.values()) entry.dispose();
+      shared.clear();
+    },
+  };
+}

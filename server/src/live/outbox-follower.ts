@@ -1,0 +1,150 @@
+import type { PrismaClient } from '@fangkong/prisma';
+import type { OutboxEvent } from '@fangkong/schema';
+import type { Logger } from '../logger.ts';
+import type { Bus } from './bus.ts';
+
+export interface FollowerOptions {
+  /** Read the outbox at least this often, whatever the bus says. @default 1000 */
+  pollMs?: number;
+  /** Recent events kept in memory for subscribers that are nearly caught up. @default 5000 */
+  recentEvents?: number;
+}
+
+const PAGE = 500;
+
+/**
+ * Follows the outbox of one database: every committed event, in sequence order, exactly once.
+ * Bus notifications and commits on this instance make it read at once; a poll covers anything a
+ * notification missed (Redis restarts, dropped connections).
+ */
+export class OutboxFollower {
+  /** Every event with seq ≤ lastSeq has been read and dispatched. */
+  lastSeq = 0n;
+  private readonly listeners = new Set<(events: OutboxEvent[]) => void>();
+  private readonly waiters = new Set<() => void>();
+  /** Recent events, ascending; complete for every seq above `recentFloor`. */
+  private recent: OutboxEvent[] = [];
+  private recentFloor = 0n;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+    private readonly options: FollowerOptions = {},
+  ) {}
+
+  async start(): Promise<void> {
+    const [row] = await this.prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`;
+    this.lastSeq = row?.seq ?? 0n;
+    this.recentFloor = this.lastSeq;
+    this.bus.onNotify((seq) => {
+      if (seq > this.lastSeq) this.catchUp();
+    });
+    this.bus.onResume(() => this.catchUp());
+    this.timer = setInterval(() => this.catchUp(), this.options.pollMs ?? 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  /** Called with each new batch of events, in order. Returns an unsubscribe function. */
+  onEvents(listener: (events: OutboxEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads new events now (coalesced: one read at a time, one more if asked meanwhile). */
+  catchUp(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.again = false;
+        try {
+          let batch: OutboxEvent[];
+          do {
+            batch = await readOutbox(this.prisma, this.lastSeq, PAGE);
+            if (batch.length) this.dispatch(batch);
+          } while (batch.length === PAGE);
+        } catch (error) {
+          this.logger.warn('outbox read failed; retrying on the next poll', { error: (error as Error).message });
+        }
+      } while (this.again && !this.closed);
+      this.reading = null;
+    })();
+    return this.reading;
+  }
+
+  private dispatch(batch: OutboxEvent[]): void {
+    this.lastSeq = batch[batch.length - 1]!.seq;
+    this.recent.push(...batch);
+    const keep = this.options.recentEvents ?? 5000;
+    if (this.recent.length > keep) {
+      const dropped = this.recent.splice(0, this.recent.length - keep);
+      this.recentFloor = dropped[dropped.length - 1]!.seq;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(batch);
+      } catch (error) {
+        this.logger.error('live listener failed', { error: (error as Error).stack });
+      }
+    }
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  /** Events after `cursor` (at most `limit`): from memory when recent, else from the database. */
+  async readAfter(cursor: bigint, limit = PAGE): Promise<OutboxEvent[]> {
+    if (cursor >= this.recentFloor) {
+      const start = firstAfter(this.recent, cursor);
+      return this.recent.slice(start, start + limit);
+    }
+    return readOutbox(this.prisma, cursor, limit);
+  }
+
+  /** Resolves once an event after `cursor` has been read, or the follower stops. */
+  waitFor(cursor: bigint): Promise<void> {
+    if (this.lastSeq > cursor || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.add(resolve));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+function firstAfter(events: OutboxEvent[], cursor: bigint): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid]!.seq <= cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+async function readOutbox(prisma: PrismaClient, after: bigint, limit: number): Promise<OutboxEvent[]> {
+  const rows = await prisma.event.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take: limit });
+  return rows.map((row) => ({
+    seq: row.seq,
+    type: row.type,
+    subjectType: row.subjectType,
+    subjectId: row.subjectId,
+    payload: (row.payload ?? {}) as Record<string, unknown>,
+    occurredAt: row.occurredAt,
+  }));
+}
