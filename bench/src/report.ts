@@ -107,7 +107,7 @@ function notes(input: ReportInput): string[] {
       return `${databaseName[result.backend]} ${operation.operation.name} ${ms(1000 / s.ours.rps - 1000 / s.baseline.rps)} ms`;
     }),
   );
-  if (costs.length) out.push(`- Extra time per request in our process (1 ÷ throughput, ours − baseline): ${costs.join('; ')}.`);
+  if (costs.length) out.push(`- Extra time per request in our process, roughly (1 ÷ throughput, ours − baseline; meaningful while the target is the bottleneck): ${costs.join('; ')}.`);
   out.push(
     '- Where it goes (a CPU profile of the server, `node --cpu-prof`, under the checkpoint-page load on PostgreSQL, taken while ' +
       'writing this benchmark): the Prisma client ~16 % of samples, GraphQL execution (graphql-tools executor, graphql-js, Pothos) ~11 %, ' +

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { plainInsert, transactionShape } from './reporting-baseline.ts';
+import { cpuBetween, type CpuUse, snapshotCpu } from './reporting-cpu.ts';
 import { type LoadResult, median, runClosedLoop, type Send } from './reporting-load.ts';
 import { reportThroughApi } from './reporting-ours.ts';
 import { renderReportingMarkdown } from './reporting-report.ts';
@@ -20,7 +21,7 @@ export interface ReportingBenchOptions {
   seconds?: number;
   /** Requests in flight at once, for ours and the baselines alike. @default 16 */
   concurrency?: number;
-  /** Unmeasured load per variant before the first round (JIT, caches, pool). @default 2 */
+  /** Unmeasured load per variant before the first round (JIT, caches, pool). @default 3 */
   warmupSeconds?: number;
   /** A maintenance URL; the bench creates its own database beside it and drops it afterwards. @default $BENCH_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres */
   postgresUrl?: string;
@@ -35,6 +36,7 @@ export interface Phase {
   round: number;
   variant: Variant;
   load: LoadResult;
+  cpu: CpuUse;
   /** Rows found afterwards under this phase's idempotency keys, with their audit entries and events. */
   stored: { reports: number; audits: number; events: number };
   problems: string[];
@@ -49,13 +51,29 @@ export interface Machine {
   durability: string;
 }
 
+/** One variant over all rounds: medians of the per-round figures, totals of the counts. */
+export interface VariantSummary {
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  ok: number;
+  failures: number;
+  machineBusy: number;
+  /** CPU milliseconds per accepted report, by process; null where it could not be read. */
+  benchMsPerReport: number;
+  serverMsPerReport: number | null;
+  postgresMsPerReport: number | null;
+  /** Share of the machine busy with anything else (other processes, PostgreSQL's background workers). */
+  otherShare: number;
+}
+
 export interface ReportingBenchResult {
   options: Required<Omit<ReportingBenchOptions, 'log' | 'postgresUrl'>>;
   startedAt: Date;
   durationSeconds: number;
   machine: Machine;
   phases: Phase[];
-  medians: Record<Variant, { perSecond: number; p50Ms: number; p99Ms: number; ok: number; failures: number; machineBusy: number; benchCpuMsPerReport: number; serverCpuMsPerReport: number | null }>;
+  medians: Record<Variant, VariantSummary>;
   /** Ours ÷ baseline: the median of the per-round ratios, and each round's. */
   ratios: Record<'plain' | 'transaction', { median: number; perRound: number[] }>;
   valid: boolean;
@@ -73,7 +91,7 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
     rounds: options.rounds ?? 5,
     seconds: options.seconds ?? 10,
     concurrency: options.concurrency ?? 16,
-    warmupSeconds: options.warmupSeconds ?? 2,
+    warmupSeconds: options.warmupSeconds ?? 3,
   };
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const maintenanceUrl = options.postgresUrl ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -88,7 +106,8 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
   log(`database ${databaseName} created`);
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let poster: ReturnType<typeof graphqlPoster> | undefined;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: SERVER_POOL_SIZE });
+  // Connections stay open between phases, so their backends' CPU can be followed from start to end.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: SERVER_POOL_SIZE, idleTimeoutMillis: 0 });
   // An idle connection can be cut (the final DROP … WITH (FORCE)); that is not worth a crash.
   pool.on('error', (error) => log(`idle pg connection: ${error.message}`));
   try {
@@ -106,13 +125,18 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
       transaction: (prefix) => transactionShape(pool, checkpointIds, prefix),
     };
     const serverPid = server.pid;
+    const backendPids = async () =>
+      (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid);
     const phase = async (round: number, variant: Variant, seconds: number): Promise<Phase> => {
       const keyPrefix = `bench-${runTag}-r${round}-${variant}-`;
       // Start every phase from the same state: the previous phase's dirty pages written out.
       await pool.query('CHECKPOINT');
-      const load = await runClosedLoop({ concurrency: settings.concurrency, seconds, send: senders[variant](keyPrefix), serverPid });
+      const before = snapshotCpu([serverPid, ...(await backendPids())]);
+      const load = await runClosedLoop({ concurrency: settings.concurrency, seconds, send: senders[variant](keyPrefix) });
+      const backends = await backendPids();
+      const cpu = cpuBetween(before, snapshotCpu([serverPid, ...backends]), serverPid, backends);
       const stored = await countStored(pool, keyPrefix);
-      return { round, variant, load, stored, problems: check(variant, load, stored) };
+      return { round, variant, load, cpu, stored, problems: check(variant, load, stored) };
     };
 
     if (settings.warmupSeconds > 0) {
@@ -133,30 +157,12 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
         const { load } = result;
         log(
           `round ${round}/${settings.rounds} ${variant.padEnd(11)} ${load.perSecond.toFixed(0).padStart(6)} reports/s  p50 ${load.p50Ms.toFixed(1)} ms  p99 ${load.p99Ms.toFixed(1)} ms` +
-            `  busy ${(load.machineBusy * 100).toFixed(0)}%${result.problems.length ? `  INVALID: ${result.problems.join('; ')}` : ''}`,
+            `  busy ${(result.cpu.machineBusy * 100).toFixed(0)}% (others ${((result.cpu.otherMs / result.cpu.capacityMs) * 100).toFixed(0)}%)${result.problems.length ? `  INVALID: ${result.problems.join('; ')}` : ''}`,
         );
       }
     }
 
-    const medians = Object.fromEntries(
-      VARIANTS.map((variant) => {
-        const mine = phases.filter((p) => p.variant === variant).map((p) => p.load);
-        const serverCpu = mine.map((l) => l.serverCpuMsPerReport).filter((v): v is number => v !== null);
-        return [
-          variant,
-          {
-            perSecond: median(mine.map((l) => l.perSecond)),
-            p50Ms: median(mine.map((l) => l.p50Ms)),
-            p99Ms: median(mine.map((l) => l.p99Ms)),
-            ok: mine.reduce((sum, l) => sum + l.ok, 0),
-            failures: mine.reduce((sum, l) => sum + l.failures, 0),
-            machineBusy: median(mine.map((l) => l.machineBusy)),
-            benchCpuMsPerReport: median(mine.map((l) => l.benchCpuMsPerReport)),
-            serverCpuMsPerReport: serverCpu.length ? median(serverCpu) : null,
-          },
-        ];
-      }),
-    ) as ReportingBenchResult['medians'];
+    const medians = Object.fromEntries(VARIANTS.map((variant) => [variant, summarize(phases.filter((p) => p.variant === variant))])) as ReportingBenchResult['medians'];
     const ratioOf = (baseline: 'plain' | 'transaction') => {
       const perRound = Array.from({ length: settings.rounds }, (_, i) => {
         const of = (variant: Variant) => phases.find((p) => p.round === i + 1 && p.variant === variant)!.load.perSecond;
@@ -187,6 +193,28 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
     await admin.end().catch(() => {});
     log(`database ${databaseName} dropped`);
   }
+}
+
+function summarize(phases: readonly Phase[]): VariantSummary {
+  const perReport = (pick: (cpu: CpuUse) => number | null) => {
+    const values = phases.flatMap((p) => {
+      const ms = pick(p.cpu);
+      return ms === null || !p.load.ok ? [] : [ms / p.load.ok];
+    });
+    return values.length ? median(values) : null;
+  };
+  return {
+    perSecond: median(phases.map((p) => p.load.perSecond)),
+    p50Ms: median(phases.map((p) => p.load.p50Ms)),
+    p99Ms: median(phases.map((p) => p.load.p99Ms)),
+    ok: phases.reduce((sum, p) => sum + p.load.ok, 0),
+    failures: phases.reduce((sum, p) => sum + p.load.failures, 0),
+    machineBusy: median(phases.map((p) => p.cpu.machineBusy)),
+    benchMsPerReport: perReport((cpu) => cpu.benchMs) ?? Number.NaN,
+    serverMsPerReport: perReport((cpu) => cpu.serverMs),
+    postgresMsPerReport: perReport((cpu) => cpu.postgresMs),
+    otherShare: median(phases.map((p) => p.cpu.otherMs / p.cpu.capacityMs)),
+  };
 }
 
 /** What makes a phase invalid: any wrong answer, or rows that do not match the answers. */

@@ -1,10 +1,13 @@
 import SchemaBuilder from '@pothos/core';
 import { type GraphQLSchema, isObjectType } from 'graphql';
 import ErrorsPlugin from '@pothos/plugin-errors';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import { getDatamodel, type PrismaTypes } from '@fangkong/prisma';
+import { hasScope, mayCareFor, mayOperate } from './access.ts';
 import type { Context } from './context.ts';
+import { userError } from './errors.ts';
 import { DateResolver, DateTimeResolver, SeqResolver } from './scalars.ts';
 
 /** Page sizes for every connection: analysts get 50 rows unless they ask, at most 500. */
@@ -15,6 +18,18 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  AuthScopes: {
+    reference: boolean;
+    aggregates: boolean;
+    records: boolean;
+    events: boolean;
+    command: boolean;
+    personal: boolean;
+    /** A checkpoint or production line id the caller may report for. */
+    operates: string;
+    /** A compound id whose isolated residents the caller may see. */
+    caresFor: string;
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: string };
@@ -22,7 +37,26 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    // Checked again when a subscription starts, not only per event.
+    authorizeOnSubscribe: true,
+    authScopes: (ctx) => ({
+      reference: hasScope(ctx, 'reference'),
+      aggregates: hasScope(ctx, 'aggregates'),
+      records: hasScope(ctx, 'records'),
+      events: hasScope(ctx, 'events'),
+      command: hasScope(ctx, 'command'),
+      personal: hasScope(ctx, 'personal'),
+      operates: (id) => mayOperate(ctx, id),
+      caresFor: (compoundId) => mayCareFor(ctx, compoundId),
+    }),
+    unauthorizedError: (_parent, ctx, info) => {
+      const what = `${info.parentType.name}.${info.fieldName}`;
+      ctx.onDenied?.(what);
+      return userError(`not allowed for this token: ${what}`, 'FORBIDDEN');
+    },
+  },
   errors: {
     defaultTypes: [],
     directResult: true,

@@ -104,6 +104,7 @@ function insertReport(tx: Tx, row: Omit<CheckpointReport, 'id' | 'createdAt' | '
 
 builder.mutationFields((t) => ({
   reportCheckpointCounts: t.field({
+    authScopes: (_root, args) => ({ operates: args.input.checkpointId.id }),
     type: CheckpointReportPayload,
     description: "Report a checkpoint's counts for one interval. Safe to retry with the same idempotency key.",
     errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError] },
@@ -132,6 +133,11 @@ builder.mutationFields((t) => ({
     },
   }),
   correctCheckpointReport: t.field({
+    authScopes: async (_root, args, ctx) => ({
+      operates: (await ctx.prisma.checkpointReport.findUnique({ where: { id: args.reportId.id }, select: { checkpointId: true } }))?.checkpointId ?? '',
+      // Admins and commanders may also correct (an operator's figure found wrong on inspection).
+      command: true,
+    }),
     type: CheckpointReportPayload,
     description: 'Correct a report: the correction replaces it in every total; the original stays in history. Only the latest version can be corrected.',
     errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },

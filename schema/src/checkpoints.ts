@@ -49,6 +49,7 @@ export const CheckpointCountsRef = builder.objectRef<CheckpointCounts>('Checkpoi
 });
 
 export const CheckpointRef = builder.prismaNode('Checkpoint', {
+  authScopes: { reference: true },
   description: 'A place where people and vehicles are screened (疫情检查点).',
   id: { field: 'id' },
   fields: (t) => ({
@@ -72,6 +73,7 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
       resolve: (_query, checkpoint) => checkpoint.staffing.map((s) => s.department),
     }),
     reports: t.relatedConnection('reports', {
+      authScopes: { records: true },
       cursor: 'id',
       totalCount: true,
       description: 'Reports, newest period first. Superseded versions are left out unless includeSuperseded is set.',
@@ -88,23 +90,27 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
       },
     }),
     today: t.field({
+      authScopes: { aggregates: true },
       type: CheckpointCountsRef,
       description: "Today's figures (the zone's reporting day, 00:00 to 24:00 local time).",
       resolve: (checkpoint, _args, ctx) => dailyCounts(ctx).load(dayKey(localDate(ctx.now(), ctx.timeZone), checkpoint.id)),
     }),
     countsOn: t.field({
+      authScopes: { aggregates: true },
       type: CheckpointCountsRef,
       description: 'The figures of one reporting day.',
       args: { day: t.arg({ type: 'Date', required: true, description: 'The local day.' }) },
       resolve: (checkpoint, args, ctx) => dailyCounts(ctx).load(dayKey(args.day, checkpoint.id)),
     }),
     lastReportAt: t.field({
+      authScopes: { aggregates: true },
       type: 'DateTime',
       nullable: true,
       description: 'End of the latest period reported, if any.',
       resolve: (checkpoint, _args, ctx) => lastReports(ctx).load(checkpoint.id),
     }),
     isStale: t.boolean({
+      authScopes: { aggregates: true },
       description: 'An active site with nothing reported within its expected interval (or never).',
       resolve: async (checkpoint, _args, ctx) => {
         if (checkpoint.status !== 'ACTIVE') return false;
@@ -127,6 +133,7 @@ const lastReports = createContextCache(
 builder.queryFields((t) => ({
   checkpoints: t.prismaConnection(
     {
+      authScopes: { reference: true },
       type: 'Checkpoint',
       cursor: 'id',
       description: 'Checkpoints, filtered and ordered.',
@@ -158,6 +165,7 @@ function checkpointsWhere(args: {
 }
 
 export const CheckpointReportRef = builder.prismaNode('CheckpointReport', {
+  authScopes: { records: true },
   description: 'Figures one checkpoint reported for one interval. A correction is a new report that supersedes this one.',
   id: { field: 'id' },
   fields: (t) => ({

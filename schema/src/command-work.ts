@@ -43,6 +43,7 @@ const ApplicationPayload = payloadOf<ResumptionApplication>('ResumptionApplicati
 
 builder.mutationFields((t) => ({
   issueDirective: t.field({
+    authScopes: { command: true },
     type: DirectivePayload,
     description: "Issue a numbered requirement, at a meeting or from the headquarters' office; numbered after the meeting's last.",
     errors: { types: [ValidationError, NotFoundError] },
@@ -69,6 +70,7 @@ builder.mutationFields((t) => ({
     },
   }),
   assignTask: t.field({
+    authScopes: { command: true },
     type: TaskPayload,
     description: 'Assign work to a leader and/or a department (分包), optionally carrying out a directive, with a due time.',
     errors: { types: [ValidationError, NotFoundError] },
@@ -105,6 +107,7 @@ builder.mutationFields((t) => ({
     },
   }),
   updateTaskStatus: t.field({
+    authScopes: { command: true },
     type: TaskPayload,
     description: 'Move a task: open → in progress → done; open or in progress → cancelled. Done and cancelled are final.',
     errors: { types: [NotFoundError, InvalidStateError] },
@@ -125,6 +128,7 @@ builder.mutationFields((t) => ({
       }),
   }),
   recordInspectionFinding: t.field({
+    authScopes: { command: true },
     type: FindingPayload,
     description: 'Record a problem an inspection found at a site and who must fix it.',
     errors: { types: [ValidationError, NotFoundError] },
@@ -175,6 +179,7 @@ builder.mutationFields((t) => ({
     },
   }),
   resolveFinding: t.field({
+    authScopes: { command: true },
     type: FindingPayload,
     description: 'Close a finding with how it was fixed.',
     errors: { types: [ValidationError, NotFoundError, InvalidStateError] },
@@ -194,6 +199,7 @@ builder.mutationFields((t) => ({
     },
   }),
   submitResumptionApplication: t.field({
+    authScopes: { command: true },
     type: ApplicationPayload,
     description: 'An enterprise applies to resume work; applications are handled in order of submission.',
     errors: { types: [NotFoundError, InvalidStateError] },
@@ -214,6 +220,7 @@ builder.mutationFields((t) => ({
       }),
   }),
   decideResumptionApplication: t.field({
+    authScopes: { command: true },
     type: ApplicationPayload,
     description: 'Approve or reject the oldest waiting application first (applications are handled in order).',
     errors: { types: [ValidationError, NotFoundError, InvalidStateError] },

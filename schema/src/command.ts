@@ -36,6 +36,7 @@ const ApplicationStatus = builder.enumType('ApplicationStatus', {
 });
 
 export const MeetingRef = builder.prismaNode('Meeting', {
+  authScopes: { reference: true },
   description: 'A meeting that issues requirements and assigns work.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -53,6 +54,7 @@ export const MeetingRef = builder.prismaNode('Meeting', {
 });
 
 export const DirectiveRef = builder.prismaNode('Directive', {
+  authScopes: { reference: true },
   description: 'A numbered requirement issued by a meeting or office.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -67,6 +69,7 @@ export const DirectiveRef = builder.prismaNode('Directive', {
 });
 
 export const TaskRef = builder.prismaNode('Task', {
+  authScopes: { records: true },
   description: 'Work assigned to a person or department, with a due time.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -87,6 +90,7 @@ export const TaskRef = builder.prismaNode('Task', {
 });
 
 export const InspectionRef = builder.prismaNode('Inspection', {
+  authScopes: { records: true },
   description: 'A visit (调研, 暗访, 抽查) that looks at sites and records findings.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -104,6 +108,7 @@ export const InspectionRef = builder.prismaNode('Inspection', {
 });
 
 export const FindingRef = builder.prismaNode('Finding', {
+  authScopes: { records: true },
   description: 'A problem an inspection found at a site, who must fix it, and whether it is fixed.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -122,6 +127,7 @@ export const FindingRef = builder.prismaNode('Finding', {
 });
 
 export const ResumptionApplicationRef = builder.prismaNode('ResumptionApplication', {
+  authScopes: { records: true },
   description: "An enterprise's application to resume work (复产复工申请), handled in order of submission.",
   id: { field: 'id' },
   fields: (t) => ({
@@ -138,6 +144,7 @@ export const ResumptionApplicationRef = builder.prismaNode('ResumptionApplicatio
 builder.queryFields((t) => ({
   meetings: t.prismaConnection(
     {
+      authScopes: { reference: true },
       type: 'Meeting',
       cursor: 'id',
       description: 'Meetings, newest first.',
@@ -152,6 +159,7 @@ builder.queryFields((t) => ({
   ),
   tasks: t.prismaConnection(
     {
+      authScopes: { records: true },
       type: 'Task',
       cursor: 'id',
       description: 'Assigned tasks, soonest due first.',
@@ -169,6 +177,7 @@ builder.queryFields((t) => ({
   ),
   inspections: t.prismaConnection(
     {
+      authScopes: { records: true },
       type: 'Inspection',
       cursor: 'id',
       description: 'Inspections, newest first.',
@@ -190,6 +199,7 @@ builder.queryFields((t) => ({
   ),
   resumptionApplications: t.prismaConnection(
     {
+      authScopes: { records: true },
       type: 'ResumptionApplication',
       cursor: 'id',
       description: 'Resumption applications in the order they are handled (oldest submission first).',

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@fangkong/prisma';
+import type { PrismaClient, Role } from '@fangkong/prisma';
 import type { CommittedEvent } from './changes.ts';
 import type { LiveFeed } from './live.ts';
 
@@ -6,14 +6,29 @@ import type { LiveFeed } from './live.ts';
  * What every resolver receives, whatever the transport (HTTP, WebSocket, SSE).
  * Built once per operation by the server's `createContext`.
  */
+/** Who is calling: an API token's role and scope, resolved by the server before any resolver runs. */
+export interface Viewer {
+  tokenId: string;
+  role: Role;
+  /** Checkpoint/line ids for operators; area ids for health staff. */
+  scope: string[];
+  /** For health staff: every compound inside their areas, expanded when the token is verified. */
+  compoundIds: string[];
+  label: string;
+}
+
 export interface Context {
   prisma: PrismaClient;
   /** The zone's IANA time zone; reporting days run from 00:00 to 24:00 there. */
   timeZone: string;
   /** The current time; injectable so the server and tests agree on "today". */
   now(): Date;
+  /** The caller; null only for unauthenticated requests, which the server refuses before execution. */
+  viewer: Viewer | null;
   /** Who is acting, as recorded in audit entries, events and reports. */
   actor: string;
+  /** Told when a scope check refuses a field (for logging and the audit trail). */
+  onDenied?: (what: string) => void;
   /** Told after each write commits, with its outbox event (live subscriptions listen here). */
   onCommitted?: (event: CommittedEvent) => void;
   /** Live data for subscriptions; absent where the transport offers none. */

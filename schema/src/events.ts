@@ -60,6 +60,7 @@ function parseCursor(after: string | null | undefined): bigint {
 
 builder.subscriptionFields((t) => ({
   events: t.field({
+    authScopes: { events: true },
     type: EventRef,
     description:
       'The outbox as a lossless stream: every event after the cursor (only new ones when omitted), then live, in sequence order, with no gap and no duplicate. A consumer too far behind is closed with a reason and resumes from its last cursor.',

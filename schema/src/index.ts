@@ -19,3 +19,5 @@ export type { Context } from './context.ts';
 export { assertTimeZone } from './zone-time.ts';
 export type { LiveFeed, OutboxEvent, WatchOptions } from './live.ts';
 export type { CommittedEvent } from './changes.ts';
+export type { Viewer } from './context.ts';
+export { ROLE_SCOPES } from './access.ts';

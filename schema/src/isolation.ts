@@ -1,5 +1,6 @@
 import type { IsolationCase } from '@fangkong/prisma';
 import { builder } from './builder.ts';
+import type { Context } from './context.ts';
 import { type Change, commitChange, type Tx } from './changes.ts';
 import { Rules } from './rules.ts';
 import { found, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
@@ -19,6 +20,7 @@ const IsolationStatus = builder.enumType('IsolationStatus', {
 });
 
 export const IsolationCaseRef = builder.prismaNode('IsolationCase', {
+  authScopes: (isolationCase) => ({ caresFor: isolationCase.compoundId }),
   description: 'A person under home isolation (personal data).',
   id: { field: 'id' },
   fields: (t) => ({
@@ -36,6 +38,7 @@ export const IsolationCaseRef = builder.prismaNode('IsolationCase', {
 });
 
 builder.prismaObject('HealthCheck', {
+  authScopes: { personal: true },
   description: 'One health check of a person in isolation (personal data).',
   fields: (t) => ({
     temperature: t.exposeFloat('temperature', { description: 'Body temperature, °C.' }),
@@ -49,6 +52,7 @@ builder.prismaObject('HealthCheck', {
 builder.queryFields((t) => ({
   isolationCases: t.prismaConnection(
     {
+      authScopes: { personal: true },
       type: 'IsolationCase',
       cursor: 'id',
       description: 'Home-isolation cases (personal data).',
@@ -58,16 +62,21 @@ builder.queryFields((t) => ({
       },
       resolve: (query, _root, args, ctx) => {
         checkPageSize(args);
-        return ctx.prisma.isolationCase.findMany({ ...query, where: casesWhere(args), orderBy: [{ startedAt: 'desc' }, { id: 'asc' }] });
+        return ctx.prisma.isolationCase.findMany({ ...query, where: casesWhere(args, ctx), orderBy: [{ startedAt: 'desc' }, { id: 'asc' }] });
       },
-      totalCount: (_c, args, ctx) => ctx.prisma.isolationCase.count({ where: casesWhere(args) }),
+      totalCount: (_c, args, ctx) => ctx.prisma.isolationCase.count({ where: casesWhere(args, ctx) }),
     },
     { description: 'A page of isolation cases.' },
   ),
 }));
 
-function casesWhere(args: { status?: 'ACTIVE' | 'RELEASED' | 'TRANSFERRED' | null; within?: { id: string } | null }) {
-  return { ...(args.status ? { status: args.status } : {}), ...(args.within ? { compound: withinAreaPath(args.within.id) } : {}) };
+/** Health staff list only the compounds of their areas; admins everything. */
+function casesWhere(args: { status?: 'ACTIVE' | 'RELEASED' | 'TRANSFERRED' | null; within?: { id: string } | null }, ctx: Context) {
+  return {
+    ...(args.status ? { status: args.status } : {}),
+    ...(args.within ? { compound: withinAreaPath(args.within.id) } : {}),
+    ...(ctx.viewer?.role === 'ADMIN' ? {} : { compoundId: { in: ctx.viewer?.compoundIds ?? [] } }),
+  };
 }
 
 const IsolationCasePayload = builder.objectRef<{ isolationCase: IsolationCase }>('IsolationCasePayload').implement({
@@ -89,6 +98,7 @@ async function activeCase(tx: Tx, id: string) {
 
 builder.mutationFields((t) => ({
   openIsolationCase: t.field({
+    authScopes: (_root, args) => ({ caresFor: args.compoundId.id }),
     type: IsolationCasePayload,
     description: 'Put a person under 24-hour home isolation in a compound (personal data).',
     errors: { types: [ValidationError, NotFoundError] },
@@ -127,6 +137,9 @@ builder.mutationFields((t) => ({
     },
   }),
   recordHealthCheck: t.field({
+    authScopes: async (_root, args, ctx) => ({
+      caresFor: (await ctx.prisma.isolationCase.findUnique({ where: { id: args.caseId.id }, select: { compoundId: true } }))?.compoundId ?? '',
+    }),
     type: IsolationCasePayload,
     description: 'Record a daily health check of a person in isolation.',
     errors: { types: [ValidationError, NotFoundError, InvalidStateError] },
@@ -158,6 +171,9 @@ builder.mutationFields((t) => ({
     },
   }),
   closeIsolationCase: t.field({
+    authScopes: async (_root, args, ctx) => ({
+      caresFor: (await ctx.prisma.isolationCase.findUnique({ where: { id: args.caseId.id }, select: { compoundId: true } }))?.compoundId ?? '',
+    }),
     type: IsolationCasePayload,
     description: 'End an isolation: released at term, or transferred to medical care.',
     errors: { types: [ValidationError, NotFoundError, InvalidStateError] },

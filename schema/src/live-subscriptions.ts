@@ -119,6 +119,7 @@ builder.subscriptionType({ description: 'Live figures for wall displays and the 
 
 builder.subscriptionFields((t) => ({
   zoneSummary: t.field({
+    authScopes: { aggregates: true },
     type: ZoneSummaryRef,
     description: "Today's zone figures: the current snapshot first, then one after every change (at most one per 250 ms).",
     subscribe: (_root, _args, ctx) =>
@@ -133,6 +134,7 @@ builder.subscriptionFields((t) => ({
     resolve: (summary) => summary,
   }),
   checkpointCounts: t.field({
+    authScopes: { aggregates: true },
     type: CheckpointCountsUpdateRef,
     description: "Today's figures per checkpoint (all when none are named): one update per checkpoint as a snapshot, then one per change.",
     args: { checkpointIds: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.' }) },
@@ -147,6 +149,7 @@ builder.subscriptionFields((t) => ({
     resolve: (update) => update,
   }),
   productionOutput: t.field({
+    authScopes: { aggregates: true },
     type: ProductionUpdateRef,
     description: "Today's output per production line of the named enterprises (all when none are named): a snapshot per line, then one per change.",
     args: { enterpriseIds: t.arg.globalIDList({ for: EnterpriseRef, required: false, description: 'Only lines of these enterprises.' }) },
@@ -162,6 +165,7 @@ builder.subscriptionFields((t) => ({
     resolve: (update) => update,
   }),
   stockLevels: t.field({
+    authScopes: { aggregates: true },
     type: StockLevelsRef,
     description: 'Stock per product: a snapshot, then one after every production or allocation change.',
     subscribe: (_root, _args, ctx) =>

@@ -18,6 +18,7 @@ export function withinAreaPath(areaId: string) {
 }
 
 export const AreaRef = builder.prismaNode('Area', {
+  authScopes: { reference: true },
   description: 'A place in the administrative tree: district, township, subdistrict, community or compound.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -45,6 +46,7 @@ export const AreaRef = builder.prismaNode('Area', {
 builder.queryFields((t) => ({
   areas: t.prismaConnection(
     {
+      authScopes: { reference: true },
       type: 'Area',
       cursor: 'id',
       description: 'Areas, optionally of one level or inside one area (its whole subtree, excluding itself).',
@@ -74,6 +76,7 @@ function areasWhere(args: { level?: 'DISTRICT' | 'TOWNSHIP' | 'SUBDISTRICT' | 'C
 }
 
 export const DepartmentRef = builder.prismaNode('Department', {
+  authScopes: { reference: true },
   description: 'A unit of the district or the city (区住建, 公安, 交警, 卫生健康 …).',
   id: { field: 'id' },
   fields: (t) => ({
@@ -86,6 +89,7 @@ export const DepartmentRef = builder.prismaNode('Department', {
 });
 
 export const PersonRef = builder.prismaNode('Person', {
+  authScopes: { reference: true },
   description: 'An official named in the record, with the title the record gives.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -100,11 +104,13 @@ export const PersonRef = builder.prismaNode('Person', {
 
 builder.queryFields((t) => ({
   departments: t.prismaField({
+    authScopes: { reference: true },
     type: ['Department'],
     description: 'Every department, by id.',
     resolve: (query, _root, _args, ctx) => ctx.prisma.department.findMany({ ...query, orderBy: { id: 'asc' } }),
   }),
   people: t.prismaField({
+    authScopes: { reference: true },
     type: ['Person'],
     description: 'Every official named in the record, by id.',
     resolve: (query, _root, _args, ctx) => ctx.prisma.person.findMany({ ...query, orderBy: { id: 'asc' } }),

@@ -96,6 +96,7 @@ const hoursOf = (start: Date, end: Date) => (end.getTime() - start.getTime()) / 
 
 builder.mutationFields((t) => ({
   reportProductionOutput: t.field({
+    authScopes: (_root, args) => ({ operates: args.input.lineId.id }),
     type: OutputReportPayload,
     description: "Report a line's output for one interval. Safe to retry with the same idempotency key.",
     errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },
@@ -127,6 +128,10 @@ builder.mutationFields((t) => ({
     },
   }),
   correctOutputReport: t.field({
+    authScopes: async (_root, args, ctx) => ({
+      operates: (await ctx.prisma.outputReport.findUnique({ where: { id: args.reportId.id }, select: { lineId: true } }))?.lineId ?? '',
+      command: true,
+    }),
     type: OutputReportPayload,
     description: 'Correct an output report: the correction replaces it in every total; the original stays in history.',
     errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },
@@ -177,6 +182,7 @@ builder.mutationFields((t) => ({
     },
   }),
   setProductionLineStatus: t.field({
+    authScopes: (_root, args) => ({ operates: args.lineId.id, command: true }),
     type: LineStatusPayload,
     description: 'Move a line along its statuses: installing → commissioning → producing ⇄ idle; halted; restart via commissioning.',
     errors: { types: [ValidationError, NotFoundError, InvalidStateError] },

@@ -52,6 +52,7 @@ export const OutputTotalsRef = builder.objectRef<OutputTotals>('OutputTotals').i
 });
 
 export const EnterpriseRef = builder.prismaNode('Enterprise', {
+  authScopes: { reference: true },
   description: 'An enterprise in the zone, especially those making supplies for the epidemic.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -67,6 +68,7 @@ export const EnterpriseRef = builder.prismaNode('Enterprise', {
 });
 
 export const ProductionLineRef = builder.prismaNode('ProductionLine', {
+  authScopes: { reference: true },
   description: 'One production line, with its product, rated capacity and status.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -80,6 +82,7 @@ export const ProductionLineRef = builder.prismaNode('ProductionLine', {
     statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
     statusHistory: t.relation('statusHistory', { description: 'Every status change, oldest first.', query: { orderBy: { at: 'asc' } } }),
     outputReports: t.relatedConnection('outputReports', {
+      authScopes: { records: true },
       cursor: 'id',
       totalCount: true,
       description: 'Output reports, newest period first; superseded versions left out unless asked.',
@@ -90,17 +93,20 @@ export const ProductionLineRef = builder.prismaNode('ProductionLine', {
       },
     }),
     today: t.field({
+      authScopes: { aggregates: true },
       type: OutputTotalsRef,
       description: "Today's output (the zone's reporting day).",
       resolve: (line, _args, ctx) => dailyOutput(ctx).load(dayKey(localDate(ctx.now(), ctx.timeZone), line.id)),
     }),
     outputOn: t.field({
+      authScopes: { aggregates: true },
       type: OutputTotalsRef,
       description: 'Output of one reporting day.',
       args: { day: t.arg({ type: 'Date', required: true, description: 'The local day.' }) },
       resolve: (line, args, ctx) => dailyOutput(ctx).load(dayKey(args.day, line.id)),
     }),
     utilization: t.float({
+      authScopes: { aggregates: true },
       nullable: true,
       description:
         "Today's output against rated capacity for the part of the day elapsed (1.0 = running at rated speed); null without capacity.",
@@ -122,6 +128,7 @@ const dailyOutput = createContextCache((ctx: Context) =>
 );
 
 builder.prismaObject('LineStatusChange', {
+  authScopes: { reference: true },
   description: 'One status change of a production line.',
   fields: (t) => ({
     from: t.expose('from', { type: LineStatus, nullable: true, description: 'Status before; null for the first.' }),
@@ -133,6 +140,7 @@ builder.prismaObject('LineStatusChange', {
 });
 
 export const OutputReportRef = builder.prismaNode('OutputReport', {
+  authScopes: { records: true },
   description: 'Output one line reported for one interval; a correction is a new report that supersedes it.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -152,6 +160,7 @@ export const OutputReportRef = builder.prismaNode('OutputReport', {
 builder.queryFields((t) => ({
   enterprises: t.prismaConnection(
     {
+      authScopes: { reference: true },
       type: 'Enterprise',
       cursor: 'id',
       description: 'Enterprises, optionally by sector or area.',
@@ -169,6 +178,7 @@ builder.queryFields((t) => ({
   ),
   productionLines: t.prismaConnection(
     {
+      authScopes: { reference: true },
       type: 'ProductionLine',
       cursor: 'id',
       description: 'Production lines, optionally by enterprise, product or status.',

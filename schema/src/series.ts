@@ -53,6 +53,7 @@ const seriesArgs = (t: PothosSchemaTypes.QueryFieldBuilder<SchemaTypes, object>)
 
 builder.queryFields((t) => ({
   checkpointSeries: t.field({
+    authScopes: { aggregates: true },
     type: [CheckpointSeriesPointRef],
     description: 'Checkpoint figures per local hour or day, summed over the chosen checkpoints (all when omitted); empty buckets are zeros.',
     args: {
@@ -76,6 +77,7 @@ builder.queryFields((t) => ({
     },
   }),
   productionSeries: t.field({
+    authScopes: { aggregates: true },
     type: [ProductionSeriesPointRef],
     description: 'Output per local hour or day, summed over the chosen lines (all when omitted) or the lines of the chosen product.',
     args: {

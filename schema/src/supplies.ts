@@ -41,6 +41,7 @@ export const AllocationStatus = builder.enumType('AllocationStatus', {
 });
 
 export const ProductRef = builder.prismaNode('Product', {
+  authScopes: { reference: true },
   description: 'An item of the supplies catalogue.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -55,6 +56,7 @@ export const ProductRef = builder.prismaNode('Product', {
 });
 
 export const AllocationRef = builder.prismaNode('Allocation', {
+  authScopes: { records: true },
   description: 'Supplies sent under the headquarters\' unified allocation.',
   id: { field: 'id' },
   fields: (t) => ({
@@ -77,6 +79,7 @@ export const AllocationRef = builder.prismaNode('Allocation', {
 builder.queryFields((t) => ({
   products: t.prismaConnection(
     {
+      authScopes: { reference: true },
       type: 'Product',
       cursor: 'id',
       description: 'The supplies catalogue.',
@@ -91,6 +94,7 @@ builder.queryFields((t) => ({
   ),
   allocations: t.prismaConnection(
     {
+      authScopes: { records: true },
       type: 'Allocation',
       cursor: 'id',
       description: 'Allocations, newest first.',

@@ -59,6 +59,7 @@ async function advance(tx: Tx, id: string, to: 'DISPATCHED' | 'DELIVERED', at: D
 
 builder.mutationFields((t) => ({
   allocateSupplies: t.field({
+    authScopes: { command: true },
     type: AllocationPayload,
     description: 'Plan an allocation of supplies. Refused when stock would go negative, also under concurrent allocations.',
     errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InsufficientStockError] },
@@ -143,6 +144,7 @@ builder.mutationFields((t) => ({
       t.field({
         type: AllocationPayload,
         description,
+        authScopes: { command: true },
         errors: { types: [NotFoundError, InvalidStateError] },
         args: { allocationId: t.arg.globalID({ for: AllocationRef, required: true, description: 'The allocation.' }) },
         resolve: (_root, args, ctx) =>

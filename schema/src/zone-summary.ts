@@ -212,6 +212,7 @@ export const ZoneSummaryRef = builder.objectRef<ZoneSummary>('ZoneSummary').impl
 
 builder.queryFields((t) => ({
   zoneSummary: t.field({
+    authScopes: { aggregates: true },
     type: ZoneSummaryRef,
     description: "The zone's figures for one reporting day; today by default.",
     args: { day: t.arg({ type: 'Date', required: false, description: 'The local day (YYYY-MM-DD); default today.' }) },

@@ -1,9 +1,14 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { applyMigrations, ConfigError, openDatabase, seedDatabase, type Database } from '@fangkong/prisma';
 import type { ServerConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { countStatement } from './sql-statement-count.ts';
+import { Redis } from 'ioredis';
+import { listenAdminSocket } from './admin-socket.ts';
+import { loadPersistedOperations } from './auth/persisted-operations.ts';
+import { memoryRateLimiter, redisRateLimiter } from './auth/rate-limit.ts';
+import { TokenStore } from './auth/tokens.ts';
 import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
 import { OutboxFollower } from './live/outbox-follower.ts';
@@ -18,6 +23,7 @@ export interface App {
   /** Base URL once started, e.g. http://127.0.0.1:4000 */
   readonly url: string;
   readonly database: Database;
+  readonly tokens: TokenStore;
 }
 
 export interface BuildAppOptions {
@@ -49,6 +55,10 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     await database.close();
     throw new ConfigError((error as Error).message);
   }
+  const tokens = new TokenStore(database.prisma);
+  const rateRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
+  rateRedis?.on('error', () => {});
+  const rateLimiter = rateRedis ? redisRateLimiter(rateRedis, config.redisPrefix, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const follower = new OutboxFollower(database.prisma, bus, logger);
   await follower.start();
   const live = createLiveFeed(follower, logger, { minIntervalMs: config.minIntervalMs });
@@ -58,6 +68,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     now,
     logger,
     live,
+    tokens,
+    persisted: loadPersistedOperations(),
+    rateLimiter,
     traceSql: config.traceSql,
     onCommitted: (event) => {
       bus.publish(event.seq);
@@ -69,15 +82,22 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(res, 200, { status: 'alive' });
     if (path === '/ready') return void ready(database, res);
-    if (path === '/graphql' || path?.startsWith('/graphql/')) return void yoga.handle(req, res);
+    if (path === '/graphql' || path?.startsWith('/graphql/')) {
+      const refusal = bodyRefusal(req.method, req.headers);
+      if (refusal) return json(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+      return void yoga.handle(req, res);
+    }
     return json(res, 404, { error: 'not found', see: '/graphql' });
   });
   server.keepAliveTimeout = 65_000;
   const websocket = attachWebSocket(server, yoga, logger, { connectionInitWaitTimeoutMs: config.wsInitTimeoutMs });
+  // Token commands reach an embedded database through the process that holds it.
+  const admin = database.kind === 'pglite' ? await listenAdminSocket(config.database.dataDir, tokens, logger) : null;
 
   let url = '';
   return {
     database,
+    tokens,
     get url() {
       return url;
     },
@@ -92,6 +112,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
         });
       }),
     async stop() {
+      admin?.close();
       follower.stop();
       live.close();
       await websocket.close();
@@ -103,10 +124,24 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       });
       await yoga.dispose();
       await bus.close();
+      rateRedis?.disconnect();
       await database.close();
       logger.info('stopped');
     },
   };
+}
+
+/** Request bodies are capped before any parsing: 512 KiB, with a declared length. */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+function bodyRefusal(method: string | undefined, headers: IncomingHttpHeaders) {
+  if (method !== 'POST') return null;
+  const length = Number(headers['content-length']);
+  if (headers['content-length'] === undefined) return { status: 411, code: 'LENGTH_REQUIRED', message: 'send a Content-Length header' };
+  if (!Number.isFinite(length) || length > MAX_BODY_BYTES) {
+    return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `request bodies are limited to ${MAX_BODY_BYTES} bytes` };
+  }
+  return null;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

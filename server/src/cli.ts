@@ -1,11 +1,19 @@
 // `pnpm serve`: the server alone. `pnpm start`: the same plus the simulated history (the demo).
+// `pnpm fangkong token …`: API tokens.
 import { ConfigError } from '@fangkong/prisma';
 import { buildApp } from './app.ts';
 import { serverConfigFromEnv } from './config.ts';
 import { createLogger } from './logger.ts';
+import { tokenCommand } from './token-cli.ts';
 
-async function main(command: string | undefined): Promise<void> {
-  if (command !== 'serve' && command !== 'start') throw new ConfigError(`unknown command ${command ?? '(none)'}; use serve or start`);
+async function main(command: string | undefined, rest: string[]): Promise<void> {
+  if (command === 'token') {
+    await tokenCommand(rest);
+    // Exit once output is flushed: idle database pools would otherwise hold the process open.
+    process.stdout.write('', () => process.exit(0));
+    return;
+  }
+  if (command !== 'serve' && command !== 'start') throw new ConfigError(`unknown command ${command ?? '(none)'}; use serve, start or token`);
   const config = serverConfigFromEnv();
   const logger = createLogger(config.logLevel);
   const app = await buildApp(config, { logger, seedHistory: command === 'start' });
@@ -29,7 +37,7 @@ async function main(command: string | undefined): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main(process.argv[2], process.argv.slice(3)).catch((error: unknown) => {
   process.stderr.write(error instanceof ConfigError ? `fangkong: ${error.message}\n` : `fangkong: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -23,6 +23,8 @@ export interface ServerConfig {
   minIntervalMs: number;
   /** WebSocket clients must send connection_init within this time. @default 5000 */
   wsInitTimeoutMs: number;
+  /** Operations per token per window (shared through Redis when REDIS_URL is set). @default 600 per 60 s */
+  rateLimit: { limit: number; windowMs: number };
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -53,6 +55,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
+    rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
   };
 }
 

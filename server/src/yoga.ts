@@ -4,6 +4,13 @@ import { type CommittedEvent, type Context, type LiveFeed, schema } from '@fangk
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { type ServerContext, useAccessGuard } from './auth/access-guard.ts';
+import type { PersistedOperations } from './auth/persisted-operations.ts';
+import type { RateLimiter } from './auth/rate-limit.ts';
+import { bearer, type TokenStore } from './auth/tokens.ts';
 import { graphiqlDefaultQuery } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import { useSqlStatementCount } from './sql-statement-count.ts';
@@ -16,30 +23,86 @@ export interface YogaOptions {
   live: LiveFeed;
   /** Told after every committed write (the live layer publishes it). */
   onCommitted: (event: CommittedEvent) => void;
+  tokens: TokenStore;
+  persisted: PersistedOperations;
+  rateLimiter: RateLimiter;
   traceSql?: boolean;
 }
 
-export type FangkongYoga = YogaServerInstance<Record<string, unknown>, Context>;
+/** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
+interface InitialContext {
+  request?: Request | { headers: Record<string, string | string[] | undefined> };
+  connectionParams?: Record<string, unknown>;
+}
+
+/** The bearer token of a request: WebSocket connection_init payload first, then the Authorization header. */
+function tokenOf(initial: InitialContext): string | null {
+  const fromInit = initial.connectionParams?.authorization ?? initial.connectionParams?.Authorization;
+  if (typeof fromInit === 'string') return bearer(fromInit);
+  const headers = initial.request?.headers;
+  if (!headers) return null;
+  const header = typeof (headers as Headers).get === 'function' ? (headers as Headers).get('authorization') : (headers as Record<string, string | undefined>).authorization;
+  return bearer(typeof header === 'string' ? header : null);
+}
+
+export type FangkongYoga = YogaServerInstance<Record<string, unknown>, ServerContext>;
 
 /** The GraphQL endpoint: one context for every transport, expected errors typed, the rest masked. */
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
   // single-connection mode on /graphql/stream.
-  const plugins: Plugin[] = [useValidationErrorCode(), useGraphQLSSE({ endpoint: '/graphql/stream' })];
+  const audit = (ctx: ServerContext, action: string, detail: string) => {
+    options.logger.warn('access denied', { token: ctx.viewer?.label, role: ctx.viewer?.role, detail });
+    void options.prisma.auditEntry
+      .create({ data: { actor: ctx.actor, action, entityType: 'ApiToken', entityId: ctx.viewer?.tokenId ?? 'none', after: { detail } } })
+      .catch((error: Error) => options.logger.warn('could not audit a denial', { error: error.message }));
+  };
+  const plugins: Plugin[] = [
+    useValidationErrorCode(),
+    // Limits checked during validation, so on every transport: depth, aliases, tokens, directives, cost.
+    EnvelopArmorPlugin({
+      maxDepth: { n: 15 },
+      maxAliases: { n: 30 },
+      maxTokens: { n: 2500 },
+      maxDirectives: { n: 20 },
+      costLimit: { maxCost: 10_000 },
+      // Suggestions would map the schema for whoever probes it; GraphiQL users have the docs pane.
+      blockFieldSuggestion: { enabled: true },
+    }),
+    // Browsers cannot send this header cross-site without a preflight; JSON POSTs are not "simple" anyway.
+    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type', 'authorization'] }),
+    usePersistedOperations({
+      getPersistedOperation: (key) => options.persisted.byHash.get(key) ?? null,
+      // Any caller may name a persisted operation; only partners are limited to them (the access guard).
+      allowArbitraryOperations: true,
+      skipDocumentValidation: false,
+    }),
+    useAccessGuard({ persisted: options.persisted, rateLimiter: options.rateLimiter, logger: options.logger, audit }),
+    useGraphQLSSE({ endpoint: '/graphql/stream' }),
+  ];
   if (options.traceSql) plugins.push(useSqlStatementCount());
-  return createYoga<Record<string, unknown>, Context>({
+  return createYoga<Record<string, unknown>, ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // Until access control lands every caller is "anonymous"; the token's label will take its place.
-    context: (): Context => ({
-      prisma: options.prisma,
-      timeZone: options.timeZone,
-      now: options.now,
-      actor: 'anonymous',
-      onCommitted: options.onCommitted,
-      live: options.live,
-    }),
+    batching: false,
+    // One context for every transport: the token decides who the caller is.
+    context: async (initial: InitialContext): Promise<ServerContext> => {
+      const token = tokenOf(initial);
+      const viewer = token ? await options.tokens.verify(token) : null;
+      const ctx: ServerContext = {
+        prisma: options.prisma,
+        timeZone: options.timeZone,
+        now: options.now,
+        viewer,
+        authFailure: viewer ? undefined : token ? 'invalid' : 'missing',
+        actor: viewer ? `${viewer.role.toLowerCase()}:${viewer.label}` : 'anonymous',
+        onCommitted: options.onCommitted,
+        live: options.live,
+      };
+      ctx.onDenied = (what) => audit(ctx, 'access:denied', what);
+      return ctx;
+    },
     graphiql: { title: 'Fangkong 防控 — GraphiQL', defaultQuery: graphiqlDefaultQuery },
     logging: {
       debug: (...args) => options.logger.debug(String(args[0]), { args: args.slice(1).map(String) }),

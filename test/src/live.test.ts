@@ -176,12 +176,12 @@ describe.skipIf(!live)('live data across instances (PostgreSQL + Redis)', () => 
     it('carries the same subscription with the same results as WebSocket, in both SSE modes', async () => {
       const ws = wsClient(a.url);
       const viaWs = collect(ws, ZONE, undefined, (d) => d.zoneSummary);
-      const sse = createSseClient({ url: `${a.url}/graphql/stream`, singleConnection: true, retryAttempts: 0 });
+      const sse = createSseClient({ url: `${a.url}/graphql/stream`, singleConnection: true, retryAttempts: 0, headers: { authorization: `Bearer ${a.adminToken}` } });
       const viaSse: any[] = [];
       const disposeSse = sse.subscribe({ query: ZONE }, { next: (r: any) => viaSse.push(r.data?.zoneSummary), error: () => {}, complete: () => {} });
       const distinct = await fetch(a.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${a.adminToken}` },
         body: JSON.stringify({ query: ZONE }),
       });
       try {

@@ -126,7 +126,7 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
         const result = (await graphql(url, SET_STATUS, { id, status })).data!.setProductionLineStatus;
         expect(result.line.status).toBe(status);
       }
-      const history = await rows(`SELECT "from", "to" FROM "LineStatusChange" WHERE "lineId" = 'yizhonghong-line-3' AND "changedBy" = 'anonymous' ORDER BY at`);
+      const history = await rows(`SELECT "from", "to" FROM "LineStatusChange" WHERE "lineId" = 'yizhonghong-line-3' AND "changedBy" = 'admin:test admin' ORDER BY at`);
       expect(history.map((h) => h.to)).toEqual(['COMMISSIONING', 'PRODUCING', 'IDLE', 'PRODUCING', 'HALTED', 'COMMISSIONING']);
     });
 
@@ -221,7 +221,7 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
       );
       const [sums] = await rows(
         `SELECT COALESCE(SUM("peopleScreened"),0)::int AS "peopleScreened", COALESCE(SUM("feverCases"),0)::int AS "feverCases", COALESCE(SUM("vehiclesInspected"),0)::int AS "vehiclesInspected"
-         FROM "CheckpointReport" WHERE "checkpointId" = $1 AND "supersededAt" IS NULL AND "reportedBy" = 'anonymous'`,
+         FROM "CheckpointReport" WHERE "checkpointId" = $1 AND "supersededAt" IS NULL AND "reportedBy" = 'admin:test admin'`,
         [checkpoint],
       );
       expect(sums).toEqual(accepted);

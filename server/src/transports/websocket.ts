@@ -27,7 +27,7 @@ type ExecutionRoot = { execute(args: ExecutionArgs): unknown; subscribe(args: Ex
  * the same context, plugins, validation and error masking as HTTP.
  */
 export function attachWebSocket(server: Server, yoga: FangkongYoga, logger: Logger, options: WebSocketOptions = {}) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 512 * 1024 });
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 50;
   const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const active = new WeakMap<object, number>();

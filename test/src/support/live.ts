@@ -1,9 +1,12 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { tokenFor } from './server.ts';
 
 /** A graphql-ws client on the server's /graphql, as a wall display would open it. */
-export function wsClient(httpUrl: string, options: { retry?: boolean } = {}): Client {
+export function wsClient(httpUrl: string, options: { retry?: boolean; token?: string | null } = {}): Client {
+  const token = options.token === undefined ? tokenFor(httpUrl) : options.token;
   return createClient({
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     url: `${httpUrl.replace(/^http/, 'ws').replace(/\/graphql$/, '')}/graphql`,
     webSocketImpl: WebSocket,
     lazy: false,

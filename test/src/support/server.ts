@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { repoRoot } from './processes.ts';
+import { repoRoot, run } from './processes.ts';
 
 export interface RunningServer {
   url: string;
   graphqlUrl: string;
+  /** An admin token made for this server; `graphql()` and `wsClient()` use it unless told otherwise. */
+  adminToken: string;
   /** Everything the process wrote so far (stdout and stderr). */
   output(): string;
   /** SIGTERM and wait for exit; resolves with the exit code. */
@@ -17,7 +19,34 @@ export interface RunningServer {
  * Starts the real server (`server/src/cli.ts serve`, what `pnpm serve` runs) as a child process on
  * a free port and waits until it prints its URL.
  */
-export function startServer(env: NodeJS.ProcessEnv, command: 'serve' | 'start' = 'serve', timeoutMs = 90_000): Promise<RunningServer> {
+export async function startServer(env: NodeJS.ProcessEnv, command: 'serve' | 'start' = 'serve', timeoutMs = 90_000): Promise<RunningServer> {
+  const server = await spawnServer(env, command, timeoutMs);
+  const token = await createToken(env, 'admin', [], 'test admin');
+  defaultTokens.set(server.url, token);
+  return { ...server, adminToken: token };
+}
+
+/** Tokens tests use by default, per server base URL. */
+export const defaultTokens = new Map<string, string>();
+
+export function tokenFor(url: string): string | undefined {
+  for (const [base, token] of defaultTokens) if (url.startsWith(base)) return token;
+  return undefined;
+}
+
+/** `pnpm fangkong token create`, as an operator of the platform would run it; returns the token. */
+export async function createToken(env: NodeJS.ProcessEnv, role: string, scope: string[] = [], label?: string): Promise<string> {
+  const args = ['fangkong', 'token', 'create', '--role', role];
+  if (scope.length) args.push('--scope', scope.join(','));
+  if (label) args.push('--label', label);
+  const result = await run('pnpm', args, env);
+  if (result.code !== 0) throw new Error(`token create failed: ${result.stderr}`);
+  const token = result.stdout.trim();
+  if (!/^fk_[\w-]{43}$/.test(token)) throw new Error(`token create printed more than a token: ${JSON.stringify(result.stdout)}`);
+  return token;
+}
+
+function spawnServer(env: NodeJS.ProcessEnv, command: 'serve' | 'start', timeoutMs: number): Promise<Omit<RunningServer, 'adminToken'>> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', command], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -70,9 +99,10 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 /** POSTs one GraphQL operation over HTTP, as any client would. */
 export async function graphql<T = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const token = tokenFor(url);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;

@@ -1,0 +1,101 @@
+// The write that drives the live benchmark: one checkpoint report per call, over HTTP as an
+// operator's app sends it. Every report commits one outbox event (checkpointReport:reported).
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+/** Relay global ID of the checkpoint every report goes to. */
+export const CHECKPOINT_ID = Buffer.from('Checkpoint:fengshou-road').toString('base64');
+
+const MUTATION = `mutation Report($input: ReportCheckpointCountsInput!) {
+  reportCheckpointCounts(input: $input) {
+    __typename
+    ... on CheckpointReportPayload { duplicate report { id } }
+    ... on Error { code message }
+  }
+}`;
+
+export interface Reporter {
+  readonly graphqlUrl: string;
+  /** The bearer token the reports go with (subscribers of the same run use it too). */
+  readonly token: string;
+  /** Sends one new report; resolves with its global ID once the server answered. */
+  report(): Promise<string>;
+  close(): void;
+}
+
+/** Reports over a keep-alive connection pool (one socket per concurrent report). */
+export function createReporter(graphqlUrl: string, token: string, maxSockets = 32): Reporter {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  let count = 0;
+  return {
+    graphqlUrl,
+    token,
+    async report() {
+      count++;
+      // An hour ending a minute ago: inside the 24 h rule and never in the future.
+      const end = new Date(Date.now() - 60_000);
+      const start = new Date(end.getTime() - 3_600_000);
+      const body = JSON.stringify({
+        query: MUTATION,
+        variables: {
+          input: {
+            checkpointId: CHECKPOINT_ID,
+            periodStart: start.toISOString(),
+            periodEnd: end.toISOString(),
+            peopleScreened: 1 + (count % 50),
+            idempotencyKey: `bench-live-${randomUUID()}`,
+          },
+        },
+      });
+      const response = await post(graphqlUrl, body, token, agent);
+      const result = response as { data?: { reportCheckpointCounts?: { __typename: string; duplicate?: boolean; report?: { id: string } } }; errors?: unknown };
+      const payload = result.data?.reportCheckpointCounts;
+      if (result.errors || payload?.__typename !== 'CheckpointReportPayload' || payload.duplicate || !payload.report) {
+        throw new Error(`reportCheckpointCounts failed: ${JSON.stringify(response).slice(0, 500)}`);
+      }
+      return payload.report.id;
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+function post(url: string, body: string, token: string, agent: http.Agent): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+    });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        try {
+          const parsed = JSON.parse(text) as unknown;
+          if (response.statusCode !== 200) reject(new Error(`HTTP ${response.statusCode}: ${text.slice(0, 500)}`));
+          else resolve(parsed);
+        } catch {
+          reject(new Error(`HTTP ${response.statusCode}, not JSON: ${text.slice(0, 500)}`));
+        }
+      });
+    });
+    request.end(body);
+  });
+}
+
+/** Runs `total` reports with at most `concurrency` in flight; resolves with their IDs. */
+export async function reportBurst(reporter: Reporter, total: number, concurrency: number): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      ids.push(await reporter.report());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  return ids;
+}

@@ -1,0 +1,73 @@
+// Delivered messages/s at many WebSocket subscribers: a burst of reports through Fangkong, and the
+// same number of same-sized messages broadcast by a bare `ws` server to the same client code.
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { currentCursor, eventsOperation, warmUp } from './live-latency.ts';
+import type { BroadcastCommand } from './live-raw-broadcast.ts';
+import { reportBurst, type Reporter } from './live-reports.ts';
+import { openPool } from './live-subscribers.ts';
+
+export interface Throughput {
+  messages: number;
+  seconds: number;
+  perSecond: number;
+}
+
+export interface OursThroughput extends Throughput {
+  /** When the last mutation of the burst was answered, s after the first was sent. */
+  committedSeconds: number;
+  /** One real `next` message as sent to a subscriber, byte for byte. */
+  sample: string;
+  problems: string[];
+}
+
+export async function oursThroughput(graphqlUrl: string, reporter: Reporter, subscribers: number, reports: number, concurrency: number, timeoutMs: number): Promise<OursThroughput> {
+  const cursor = await currentCursor(graphqlUrl, reporter);
+  const pool = await openPool({ transport: 'ws', graphqlUrl, size: subscribers, operation: eventsOperation(cursor), token: reporter.token, record: false });
+  try {
+    await warmUp(pool, reporter, 2, timeoutMs);
+    const target = pool.delivered + reports * subscribers;
+    const startedAt = performance.now();
+    await reportBurst(reporter, reports, concurrency);
+    const committedAt = performance.now();
+    await pool.untilDelivered(target, timeoutMs);
+    const seconds = (pool.lastDeliveryAt - startedAt) / 1000;
+    if (!pool.sample) throw new Error('no message captured');
+    return {
+      messages: reports * subscribers,
+      seconds,
+      perSecond: (reports * subscribers) / seconds,
+      committedSeconds: (committedAt - startedAt) / 1000,
+      sample: pool.sample,
+      problems: [...pool.problems],
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** `count` copies of `message` to each of `subscribers` clients of the raw broadcaster at `url`. */
+export async function rawThroughput(url: string, message: string, subscribers: number, count: number, timeoutMs: number): Promise<Throughput> {
+  const pool = await openPool({ transport: 'ws', graphqlUrl: `${url.replace(/^ws/, 'http')}/graphql`, size: subscribers, operation: eventsOperation(), record: false });
+  const control = new WebSocket(`${url}/control`, { perMessageDeflate: false });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      control.once('open', () => resolve());
+      control.once('error', reject);
+    });
+    const answered = new Promise<{ sent?: number; error?: string }>((resolve) => control.once('message', (raw: Buffer) => resolve(JSON.parse(raw.toString()))));
+    const command: BroadcastCommand = { message, count, subscribers };
+    const startedAt = performance.now();
+    control.send(JSON.stringify(command));
+    const failed = answered.then((answer) => {
+      if (answer.error) throw new Error(`raw broadcaster: ${answer.error}`);
+      return new Promise<never>(() => {});
+    });
+    await Promise.race([pool.untilDelivered(count * subscribers, timeoutMs), failed]);
+    const seconds = (pool.lastDeliveryAt - startedAt) / 1000;
+    return { messages: count * subscribers, seconds, perSecond: (count * subscribers) / seconds };
+  } finally {
+    control.close();
+    await pool.close();
+  }
+}

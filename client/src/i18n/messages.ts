@@ -1,0 +1,115 @@
+// Chinese by default (the command room), English with ?lang=en.
+
+export type Lang = 'zh' | 'en';
+
+export function pickLang(search: string): Lang {
+  return new URLSearchParams(search).get('lang')?.toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+const zh = {
+  zoneName: '示范区（高新区）疫情防控指挥部',
+  wallTitle: '疫情防控实时数据',
+  live: '实时',
+  connecting: '正在连接',
+  reconnecting: '正在重连',
+  staleSince: (time: string) => `数据停止更新 · 自 ${time}`,
+  attempt: (n: number) => `第 ${n} 次重试`,
+  simulated: '模拟数据',
+  simulatedNote: '含模拟数据',
+  vehiclesInspected: '检查车辆',
+  peopleScreened: '测温人员',
+  feverCases: '发热人员',
+  referred: '转送隔离/就医',
+  peopleUnderIsolation: '居家隔离',
+  unitVehicles: '辆',
+  unitPeople: '人',
+  today: '今日',
+  yesterday: '昨日',
+  ranking: '检查点测温排行',
+  hourly: '分时测温人数 · 今日对比昨日',
+  masks: '口罩生产 · 今日产量 / 日产能',
+  byLine: '生产线',
+  byEnterprise: '企业',
+  stock: '物资库存',
+  stale: '未按时上报',
+  neverReported: '今日未上报',
+  lastReport: (time: string) => `最近上报 ${time}`,
+  noData: '暂无数据',
+  qc: '合格',
+  capacity: '产能',
+  status: {
+    PRODUCING: '生产中',
+    COMMISSIONING: '调试中',
+    INSTALLING: '安装中',
+    IDLE: '停机',
+    HALTED: '停产',
+  } as Record<string, string>,
+  asOf: (time: string) => `数据截至 ${time}`,
+  hour: (h: number) => `${h}时`,
+  fever: '发热',
+  checkpointKinds: {
+    EXPRESSWAY_EXIT: '高速出口',
+    ROAD: '道路',
+    COMPOUND_GATE: '小区门岗',
+    SUPERMARKET: '超市',
+    MARKET: '市场',
+  } as Record<string, string>,
+};
+
+type Messages = typeof zh;
+
+const en: Messages = {
+  zoneName: 'Demonstration Zone (High-tech Zone) Epidemic Prevention and Control HQ',
+  wallTitle: 'Live figures',
+  live: 'Live',
+  connecting: 'Connecting',
+  reconnecting: 'Reconnecting',
+  staleSince: (time) => `Stale since ${time}`,
+  attempt: (n) => `retry ${n}`,
+  simulated: 'Simulated',
+  simulatedNote: 'includes simulated data',
+  vehiclesInspected: 'Vehicles inspected',
+  peopleScreened: 'People screened',
+  feverCases: 'Fever cases',
+  referred: 'Referred',
+  peopleUnderIsolation: 'Under home isolation',
+  unitVehicles: '',
+  unitPeople: '',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  ranking: 'Checkpoints by people screened',
+  hourly: 'People screened per hour · today vs yesterday',
+  masks: 'Masks · output today / daily capacity',
+  byLine: 'Lines',
+  byEnterprise: 'Enterprises',
+  stock: 'Stock',
+  stale: 'Overdue',
+  neverReported: 'No report today',
+  lastReport: (time) => `last report ${time}`,
+  noData: 'No data yet',
+  qc: 'passed QC',
+  capacity: 'capacity',
+  status: {
+    PRODUCING: 'Producing',
+    COMMISSIONING: 'Commissioning',
+    INSTALLING: 'Installing',
+    IDLE: 'Idle',
+    HALTED: 'Halted',
+  },
+  asOf: (time) => `as of ${time}`,
+  hour: (h) => `${h}:00`,
+  fever: 'Fever',
+  checkpointKinds: {
+    EXPRESSWAY_EXIT: 'Expressway exit',
+    ROAD: 'Road',
+    COMPOUND_GATE: 'Compound gate',
+    SUPERMARKET: 'Supermarket',
+    MARKET: 'Market',
+  },
+};
+
+export const wallMessages: Record<Lang, Messages> = { zh, en };
+export type WallMessages = Messages;
+
+/** A seed name in the chosen language: the Chinese name, or its English gloss. */
+export const nameIn = (lang: Lang, item: { name: string; nameEn: string }) => (lang === 'en' ? item.nameEn || item.name : item.name);

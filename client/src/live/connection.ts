@@ -1,0 +1,83 @@
+import { createClient, type Client } from 'graphql-ws';
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import type { ConnectionEvent } from './connection-state.ts';
+
+export interface LiveConnectionOptions {
+  /** ws:// or wss:// URL of the GraphQL endpoint. */
+  url: string;
+  /** Read on every (re)connection, so a new token applies to the next one. */
+  token: () => string | null;
+  /** Connection events for the connection-state reducer. */
+  onEvent: (event: ConnectionEvent) => void;
+  backoff?: BackoffOptions;
+  /** Ping the server this often. @default 10000 */
+  keepAliveMs?: number;
+  /** Without a pong this long after a ping, the socket counts as dead and is closed. @default 5000 */
+  pongTimeoutMs?: number;
+  /** A WebSocket implementation where there is no global one (Node tests). */
+  webSocketImpl?: unknown;
+  now?: () => number;
+}
+
+/** Close code used when a pong never came: the socket is half-open and must be replaced. */
+export const PONG_TIMEOUT_CLOSE = 4408;
+
+/**
+ * A graphql-ws client for a screen that runs for days: connects eagerly, retries forever with
+ * capped, jittered backoff (every close is retryable, including an unauthorized one: the token may
+ * be fixed on the server side), detects half-open sockets by ping/pong, and resubscribes every
+ * active subscription after each reconnection (graphql-ws does this for retried subscriptions).
+ */
+export function createLiveConnection(options: LiveConnectionOptions): Client {
+  const now = options.now ?? (() => Date.now());
+  const pongTimeoutMs = options.pongTimeoutMs ?? 5000;
+  let socket: { close(code?: number, reason?: string): void; readyState: number } | null = null;
+  let pongTimer: ReturnType<typeof setTimeout> | null = null;
+  const clearPongTimer = () => {
+    if (pongTimer !== null) clearTimeout(pongTimer);
+    pongTimer = null;
+  };
+
+  return createClient({
+    url: options.url,
+    webSocketImpl: options.webSocketImpl,
+    lazy: false,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, backoffDelay(retries, options.backoff))),
+    keepAlive: options.keepAliveMs ?? 10_000,
+    connectionParams: () => {
+      const token = options.token();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    on: {
+      connecting: () => options.onEvent({ type: 'connecting', at: now() }),
+      opened: (opened) => {
+        socket = opened as typeof socket;
+      },
+      connected: () => options.onEvent({ type: 'connected', at: now() }),
+      ping: (received) => {
+        if (received) return;
+        clearPongTimer();
+        pongTimer = setTimeout(() => {
+          pongTimer = null;
+          if (socket && socket.readyState === 1) socket.close(PONG_TIMEOUT_CLOSE, 'Pong timeout');
+        }, pongTimeoutMs);
+      },
+      pong: (received) => {
+        if (received) clearPongTimer();
+      },
+      closed: (event) => {
+        clearPongTimer();
+        socket = null;
+        const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
+        options.onEvent({ type: 'closed', at: now(), code: code ?? 1006, reason: reason ?? '' });
+      },
+    },
+  });
+}
+
+/** The same-origin WebSocket URL of /graphql for a page at `location`. */
+export function graphqlWebSocketUrl(location: { protocol: string; host: string }, path = '/graphql'): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${path}`;
+}

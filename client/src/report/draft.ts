@@ -1,0 +1,77 @@
+// A report being written. Its idempotency key is chosen once, when the draft starts, and travels
+// with every submission of it, including retries after a reload: a pending submission is kept in
+// localStorage until the server has answered it.
+
+export type ReportKind = 'checkpoint' | 'line';
+
+export const COUNT_FIELDS = ['vehiclesInspected', 'peopleScreened', 'feverCases', 'hubeiLinked', 'referred', 'disinfections'] as const;
+export const OUTPUT_FIELDS = ['produced', 'passedQc'] as const;
+export type CountField = (typeof COUNT_FIELDS)[number];
+export type OutputField = (typeof OUTPUT_FIELDS)[number];
+
+export interface CheckpointInput {
+  checkpointId: string;
+  periodStart: string;
+  periodEnd: string;
+  idempotencyKey: string;
+  vehiclesInspected: number;
+  peopleScreened: number;
+  feverCases: number;
+  hubeiLinked: number;
+  referred: number;
+  disinfections: number;
+}
+
+export interface LineInput {
+  lineId: string;
+  periodStart: string;
+  periodEnd: string;
+  idempotencyKey: string;
+  produced: number;
+  passedQc: number;
+}
+
+export type PendingSubmission = { kind: 'checkpoint'; input: CheckpointInput } | { kind: 'line'; input: LineInput };
+
+export const PENDING_KEY = 'fangkong.pendingReport';
+
+export function newIdempotencyKey(random: { randomUUID(): string } = crypto): string {
+  return random.randomUUID();
+}
+
+/** A whole number ≥ 0 from a form field; empty means 0; anything else is null (invalid). */
+export function parseCount(raw: string): number | null {
+  const text = raw.trim();
+  if (text === '') return 0;
+  if (!/^\d+$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n <= 2_147_483_647 ? n : null;
+}
+
+export function savePending(storage: Pick<Storage, 'setItem'>, pending: PendingSubmission): void {
+  try {
+    storage.setItem(PENDING_KEY, JSON.stringify(pending));
+  } catch {
+    // Without storage a reload loses the pending retry; the key still protects against doubles.
+  }
+}
+
+export function loadPending(storage: Pick<Storage, 'getItem'>): PendingSubmission | null {
+  try {
+    const raw = storage.getItem(PENDING_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as PendingSubmission;
+    if ((parsed.kind === 'checkpoint' || parsed.kind === 'line') && typeof parsed.input?.idempotencyKey === 'string') return parsed;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+export function clearPending(storage: Pick<Storage, 'removeItem'>): void {
+  try {
+    storage.removeItem(PENDING_KEY);
+  } catch {
+    // nothing to do
+  }
+}

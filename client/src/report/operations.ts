@@ -1,0 +1,110 @@
+import { graphql } from '../graphql/graphql.ts';
+
+export const ReportTargetsQuery = graphql(`
+  query ReportTargets {
+    checkpoints(first: 500, status: ACTIVE) {
+      edges {
+        node {
+          id
+          name
+          nameEn
+          kind
+        }
+      }
+    }
+    productionLines(first: 500) {
+      edges {
+        node {
+          id
+          name
+          nameEn
+          status
+          enterprise {
+            name
+            nameEn
+          }
+          product {
+            name
+            nameEn
+            unit
+            unitEn
+          }
+        }
+      }
+    }
+    zoneSummary {
+      asOf
+      timeZone
+    }
+  }
+`);
+
+export const ReportCheckpointCountsMutation = graphql(`
+  mutation ReportCheckpointCounts($input: ReportCheckpointCountsInput!) {
+    reportCheckpointCounts(input: $input) {
+      __typename
+      ... on CheckpointReportPayload {
+        duplicate
+        report {
+          id
+          periodStart
+          periodEnd
+          vehiclesInspected
+          peopleScreened
+          feverCases
+          hubeiLinked
+          referred
+          disinfections
+          reportedAt
+          checkpoint {
+            name
+            nameEn
+          }
+        }
+      }
+      ... on ValidationError {
+        issues {
+          field
+          message
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const ReportProductionOutputMutation = graphql(`
+  mutation ReportProductionOutput($input: ReportProductionOutputInput!) {
+    reportProductionOutput(input: $input) {
+      __typename
+      ... on OutputReportPayload {
+        duplicate
+        report {
+          id
+          periodStart
+          periodEnd
+          produced
+          passedQc
+          reportedAt
+          line {
+            name
+            nameEn
+          }
+        }
+      }
+      ... on ValidationError {
+        issues {
+          field
+          message
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);

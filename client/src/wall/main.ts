@@ -1,0 +1,177 @@
+import '../ui/base.css';
+import './wall.css';
+import { readToken, takeTokenFromUrl } from '../auth/token.ts';
+import { previousDay, ZONE_TIME_ZONE, zonedMidnight } from '../format/time.ts';
+import { pickLang } from '../i18n/messages.ts';
+import { Coalescer } from '../live/coalesce.ts';
+import { connectionReducer, initialConnectionState, type ConnectionState } from '../live/connection-state.ts';
+import { createLiveConnection, graphqlWebSocketUrl } from '../live/connection.ts';
+import { h } from '../ui/dom.ts';
+import { createFangkongClient } from '../urql/client.ts';
+import {
+  CheckpointCountsSubscription,
+  HourlySeriesQuery,
+  LineLastReportsQuery,
+  ProductionOutputSubscription,
+  StockLevelsSubscription,
+  ZoneSummarySubscription,
+} from './operations.ts';
+import {
+  includesSimulated,
+  initialWallState,
+  maskProduction,
+  nextClockOffset,
+  rankCheckpoints,
+  stockItems,
+  totalsOf,
+  wallReducer,
+  type WallAction,
+  type WallState,
+} from './state.ts';
+import { createHeader } from './view/header.ts';
+import { createHourlyChart } from './view/hourly-chart.ts';
+import { createKpis } from './view/kpis.ts';
+import { createProduction } from './view/production.ts';
+import { createRanking } from './view/ranking.ts';
+import { createStock } from './view/stock.ts';
+
+const lang = pickLang(location.search);
+document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+const storage = window.localStorage;
+takeTokenFromUrl({ location, history, storage });
+const token = () => readToken(storage);
+
+// ── state ──────────────────────────────────────────────────────────────────────────────────────
+let state: WallState = initialWallState;
+let connection: ConnectionState = initialConnectionState;
+let clockOffset: number | null = null;
+const serverNow = () => Date.now() + (clockOffset ?? 0);
+const timeZone = () => state.zone?.value.timeZone ?? ZONE_TIME_ZONE;
+
+function dispatch(action: WallAction): void {
+  const next = wallReducer(state, action);
+  if (next === state) return;
+  const before = state;
+  state = next;
+  if (action.type === 'zone' && (before.zone?.seq !== state.zone?.seq || before.zone?.value.day !== state.zone?.value.day)) series.request();
+  if (action.type === 'line') lineReports.request();
+  scheduleRender();
+}
+
+function noteServerTime(asOf: string): void {
+  const ms = Date.parse(asOf);
+  if (Number.isFinite(ms)) clockOffset = nextClockOffset(clockOffset, ms, Date.now());
+}
+
+// ── transports ─────────────────────────────────────────────────────────────────────────────────
+const ws = createLiveConnection({
+  url: graphqlWebSocketUrl(location),
+  token,
+  onEvent: (event) => {
+    connection = connectionReducer(connection, event);
+    if (event.type === 'connected' && connection.connections > 1) {
+      // Back after a cut: subscriptions resend snapshots by themselves; the HTTP-fetched parts
+      // are fetched again too.
+      series.request();
+      lineReports.request();
+    }
+    scheduleRender();
+  },
+});
+const client = createFangkongClient({ token, ws });
+
+client.subscription(ZoneSummarySubscription, {}).subscribe((result) => {
+  if (!result.data) return;
+  noteServerTime(result.data.zoneSummary.asOf);
+  dispatch({ type: 'zone', value: result.data.zoneSummary });
+});
+client.subscription(CheckpointCountsSubscription, {}).subscribe((result) => {
+  if (result.data) dispatch({ type: 'checkpoint', value: result.data.checkpointCounts });
+});
+client.subscription(ProductionOutputSubscription, {}).subscribe((result) => {
+  if (result.data) dispatch({ type: 'line', value: result.data.productionOutput });
+});
+client.subscription(StockLevelsSubscription, {}).subscribe((result) => {
+  if (result.data) dispatch({ type: 'stock', value: result.data.stockLevels });
+});
+
+/** The hourly series is a query: fetched again after updates, at most once every 3 s. */
+const series = new Coalescer(async () => {
+  const zone = state.zone?.value;
+  if (!zone) return;
+  const tz = zone.timeZone;
+  const result = await client
+    .query(HourlySeriesQuery, {
+      todayFrom: zone.dayStart,
+      todayTo: zone.dayEnd,
+      yesterdayFrom: new Date(zonedMidnight(previousDay(zone.day), tz)).toISOString(),
+    })
+    .toPromise();
+  if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow() });
+});
+
+const lineReports = new Coalescer(
+  async () => {
+    const result = await client.query(LineLastReportsQuery, {}).toPromise();
+    if (result.data) dispatch({ type: 'lineReports', value: result.data });
+  },
+  { minIntervalMs: 10_000 },
+);
+
+// A new hour begins on the chart even when nothing is reported.
+setInterval(() => series.request(), 60_000);
+
+// ── view ───────────────────────────────────────────────────────────────────────────────────────
+const header = createHeader(lang);
+const kpis = createKpis(lang);
+const ranking = createRanking(lang);
+const chart = createHourlyChart(lang);
+const production = createProduction(lang);
+const stock = createStock(lang);
+
+document.body.replaceChildren(
+  h(
+    'div',
+    { class: 'wall', 'data-testid': 'wall' },
+    header.el,
+    header.stale,
+    kpis.el,
+    h('main', { class: 'wall-grid' }, ranking.el, h('div', { class: 'wall-center' }, chart.el, stock.el), production.el),
+  ),
+);
+
+let renderQueued = false;
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  const run = () => {
+    renderQueued = false;
+    render();
+  };
+  if (document.hidden) setTimeout(run, 50);
+  else requestAnimationFrame(run);
+}
+
+function render(): void {
+  const now = serverNow();
+  const tz = timeZone();
+  header.update({ connection, simulated: includesSimulated(state), nowMs: now, timeZone: tz });
+  kpis.update(totalsOf(state));
+  ranking.update(rankCheckpoints(state, now), tz);
+  chart.update(state.series);
+  production.update(maskProduction(state, now), tz);
+  stock.update(stockItems(state));
+  document.body.dataset.ready = state.zone ? 'true' : 'false';
+  document.body.dataset.connection = connection.status;
+}
+
+// The clock ticks every second; staleness badges follow it.
+setInterval(() => {
+  const tz = timeZone();
+  header.update({ connection, simulated: includesSimulated(state), nowMs: serverNow(), timeZone: tz });
+}, 1000);
+setInterval(scheduleRender, 30_000);
+
+addEventListener('resize', () => chart.resize());
+chart.resize();
+render();

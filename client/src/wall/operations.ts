@@ -1,0 +1,156 @@
+import { graphql } from '../graphql/graphql.ts';
+
+export const ZoneSummarySubscription = graphql(`
+  subscription WallZoneSummary {
+    zoneSummary {
+      day
+      dayStart
+      dayEnd
+      timeZone
+      asOf
+      asOfSeq
+      checkpointTotals {
+        vehiclesInspected
+        peopleScreened
+        feverCases
+        hubeiLinked
+        referred
+        reports
+        simulatedReports
+      }
+      peopleUnderIsolation
+      simulatedIsolationCases
+      production {
+        masks {
+          produced
+          passedQc
+          ratedCapacity
+          linesProducing
+          simulatedReports
+        }
+      }
+    }
+  }
+`);
+
+export const CheckpointCountsSubscription = graphql(`
+  subscription WallCheckpointCounts {
+    checkpointCounts {
+      asOf
+      asOfSeq
+      lastReportAt
+      checkpoint {
+        id
+        name
+        nameEn
+        kind
+        status
+        reportIntervalMinutes
+      }
+      today {
+        vehiclesInspected
+        peopleScreened
+        feverCases
+        reports
+        simulatedReports
+      }
+    }
+  }
+`);
+
+export const ProductionOutputSubscription = graphql(`
+  subscription WallProductionOutput {
+    productionOutput {
+      asOf
+      asOfSeq
+      status
+      ratedDailyCapacity
+      utilization
+      line {
+        id
+        name
+        nameEn
+        product {
+          id
+          name
+          nameEn
+          category
+        }
+        enterprise {
+          id
+          name
+          nameEn
+        }
+      }
+      today {
+        produced
+        passedQc
+        reports
+        simulatedReports
+      }
+    }
+  }
+`);
+
+export const StockLevelsSubscription = graphql(`
+  subscription WallStockLevels {
+    stockLevels {
+      asOf
+      asOfSeq
+      stock {
+        stock
+        produced
+        allocated
+        product {
+          id
+          name
+          nameEn
+          unit
+          unitEn
+          category
+        }
+      }
+    }
+  }
+`);
+
+export const HourlySeriesQuery = graphql(`
+  query WallHourlySeries($todayFrom: DateTime!, $todayTo: DateTime!, $yesterdayFrom: DateTime!) {
+    today: checkpointSeries(bucket: HOUR, from: $todayFrom, to: $todayTo) {
+      start
+      counts {
+        peopleScreened
+        feverCases
+        simulatedReports
+      }
+    }
+    yesterday: checkpointSeries(bucket: HOUR, from: $yesterdayFrom, to: $todayFrom) {
+      start
+      counts {
+        peopleScreened
+        feverCases
+        simulatedReports
+      }
+    }
+  }
+`);
+
+/** The end of each line's latest report: lines have no staleness field yet, so the display derives it. */
+export const LineLastReportsQuery = graphql(`
+  query WallLineLastReports {
+    productionLines(first: 200) {
+      edges {
+        node {
+          id
+          outputReports(first: 1) {
+            edges {
+              node {
+                periodEnd
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);

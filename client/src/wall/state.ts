@@ -1,0 +1,300 @@
+import type { ResultOf } from '../graphql/graphql.ts';
+import { localHour } from '../format/time.ts';
+import { isNotOlder, NO_SEQ, parseSeq } from '../live/seq.ts';
+import type {
+  CheckpointCountsSubscription,
+  HourlySeriesQuery,
+  LineLastReportsQuery,
+  ProductionOutputSubscription,
+  StockLevelsSubscription,
+  ZoneSummarySubscription,
+} from './operations.ts';
+
+// The wall display's state: one value per subscription key, each tagged with the outbox position it
+// reflects. Bounded by construction: maps are keyed by checkpoint and line ids (a fixed, small set),
+// the series has at most 25 buckets per day, and nothing is appended over time.
+
+export type ZoneValue = ResultOf<typeof ZoneSummarySubscription>['zoneSummary'];
+export type CheckpointValue = ResultOf<typeof CheckpointCountsSubscription>['checkpointCounts'];
+export type LineValue = ResultOf<typeof ProductionOutputSubscription>['productionOutput'];
+export type StockValue = ResultOf<typeof StockLevelsSubscription>['stockLevels'];
+export type SeriesValue = ResultOf<typeof HourlySeriesQuery>;
+export type LineReportsValue = ResultOf<typeof LineLastReportsQuery>;
+
+export interface Versioned<T> {
+  value: T;
+  seq: bigint;
+}
+
+export interface HourlySeries {
+  /** The reporting day the series belongs to (ZoneSummary.day). */
+  day: string;
+  /** People screened per local hour 0–23; null for hours not yet begun. */
+  today: (number | null)[];
+  yesterday: number[];
+  feverToday: (number | null)[];
+  simulated: boolean;
+}
+
+export interface WallState {
+  zone: Versioned<ZoneValue> | null;
+  checkpoints: ReadonlyMap<string, Versioned<CheckpointValue>>;
+  lines: ReadonlyMap<string, Versioned<LineValue>>;
+  stock: Versioned<StockValue> | null;
+  series: HourlySeries | null;
+  /** End of each line's latest report (ISO), for staleness. */
+  lineLastReports: ReadonlyMap<string, string | null>;
+}
+
+export const initialWallState: WallState = {
+  zone: null,
+  checkpoints: new Map(),
+  lines: new Map(),
+  stock: null,
+  series: null,
+  lineLastReports: new Map(),
+};
+
+export type WallAction =
+  | { type: 'zone'; value: ZoneValue }
+  | { type: 'checkpoint'; value: CheckpointValue }
+  | { type: 'line'; value: LineValue }
+  | { type: 'stock'; value: StockValue }
+  | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number }
+  | { type: 'lineReports'; value: LineReportsValue };
+
+/** Applies one update; returns the same state object when the update is older than what is shown. */
+export function wallReducer(state: WallState, action: WallAction): WallState {
+  switch (action.type) {
+    case 'zone': {
+      const seq = parseSeq(action.value.asOfSeq);
+      if (!isNotOlder(state.zone?.seq ?? NO_SEQ, seq)) return state;
+      return { ...state, zone: { value: action.value, seq } };
+    }
+    case 'checkpoint': {
+      const id = action.value.checkpoint.id;
+      const next = upsert(state.checkpoints, id, action.value);
+      return next === state.checkpoints ? state : { ...state, checkpoints: next };
+    }
+    case 'line': {
+      const id = action.value.line.id;
+      const next = upsert(state.lines, id, action.value);
+      return next === state.lines ? state : { ...state, lines: next };
+    }
+    case 'stock': {
+      const seq = parseSeq(action.value.asOfSeq);
+      if (!isNotOlder(state.stock?.seq ?? NO_SEQ, seq)) return state;
+      return { ...state, stock: { value: action.value, seq } };
+    }
+    case 'series': {
+      // A response for a day the display has left is dropped.
+      if (state.zone && state.zone.value.day !== action.day) return state;
+      return { ...state, series: toHourlySeries(action.day, action.timeZone, action.value, action.nowMs) };
+    }
+    case 'lineReports': {
+      const map = new Map<string, string | null>();
+      for (const edge of action.value.productionLines.edges) {
+        map.set(edge.node.id, edge.node.outputReports.edges[0]?.node.periodEnd ?? null);
+      }
+      return { ...state, lineLastReports: map };
+    }
+  }
+}
+
+function upsert<T extends { asOfSeq: string }>(map: ReadonlyMap<string, Versioned<T>>, id: string, value: T): ReadonlyMap<string, Versioned<T>> {
+  const seq = parseSeq(value.asOfSeq);
+  if (!isNotOlder(map.get(id)?.seq ?? NO_SEQ, seq)) return map;
+  const next = new Map(map);
+  next.set(id, { value, seq });
+  return next;
+}
+
+export function toHourlySeries(day: string, timeZone: string, value: SeriesValue, nowMs: number): HourlySeries {
+  const today: (number | null)[] = Array.from({ length: 24 }, () => null);
+  const feverToday: (number | null)[] = Array.from({ length: 24 }, () => null);
+  const yesterday: number[] = Array.from({ length: 24 }, () => 0);
+  let simulated = false;
+  for (const point of value.today) {
+    const startMs = Date.parse(point.start);
+    if (startMs > nowMs) continue; // hours that have not begun stay empty rather than zero
+    const hour = localHour(startMs, timeZone);
+    // On a day with an offset change two buckets can share an hour: add them.
+    today[hour] = (today[hour] ?? 0) + point.counts.peopleScreened;
+    feverToday[hour] = (feverToday[hour] ?? 0) + point.counts.feverCases;
+    simulated ||= point.counts.simulatedReports > 0;
+  }
+  for (const point of value.yesterday) {
+    const hour = localHour(Date.parse(point.start), timeZone);
+    yesterday[hour] = (yesterday[hour] ?? 0) + point.counts.peopleScreened;
+    simulated ||= point.counts.simulatedReports > 0;
+  }
+  return { day, today, yesterday, feverToday, simulated };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selectors
+
+export interface Totals {
+  vehiclesInspected: number;
+  peopleScreened: number;
+  feverCases: number;
+  referred: number;
+  peopleUnderIsolation: number;
+}
+
+export function totalsOf(state: WallState): Totals | null {
+  const zone = state.zone?.value;
+  if (!zone) return null;
+  const t = zone.checkpointTotals;
+  return {
+    vehiclesInspected: t.vehiclesInspected,
+    peopleScreened: t.peopleScreened,
+    feverCases: t.feverCases,
+    referred: t.referred,
+    peopleUnderIsolation: zone.peopleUnderIsolation,
+  };
+}
+
+/** Whether anything on screen includes simulated reports: then the "simulated" label shows. */
+export function includesSimulated(state: WallState): boolean {
+  const zone = state.zone?.value;
+  if (zone && (zone.checkpointTotals.simulatedReports > 0 || zone.simulatedIsolationCases > 0 || zone.production.masks.simulatedReports > 0)) return true;
+  for (const { value } of state.checkpoints.values()) if (value.today.simulatedReports > 0) return true;
+  for (const { value } of state.lines.values()) if (value.today.simulatedReports > 0) return true;
+  return state.series?.simulated ?? false;
+}
+
+export interface RankedCheckpoint {
+  id: string;
+  name: string;
+  nameEn: string;
+  kind: string;
+  peopleScreened: number;
+  feverCases: number;
+  vehiclesInspected: number;
+  lastReportAt: string | null;
+  stale: boolean;
+  simulated: boolean;
+}
+
+/**
+ * An active checkpoint is stale when nothing was reported within its expected interval (or ever),
+ * the rule the server applies to Checkpoint.isStale; evaluated here against the server's clock so
+ * the badge appears on time between updates.
+ */
+export function isCheckpointStale(value: CheckpointValue, serverNowMs: number): boolean {
+  if (value.checkpoint.status !== 'ACTIVE') return false;
+  if (!value.lastReportAt) return true;
+  return serverNowMs - Date.parse(value.lastReportAt) > value.checkpoint.reportIntervalMinutes * 60_000;
+}
+
+/** Checkpoints by people screened today, most first; ties by name so the order is stable. */
+export function rankCheckpoints(state: WallState, serverNowMs: number): RankedCheckpoint[] {
+  return [...state.checkpoints.values()]
+    .filter(({ value }) => value.checkpoint.status === 'ACTIVE' || value.today.reports > 0)
+    .map(({ value }) => ({
+      id: value.checkpoint.id,
+      name: value.checkpoint.name,
+      nameEn: value.checkpoint.nameEn,
+      kind: value.checkpoint.kind,
+      peopleScreened: value.today.peopleScreened,
+      feverCases: value.today.feverCases,
+      vehiclesInspected: value.today.vehiclesInspected,
+      lastReportAt: value.lastReportAt ?? null,
+      stale: isCheckpointStale(value, serverNowMs),
+      simulated: value.today.simulatedReports > 0,
+    }))
+    .sort((a, b) => b.peopleScreened - a.peopleScreened || a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+/** A producing line is stale without a report in this long (lines carry no interval of their own). */
+export const LINE_STALE_AFTER_MS = 2 * 3_600_000;
+
+export interface MaskLine {
+  id: string;
+  name: string;
+  nameEn: string;
+  enterpriseId: string;
+  status: string;
+  produced: number;
+  passedQc: number;
+  capacity: number;
+  lastReportAt: string | null;
+  stale: boolean;
+  simulated: boolean;
+}
+
+export interface MaskEnterprise {
+  id: string;
+  name: string;
+  nameEn: string;
+  produced: number;
+  passedQc: number;
+  capacity: number;
+  lines: MaskLine[];
+}
+
+/** Mask lines grouped by enterprise, each against its rated daily capacity. */
+export function maskProduction(state: WallState, serverNowMs: number): MaskEnterprise[] {
+  const byEnterprise = new Map<string, MaskEnterprise>();
+  for (const { value } of state.lines.values()) {
+    if (value.line.product.category !== 'MASK') continue;
+    const last = state.lineLastReports.get(value.line.id) ?? null;
+    const line: MaskLine = {
+      id: value.line.id,
+      name: value.line.name,
+      nameEn: value.line.nameEn,
+      enterpriseId: value.line.enterprise.id,
+      status: value.status,
+      produced: value.today.produced,
+      passedQc: value.today.passedQc,
+      capacity: value.ratedDailyCapacity,
+      lastReportAt: last,
+      stale: value.status === 'PRODUCING' && (!last || serverNowMs - Date.parse(last) > LINE_STALE_AFTER_MS),
+      simulated: value.today.simulatedReports > 0,
+    };
+    let enterprise = byEnterprise.get(line.enterpriseId);
+    if (!enterprise) {
+      enterprise = { id: line.enterpriseId, name: value.line.enterprise.name, nameEn: value.line.enterprise.nameEn, produced: 0, passedQc: 0, capacity: 0, lines: [] };
+      byEnterprise.set(line.enterpriseId, enterprise);
+    }
+    enterprise.produced += line.produced;
+    enterprise.passedQc += line.passedQc;
+    enterprise.capacity += line.capacity;
+    enterprise.lines.push(line);
+  }
+  const enterprises = [...byEnterprise.values()];
+  for (const e of enterprises) e.lines.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  return enterprises.sort((a, b) => b.capacity - a.capacity || a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+export interface StockItem {
+  id: string;
+  name: string;
+  nameEn: string;
+  unit: string;
+  unitEn: string;
+  category: string;
+  stock: number;
+  produced: number;
+  allocated: number;
+}
+
+export function stockItems(state: WallState): StockItem[] {
+  const stock = state.stock?.value.stock ?? [];
+  return stock
+    .map((s) => ({ ...s.product, stock: s.stock, produced: s.produced, allocated: s.allocated }))
+    .sort((a, b) => b.stock - a.stock || a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+/**
+ * How far the server's clock is ahead of this browser's (demo servers run a 2020 clock). A value's
+ * `asOf` is never later than the server's "now" when it arrives (shared live values can be up to a
+ * minute old), so a larger sample is a better one; a much smaller one means the server's clock was
+ * set back (a restarted demo) and is taken as it is.
+ */
+export function nextClockOffset(current: number | null, asOfMs: number, receivedAtMs: number): number {
+  const sample = asOfMs - receivedAtMs;
+  if (current === null || sample > current || sample < current - 5 * 60_000) return sample;
+  return current;
+}

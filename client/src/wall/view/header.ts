@@ -1,0 +1,47 @@
+import type { ConnectionState } from '../../live/connection-state.ts';
+import { formatClock, formatHourMinute, formatLongDate } from '../../format/time.ts';
+import { wallMessages, type Lang } from '../../i18n/messages.ts';
+import { h, setAttr, setText, toggleClass } from '../../ui/dom.ts';
+
+export interface HeaderInput {
+  connection: ConnectionState;
+  simulated: boolean;
+  /** The server's "now" (ms). */
+  nowMs: number;
+  timeZone: string;
+}
+
+/** Zone name, date and clock in the zone, connection state, and the "simulated" label. */
+export function createHeader(lang: Lang) {
+  const t = wallMessages[lang];
+  const date = h('div', { class: 'clock-date', 'data-testid': 'date' });
+  const clock = h('div', { class: 'clock-time', 'data-testid': 'clock' });
+  const statusText = h('span', { class: 'conn-text' });
+  const statusDetail = h('span', { class: 'conn-detail' });
+  const status = h('div', { class: 'conn', 'data-testid': 'connection', role: 'status' }, h('span', { class: 'conn-dot' }), statusText, statusDetail);
+  const simulated = h('div', { class: 'simulated-badge', 'data-testid': 'simulated', hidden: true, title: t.simulatedNote }, lang === 'zh' ? '模拟数据 · SIMULATED' : 'SIMULATED · 模拟数据');
+  const stale = h('div', { class: 'stale-banner', 'data-testid': 'stale', hidden: true });
+  const el = h(
+    'header',
+    { class: 'wall-header' },
+    h('div', { class: 'brand' }, h('div', { class: 'emblem', 'aria-hidden': 'true' }), h('div', {}, h('h1', { class: 'zone-name', text: t.zoneName }), h('div', { class: 'wall-title', text: t.wallTitle }))),
+    h('div', { class: 'header-side' }, simulated, status, h('div', { class: 'clock' }, clock, date)),
+  );
+
+  return {
+    el,
+    stale,
+    update({ connection, simulated: isSimulated, nowMs, timeZone }: HeaderInput) {
+      setText(clock, formatClock(nowMs, timeZone));
+      setText(date, formatLongDate(nowMs, timeZone, lang));
+      simulated.hidden = !isSimulated;
+      setAttr(status, 'data-state', connection.status);
+      setText(statusText, connection.status === 'live' ? t.live : connection.status === 'reconnecting' ? t.reconnecting : t.connecting);
+      setText(statusDetail, connection.status !== 'live' && connection.attempts > 0 ? t.attempt(connection.attempts) : '');
+      const since = connection.staleSince;
+      stale.hidden = since === null;
+      setText(stale, since === null ? '' : t.staleSince(formatHourMinute(since, timeZone)));
+      toggleClass(document.body, 'is-stale', since !== null);
+    },
+  };
+}

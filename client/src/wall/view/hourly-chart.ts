@@ -1,0 +1,141 @@
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent } from 'echarts/components';
+import { init, use, type ComposeOption } from 'echarts/core';
+import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type { GridComponentOption, LegendComponentOption } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { formatCompact } from '../../format/number.ts';
+import { wallMessages, type Lang } from '../../i18n/messages.ts';
+import { h } from '../../ui/dom.ts';
+import type { HourlySeries } from '../state.ts';
+
+// Only what this chart draws: lines, bars, a grid and a legend on canvas.
+use([LineChart, BarChart, GridComponent, LegendComponent, CanvasRenderer]);
+
+type Option = ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption>;
+
+const CYAN = '#3fd0ff';
+const DIM = '#7d8fb3';
+const RED = '#ff5d5d';
+
+/** People screened per local hour, today against yesterday, with today's fever cases as bars. */
+export function createHourlyChart(lang: Lang) {
+  const t = wallMessages[lang];
+  const canvas = h('div', { class: 'chart', 'data-testid': 'hourly-chart' });
+  const el = h('section', { class: 'panel panel-chart' }, h('h2', { class: 'panel-title', text: t.hourly }), canvas);
+  let chart: ReturnType<typeof init> | null = null;
+  let last: HourlySeries | null = null;
+  let fontPx = 16;
+
+  const hours = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0'));
+
+  function option(series: HourlySeries | null): Option {
+    const fs = fontPx;
+    return {
+      animationDuration: 600,
+      animationDurationUpdate: 600,
+      textStyle: { fontFamily: 'inherit', color: '#c9d6f0' },
+      grid: { left: fs * 3.4, right: fs * 3, top: fs * 3.2, bottom: fs * 2.2 },
+      legend: {
+        top: 0,
+        right: 0,
+        itemWidth: fs * 1.6,
+        itemHeight: fs * 0.6,
+        itemGap: fs * 1.4,
+        textStyle: { color: '#c9d6f0', fontSize: fs * 0.95 },
+        data: [t.today, t.yesterday, t.fever],
+      },
+      xAxis: {
+        type: 'category',
+        data: hours,
+        boundaryGap: true,
+        axisLine: { lineStyle: { color: '#33476d' } },
+        axisTick: { show: false },
+        axisLabel: { color: '#8ea3c8', fontSize: fs * 0.85, interval: 2 },
+      },
+      yAxis: [
+        {
+          type: 'value',
+          splitLine: { lineStyle: { color: 'rgba(80,110,160,0.22)' } },
+          axisLabel: { color: '#8ea3c8', fontSize: fs * 0.85, formatter: (v: number) => formatCompact(v, lang) },
+        },
+        {
+          type: 'value',
+          minInterval: 1,
+          splitLine: { show: false },
+          axisLabel: { color: '#d07a7a', fontSize: fs * 0.85 },
+        },
+      ],
+      series: [
+        {
+          name: t.yesterday,
+          type: 'line',
+          data: series?.yesterday ?? [],
+          smooth: true,
+          symbol: 'none',
+          lineStyle: { color: DIM, width: fs * 0.14, type: 'dashed' },
+          itemStyle: { color: DIM },
+          z: 2,
+        },
+        {
+          name: t.today,
+          type: 'line',
+          data: series?.today ?? [],
+          smooth: true,
+          symbol: 'circle',
+          symbolSize: fs * 0.45,
+          connectNulls: false,
+          lineStyle: { color: CYAN, width: fs * 0.22, shadowColor: 'rgba(63,208,255,0.6)', shadowBlur: fs * 0.6 },
+          itemStyle: { color: CYAN },
+          areaStyle: {
+            color: {
+              type: 'linear',
+              x: 0,
+              y: 0,
+              x2: 0,
+              y2: 1,
+              colorStops: [
+                { offset: 0, color: 'rgba(63,208,255,0.35)' },
+                { offset: 1, color: 'rgba(63,208,255,0.02)' },
+              ],
+            },
+          },
+          z: 3,
+        },
+        {
+          name: t.fever,
+          type: 'bar',
+          yAxisIndex: 1,
+          data: series?.feverToday ?? [],
+          barWidth: '38%',
+          itemStyle: { color: 'rgba(255,93,93,0.75)', borderRadius: [fs * 0.2, fs * 0.2, 0, 0] },
+          z: 1,
+        },
+      ],
+    } as Option;
+  }
+
+  function ensure() {
+    if (chart || !canvas.isConnected) return;
+    chart = init(canvas, undefined, { renderer: 'canvas' });
+  }
+
+  return {
+    el,
+    update(series: HourlySeries | null) {
+      ensure();
+      if (!chart || series === last) return;
+      last = series;
+      chart.setOption(option(series));
+    },
+    /** Fonts and widths follow the root font size, which follows the screen. */
+    resize() {
+      const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      const changed = root !== fontPx;
+      fontPx = root;
+      if (!chart) return;
+      chart.resize();
+      if (changed) chart.setOption(option(last), { notMerge: true });
+    },
+  };
+}

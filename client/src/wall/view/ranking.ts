@@ -1,0 +1,63 @@
+import { formatCount } from '../../format/number.ts';
+import { formatHourMinute } from '../../format/time.ts';
+import { nameIn, wallMessages, type Lang } from '../../i18n/messages.ts';
+import { h, KeyedList, setAttr, setText, toggleClass } from '../../ui/dom.ts';
+import type { RankedCheckpoint } from '../state.ts';
+
+/** Rows are placed by rank with a transform, so a change of rank slides instead of jumping. */
+export function createRanking(lang: Lang) {
+  const t = wallMessages[lang];
+  const list = h('ol', { class: 'ranking', 'data-testid': 'ranking' });
+  const empty = h('div', { class: 'panel-empty', text: t.noData });
+  const el = h('section', { class: 'panel panel-ranking' }, h('h2', { class: 'panel-title', text: t.ranking }), list, empty);
+  let timeZone = 'Asia/Shanghai';
+  let max = 1;
+
+  const rows = new KeyedList<RankedCheckpoint, HTMLLIElement>(
+    list,
+    (c) => c.id,
+    (c) => {
+      const rank = h('span', { class: 'rank-no' });
+      const name = h('span', { class: 'rank-name', text: nameIn(lang, c) });
+      const kind = h('span', { class: 'rank-kind', text: t.checkpointKinds[c.kind] ?? c.kind });
+      const badge = h('span', { class: 'stale-badge' });
+      const fever = h('span', { class: 'rank-fever' });
+      const value = h('span', { class: 'rank-value' });
+      const bar = h('div', { class: 'rank-bar' });
+      const el = h(
+        'li',
+        { class: 'rank-row', 'data-checkpoint': c.id },
+        rank,
+        h('div', { class: 'rank-main' }, h('div', { class: 'rank-head' }, name, kind, badge), h('div', { class: 'rank-track' }, bar)),
+        h('div', { class: 'rank-figures' }, value, fever),
+      );
+      return {
+        el,
+        update(c, index) {
+          el.style.setProperty('--rank', String(index));
+          setText(rank, String(index + 1));
+          toggleClass(el, 'top', index < 3);
+          setText(value, formatCount(c.peopleScreened, lang));
+          setAttr(value, 'data-value', String(c.peopleScreened));
+          setText(fever, c.feverCases > 0 ? `${t.fever} ${formatCount(c.feverCases, lang)}` : '');
+          bar.style.width = `${Math.max(1.5, (c.peopleScreened / max) * 100)}%`;
+          toggleClass(el, 'is-stale', c.stale);
+          setAttr(el, 'data-stale', c.stale ? 'true' : 'false');
+          setText(badge, c.stale ? (c.lastReportAt ? `${t.stale} · ${formatHourMinute(Date.parse(c.lastReportAt), timeZone)}` : t.neverReported) : '');
+          badge.hidden = !c.stale;
+        },
+      };
+    },
+  );
+
+  return {
+    el,
+    update(items: RankedCheckpoint[], zoneTimeZone: string) {
+      timeZone = zoneTimeZone;
+      max = Math.max(1, ...items.map((c) => c.peopleScreened));
+      list.style.setProperty('--rows', String(items.length));
+      empty.hidden = items.length > 0;
+      rows.render(items);
+    },
+  };
+}

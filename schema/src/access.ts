@@ -1,0 +1,40 @@
+import type { Role } from '@fangkong/prisma';
+import type { Context } from './context.ts';
+
+/**
+ * Who may read and do what. Each scope names a kind of data or work; roles map onto scopes here and
+ * nowhere else. Personal data (names, phones, health checks of people in isolation) is `personal`:
+ * health staff (for their areas) and admins only; everyone else reads counts.
+ */
+export const ROLE_SCOPES = {
+  /** Places, checkpoints, enterprises, products, lines, meetings and directives. */
+  reference: ['ADMIN', 'COMMANDER', 'ANALYST', 'OPERATOR', 'HEALTH', 'PARTNER', 'DISPLAY'],
+  /** Figures: zone summary, series, today's counts, output, stock, staleness. */
+  aggregates: ['ADMIN', 'COMMANDER', 'ANALYST', 'PARTNER', 'DISPLAY'],
+  /** Individual records that are not personal: reports, allocations, tasks, inspections, applications. */
+  records: ['ADMIN', 'COMMANDER', 'ANALYST'],
+  /** The outbox event stream. */
+  events: ['ADMIN', 'COMMANDER', 'ANALYST'],
+  /** Command work: directives, tasks, findings, resumption decisions, supply allocation. */
+  command: ['ADMIN', 'COMMANDER'],
+  /** Personal data of people in isolation (further limited to the health token's areas). */
+  personal: ['ADMIN', 'HEALTH'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type ScopeName = keyof typeof ROLE_SCOPES;
+
+export function hasScope(ctx: Context, scope: ScopeName): boolean {
+  return !!ctx.viewer && (ROLE_SCOPES[scope] as readonly Role[]).includes(ctx.viewer.role);
+}
+
+/** An operator may report for the checkpoints and lines in its scope; admins for all. */
+export function mayOperate(ctx: Context, id: string): boolean {
+  const viewer = ctx.viewer;
+  return !!viewer && (viewer.role === 'ADMIN' || (viewer.role === 'OPERATOR' && viewer.scope.includes(id)));
+}
+
+/** Health staff see and manage people isolated in the compounds of their areas; admins all. */
+export function mayCareFor(ctx: Context, compoundId: string): boolean {
+  const viewer = ctx.viewer;
+  return !!viewer && (viewer.role === 'ADMIN' || (viewer.role === 'HEALTH' && viewer.compoundIds.includes(compoundId)));
+}

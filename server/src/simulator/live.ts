@@ -1,0 +1,279 @@
+// Live mode: every checkpoint and line reports the real time slice since its last report, every
+// reportIntervalMinutes / speed real minutes. The figures are sized to the slice's real length (so
+// the server's capacity rule holds and "today" stays a plausible day), while the daily rhythm runs
+// on a simulated clock `speed` times faster than the real one: at ×60 a whole day of expressway
+// peaks, dawn market trucks and evening compound returns passes in 24 minutes.
+import { localClockOf, localHourOf } from './local-time.ts';
+import { type CheckpointInfo, type LineInfo, loadCheckpoints, loadLines } from './reference-data.ts';
+import type { ReportOutcome } from './reporter.ts';
+import { drawCheckpointCounts, drawIncident, drawOutput, type IncidentStep, incidentProbability, type LineStatus, pathToProducing, reportsOutput } from './rhythm.ts';
+import { JobPool, type ModeRun, type RunContext } from './run-context.ts';
+
+export interface LiveOptions {
+  /** How much faster than real time the daily rhythm and the reporting cadence run. */
+  speed: number;
+  /** Let lines go idle or halt now and then (and come back). @default true */
+  lineIncidents?: boolean;
+  /** The shortest slice ever reported, in real milliseconds. @default 1000 */
+  minPeriodMs?: number;
+  /** Re-read checkpoints and lines this often, to follow openings, closings and status changes. @default 60000 */
+  refreshMs?: number;
+}
+
+/** Lines have no reporting interval in the schema; an hour, like the checkpoints. */
+const LINE_INTERVAL_MINUTES = 60;
+const HOUR_MS = 3_600_000;
+
+interface SiteBase {
+  id: string;
+  slug: string;
+  /** Real milliseconds between reports. */
+  intervalMs: number;
+  /** End of the last slice reported (server time). */
+  lastEnd: number;
+  nextDueAt: number;
+  busy: boolean;
+  disabled: boolean;
+  seq: number;
+}
+
+interface CheckpointSite extends SiteBase {
+  type: 'checkpoint';
+  kind: string;
+}
+
+interface LineSite extends SiteBase {
+  type: 'line';
+  status: string;
+  ratedDailyCapacity: number;
+  incident?: { steps: IncidentStep[]; index: number; at: number };
+  /** The simulator moved it away from PRODUCING and has not brought it back yet. */
+  moved: boolean;
+}
+
+type Site = CheckpointSite | LineSite;
+
+export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines: LineInfo[], options: LiveOptions): ModeRun {
+  const { speed } = options;
+  const minPeriodMs = options.minPeriodMs ?? 1000;
+  const lineIncidents = options.lineIncidents ?? true;
+  const startedAt = ctx.now();
+  const simulated = (t: number) => new Date(startedAt + (t - startedAt) * speed);
+  const localHourAt = (t: number) => localHourOf(simulated(t), ctx.timeZone);
+  const sites = new Map<string, Site>();
+  const pool = new JobPool(ctx.concurrency);
+  let stopping = false;
+
+  function firstSlice(intervalMs: number, lastReportAt: Date | null) {
+    const now = ctx.now();
+    // Continue after the latest report where there is a recent one, so no time is counted twice.
+    const last = lastReportAt && lastReportAt.getTime() <= now ? lastReportAt.getTime() : -Infinity;
+    // Stagger the first reports over the first second or two instead of firing all at once.
+    return { lastEnd: Math.max(now - intervalMs, last), nextDueAt: now + ctx.rand() * Math.min(intervalMs, 2000) };
+  }
+
+  function addCheckpoint(info: CheckpointInfo): void {
+    const intervalMs = Math.max(minPeriodMs, (info.reportIntervalMinutes * 60_000) / speed);
+    sites.set(info.id, {
+      type: 'checkpoint',
+      id: info.id,
+      slug: info.slug,
+      kind: info.kind,
+      intervalMs,
+      ...firstSlice(intervalMs, info.lastReportAt),
+      busy: false,
+      disabled: info.status === 'CLOSED',
+      seq: 0,
+    });
+  }
+
+  function addLine(info: LineInfo): void {
+    const intervalMs = Math.max(minPeriodMs, (LINE_INTERVAL_MINUTES * 60_000) / speed);
+    sites.set(info.id, {
+      type: 'line',
+      id: info.id,
+      slug: info.slug,
+      status: info.status,
+      ratedDailyCapacity: info.ratedDailyCapacity,
+      intervalMs,
+      ...firstSlice(intervalMs, info.lastReportAt),
+      busy: false,
+      disabled: false,
+      seq: 0,
+      moved: false,
+    });
+  }
+
+  checkpoints.forEach(addCheckpoint);
+  lines.forEach(addLine);
+
+  const key = (site: Site) => `sim:${ctx.runId}:${site.slug}:${++site.seq}`;
+  const dueAt = (site: Site) => (site.type === 'line' && site.incident ? Math.min(site.nextDueAt, site.incident.at) : site.nextDueAt);
+
+  /** The slice since the last report, or undefined (and a later due time) when it is still too short. */
+  function nextSlice(site: Site): { start: number; end: number; hours: number } | undefined {
+    const end = ctx.now();
+    const start = site.lastEnd;
+    if (end - start < minPeriodMs) {
+      site.nextDueAt = start + minPeriodMs;
+      return undefined;
+    }
+    site.lastEnd = end;
+    site.nextDueAt = end + site.intervalMs;
+    return { start, end, hours: (end - start) / HOUR_MS };
+  }
+
+  function giveUpOn(site: Site, outcome: ReportOutcome): void {
+    // The checkpoint or line is gone or closed: reporting on would only repeat the refusal.
+    if (outcome.kind !== 'rejected') return;
+    if (outcome.reason.startsWith('NOT_FOUND') || (site.type === 'checkpoint' && outcome.reason.includes('checkpointId'))) {
+      site.disabled = true;
+      ctx.note(`${site.slug}: no longer reporting (${outcome.result.message ?? outcome.reason})`);
+    }
+  }
+
+  async function reportCheckpoint(site: CheckpointSite): Promise<void> {
+    const slice = nextSlice(site);
+    if (!slice) return;
+    const counts = drawCheckpointCounts(site.kind, localHourAt((slice.start + slice.end) / 2), slice.hours, ctx.rand);
+    const outcome = await ctx.reporter.report('checkpoint', {
+      checkpointId: site.id,
+      periodStart: new Date(slice.start).toISOString(),
+      periodEnd: new Date(slice.end).toISOString(),
+      ...counts,
+      source: 'SIMULATED',
+      idempotencyKey: key(site),
+    });
+    giveUpOn(site, outcome);
+  }
+
+  /** Reports the line's output since its last report; returns the hours covered (0 if none). */
+  async function reportLine(site: LineSite): Promise<number> {
+    const slice = nextSlice(site);
+    if (!slice) return 0;
+    const { produced, passedQc } = drawOutput(site.ratedDailyCapacity, site.status as LineStatus, localHourAt((slice.start + slice.end) / 2), slice.hours, ctx.rand);
+    const outcome = await ctx.reporter.report('output', {
+      lineId: site.id,
+      periodStart: new Date(slice.start).toISOString(),
+      periodEnd: new Date(slice.end).toISOString(),
+      produced,
+      passedQc,
+      source: 'SIMULATED',
+      idempotencyKey: key(site),
+    });
+    if (outcome.kind === 'rejected' && outcome.result.current) {
+      // Someone else changed the line's status: follow it and leave it to them.
+      site.status = outcome.result.current;
+      site.incident = undefined;
+    }
+    giveUpOn(site, outcome);
+    return slice.hours;
+  }
+
+  async function advanceIncident(site: LineSite): Promise<void> {
+    const incident = site.incident!;
+    const step = incident.steps[incident.index]!;
+    // Output up to the change belongs to the status the line had.
+    if (reportsOutput(site.status)) await reportLine(site);
+    if (stopping) return;
+    const result = await ctx.reporter.setLineStatus(site.id, step.status, step.note);
+    if (!result.ok) {
+      if (result.current) {
+        site.status = result.current;
+        site.incident = undefined;
+      } else {
+        incident.at = ctx.now() + 5_000;
+      }
+      return;
+    }
+    // Time spent halted is not output time: start the next slice at the restart.
+    if (!reportsOutput(site.status) && reportsOutput(step.status)) site.lastEnd = ctx.now();
+    site.status = step.status;
+    site.moved = step.status !== 'PRODUCING';
+    incident.index++;
+    if (incident.index >= incident.steps.length) site.incident = undefined;
+    else incident.at = ctx.now() + (step.hours * HOUR_MS) / speed;
+  }
+
+  async function runLine(site: LineSite): Promise<void> {
+    if (site.incident && site.incident.at <= ctx.now()) return advanceIncident(site);
+    if (!reportsOutput(site.status)) {
+      // Installing or halted by someone else: nothing to report; look again next interval.
+      site.lastEnd = site.nextDueAt = ctx.now();
+      site.nextDueAt += site.intervalMs;
+      return;
+    }
+    const hours = await reportLine(site);
+    if (lineIncidents && !stopping && !site.incident && site.status === 'PRODUCING' && ctx.rand() < incidentProbability(hours * speed)) {
+      site.incident = { steps: drawIncident(ctx.rand), index: 0, at: ctx.now() };
+    }
+  }
+
+  function tick(): void {
+    if (stopping) return;
+    const now = ctx.now();
+    const due = [...sites.values()].filter((s) => !s.busy && !s.disabled && dueAt(s) <= now).sort((a, b) => dueAt(a) - dueAt(b));
+    for (const site of due) {
+      if (pool.full) break;
+      site.busy = true;
+      void pool.start(async () => {
+        try {
+          await (site.type === 'checkpoint' ? reportCheckpoint(site) : runLine(site));
+        } finally {
+          site.busy = false;
+        }
+      });
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      const [freshCheckpoints, freshLines] = await Promise.all([loadCheckpoints(ctx.client), loadLines(ctx.client)]);
+      if (stopping) return;
+      for (const info of freshCheckpoints) {
+        const site = sites.get(info.id);
+        if (!site) addCheckpoint(info);
+        else site.disabled = info.status === 'CLOSED';
+      }
+      for (const info of freshLines) {
+        const site = sites.get(info.id);
+        if (!site) addLine(info);
+        else if (site.type === 'line' && !site.busy && !site.incident) site.status = info.status;
+      }
+    } catch {
+      // The next refresh tries again; reports carry on meanwhile.
+    }
+  }
+
+  const ticker = setInterval(tick, 100);
+  const refresher = setInterval(() => void refresh(), options.refreshMs ?? 60_000);
+  tick();
+
+  return {
+    finished: new Promise<void>(() => {}),
+    where: () => `simulated ${localClockOf(simulated(ctx.now()), ctx.timeZone)} (×${speed})`,
+    extra() {
+      const away = [...sites.values()].filter((s): s is LineSite => s.type === 'line' && !s.disabled && s.status !== 'PRODUCING');
+      return away.length ? `lines ${away.map((s) => `${s.slug} ${s.status.toLowerCase()}`).join(', ')}` : '';
+    },
+    async stop() {
+      stopping = true;
+      clearInterval(ticker);
+      clearInterval(refresher);
+      await pool.drain();
+      // Leave no line the simulator moved away from PRODUCING behind.
+      let returned = 0;
+      for (const site of sites.values()) {
+        if (site.type !== 'line' || !site.moved || site.status === 'PRODUCING') continue;
+        for (const status of pathToProducing(site.status)) {
+          const result = await ctx.reporter.setLineStatus(site.id, status, 'Simulated: simulator stopped, back in production', { unlimited: true });
+          if (!result.ok) break;
+          site.status = status;
+        }
+        if (site.status === 'PRODUCING') returned++;
+        else ctx.note(`${site.slug} left ${site.status.toLowerCase()}: could not return it to producing`);
+      }
+      if (returned) ctx.note(`returned ${returned} line${returned === 1 ? '' : 's'} to producing`);
+    },
+  };
+}
