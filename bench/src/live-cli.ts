@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const result = await runLiveBench(settings);
   mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, liveReport(result));
+  for (const failure of result.failures) process.stderr.write(`live bench failure: ${failure}\n`);
   process.stdout.write(`${result.failures.length ? `${result.failures.length} failure(s); ` : ''}written to ${resultsFile} (${Math.round(result.seconds)} s)\n`);
   if (result.failures.length) process.exitCode = 1;
 }

@@ -1,9 +1,10 @@
-// The hop between instances: one subscriber on B; reports alternate between A (the event reaches B
-// through Redis, or through B's outbox poll without Redis) and B itself (no hop).
-import { currentCursor, eventsOperation, timeReports, warmUp } from './live-latency.ts';
+// The hop between instances: reports alternate between A and B; a subscriber on B sees those sent
+// to A through the hop (Redis, or B's outbox poll without Redis) and those sent to B without it.
+import { performance } from 'node:perf_hooks';
+import { currentCursor, eventsOperation } from './live-latency.ts';
 import { createReporter } from './live-reports.ts';
 import { type LiveServer, startLiveServer } from './live-server.ts';
-import { openPool } from './live-subscribers.ts';
+import { openPool, type SubscriberPool } from './live-subscribers.ts';
 
 export interface InstancePair {
   a: LiveServer;
@@ -29,30 +30,64 @@ export async function startPair(repoRoot: string, databaseUrl: string, redis?: {
   return { a, b, bus, stop: async () => void (await Promise.all([a.stop(), b.stop()])) };
 }
 
-export interface HopRun {
-  /** Latencies (ms) of reports sent to A and to B, as seen by the subscriber on B. */
-  viaA: number[];
-  viaB: number[];
+/** Latencies (ms) of the reports sent to one instance, as seen by a subscriber on each instance. */
+export interface HopSide {
+  atA: number[];
+  atB: number[];
 }
 
+export interface HopRun {
+  toA: HopSide;
+  toB: HopSide;
+  /** Per report: latency at the other instance's subscriber − at the receiving instance's. */
+  pairedHop: number[];
+  /** Request → response of every timed mutation, ms. */
+  mutationMs: number[];
+  /** Attempts retried (same idempotency key), with the first reasons. */
+  retried: { count: number; reasons: string[] };
+}
+
+/**
+ * One subscriber on each instance, so every report is seen both without the hop (on the instance
+ * that took it) and across it (on the other): the per-report difference is the hop, free of the
+ * mutation's own time. Reports alternate A, B, A, B…, one at a time.
+ */
 export async function measureHop(pair: InstancePair, token: string, reportsPerInstance: number, timeoutMs: number): Promise<HopRun> {
-  const toA = createReporter(pair.a.graphqlUrl, token);
-  const toB = createReporter(pair.b.graphqlUrl, token);
+  const reporters = [createReporter(pair.a.graphqlUrl, token), createReporter(pair.b.graphqlUrl, token)] as const;
+  const pools: SubscriberPool[] = [];
   try {
-    const cursor = await currentCursor(pair.b.graphqlUrl, toB);
-    const pool = await openPool({ transport: 'ws', graphqlUrl: pair.b.graphqlUrl, size: 1, operation: eventsOperation(cursor), token });
-    try {
-      await warmUp(pool, toA, 1, timeoutMs);
-      await warmUp(pool, toB, 1, timeoutMs);
-      // Alternating, so any drift of the machine falls on both alike.
-      const plan = Array.from({ length: reportsPerInstance * 2 }, (_, i) => i % 2);
-      const timed = await timeReports(pool, [toA, toB], plan, timeoutMs);
-      return { viaA: timed.byReporter[0]!, viaB: timed.byReporter[1]! };
-    } finally {
-      await pool.close();
+    const cursor = await currentCursor(pair.b.graphqlUrl, reporters[1]);
+    for (const server of [pair.a, pair.b]) pools.push(await openPool({ transport: 'ws', graphqlUrl: server.graphqlUrl, size: 1, operation: eventsOperation(cursor), token }));
+    const [atA, atB] = pools as [SubscriberPool, SubscriberPool];
+    const run: HopRun = { toA: { atA: [], atB: [] }, toB: { atA: [], atB: [] }, pairedHop: [], mutationMs: [], retried: { count: 0, reasons: [] } };
+    for (let i = -2; i < reportsPerInstance * 2; i++) {
+      const which = ((i % 2) + 2) % 2;
+      const targets = [atA.delivered + 1, atB.delivered + 1];
+      const sentAt = performance.now();
+      const id = await reporters[which]!.report();
+      const answeredAt = performance.now();
+      await Promise.all([atA.untilDelivered(targets[0]!, timeoutMs), atB.untilDelivered(targets[1]!, timeoutMs)]);
+      const seen = [atA, atB].map((pool, p) => {
+        const deliveries = pool.take()[0]!;
+        if (deliveries.length !== 1 || deliveries[0]!.data.events?.subjectId !== id) {
+          throw new Error(`subscriber on ${p ? 'B' : 'A'} received ${JSON.stringify(deliveries.map((d) => d.data)).slice(0, 300)} for report ${id}`);
+        }
+        return deliveries[0]!.at - sentAt;
+      }) as [number, number];
+      if (i < 0) continue; // one warm-up report to each instance
+      run.mutationMs.push(answeredAt - sentAt);
+      const side = which === 0 ? run.toA : run.toB;
+      side.atA.push(seen[0]);
+      side.atB.push(seen[1]);
+      run.pairedHop.push(which === 0 ? seen[1] - seen[0] : seen[0] - seen[1]);
     }
+    for (const reporter of reporters) {
+      run.retried.count += reporter.retried.count;
+      run.retried.reasons.push(...reporter.retried.reasons);
+    }
+    return run;
   } finally {
-    toA.close();
-    toB.close();
+    await Promise.all(pools.map((pool) => pool.close()));
+    for (const reporter of reporters) reporter.close();
   }
 }

@@ -30,7 +30,7 @@ export function liveReport(result: LiveResult): string {
     '## 1. Mutation → subscriber latency',
     '',
     `Subscription: \`events(after: <cursor>, types: [CHECKPOINT_REPORT_REPORTED]) { cursor seq type subjectId }\`, started at a cursor learnt just before, so no subscriber can miss an event. ` +
-      `Per configuration and run: ${s.warmupReports} warm-up reports, then ${s.latencyReports} timed reports sent one at a time, each only after the previous one reached every subscriber. ` +
+      `Per configuration and run: ${s.warmupReports} warm-up reports, then ${s.latencyReports} timed reports (${s.latencyReportsLarge} with 1,000 subscribers) sent one at a time, each only after the previous one reached every subscriber. ` +
       'Latency = arrival of the bytes at a subscriber (timestamp taken before parsing) − the instant before the mutation request was written; every delivery of every report is recorded, and each subscriber must receive exactly one event per report, carrying that report\'s `subjectId`.',
     '',
     '| Transport | Subscribers | p50 ms | p99 ms | max ms | Deliveries per run | Mutation answered, p50 ms | Per-run p50 / p99 ms |',
@@ -70,78 +70,118 @@ export function liveReport(result: LiveResult): string {
       `| Raw \`ws\` broadcast of the same bytes | ${whole(runs[0]!.raw.messages)} | ${median(runs.map((r) => r.raw.seconds)).toFixed(2)} | ${whole(median(runs.map((r) => r.raw.perSecond)))} | ${list(runs.map((r) => r.raw.perSecond), whole)} |`,
       `| **Ours ÷ raw** | | | **${median(runs.map((r) => r.ratio)).toFixed(3)}** | ${list(runs.map((r) => r.ratio), (v) => v.toFixed(3))} |`,
       '',
-      `The burst's mutations were all answered after ${list(runs.map((r) => r.ours.committedSeconds), (v) => `${v.toFixed(2)} s`)} (per run): ` +
-        'delivery, not the writes, sets the pace when the answers come well before the last message. ' +
+      `The burst's mutations were answered after ${list(runs.map((r) => r.ours.committedSeconds), (v) => `${v.toFixed(2)} s`)} (per run); ` +
+        `the same burst with no subscriber connected, just before, took ${list(runs.map((r) => r.ours.withoutSubscribersSeconds), (v) => `${v.toFixed(2)} s`)}: ` +
+        'the difference is the writes waiting for the event loop while it fans out. ' +
         'What the ratio compares: the raw server does nothing per message but `ws.send` of a ready string; ours commits each report in PostgreSQL (transaction, audit row, outbox row under an advisory lock), reads the outbox, ' +
         'and for every subscriber runs the subscription\'s GraphQL execution and serialisation before the same `ws.send`. Both share the two cores with the bench process\'s 1,000 clients (and ours with PostgreSQL).',
       '',
     );
+    const heaps = runs.flatMap((r) => (r.ours.heap ? [r.ours.heap] : []));
+    if (heaps.length) {
+      const perPair = heaps.map((h) => (h.delivered.heapUsed - h.before.heapUsed) / runs[0]!.ours.messages);
+      push(
+        `Server heap after a forced GC (median of runs): ${(median(heaps.map((h) => h.before.heapUsed)) / 2 ** 20).toFixed(0)} MiB with the subscribers connected and warm; ` +
+          `${(median(heaps.map((h) => h.delivered.heapUsed)) / 2 ** 20).toFixed(0)} MiB once every message was delivered, subscribers still connected and idle ` +
+          `(**${median(perPair).toFixed(0)} bytes retained per subscriber per event**; per run ${list(perPair, (v) => v.toFixed(0))}); ` +
+          `${(median(heaps.map((h) => h.left.heapUsed)) / 2 ** 20).toFixed(0)} MiB after they left.`,
+        '',
+      );
+    }
   } else push('Failed; see Failures.', '');
 
   push(
     '## 3. RSS per idle subscriber',
     '',
-    `A fresh server per measurement; warm-up: 20 subscriptions opened, served and closed; RSS = median of 5 samples of VmRSS (/proc/<pid>/status) after 1.5 s of quiet. ` +
-      `Then ${whole(s.idleSubscribers)} subscribers, one \`checkpointCounts(checkpointIds: [fengshou-road]) { today { peopleScreened } asOfSeq }\` subscription each (WS: one socket and one subscription per subscriber; SSE: one HTTP stream each), ` +
-      'each having received its snapshot; then all closed and RSS read again after 3 s.',
+    `One server per transport (both up for the phase, runs alternating), started with \`--inspect\` so the bench can force a full GC (twice) before each reading: heap in use (Runtime.getHeapUsage) and VmRSS (/proc/<pid>/status) right after. ` +
+      `Warm-up once per server: 20 subscriptions opened, served and closed. Each run: 1.5 s of quiet; reading; then ${whole(s.idleSubscribers)} subscribers, one \`checkpointCounts(checkpointIds: [fengshou-road]) { today { peopleScreened } asOfSeq }\` subscription each ` +
+      '(WS: a socket and a subscription per subscriber; SSE: an HTTP stream each), every one having received its snapshot; 1.5 s; reading. Then all closed; 3 s; reading.',
     '',
-    '| Transport | Subscribers | RSS before, KiB | With subscribers, KiB | After they left, KiB | **KiB per idle subscriber** | Per run, KiB | Connect + snapshot, s |',
-    '|---|---:|---:|---:|---:|---:|---|---:|',
+    '| Transport | Subscribers | RSS before / with / after, MiB | **RSS per idle subscriber, KiB** (with − before) | RSS given back per subscriber, KiB (with − after) | Heap per subscriber, KiB | Heap + external, KiB | Per run: RSS added / given back / heap, KiB | Connect + snapshot, s |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|',
   );
+  const mib = (kib: number) => (kib / 1024).toFixed(0);
   for (const transport of s.transports) {
     const runs = result.memory.filter((r) => r.transport === transport);
     if (!runs.length) {
-      push(`| ${transport.toUpperCase()} | ${whole(s.idleSubscribers)} | failed | | | | | |`);
+      push(`| ${transport.toUpperCase()} | ${whole(s.idleSubscribers)} | failed | | | | | | |`);
       continue;
     }
+    const med = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
     push(
-      `| ${transport.toUpperCase()} | ${whole(s.idleSubscribers)} | ${whole(median(runs.map((r) => r.before)))} | ${whole(median(runs.map((r) => r.with)))} | ${whole(median(runs.map((r) => r.after)))} | ` +
-        `**${median(runs.map((r) => r.perSubscriberKiB)).toFixed(1)}** | ${list(runs.map((r) => r.perSubscriberKiB), (v) => v.toFixed(1))} | ${median(runs.map((r) => r.connectSeconds)).toFixed(1)} |`,
+      `| ${transport.toUpperCase()} | ${whole(s.idleSubscribers)} | ${mib(med((r) => r.before.rssKiB))} / ${mib(med((r) => r.with.rssKiB))} / ${mib(med((r) => r.after.rssKiB))} | ` +
+        `**${med((r) => r.perSubscriberRssKiB).toFixed(1)}** | ${med((r) => r.perSubscriberRssReleasedKiB).toFixed(1)} | ${med((r) => r.perSubscriberHeapKiB).toFixed(1)} | ${med((r) => r.perSubscriberHeapExternalKiB).toFixed(1)} | ` +
+        `${runs.map((r) => `${r.perSubscriberRssKiB.toFixed(1)} / ${r.perSubscriberRssReleasedKiB.toFixed(1)} / ${r.perSubscriberHeapKiB.toFixed(1)}`).join('; ')} | ${med((r) => r.connectSeconds).toFixed(1)} |`,
     );
   }
-  push('', 'RSS counts the whole process (heap, sockets\' kernel-side buffers are not in it); V8 keeps freed heap, so "after they left" shows what is not given back, not a leak by itself.', '');
+  push(
+    '',
+    'RSS moves with how much free heap V8 keeps committed after a GC, which depends on the garbage that came before, so "with − before" scatters from run to run; ' +
+      '"with − after" compares two readings taken around the same departure and is steadier. The heap columns (after a forced GC) are the most precise: JavaScript objects, plus Buffers outside the heap.',
+    '',
+  );
 
   push(
     '## 4. The hop between two instances',
     '',
-    `Two instances A and B on the same database; one WS subscriber on B; reports alternate A, B, A, B… (${s.hopReports} to each with Redis, ${s.pollReports} to each without), sent one at a time. ` +
-      'A report to B reaches the subscriber without leaving B; a report to A reaches B through Redis (A publishes the sequence number after the commit, B reads the outbox), or, without `REDIS_URL`, through B\'s 1 s outbox poll.',
+    `Two instances A and B on the same database; one WS subscriber on each; reports alternate A, B, A, B… (${s.hopReports} to each per run with Redis, ${s.pollReports} without), sent one at a time, each after both subscribers had it. ` +
+      'A report to B reaches B\'s subscriber without leaving B; a report to A reaches it through Redis (A publishes the sequence number after the commit, B reads the outbox), or, without `REDIS_URL`, through B\'s outbox poll (every 1 s). ' +
+      'The subscriber on A makes each report its own control: "paired" is, per report, the latency at the other instance minus the latency at the instance that took the write, which removes the mutation\'s own time from the comparison.',
     '',
-    '| Bus | Reports to A (hop) p50 / p99 ms | Reports to B (no hop) p50 / p99 ms | **Added by the hop, p50 / p99 ms** | Per run, added p50 ms |',
-    '|---|---:|---:|---:|---|',
+    '| Bus | On B: reports to A (hop), p50 / p99 ms | On B: reports to B (no hop), p50 / p99 ms | **Added by the hop, p50 / p99 ms** | Paired hop per report, p50 / p99 ms | Per run, paired p50 ms | Mutation answered, p50 ms |',
+    '|---|---:|---:|---:|---:|---|---:|',
   );
   for (const cell of result.hops) {
     const runs = cell.runs;
+    const name = cell.bus === 'redis' ? `Redis ${result.redisVersion}` : 'no Redis (1 s poll)';
     if (!runs.length) {
-      push(`| ${cell.bus === 'redis' ? 'Redis' : 'no Redis (1 s poll)'} | failed | | | |`);
+      push(`| ${name} | failed | | | | | |`);
       continue;
     }
-    const addedP50 = runs.map((r) => r.viaA.p50 - r.viaB.p50);
-    const addedP99 = runs.map((r) => r.viaA.p99 - r.viaB.p99);
+    const med = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
     push(
-      `| ${cell.bus === 'redis' ? `Redis ${result.redisVersion}` : 'no Redis (1 s poll)'} | ${ms(median(runs.map((r) => r.viaA.p50)))} / ${ms(median(runs.map((r) => r.viaA.p99)))} | ` +
-        `${ms(median(runs.map((r) => r.viaB.p50)))} / ${ms(median(runs.map((r) => r.viaB.p99)))} | **${ms(median(addedP50))} / ${ms(median(addedP99))}** | ${list(addedP50, ms)} |`,
+      `| ${name} | ${ms(med((r) => r.fromA.p50))} / ${ms(med((r) => r.fromA.p99))} | ${ms(med((r) => r.fromB.p50))} / ${ms(med((r) => r.fromB.p99))} | ` +
+        `**${ms(med((r) => r.fromA.p50 - r.fromB.p50))} / ${ms(med((r) => r.fromA.p99 - r.fromB.p99))}** | ${ms(med((r) => r.paired.p50))} / ${ms(med((r) => r.paired.p99))} | ` +
+        `${list(runs.map((r) => r.paired.p50), (v) => v.toFixed(2))} | ${ms(med((r) => r.mutationP50))} |`,
     );
   }
-  push('', 'With few reports per run p99 is close to the maximum; the p50 difference is the figure to read.', '');
+  push(
+    '',
+    'The "added" column is the comparison asked for (B\'s subscriber, writes to A versus writes to B); it also carries the difference between B serving the write itself and not, so with a hop as small as Redis\'s it can come out negative. ' +
+      `With ${s.pollReports} reports per instance and run, p99 of the poll rows is nearly the maximum.`,
+    '',
+  );
 
   push('## Server health during the run', '');
-  push(`- RSS of the latency/throughput server: ${result.latencyServerRss.map(([when, kib]) => `${when} ${whole(kib / 1024)} MiB`).join('; ')}.`);
-  const warnings = result.serverWarnings.reduce((n, w) => n + w.count, 0) + result.memory.reduce((n, r) => n + r.warnings.length, 0);
+  push(
+    `- Memory of the latency/throughput server after a forced GC, heap / RSS: ${result.latencyServerMemory.map(([when, r]) => `${when} ${mib(r.heapUsed / 1024)} / ${mib(r.rssKiB)} MiB`).join('; ')}.`,
+  );
+  const retried = result.retries.reduce((n, r) => n + r.count, 0);
+  push(`- Reports retried with the same idempotency key after a failed attempt: ${retried}${retried ? '' : '.'}`);
+  for (const r of result.retries) push(`  - ${r.phase}: ${r.count}; first: \`${(r.reasons[0] ?? '').replace(/`/g, "'")}\``);
+  const warnings = result.serverWarnings.reduce((n, w) => n + w.count, 0);
   push(`- Warning and error lines logged by the servers: ${warnings}.`);
   for (const w of result.serverWarnings) push(`  - ${w.server}: ${w.count}; first: \`${w.lines[0]?.replace(/`/g, "'") ?? ''}\``);
-  for (const r of result.memory.filter((r) => r.warnings.length)) push(`  - idle ${r.transport}: \`${r.warnings[0]!.replace(/`/g, "'")}\``);
   push(`- Problems seen by subscribers (errors in results, unexpected closes such as 4413 "consumer too slow"): ${result.problems.length ? '' : 'none.'}`);
   for (const p of result.problems.slice(0, 20)) push(`  - ${p.replace(/`/g, "'")}`);
   if (result.failures.length) {
     push('', '## Failures', '');
     for (const f of result.failures) push(`- ${f.split('\n')[0]!.replace(/`/g, "'")}`);
   }
+  const retained = result.throughput.flatMap((r) => (r.ours.heap ? [(r.ours.heap.delivered.heapUsed - r.ours.heap.before.heapUsed) / r.ours.messages] : []));
   push('', '## Notes', '');
+  if (retained.length && median(retained) > 50) {
+    push(
+      `- Server memory grows with every event while \`events\` subscribers stay connected: ${median(retained).toFixed(0)} bytes of heap per subscriber per event survive a full GC (section 2) and are given back only when the subscriber leaves. ` +
+        'A wall display that stays subscribed for days accumulates it.',
+    );
+  }
   push(
     '- Two cores are shared by the server(s), PostgreSQL, Redis and the bench process with its up to 1,000 clients: absolute figures move with the machine and with whatever else runs on it (see the load averages). The ratio in section 2 is measured back to back in one run.',
     '- The client side of every latency is in the bench process: with 1,000 subscribers it reads 1,000 sockets and parses 1,000 messages per report, which is part of what the high percentiles show, for both transports alike.',
-    `- Reproduce: \`node --import tsx bench/src/live-cli.ts\` (about ${Math.max(1, Math.round(result.seconds / 60))} min; \`--quick\` for a smoke run). BENCH_POSTGRES_URL and BENCH_REDIS_URL name the services (defaults postgres://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379).`,
+    '- p99 is nearest-rank over every delivery of a run: with one subscriber and 50 reports it is the largest of the 50.',
+    '- Reproduce: `node --import tsx bench/src/live-cli.ts` from the repository root (3 runs; 6–8 minutes on this machine), `--quick` for a one-run smoke test, `--runs N` to change the count. ' +
+      'BENCH_POSTGRES_URL and BENCH_REDIS_URL name the services (defaults postgres://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379).',
     '',
   );
   return lines.join('\n');

@@ -18,8 +18,13 @@ export interface Reporter {
   readonly graphqlUrl: string;
   /** The bearer token the reports go with (subscribers of the same run use it too). */
   readonly token: string;
-  /** Sends one new report; resolves with its global ID once the server answered. */
+  /**
+   * Sends one new report; resolves with its global ID once the server answered. A failed attempt
+   * is retried (twice, with the same idempotency key, as an operator's app would).
+   */
   report(): Promise<string>;
+  /** Attempts that failed and were retried, with why (the first 20 kept). */
+  readonly retried: { count: number; reasons: string[] };
   close(): void;
 }
 
@@ -27,9 +32,21 @@ export interface Reporter {
 export function createReporter(graphqlUrl: string, token: string, maxSockets = 32): Reporter {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   let count = 0;
+  const retried = { count: 0, reasons: [] as string[] };
+  const once = async (body: string, retry: boolean): Promise<string> => {
+    const response = await post(graphqlUrl, body, token, agent);
+    const result = response as { data?: { reportCheckpointCounts?: { __typename: string; duplicate?: boolean; report?: { id: string } } }; errors?: unknown };
+    const payload = result.data?.reportCheckpointCounts;
+    // A retry may find its first attempt committed after all: then it is a duplicate, as it should be.
+    if (result.errors || payload?.__typename !== 'CheckpointReportPayload' || (payload.duplicate && !retry) || !payload.report) {
+      throw new Error(`reportCheckpointCounts failed: ${JSON.stringify(response).slice(0, 500)}`);
+    }
+    return payload.report.id;
+  };
   return {
     graphqlUrl,
     token,
+    retried,
     async report() {
       count++;
       // An hour ending a minute ago: inside the 24 h rule and never in the future.
@@ -47,13 +64,16 @@ export function createReporter(graphqlUrl: string, token: string, maxSockets = 3
           },
         },
       });
-      const response = await post(graphqlUrl, body, token, agent);
-      const result = response as { data?: { reportCheckpointCounts?: { __typename: string; duplicate?: boolean; report?: { id: string } } }; errors?: unknown };
-      const payload = result.data?.reportCheckpointCounts;
-      if (result.errors || payload?.__typename !== 'CheckpointReportPayload' || payload.duplicate || !payload.report) {
-        throw new Error(`reportCheckpointCounts failed: ${JSON.stringify(response).slice(0, 500)}`);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(body, attempt > 1);
+        } catch (error) {
+          if (attempt === 3) throw error;
+          retried.count++;
+          if (retried.reasons.length < 20) retried.reasons.push((error as Error).message.slice(0, 300));
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
       }
-      return payload.report.id;
     },
     close: () => agent.destroy(),
   };

@@ -11,6 +11,8 @@ export interface LiveServer {
   /** http://127.0.0.1:PORT/graphql */
   graphqlUrl: string;
   pid: number;
+  /** ws:// URL of the Node inspector, when started with `inspect`. */
+  inspectorUrl?: string;
   /** Warning and error log lines the server wrote (at most 200 kept), and how many in all. */
   warnings: { lines: string[]; count: number };
   /** Unexpected exit, if it happened. */
@@ -33,10 +35,13 @@ export const BENCH_SERVER_ENV = { FANGKONG_RATE_LIMIT: '1000000000' };
  * `server/src/cli.ts serve`, as `pnpm serve` runs it, on a free port. LOG_LEVEL=info: the server
  * logs nothing per request or per message at info, only startup and warnings, which are kept.
  */
-export function startLiveServer(name: string, repoRoot: string, env: Record<string, string>, timeoutMs = 120_000): Promise<LiveServer> {
+export function startLiveServer(name: string, repoRoot: string, env: Record<string, string>, options: { inspect?: boolean; timeoutMs?: number } = {}): Promise<LiveServer> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const base = cleanEnv();
   for (const variable of INHERITED) delete base[variable];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'serve'], {
+  // The inspector only listens; the bench attaches for a moment to force a GC before reading memory.
+  const flags = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'server/src/cli.ts', 'serve'], {
     cwd: repoRoot,
     env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...BENCH_SERVER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,6 +51,7 @@ export function startLiveServer(name: string, repoRoot: string, env: Record<stri
   let pending = '';
   let stopping = false;
   let exitReason: string | undefined;
+  let inspectorUrl: string | undefined;
   const warnings = { lines: [] as string[], count: 0 };
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -60,6 +66,9 @@ export function startLiveServer(name: string, repoRoot: string, env: Record<stri
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const line of lines) {
+      const inspector = /^Debugger listening on (ws:\/\/\S+)/.exec(line);
+      if (inspector) inspectorUrl = inspector[1];
+      if (inspector || /^(For help, see|Debugger |Waiting for the debugger)/.test(line)) continue;
       if (!/"level":"(warn|error)"/.test(line) && !/^(?!\{)\S/.test(line)) continue;
       warnings.count++;
       if (warnings.lines.length < 200) warnings.lines.push(line.slice(0, 600));
@@ -88,6 +97,9 @@ export function startLiveServer(name: string, repoRoot: string, env: Record<stri
         name,
         graphqlUrl: match[1],
         pid: child.pid!,
+        get inspectorUrl() {
+          return inspectorUrl;
+        },
         warnings,
         exited: () => exitReason,
         async stop() {

@@ -1,7 +1,9 @@
 // Delivered messages/s at many WebSocket subscribers: a burst of reports through Fangkong, and the
 // same number of same-sized messages broadcast by a bare `ws` server to the same client code.
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import type { HeapReading } from './live-inspector.ts';
 import { currentCursor, eventsOperation, warmUp } from './live-latency.ts';
 import type { BroadcastCommand } from './live-raw-broadcast.ts';
 import { reportBurst, type Reporter } from './live-reports.ts';
@@ -16,16 +18,38 @@ export interface Throughput {
 export interface OursThroughput extends Throughput {
   /** When the last mutation of the burst was answered, s after the first was sent. */
   committedSeconds: number;
+  /** The same burst with no subscriber connected: how long the writes alone take. */
+  withoutSubscribersSeconds: number;
   /** One real `next` message as sent to a subscriber, byte for byte. */
   sample: string;
   problems: string[];
+  /**
+   * The server's heap after a forced GC: subscribers connected and warm (before the burst), every
+   * message delivered with the subscribers still connected, and once they have left.
+   */
+  heap?: { before: HeapReading; delivered: HeapReading; left: HeapReading };
 }
 
-export async function oursThroughput(graphqlUrl: string, reporter: Reporter, subscribers: number, reports: number, concurrency: number, timeoutMs: number): Promise<OursThroughput> {
+export async function oursThroughput(
+  graphqlUrl: string,
+  reporter: Reporter,
+  subscribers: number,
+  reports: number,
+  concurrency: number,
+  timeoutMs: number,
+  readHeap?: () => Promise<HeapReading>,
+): Promise<OursThroughput> {
+  const quietStart = performance.now();
+  await reportBurst(reporter, reports, concurrency);
+  const withoutSubscribersSeconds = (performance.now() - quietStart) / 1000;
   const cursor = await currentCursor(graphqlUrl, reporter);
   const pool = await openPool({ transport: 'ws', graphqlUrl, size: subscribers, operation: eventsOperation(cursor), token: reporter.token, record: false });
+  let result: OursThroughput;
+  let before: HeapReading | undefined;
+  let delivered: HeapReading | undefined;
   try {
     await warmUp(pool, reporter, 2, timeoutMs);
+    before = await readHeap?.();
     const target = pool.delivered + reports * subscribers;
     const startedAt = performance.now();
     await reportBurst(reporter, reports, concurrency);
@@ -33,17 +57,24 @@ export async function oursThroughput(graphqlUrl: string, reporter: Reporter, sub
     await pool.untilDelivered(target, timeoutMs);
     const seconds = (pool.lastDeliveryAt - startedAt) / 1000;
     if (!pool.sample) throw new Error('no message captured');
-    return {
+    delivered = await readHeap?.();
+    result = {
       messages: reports * subscribers,
       seconds,
       perSecond: (reports * subscribers) / seconds,
       committedSeconds: (committedAt - startedAt) / 1000,
+      withoutSubscribersSeconds,
       sample: pool.sample,
       problems: [...pool.problems],
     };
   } finally {
     await pool.close();
   }
+  if (readHeap && before && delivered) {
+    await sleep(1000);
+    result.heap = { before, delivered, left: await readHeap() };
+  }
+  return result;
 }
 
 /** `count` copies of `message` to each of `subscribers` clients of the raw broadcaster at `url`. */

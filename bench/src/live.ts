@@ -8,10 +8,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { measureHop, startPair, type InstancePair } from './live-hop.ts';
 import { currentCursor, eventsOperation, percentiles, timeReports, warmUp, type Percentiles } from './live-latency.ts';
-import { idleMemory, type IdleMemory } from './live-memory.ts';
-import { createReporter } from './live-reports.ts';
+import { heapAfterGc, type HeapReading } from './live-inspector.ts';
+import { idleMemory, type IdleMemory, startIdleServer } from './live-memory.ts';
+import { createReporter, type Reporter } from './live-reports.ts';
 import { createBenchToken } from './live-tokens.ts';
-import { createLiveDatabase, type LiveServer, redisVersion, rssKiB, startLiveServer, startRawBroadcaster, type RawBroadcaster } from './live-server.ts';
+import { createLiveDatabase, type LiveServer, redisVersion, startLiveServer, startRawBroadcaster, type RawBroadcaster } from './live-server.ts';
 import { openPool, type Transport } from './live-subscribers.ts';
 import { oursThroughput, rawThroughput, type OursThroughput, type Throughput } from './live-throughput.ts';
 import { describeMachine, type Machine } from './machine.ts';
@@ -24,8 +25,10 @@ export interface LiveSettings {
   /** Subscriber counts of the latency phase. */
   sizes: number[];
   transports: Transport[];
-  /** Timed reports per latency configuration and run. */
+  /** Timed reports per latency configuration and run... */
   latencyReports: number;
+  /** ...and with 1,000 subscribers or more (each report is then 1,000 deliveries). */
+  latencyReportsLarge: number;
   warmupReports: number;
   burstSubscribers: number;
   burstReports: number;
@@ -46,9 +49,10 @@ export function liveSettings(quick: boolean, env: NodeJS.ProcessEnv = process.en
     sizes: [1, 100, 1000],
     transports: ['ws', 'sse'],
     latencyReports: quick ? 10 : 50,
+    latencyReportsLarge: quick ? 5 : 20,
     warmupReports: 2,
     burstSubscribers: 1000,
-    burstReports: quick ? 100 : 300,
+    burstReports: quick ? 30 : 80,
     burstConcurrency: 16,
     idleSubscribers: 1000,
     hopReports: quick ? 10 : 50,
@@ -80,7 +84,15 @@ export interface ThroughputRun {
 
 export interface HopCell {
   bus: 'redis' | 'poll';
-  runs: { run: number; viaA: Percentiles; viaB: Percentiles }[];
+  runs: {
+    run: number;
+    /** The subscriber on B: reports sent to A (across the hop) and to B (no hop). */
+    fromA: Percentiles;
+    fromB: Percentiles;
+    /** Per report, other instance's subscriber − receiving instance's subscriber. */
+    paired: Percentiles;
+    mutationP50: number;
+  }[];
 }
 
 export interface LiveResult {
@@ -92,13 +104,15 @@ export interface LiveResult {
   seconds: number;
   loadAverages: { phase: string; load1: number }[];
   latency: LatencyCell[];
-  /** RSS of the latency/throughput server over its life: [when, KiB]. */
-  latencyServerRss: [string, number][];
+  /** Memory of the latency/throughput server over its life, each after a forced GC. */
+  latencyServerMemory: [string, HeapReading][];
   throughput: ThroughputRun[];
   memory: IdleMemory[];
   hops: HopCell[];
   /** Warning/error lines the servers logged, per server. */
   serverWarnings: { server: string; count: number; lines: string[] }[];
+  /** Reports that failed and were retried with the same idempotency key, per phase. */
+  retries: { phase: string; count: number; reasons: string[] }[];
   /** Phases that failed, with why. */
   failures: string[];
   /** Anomalies seen while measuring: errors in results, unexpected closes. */
@@ -118,11 +132,12 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
     seconds: 0,
     loadAverages: [],
     latency: [],
-    latencyServerRss: [],
+    latencyServerMemory: [],
     throughput: [],
     memory: [],
     hops: [],
     serverWarnings: [],
+    retries: [],
     failures: [],
     problems: [],
   };
@@ -136,33 +151,21 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
     // Latency and throughput share one server: PostgreSQL, no coalescing. Being the first, it
     // migrates the empty database; the bench's token can only be stored after that.
     phase('latency');
-    const server = await startLiveServer('fangkong (latency, throughput)', repoRoot, { DATABASE_URL: database.url, FANGKONG_MIN_INTERVAL_MS: '0' });
+    const server = await startLiveServer('fangkong (latency, throughput)', repoRoot, { DATABASE_URL: database.url, FANGKONG_MIN_INTERVAL_MS: '0' }, { inspect: true });
     let token: string;
     try {
       token = await createBenchToken(database.url);
-      result.latencyServerRss.push(['started', rssKiB(server.pid)]);
+      result.latencyServerMemory.push(['started', await heapOf(server)]);
       await latencyPhase(server, token, settings, result);
       phase('throughput');
       await throughputPhase(server, token, settings, result);
-      result.latencyServerRss.push(['after throughput', rssKiB(server.pid)]);
     } finally {
       await server.stop();
       keepWarnings(result, server);
     }
 
     phase('idle memory');
-    for (let run = 1; run <= settings.runs; run++) {
-      for (const transport of ordered(settings.transports, run)) {
-        try {
-          const memory = await idleMemory(repoRoot, database.url, token, transport, settings.idleSubscribers, 1500);
-          result.memory.push(memory);
-          result.problems.push(...memory.problems.slice(0, 5).map((p) => `idle ${transport} run ${run}: ${p}`));
-          log(`  idle ${transport} run ${run}: ${memory.perSubscriberKiB.toFixed(1)} KiB per subscriber (${memory.before} → ${memory.with} → ${memory.after} KiB)`);
-        } catch (error) {
-          result.failures.push(`idle memory ${transport} run ${run}: ${(error as Error).message}`);
-        }
-      }
-    }
+    await idlePhase(database.url, token, settings, result);
 
     phase('redis hop');
     await hopPhase(database.url, token, settings, result);
@@ -171,6 +174,16 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
   }
   result.seconds = (performance.now() - started) / 1000;
   return result;
+}
+
+/** Heap and RSS of a server started with `inspect`, after a forced GC. */
+function heapOf(server: LiveServer): Promise<HeapReading> {
+  if (!server.inspectorUrl) throw new Error(`${server.name} printed no inspector URL`);
+  return heapAfterGc(server.inspectorUrl, server.pid);
+}
+
+function keepRetries(result: LiveResult, phase: string, reporter: Reporter): void {
+  if (reporter.retried.count) result.retries.push({ phase, count: reporter.retried.count, reasons: reporter.retried.reasons.slice(0, 5) });
 }
 
 /** Keeps what a server logged at warn/error, and whether it died on its own. Call after stop(). */
@@ -200,7 +213,7 @@ async function latencyPhase(server: LiveServer, token: string, settings: LiveSet
             try {
               await warmUp(pool, reporter, settings.warmupReports, settings.timeoutMs);
               const connectSeconds = (performance.now() - connectStart) / 1000;
-              const plan = Array.from({ length: settings.latencyReports }, () => 0);
+              const plan = Array.from({ length: size >= 1000 ? settings.latencyReportsLarge : settings.latencyReports }, () => 0);
               const timed = await timeReports(pool, [reporter], plan, settings.timeoutMs);
               const stats = percentiles(timed.latencies);
               cell.runs.push({ run, ...stats, mutationP50: percentiles(timed.mutationMs).p50, connectSeconds });
@@ -214,9 +227,10 @@ async function latencyPhase(server: LiveServer, token: string, settings: LiveSet
           }
         }
       }
-      result.latencyServerRss.push([`after latency run ${run}`, rssKiB(server.pid)]);
+      result.latencyServerMemory.push([`after latency run ${run}`, await heapOf(server)]);
     }
   } finally {
+    keepRetries(result, 'latency', reporter);
     reporter.close();
   }
 }
@@ -229,7 +243,8 @@ async function throughputPhase(server: LiveServer, token: string, settings: Live
     let sample: string | undefined;
     for (let run = 1; run <= settings.runs; run++) {
       try {
-        const measureOurs = () => oursThroughput(server.graphqlUrl, reporter, settings.burstSubscribers, settings.burstReports, settings.burstConcurrency, settings.timeoutMs);
+        const measureOurs = () =>
+          oursThroughput(server.graphqlUrl, reporter, settings.burstSubscribers, settings.burstReports, settings.burstConcurrency, settings.timeoutMs, () => heapOf(server));
         const measureRaw = (message: string) => rawThroughput(raw!.url, message, settings.burstSubscribers, settings.burstReports, settings.timeoutMs);
         let ours: OursThroughput;
         let baseline: Throughput;
@@ -249,11 +264,42 @@ async function throughputPhase(server: LiveServer, token: string, settings: Live
       } catch (error) {
         result.failures.push(`throughput run ${run}: ${(error as Error).message}`);
       }
-      result.latencyServerRss.push([`after throughput run ${run}`, rssKiB(server.pid)]);
+      result.latencyServerMemory.push([`after throughput run ${run}`, await heapOf(server)]);
     }
   } finally {
+    keepRetries(result, 'throughput', reporter);
     reporter.close();
     await raw?.stop();
+  }
+}
+
+/** One server per transport, both up for the whole phase so the runs can alternate between them. */
+async function idlePhase(databaseUrl: string, token: string, settings: LiveSettings, result: LiveResult): Promise<void> {
+  const servers = new Map<Transport, LiveServer>();
+  try {
+    for (const transport of settings.transports) servers.set(transport, await startIdleServer(repoRoot, databaseUrl, token, transport));
+    for (let run = 1; run <= settings.runs; run++) {
+      for (const transport of ordered(settings.transports, run)) {
+        try {
+          const memory = await idleMemory(servers.get(transport)!, token, transport, settings.idleSubscribers, 1500);
+          result.memory.push(memory);
+          result.problems.push(...memory.problems.slice(0, 5).map((p) => `idle ${transport} run ${run}: ${p}`));
+          log(
+            `  idle ${transport} run ${run}: ${memory.perSubscriberRssKiB.toFixed(1)} KiB RSS, ${memory.perSubscriberHeapKiB.toFixed(1)} KiB heap per subscriber ` +
+              `(RSS ${memory.before.rssKiB} → ${memory.with.rssKiB} → ${memory.after.rssKiB} KiB)`,
+          );
+        } catch (error) {
+          result.failures.push(`idle memory ${transport} run ${run}: ${(error as Error).message}`);
+        }
+      }
+    }
+  } catch (error) {
+    result.failures.push(`idle memory: ${(error as Error).message}`);
+  } finally {
+    for (const server of servers.values()) {
+      await server.stop();
+      keepWarnings(result, server);
+    }
   }
 }
 
@@ -264,14 +310,24 @@ async function hopPhase(databaseUrl: string, token: string, settings: LiveSettin
     const cell: HopCell = { bus, runs: [] };
     result.hops.push(cell);
     try {
-      pair = await startPair(repoRoot, databaseUrl, bus === 'redis' ? { url: settings.redisUrl, prefix } : undefined);
+      const redis = bus === 'redis' ? { url: settings.redisUrl, prefix } : undefined;
+      pair = await startPair(repoRoot, databaseUrl, redis).catch(async (error: Error) => {
+        // Once more: on a shared machine a start can fail for reasons of its own (a stray signal).
+        result.problems.push(`hop ${bus}: starting the pair failed once: ${error.message.split('\n')[0]}`);
+        return startPair(repoRoot, databaseUrl, redis);
+      });
       for (let run = 1; run <= settings.runs; run++) {
         try {
           const hop = await measureHop(pair, token, bus === 'redis' ? settings.hopReports : settings.pollReports, settings.timeoutMs);
-          const viaA = percentiles(hop.viaA);
-          const viaB = percentiles(hop.viaB);
-          cell.runs.push({ run, viaA, viaB });
-          log(`  ${bus} run ${run}: A→B p50 ${viaA.p50.toFixed(1)} ms p99 ${viaA.p99.toFixed(1)} ms; B→B p50 ${viaB.p50.toFixed(1)} ms p99 ${viaB.p99.toFixed(1)} ms`);
+          const fromA = percentiles(hop.toA.atB);
+          const fromB = percentiles(hop.toB.atB);
+          const paired = percentiles(hop.pairedHop);
+          cell.runs.push({ run, fromA, fromB, paired, mutationP50: percentiles(hop.mutationMs).p50 });
+          if (hop.retried.count) result.retries.push({ phase: `hop ${bus} run ${run}`, count: hop.retried.count, reasons: hop.retried.reasons.slice(0, 5) });
+          log(
+            `  ${bus} run ${run}: on B, from A p50 ${fromA.p50.toFixed(1)} / p99 ${fromA.p99.toFixed(1)} ms, from B p50 ${fromB.p50.toFixed(1)} / p99 ${fromB.p99.toFixed(1)} ms; ` +
+              `paired hop p50 ${paired.p50.toFixed(2)} / p99 ${paired.p99.toFixed(2)} ms`,
+          );
         } catch (error) {
           result.failures.push(`hop ${bus} run ${run}: ${(error as Error).message}`);
         }

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Agent, request } from 'node:http';
 
 export interface ServerProcess {
@@ -8,16 +9,38 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+const NODE_ARGS = ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx', 'server/src/cli.ts'];
+
+/**
+ * The per-token budget the bench runs with. The default (600 operations a minute per token) would
+ * refuse the load within seconds; the check itself still runs on every request.
+ */
+export const BENCH_RATE_LIMIT = '1000000000';
+
+/** The server's environment: this bench's database, a free port, no logging, in-process pub/sub (no Redis). */
+function serverEnv(databaseUrl: string): NodeJS.ProcessEnv {
+  const { REDIS_URL: _redis, FANGKONG_TRACE_SQL: _trace, ...inherited } = process.env;
+  return { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT };
+}
+
+/** An operator token for `checkpointIds`, made with the server's own `token create` command. */
+export async function createOperatorToken(options: { repoRoot: string; databaseUrl: string; checkpointIds: readonly string[] }): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...NODE_ARGS, 'token', 'create', '--role', 'operator', '--scope', options.checkpointIds.join(','), '--label', 'reporting bench'],
+    { cwd: options.repoRoot, env: serverEnv(options.databaseUrl), timeout: 60_000 },
+  );
+  const token = stdout.trim().split('\n').pop()?.trim();
+  if (!token?.startsWith('fk_')) throw new Error(`token create printed no token: ${stdout.slice(0, 200)}`);
+  return token;
+}
+
 /**
  * Starts `server/src/cli.ts serve` as its own process on `databaseUrl`, the way an operator runs it,
  * and resolves once it prints its address (after migrations and reference data).
  */
 export function startServer(options: { repoRoot: string; databaseUrl: string; timeoutMs?: number }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx', 'server/src/cli.ts', 'serve'], {
-    cwd: options.repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: options.databaseUrl, FANGKONG_TRACE_SQL: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, [...NODE_ARGS, 'serve'], { cwd: options.repoRoot, env: serverEnv(options.databaseUrl), stdio: ['ignore', 'pipe', 'pipe'] });
   // Never leave a server behind, even when the bench dies.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -60,8 +83,8 @@ export interface GraphQLAnswer {
   body: string;
 }
 
-/** A POST client on keep-alive connections, one per in-flight request, as a busy gateway would hold them. */
-export function graphqlPoster(url: string, connections: number): { post(body: string): Promise<GraphQLAnswer>; close(): void } {
+/** A POST client with a bearer token on keep-alive connections, one per in-flight request, as a busy gateway would hold them. */
+export function graphqlPoster(url: string, connections: number, token: string): { post(body: string): Promise<GraphQLAnswer>; close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const post = (body: string) =>
@@ -73,7 +96,12 @@ export function graphqlPoster(url: string, connections: number): { post(body: st
           port: target.port,
           path: target.pathname,
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            authorization: `Bearer ${token}`,
+            'content-length': Buffer.byteLength(body),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -6,8 +6,9 @@ import { plainInsert, transactionShape } from './reporting-baseline.ts';
 import { cpuBetween, type CpuUse, snapshotCpu } from './reporting-cpu.ts';
 import { type LoadResult, median, runClosedLoop, type Send } from './reporting-load.ts';
 import { reportThroughApi } from './reporting-ours.ts';
+import { type SessionStates, watchSessions } from './reporting-sessions.ts';
 import { renderReportingMarkdown } from './reporting-report.ts';
-import { graphqlPoster, startServer } from './reporting-server.ts';
+import { createOperatorToken, graphqlPoster, startServer } from './reporting-server.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,6 +38,7 @@ export interface Phase {
   variant: Variant;
   load: LoadResult;
   cpu: CpuUse;
+  sessions: SessionStates;
   /** Rows found afterwards under this phase's idempotency keys, with their audit entries and events. */
   stored: { reports: number; audits: number; events: number };
   problems: string[];
@@ -65,6 +67,8 @@ export interface VariantSummary {
   postgresMsPerReport: number | null;
   /** Share of the machine busy with anything else (other processes, PostgreSQL's background workers). */
   otherShare: number;
+  /** Mean sessions of this database in each state (medians over rounds). */
+  sessions: Omit<SessionStates, 'samples'>;
 }
 
 export interface ReportingBenchResult {
@@ -108,16 +112,20 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
   let poster: ReturnType<typeof graphqlPoster> | undefined;
   // Connections stay open between phases, so their backends' CPU can be followed from start to end.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: SERVER_POOL_SIZE, idleTimeoutMillis: 0 });
-  // An idle connection can be cut (the final DROP … WITH (FORCE)); that is not worth a crash.
-  pool.on('error', (error) => log(`idle pg connection: ${error.message}`));
+  // An idle connection that breaks is worth a line, not a crash; once closing (pool.end() returns
+  // before its sockets are shut, so DROP … WITH (FORCE) may cut them) it is expected.
+  let closing = false;
+  pool.on('error', (error) => closing || log(`idle pg connection: ${error.message}`));
   try {
     server = await startServer({ repoRoot, databaseUrl });
     log(`server pid ${server.pid} at ${server.url}`);
-    poster = graphqlPoster(server.url, settings.concurrency);
     const machine = await describeMachine(pool);
     const { rows: open } = await pool.query<{ id: string }>(`SELECT id FROM "Checkpoint" WHERE status::text <> 'CLOSED' ORDER BY id`);
     const checkpointIds = open.map((r) => r.id);
     if (!checkpointIds.length) throw new Error('the server loaded no open checkpoints');
+    // One operator token scoped to every open checkpoint; the server caches verified tokens, so one or eight cost it alike.
+    const token = await createOperatorToken({ repoRoot, databaseUrl, checkpointIds });
+    poster = graphqlPoster(server.url, settings.concurrency, token);
 
     const senders: Record<Variant, (keyPrefix: string) => Send> = {
       ours: (prefix) => reportThroughApi(poster!, checkpointIds, prefix),
@@ -132,11 +140,14 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
       // Start every phase from the same state: the previous phase's dirty pages written out.
       await pool.query('CHECKPOINT');
       const before = snapshotCpu([serverPid, ...(await backendPids())]);
+      // The sampler's own backend starts after the first list and ends before the second: it is not counted as load.
+      const watcher = await watchSessions(databaseUrl);
       const load = await runClosedLoop({ concurrency: settings.concurrency, seconds, send: senders[variant](keyPrefix) });
+      const sessions = await watcher.stop();
       const backends = await backendPids();
       const cpu = cpuBetween(before, snapshotCpu([serverPid, ...backends]), serverPid, backends);
       const stored = await countStored(pool, keyPrefix);
-      return { round, variant, load, cpu, stored, problems: check(variant, load, stored) };
+      return { round, variant, load, cpu, sessions, stored, problems: check(variant, load, stored) };
     };
 
     if (settings.warmupSeconds > 0) {
@@ -188,6 +199,7 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
   } finally {
     poster?.close();
     await server?.stop().catch((error: unknown) => log(`stopping the server: ${String(error)}`));
+    closing = true;
     await pool.end().catch(() => {});
     await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`).catch((error: unknown) => log(`dropping ${databaseName}: ${String(error)}`));
     await admin.end().catch(() => {});
@@ -214,6 +226,12 @@ function summarize(phases: readonly Phase[]): VariantSummary {
     serverMsPerReport: perReport((cpu) => cpu.serverMs),
     postgresMsPerReport: perReport((cpu) => cpu.postgresMs),
     otherShare: median(phases.map((p) => p.cpu.otherMs / p.cpu.capacityMs)),
+    sessions: {
+      running: median(phases.map((p) => p.sessions.running)),
+      waitingForLock: median(phases.map((p) => p.sessions.waitingForLock)),
+      waitingForIo: median(phases.map((p) => p.sessions.waitingForIo)),
+      idleInTransaction: median(phases.map((p) => p.sessions.idleInTransaction)),
+    },
   };
 }
 

@@ -31,7 +31,9 @@ export interface YogaOptions {
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
 interface InitialContext {
-  request?: Request | { headers: Record<string, string | string[] | undefined> };
+  request?: Request;
+  /** WebSocket: the HTTP upgrade request, whose headers may carry the token too. */
+  upgradeRequest?: { headers: Record<string, string | string[] | undefined> };
   connectionParams?: Record<string, unknown>;
 }
 
@@ -39,9 +41,8 @@ interface InitialContext {
 function tokenOf(initial: InitialContext): string | null {
   const fromInit = initial.connectionParams?.authorization ?? initial.connectionParams?.Authorization;
   if (typeof fromInit === 'string') return bearer(fromInit);
-  const headers = initial.request?.headers;
-  if (!headers) return null;
-  const header = typeof (headers as Headers).get === 'function' ? (headers as Headers).get('authorization') : (headers as Record<string, string | undefined>).authorization;
+  if (initial.request) return bearer(initial.request.headers.get('authorization'));
+  const header = initial.upgradeRequest?.headers.authorization;
   return bearer(typeof header === 'string' ? header : null);
 }
 
@@ -59,13 +60,15 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   };
   const plugins: Plugin[] = [
     useValidationErrorCode(),
-    // Limits checked during validation, so on every transport: depth, aliases, tokens, directives, cost.
+    // Limits checked while parsing and validating, so on every transport: depth, aliases, tokens, directives.
     EnvelopArmorPlugin({
       maxDepth: { n: 15 },
       maxAliases: { n: 30 },
       maxTokens: { n: 2500 },
       maxDirectives: { n: 20 },
-      costLimit: { maxCost: 10_000 },
+      // Armor's static cost grows geometrically with depth and refuses ordinary connection queries;
+      // the access guard bounds the estimated response size instead (query-cost.ts).
+      costLimit: { enabled: false },
       // Suggestions would map the schema for whoever probes it; GraphiQL users have the docs pane.
       blockFieldSuggestion: { enabled: true },
     }),

@@ -32,10 +32,6 @@ export const ReportTargetsQuery = graphql(`
         }
       }
     }
-    zoneSummary {
-      asOf
-      timeZone
-    }
   }
 `);
 

@@ -3,7 +3,10 @@ import './wall.css';
 import { readToken, takeTokenFromUrl } from '../auth/token.ts';
 import { previousDay, ZONE_TIME_ZONE, zonedMidnight } from '../format/time.ts';
 import { pickLang } from '../i18n/messages.ts';
+import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
+import { onEnd, pipe, subscribe } from 'wonka';
 import { Coalescer } from '../live/coalesce.ts';
+import { keepSubscribed } from '../live/keep-subscribed.ts';
 import { connectionReducer, initialConnectionState, type ConnectionState } from '../live/connection-state.ts';
 import { createLiveConnection, graphqlWebSocketUrl } from '../live/connection.ts';
 import { h } from '../ui/dom.ts';
@@ -11,7 +14,6 @@ import { createFangkongClient } from '../urql/client.ts';
 import {
   CheckpointCountsSubscription,
   HourlySeriesQuery,
-  LineLastReportsQuery,
   ProductionOutputSubscription,
   StockLevelsSubscription,
   ZoneSummarySubscription,
@@ -20,6 +22,7 @@ import {
   includesSimulated,
   initialWallState,
   maskProduction,
+  maskTotals,
   nextClockOffset,
   rankCheckpoints,
   stockItems,
@@ -54,7 +57,6 @@ function dispatch(action: WallAction): void {
   const before = state;
   state = next;
   if (action.type === 'zone' && (before.zone?.seq !== state.zone?.seq || before.zone?.value.day !== state.zone?.value.day)) series.request();
-  if (action.type === 'line') lineReports.request();
   scheduleRender();
 }
 
@@ -73,27 +75,49 @@ const ws = createLiveConnection({
       // Back after a cut: subscriptions resend snapshots by themselves; the HTTP-fetched parts
       // are fetched again too.
       series.request();
-      lineReports.request();
     }
     scheduleRender();
   },
 });
 const client = createFangkongClient({ token, ws });
 
-client.subscription(ZoneSummarySubscription, {}).subscribe((result) => {
-  if (!result.data) return;
-  noteServerTime(result.data.zoneSummary.asOf);
-  dispatch({ type: 'zone', value: result.data.zoneSummary });
+/** Why the server refuses the display's operations (token unknown, rate limited…), while it does. */
+let refusal: { code: string; message: string } | null = null;
+function noteRefusal(error: CombinedError): void {
+  const first = error.graphQLErrors[0];
+  if (!first) return;
+  refusal = { code: String(first.extensions?.code ?? 'ERROR'), message: first.message };
+  scheduleRender();
+}
+
+/** One subscription for the life of the screen: reopened when the server ends or refuses it. */
+function live<Data>(document: DocumentInput<Data, AnyVariables>, onData: (data: Data) => void): void {
+  keepSubscribed((ended, flowing) => {
+    const { unsubscribe } = pipe(
+      client.subscription(document, {}),
+      onEnd(ended),
+      subscribe((result) => {
+        if (result.error) noteRefusal(result.error);
+        if (!result.data) return;
+        flowing();
+        if (refusal) {
+          refusal = null;
+          scheduleRender();
+        }
+        onData(result.data);
+      }),
+    );
+    return unsubscribe;
+  });
+}
+
+live(ZoneSummarySubscription, (data) => {
+  noteServerTime(data.zoneSummary.asOf);
+  dispatch({ type: 'zone', value: data.zoneSummary });
 });
-client.subscription(CheckpointCountsSubscription, {}).subscribe((result) => {
-  if (result.data) dispatch({ type: 'checkpoint', value: result.data.checkpointCounts });
-});
-client.subscription(ProductionOutputSubscription, {}).subscribe((result) => {
-  if (result.data) dispatch({ type: 'line', value: result.data.productionOutput });
-});
-client.subscription(StockLevelsSubscription, {}).subscribe((result) => {
-  if (result.data) dispatch({ type: 'stock', value: result.data.stockLevels });
-});
+live(CheckpointCountsSubscription, (data) => dispatch({ type: 'checkpoint', value: data.checkpointCounts }));
+live(ProductionOutputSubscription, (data) => dispatch({ type: 'line', value: data.productionOutput }));
+live(StockLevelsSubscription, (data) => dispatch({ type: 'stock', value: data.stockLevels }));
 
 /** The hourly series is a query: fetched again after updates, at most once every 3 s. */
 const series = new Coalescer(async () => {
@@ -107,16 +131,9 @@ const series = new Coalescer(async () => {
       yesterdayFrom: new Date(zonedMidnight(previousDay(zone.day), tz)).toISOString(),
     })
     .toPromise();
+  if (result.error) noteRefusal(result.error);
   if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow() });
 });
-
-const lineReports = new Coalescer(
-  async () => {
-    const result = await client.query(LineLastReportsQuery, {}).toPromise();
-    if (result.data) dispatch({ type: 'lineReports', value: result.data });
-  },
-  { minIntervalMs: 10_000 },
-);
 
 // A new hour begins on the chart even when nothing is reported.
 setInterval(() => series.request(), 60_000);
@@ -134,7 +151,6 @@ document.body.replaceChildren(
     'div',
     { class: 'wall', 'data-testid': 'wall' },
     header.el,
-    header.stale,
     kpis.el,
     h('main', { class: 'wall-grid' }, ranking.el, h('div', { class: 'wall-center' }, chart.el, stock.el), production.el),
   ),
@@ -155,11 +171,11 @@ function scheduleRender(): void {
 function render(): void {
   const now = serverNow();
   const tz = timeZone();
-  header.update({ connection, simulated: includesSimulated(state), nowMs: now, timeZone: tz });
+  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: now, timeZone: tz });
   kpis.update(totalsOf(state));
   ranking.update(rankCheckpoints(state, now), tz);
   chart.update(state.series);
-  production.update(maskProduction(state, now), tz);
+  production.update(maskProduction(state, now), maskTotals(state));
   stock.update(stockItems(state));
   document.body.dataset.ready = state.zone ? 'true' : 'false';
   document.body.dataset.connection = connection.status;
@@ -168,10 +184,13 @@ function render(): void {
 // The clock ticks every second; staleness badges follow it.
 setInterval(() => {
   const tz = timeZone();
-  header.update({ connection, simulated: includesSimulated(state), nowMs: serverNow(), timeZone: tz });
+  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: serverNow(), timeZone: tz });
 }, 1000);
 setInterval(scheduleRender, 30_000);
 
-addEventListener('resize', () => chart.resize());
+addEventListener('resize', () => {
+  chart.resize();
+  scheduleRender();
+});
 chart.resize();
 render();

@@ -134,23 +134,3 @@ export const HourlySeriesQuery = graphql(`
     }
   }
 `);
-
-/** The end of each line's latest report: lines have no staleness field yet, so the display derives it. */
-export const LineLastReportsQuery = graphql(`
-  query WallLineLastReports {
-    productionLines(first: 200) {
-      edges {
-        node {
-          id
-          outputReports(first: 1) {
-            edges {
-              node {
-                periodEnd
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`);

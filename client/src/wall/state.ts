@@ -4,7 +4,6 @@ import { isNotOlder, NO_SEQ, parseSeq } from '../live/seq.ts';
 import type {
   CheckpointCountsSubscription,
   HourlySeriesQuery,
-  LineLastReportsQuery,
   ProductionOutputSubscription,
   StockLevelsSubscription,
   ZoneSummarySubscription,
@@ -19,7 +18,6 @@ export type CheckpointValue = ResultOf<typeof CheckpointCountsSubscription>['che
 export type LineValue = ResultOf<typeof ProductionOutputSubscription>['productionOutput'];
 export type StockValue = ResultOf<typeof StockLevelsSubscription>['stockLevels'];
 export type SeriesValue = ResultOf<typeof HourlySeriesQuery>;
-export type LineReportsValue = ResultOf<typeof LineLastReportsQuery>;
 
 export interface Versioned<T> {
   value: T;
@@ -42,8 +40,6 @@ export interface WallState {
   lines: ReadonlyMap<string, Versioned<LineValue>>;
   stock: Versioned<StockValue> | null;
   series: HourlySeries | null;
-  /** End of each line's latest report (ISO), for staleness. */
-  lineLastReports: ReadonlyMap<string, string | null>;
 }
 
 export const initialWallState: WallState = {
@@ -52,7 +48,6 @@ export const initialWallState: WallState = {
   lines: new Map(),
   stock: null,
   series: null,
-  lineLastReports: new Map(),
 };
 
 export type WallAction =
@@ -60,8 +55,7 @@ export type WallAction =
   | { type: 'checkpoint'; value: CheckpointValue }
   | { type: 'line'; value: LineValue }
   | { type: 'stock'; value: StockValue }
-  | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number }
-  | { type: 'lineReports'; value: LineReportsValue };
+  | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number };
 
 /** Applies one update; returns the same state object when the update is older than what is shown. */
 export function wallReducer(state: WallState, action: WallAction): WallState {
@@ -90,13 +84,6 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
       // A response for a day the display has left is dropped.
       if (state.zone && state.zone.value.day !== action.day) return state;
       return { ...state, series: toHourlySeries(action.day, action.timeZone, action.value, action.nowMs) };
-    }
-    case 'lineReports': {
-      const map = new Map<string, string | null>();
-      for (const edge of action.value.productionLines.edges) {
-        map.set(edge.node.id, edge.node.outputReports.edges[0]?.node.periodEnd ?? null);
-      }
-      return { ...state, lineLastReports: map };
     }
   }
 }
@@ -207,8 +194,12 @@ export function rankCheckpoints(state: WallState, serverNowMs: number): RankedCh
     .sort((a, b) => b.peopleScreened - a.peopleScreened || a.name.localeCompare(b.name, 'zh-CN'));
 }
 
-/** A producing line is stale without a report in this long (lines carry no interval of their own). */
-export const LINE_STALE_AFTER_MS = 2 * 3_600_000;
+/**
+ * The API gives lines no last-report time (Checkpoint has lastReportAt; ProductionLine does not, and
+ * individual reports need a records scope a display token lacks), so a producing line counts as
+ * stale when it has reported nothing today once this much of the day has passed.
+ */
+export const LINE_GRACE_MS = 3_600_000;
 
 export interface MaskLine {
   id: string;
@@ -219,7 +210,7 @@ export interface MaskLine {
   produced: number;
   passedQc: number;
   capacity: number;
-  lastReportAt: string | null;
+  reports: number;
   stale: boolean;
   simulated: boolean;
 }
@@ -237,9 +228,9 @@ export interface MaskEnterprise {
 /** Mask lines grouped by enterprise, each against its rated daily capacity. */
 export function maskProduction(state: WallState, serverNowMs: number): MaskEnterprise[] {
   const byEnterprise = new Map<string, MaskEnterprise>();
+  const dayStartMs = state.zone ? Date.parse(state.zone.value.dayStart) : serverNowMs;
   for (const { value } of state.lines.values()) {
     if (value.line.product.category !== 'MASK') continue;
-    const last = state.lineLastReports.get(value.line.id) ?? null;
     const line: MaskLine = {
       id: value.line.id,
       name: value.line.name,
@@ -249,8 +240,8 @@ export function maskProduction(state: WallState, serverNowMs: number): MaskEnter
       produced: value.today.produced,
       passedQc: value.today.passedQc,
       capacity: value.ratedDailyCapacity,
-      lastReportAt: last,
-      stale: value.status === 'PRODUCING' && (!last || serverNowMs - Date.parse(last) > LINE_STALE_AFTER_MS),
+      reports: value.today.reports,
+      stale: value.status === 'PRODUCING' && value.today.reports === 0 && serverNowMs - dayStartMs > LINE_GRACE_MS,
       simulated: value.today.simulatedReports > 0,
     };
     let enterprise = byEnterprise.get(line.enterpriseId);
@@ -266,6 +257,12 @@ export function maskProduction(state: WallState, serverNowMs: number): MaskEnter
   const enterprises = [...byEnterprise.values()];
   for (const e of enterprises) e.lines.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
   return enterprises.sort((a, b) => b.capacity - a.capacity || a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+export type MaskTotals = ZoneValue['production']['masks'];
+
+export function maskTotals(state: WallState): MaskTotals | null {
+  return state.zone?.value.production.masks ?? null;
 }
 
 export interface StockItem {

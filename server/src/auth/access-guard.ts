@@ -1,5 +1,6 @@
 import type { Context } from '@fangkong/schema';
-import { type DocumentNode, GraphQLError, visit } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, visit } from 'graphql';
+import { costRefusal } from '../query-cost.ts';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.ts';
 import type { PersistedOperations } from './persisted-operations.ts';
@@ -33,10 +34,12 @@ export interface AccessGuardOptions {
 /**
  * Checks every operation on every transport (HTTP, SSE and WebSocket run through the same envelop
  * hooks) before it executes or subscribes: a valid token, introspection only for analysts,
- * commanders and admins, partners only with persisted operations, and a per-token rate limit.
+ * commanders and admins, partners only with persisted operations, a per-token rate limit, and a
+ * bound on the estimated size of the response.
  */
 export function useAccessGuard(options: AccessGuardOptions): Plugin {
-  const check = async (document: DocumentNode, ctx: ServerContext) => {
+  const check = async (args: { schema: GraphQLSchema; document: DocumentNode; variableValues?: Record<string, unknown> | null }, ctx: ServerContext) => {
+    const { document } = args;
     if (!ctx.viewer) {
       const message =
         ctx.authFailure === 'invalid'
@@ -56,15 +59,15 @@ export function useAccessGuard(options: AccessGuardOptions): Plugin {
       options.audit(ctx, 'access:denied', 'introspection');
       return refuse('introspection is available to analyst, commander and admin tokens', 'FORBIDDEN', 403);
     }
-    return null;
+    return costRefusal(args.schema, document, args.variableValues ?? undefined);
   };
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const refusal = await check(args.document, args.contextValue as unknown as ServerContext);
+      const refusal = await check(args, args.contextValue as unknown as ServerContext);
       if (refusal) setResultAndStopExecution(refusal);
     },
     async onSubscribe({ args, setResultAndStopExecution }) {
-      const refusal = await check(args.document, args.contextValue as unknown as ServerContext);
+      const refusal = await check(args, args.contextValue as unknown as ServerContext);
       if (refusal) setResultAndStopExecution(refusal);
     },
   };

@@ -34,8 +34,17 @@ export class ApiError extends Error {
     /** The server may have acted on it (the answer, not the request, was lost). */
     readonly maybeApplied: boolean,
     readonly status?: number,
+    /** The server asked to wait this long before trying again (429). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
+  }
+}
+
+/** The server answered with a GraphQL error (unauthenticated, forbidden, bad input): nothing was done. */
+export class RefusedError extends ApiError {
+  constructor(code: string, message: string, status: number) {
+    super(code, message, false, false, status);
   }
 }
 
@@ -67,7 +76,7 @@ export interface WriteResult {
 export const REPORT_CHECKPOINT_COUNTS = `mutation SimulatorReportCheckpointCounts($input: ReportCheckpointCountsInput!) {
   result: reportCheckpointCounts(input: $input) {
     __typename
-    ... on CheckpointReportPayload { duplicate report { id } }
+    ... on CheckpointReportPayload { duplicate }
     ... on Error { code message }
     ... on ValidationError { issues { field message } }
   }
@@ -76,7 +85,7 @@ export const REPORT_CHECKPOINT_COUNTS = `mutation SimulatorReportCheckpointCount
 export const REPORT_PRODUCTION_OUTPUT = `mutation SimulatorReportProductionOutput($input: ReportProductionOutputInput!) {
   result: reportProductionOutput(input: $input) {
     __typename
-    ... on OutputReportPayload { duplicate report { id } }
+    ... on OutputReportPayload { duplicate }
     ... on Error { code message }
     ... on ValidationError { issues { field message } }
     ... on InvalidStateError { current }
@@ -139,31 +148,41 @@ export class ApiClient {
       throw networkError(error, this.timeoutMs);
     }
     const { status } = response;
-    if (status === 401 || status === 403) throw new ApiError(`HTTP ${status}`, `the server refused the token (HTTP ${status})`, false, false, status);
-    if (status >= 500 || status === 429 || status === 408) {
-      throw new ApiError(`HTTP ${status}`, `HTTP ${status}: ${text.slice(0, 200)}`, true, status >= 500, status);
-    }
-    let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    let body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
     try {
       body = JSON.parse(text);
     } catch {
+      body = undefined;
+    }
+    const first = body?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (status === 429) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 5_000;
+      throw new ApiError(code ?? 'HTTP 429', first?.message ?? 'too many requests', true, false, status, waitMs);
+    }
+    if (status >= 500 || status === 408) {
+      throw new ApiError(`HTTP ${status}`, `HTTP ${status}: ${(first?.message ?? text).slice(0, 200)}`, true, status >= 500, status);
+    }
+    if (!body || typeof body !== 'object') {
       throw new ApiError(`HTTP ${status}`, `not a GraphQL answer (HTTP ${status}, ${response.headers.get('content-type') ?? 'no content type'})`, false, false, status);
     }
-    if (body.errors?.length && !body.data) {
-      const first = body.errors[0]!;
-      const code = first.extensions?.code;
+    if (first && !body.data) {
       // A masked unexpected error may be a passing database hiccup; the idempotency key makes a retry safe.
       const unexpected = !code || code === 'INTERNAL_SERVER_ERROR';
-      throw new ApiError(code ?? 'GraphQL error', first.message, unexpected, unexpected, status);
+      if (unexpected && status < 400) throw new ApiError(code ?? 'GraphQL error', first.message, true, true, status);
+      throw new RefusedError(code ?? `HTTP ${status}`, first.message, status);
     }
     if (status >= 400 || !body.data) throw new ApiError(`HTTP ${status}`, `HTTP ${status} without data`, false, false, status);
+    // Data with errors beside it: fields this token may not read come back null; callers cope.
     return body.data;
   }
 
   /**
-   * POSTs the same body until it gets an answer: retries network errors, timeouts, 5xx and 429 with
-   * exponential backoff and jitter, up to maxAttempts. A `write` takes a token from the rate limiter
-   * before every attempt (unless `unlimited`) and is counted.
+   * POSTs the same body until it gets an answer: retries network errors, timeouts and 5xx with
+   * exponential backoff and jitter, up to maxAttempts; waits out 429s (slowing the whole limiter)
+   * for up to two minutes. A `write` takes a token from the rate limiter before every attempt
+   * (unless `unlimited`) and is counted.
    */
   async post<T>(
     query: string,
@@ -171,6 +190,8 @@ export class ApiClient {
     { write = false, unlimited = false, maxAttempts = this.maxAttempts } = {},
   ): Promise<PostResult<T>> {
     let uncertain = false;
+    let failures = 0;
+    let throttledMs = 0;
     for (let attempt = 1; ; attempt++) {
       // Once stopping, the limiter refuses: a report not yet sent is dropped, a retry makes its last attempt.
       if (write && !unlimited && this.options.limiter && !(await this.options.limiter.acquire()) && attempt === 1) throw new NotSentError();
@@ -180,10 +201,19 @@ export class ApiClient {
       } catch (error) {
         if (!(error instanceof ApiError) || !error.retryable) throw error;
         uncertain ||= error.maybeApplied;
-        const last = attempt >= maxAttempts || (this.stopping && attempt >= 2);
-        if (last) throw new ApiError(error.reason, `${error.message} (gave up after ${attempt} attempts)`, false, uncertain, error.status);
+        const giveUp = (why: string) => new ApiError(error.reason, `${error.message} (${why})`, false, uncertain, error.status);
+        if (error.retryAfterMs !== undefined) {
+          throttledMs += error.retryAfterMs;
+          if (this.stopping || throttledMs > 120_000) throw giveUp(`gave up after ${Math.round(throttledMs / 1000)} s of rate limiting`);
+          if (write) this.options.onRetry?.(error.reason, error.message);
+          if (write && !unlimited && this.options.limiter) this.options.limiter.pauseFor(error.retryAfterMs);
+          else await this.wait(error.retryAfterMs);
+          continue;
+        }
+        failures++;
+        if (failures >= maxAttempts || (this.stopping && failures >= 2)) throw giveUp(`gave up after ${attempt} attempts`);
         if (write) this.options.onRetry?.(error.reason, error.message);
-        await this.backoff(attempt);
+        await this.wait(Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2));
       }
     }
   }
@@ -194,17 +224,16 @@ export class ApiClient {
     return { data: data.result, attempts, uncertain };
   }
 
-  private backoff(attempt: number): Promise<void> {
+  /** Sleeps, unless stopping: then retries go at once. */
+  private wait(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    const ceiling = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (attempt - 1));
-    const wait = ceiling * (0.5 + Math.random() / 2);
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         this.wakeUps.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, wait);
+      const timer = setTimeout(wake, ms);
       this.wakeUps.add(wake);
     });
   }

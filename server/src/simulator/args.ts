@@ -8,8 +8,10 @@ Reports simulated checkpoint counts and production output to a Fangkong server t
 GraphQL API. Everything it writes is marked source SIMULATED.
 
   --url <url>           the GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql
-  --token <token>       an operator token, sent as "Authorization: Bearer <token>"
-  --rate <n>            at most n write requests a second, retries included (default 10)
+  --token <token>       an operator token, sent as "Authorization: Bearer <token>"; or set
+                        FANGKONG_TOKEN (keeps it out of the process list and pnpm's echo)
+  --rate <n>            at most n write requests a second, retries included (default 8;
+                        servers allow a token 600 operations a minute by default)
   --speed <x>           simulated time per real time (default 60 live: a day's rhythm in 24 min;
                         360 replay: a day in 4 min)
   --replay <day>        replay that local day hour by hour (e.g. 2020-02-04) instead of live;
@@ -29,7 +31,7 @@ export class UsageError extends Error {}
 
 export type CliOptions = { help: true } | ({ help: false } & SimulatorOptions);
 
-export function parseCommandLine(argv: string[]): CliOptions {
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -57,12 +59,13 @@ export function parseCommandLine(argv: string[]): CliOptions {
   const v = parsed.values;
   if (v.help) return { help: true };
   if (!v.url) throw new UsageError('--url is required, e.g. --url http://127.0.0.1:4000/graphql');
-  if (!v.token) throw new UsageError('--token is required: an operator token for the Authorization header');
+  const token = v.token ?? env.FANGKONG_TOKEN?.trim();
+  if (!token) throw new UsageError('--token (or FANGKONG_TOKEN) is required: an operator token for the Authorization header');
   const statusEvery = number('--status-every', v['status-every'], { min: 0.1 });
   return {
     help: false,
     url: v.url,
-    token: v.token,
+    token,
     rate: number('--rate', v.rate, { min: 0.1, max: 10_000 }),
     speed: number('--speed', v.speed, { min: 0.01, max: 1_000_000 }),
     replay: v.replay,

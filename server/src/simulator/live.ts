@@ -23,6 +23,10 @@ export interface LiveOptions {
 /** Lines have no reporting interval in the schema; an hour, like the checkpoints. */
 const LINE_INTERVAL_MINUTES = 60;
 const HOUR_MS = 3_600_000;
+/** The server refuses periods over 24 h; after a long outage the gap is skipped, not reported. */
+const MAX_PERIOD_MS = 24 * HOUR_MS - 60_000;
+/** However fast the simulated clock runs, a line's status history gets at most one incident a minute. */
+const MIN_REAL_GAP_BETWEEN_INCIDENTS_MS = 60_000;
 
 interface SiteBase {
   id: string;
@@ -33,7 +37,10 @@ interface SiteBase {
   lastEnd: number;
   nextDueAt: number;
   busy: boolean;
-  disabled: boolean;
+  /** Closed, as the server last said. */
+  closed: boolean;
+  /** Gone or outside this token's scope: never again this run. */
+  excluded: boolean;
   seq: number;
 }
 
@@ -47,6 +54,8 @@ interface LineSite extends SiteBase {
   status: string;
   ratedDailyCapacity: number;
   incident?: { steps: IncidentStep[]; index: number; at: number };
+  /** When its last incident began (server time); -Infinity if never. */
+  lastIncidentAt: number;
   /** The simulator moved it away from PRODUCING and has not brought it back yet. */
   moved: boolean;
 }
@@ -63,6 +72,8 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
   const sites = new Map<string, Site>();
   const pool = new JobPool(ctx.concurrency);
   let stopping = false;
+  const outOfScope: string[] = [];
+  let forbiddenNote: NodeJS.Timeout | undefined;
 
   function firstSlice(intervalMs: number, lastReportAt: Date | null) {
     const now = ctx.now();
@@ -73,7 +84,7 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
   }
 
   function addCheckpoint(info: CheckpointInfo): void {
-    const intervalMs = Math.max(minPeriodMs, (info.reportIntervalMinutes * 60_000) / speed);
+    const intervalMs = Math.min(MAX_PERIOD_MS, Math.max(minPeriodMs, (info.reportIntervalMinutes * 60_000) / speed));
     sites.set(info.id, {
       type: 'checkpoint',
       id: info.id,
@@ -82,13 +93,14 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       intervalMs,
       ...firstSlice(intervalMs, info.lastReportAt),
       busy: false,
-      disabled: info.status === 'CLOSED',
+      closed: info.status === 'CLOSED',
+      excluded: false,
       seq: 0,
     });
   }
 
   function addLine(info: LineInfo): void {
-    const intervalMs = Math.max(minPeriodMs, (LINE_INTERVAL_MINUTES * 60_000) / speed);
+    const intervalMs = Math.min(MAX_PERIOD_MS, Math.max(minPeriodMs, (LINE_INTERVAL_MINUTES * 60_000) / speed));
     sites.set(info.id, {
       type: 'line',
       id: info.id,
@@ -98,9 +110,11 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       intervalMs,
       ...firstSlice(intervalMs, info.lastReportAt),
       busy: false,
-      disabled: false,
+      closed: false,
+      excluded: false,
       seq: 0,
       moved: false,
+      lastIncidentAt: -Infinity,
     });
   }
 
@@ -113,7 +127,7 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
   /** The slice since the last report, or undefined (and a later due time) when it is still too short. */
   function nextSlice(site: Site): { start: number; end: number; hours: number } | undefined {
     const end = ctx.now();
-    const start = site.lastEnd;
+    const start = Math.max(site.lastEnd, end - MAX_PERIOD_MS);
     if (end - start < minPeriodMs) {
       site.nextDueAt = start + minPeriodMs;
       return undefined;
@@ -126,9 +140,18 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
   function giveUpOn(site: Site, outcome: ReportOutcome): void {
     // The checkpoint or line is gone or closed: reporting on would only repeat the refusal.
     if (outcome.kind !== 'rejected') return;
-    if (outcome.reason.startsWith('NOT_FOUND') || (site.type === 'checkpoint' && outcome.reason.includes('checkpointId'))) {
-      site.disabled = true;
-      ctx.note(`${site.slug}: no longer reporting (${outcome.result.message ?? outcome.reason})`);
+    const gone = outcome.reason.startsWith('NOT_FOUND') || (site.type === 'checkpoint' && outcome.reason.includes('checkpointId'));
+    const forbidden = outcome.reason === 'FORBIDDEN';
+    if (!gone && !forbidden) return;
+    site.excluded = true;
+    if (gone) ctx.note(`${site.slug}: no longer reporting (${outcome.result.message ?? outcome.reason})`);
+    else {
+      // An operator token covers some sites only; name those outside its scope once, together.
+      outOfScope.push(site.slug);
+      forbiddenNote ??= setTimeout(() => {
+        ctx.note(`not allowed for this token, no longer reporting: ${outOfScope.splice(0).join(', ')}`);
+        forbiddenNote = undefined;
+      }, 2000);
     }
   }
 
@@ -178,8 +201,9 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
     if (stopping) return;
     const result = await ctx.reporter.setLineStatus(site.id, step.status, step.note);
     if (!result.ok) {
-      if (result.current) {
-        site.status = result.current;
+      if (result.refused) {
+        // Moved by someone else, or this token may not change statuses: leave the line alone.
+        if (result.current) site.status = result.current;
         site.incident = undefined;
       } else {
         incident.at = ctx.now() + 5_000;
@@ -204,15 +228,17 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       return;
     }
     const hours = await reportLine(site);
-    if (lineIncidents && !stopping && !site.incident && site.status === 'PRODUCING' && ctx.rand() < incidentProbability(hours * speed)) {
-      site.incident = { steps: drawIncident(ctx.rand), index: 0, at: ctx.now() };
+    const rested = ctx.now() - site.lastIncidentAt >= MIN_REAL_GAP_BETWEEN_INCIDENTS_MS;
+    if (lineIncidents && !stopping && !site.incident && rested && site.status === 'PRODUCING' && ctx.rand() < incidentProbability(hours * speed)) {
+      site.lastIncidentAt = ctx.now();
+      site.incident = { steps: drawIncident(ctx.rand), index: 0, at: site.lastIncidentAt };
     }
   }
 
   function tick(): void {
     if (stopping) return;
     const now = ctx.now();
-    const due = [...sites.values()].filter((s) => !s.busy && !s.disabled && dueAt(s) <= now).sort((a, b) => dueAt(a) - dueAt(b));
+    const due = [...sites.values()].filter((s) => !s.busy && !s.closed && !s.excluded && dueAt(s) <= now).sort((a, b) => dueAt(a) - dueAt(b));
     for (const site of due) {
       if (pool.full) break;
       site.busy = true;
@@ -233,7 +259,7 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       for (const info of freshCheckpoints) {
         const site = sites.get(info.id);
         if (!site) addCheckpoint(info);
-        else site.disabled = info.status === 'CLOSED';
+        else site.closed = info.status === 'CLOSED';
       }
       for (const info of freshLines) {
         const site = sites.get(info.id);
@@ -253,7 +279,7 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
     finished: new Promise<void>(() => {}),
     where: () => `simulated ${localClockOf(simulated(ctx.now()), ctx.timeZone)} (×${speed})`,
     extra() {
-      const away = [...sites.values()].filter((s): s is LineSite => s.type === 'line' && !s.disabled && s.status !== 'PRODUCING');
+      const away = [...sites.values()].filter((s): s is LineSite => s.type === 'line' && !s.excluded && s.status !== 'PRODUCING');
       return away.length ? `lines ${away.map((s) => `${s.slug} ${s.status.toLowerCase()}`).join(', ')}` : '';
     },
     async stop() {
@@ -261,6 +287,8 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       clearInterval(ticker);
       clearInterval(refresher);
       await pool.drain();
+      clearTimeout(forbiddenNote);
+      if (outOfScope.length) ctx.note(`not allowed for this token, no longer reporting: ${outOfScope.join(', ')}`);
       // Leave no line the simulator moved away from PRODUCING behind.
       let returned = 0;
       for (const site of sites.values()) {

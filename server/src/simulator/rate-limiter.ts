@@ -1,4 +1,5 @@
-// A token bucket: at most `perSecond` requests a second on average, bursts of up to one second's worth.
+// A token bucket: at most `perSecond` requests a second on average, bursts of a quarter second's
+// worth, starting with one token, so over any run the count stays within rate × time + a little.
 
 export class RateLimiter {
   private tokens: number;
@@ -7,10 +8,12 @@ export class RateLimiter {
   private readonly waiting: { resolve: (granted: boolean) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** No tokens accrue before this (performance.now() time): the server asked us to slow down. */
+  private pausedUntil = 0;
 
   constructor(private readonly perSecond: number) {
-    this.capacity = Math.max(1, perSecond);
-    this.tokens = this.capacity;
+    this.capacity = Math.max(1, perSecond / 4);
+    this.tokens = 1;
   }
 
   /** Resolves true when a request may go, or false once the limiter is closed. */
@@ -34,15 +37,24 @@ export class RateLimiter {
     for (const waiter of this.waiting.splice(0)) waiter.resolve(false);
   }
 
+  /** Grants nothing for `ms` (the server answered 429), then resumes at the usual pace. */
+  pauseFor(ms: number): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, 0);
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
+  }
+
   private refill(): void {
     const now = performance.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
+    const from = Math.max(this.updatedAt, this.pausedUntil);
+    if (now > from) this.tokens = Math.min(this.capacity, this.tokens + ((now - from) / 1000) * this.perSecond);
     this.updatedAt = now;
   }
 
   private schedule(): void {
     if (this.timer) return;
-    const wait = Math.max(1, ((1 - this.tokens) / this.perSecond) * 1000);
+    const paused = Math.max(0, this.pausedUntil - performance.now());
+    const wait = paused + Math.max(1, ((1 - this.tokens) / this.perSecond) * 1000);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.refill();

@@ -1,6 +1,6 @@
 // What the simulator needs to know about the zone, read through the public API: the server's clock
 // and time zone, the checkpoints, the production lines, and a day's totals.
-import type { ApiClient } from './api-client.ts';
+import { type ApiClient, RefusedError } from './api-client.ts';
 
 export interface CheckpointInfo {
   /** Global ID, as the mutations take it. */
@@ -11,7 +11,8 @@ export interface CheckpointInfo {
   reportIntervalMinutes: number;
   openedAt: Date | null;
   closedAt: Date | null;
-  /** End of its latest report, so a restarted simulator does not cover the same time again. */
+  /** End of its latest report, so a restarted simulator does not cover the same time again (null
+   * also when the token may not read figures). */
   lastReportAt: Date | null;
 }
 
@@ -32,7 +33,12 @@ export interface ServerClock {
   /** Server time minus local time: live periods end at the server's "now", even on a demo clock. */
   offsetMs: number;
   timeZone: string;
+  /** "local" when the token may not read the zone summary: our clock and the default zone stand in. */
+  source: 'server' | 'local';
 }
+
+/** The zone's time zone when the server cannot be asked. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 interface Page<T> {
   edges: { node: T }[];
@@ -41,20 +47,27 @@ interface Page<T> {
 
 const date = (value: string | null | undefined) => (value ? new Date(value) : null);
 
-/** Reads the server's time and zone; the first request, so it also proves the URL answers. */
+/**
+ * Reads the server's time and zone from the zone summary. It is the first request, so it also proves
+ * the URL answers and takes the token. An operator token may not read aggregates: then the local
+ * clock and Asia/Shanghai stand in.
+ */
 export async function readServerClock(client: ApiClient, attempts = 3): Promise<ServerClock> {
   const sentAt = Date.now();
-  const { data } = await client.post<{ zoneSummary: { asOf: string; timeZone: string } }>(
-    'query SimulatorClock { zoneSummary { asOf timeZone } }',
-    {},
-    { maxAttempts: attempts },
-  );
+  let summary: { asOf: string; timeZone: string };
+  try {
+    ({ zoneSummary: summary } = (await client.post<{ zoneSummary: { asOf: string; timeZone: string } }>('query SimulatorClock { zoneSummary { asOf timeZone } }', {}, { maxAttempts: attempts })).data);
+  } catch (error) {
+    if (error instanceof RefusedError && error.reason === 'FORBIDDEN') return { offsetMs: 0, timeZone: DEFAULT_TIME_ZONE, source: 'local' };
+    throw error;
+  }
   const receivedAt = Date.now();
-  const offsetMs = new Date(data.zoneSummary.asOf).getTime() - (sentAt + receivedAt) / 2;
+  const offsetMs = new Date(summary.asOf).getTime() - (sentAt + receivedAt) / 2;
   // Below a second the difference is network noise, not a different clock.
-  return { offsetMs: Math.abs(offsetMs) < 1000 ? 0 : offsetMs, timeZone: data.zoneSummary.timeZone };
+  return { offsetMs: Math.abs(offsetMs) < 1000 ? 0 : offsetMs, timeZone: summary.timeZone, source: 'server' };
 }
 
+/** Pages of 100: the server's query-cost limit multiplies a selection by its page size. */
 async function allPages<T>(client: ApiClient, field: string, query: string): Promise<T[]> {
   const nodes: T[] = [];
   let after: string | null = null;
@@ -73,7 +86,7 @@ export async function loadCheckpoints(client: ApiClient): Promise<CheckpointInfo
     client,
     'checkpoints',
     `query SimulatorCheckpoints($after: String) {
-      checkpoints(first: 500, after: $after) {
+      checkpoints(first: 100, after: $after) {
         edges { node { id slug kind status reportIntervalMinutes openedAt closedAt lastReportAt } }
         pageInfo { hasNextPage endCursor }
       }
@@ -91,22 +104,18 @@ export async function loadLines(client: ApiClient): Promise<LineInfo[]> {
     enterprise: { slug: string };
     product: { slug: string };
     statusHistory: { to: string; at: string }[];
-    outputReports: { edges: { node: { periodEnd: string } }[] };
   }
   const nodes = await allPages<Node>(
     client,
     'productionLines',
     `query SimulatorProductionLines($after: String) {
-      productionLines(first: 500, after: $after) {
-        edges { node {
-          id slug status ratedDailyCapacity enterprise { slug } product { slug }
-          statusHistory { to at }
-          outputReports(first: 1) { edges { node { periodEnd } } }
-        } }
+      productionLines(first: 100, after: $after) {
+        edges { node { id slug status ratedDailyCapacity enterprise { slug } product { slug } statusHistory { to at } } }
         pageInfo { hasNextPage endCursor }
       }
     }`,
   );
+  const lastReports = await lastOutputReports(client);
   return nodes.map((n) => ({
     id: n.id,
     slug: n.slug,
@@ -114,9 +123,37 @@ export async function loadLines(client: ApiClient): Promise<LineInfo[]> {
     ratedDailyCapacity: n.ratedDailyCapacity,
     enterprise: n.enterprise.slug,
     product: n.product.slug,
-    lastReportAt: date(n.outputReports.edges[0]?.node.periodEnd),
+    lastReportAt: lastReports.get(n.id) ?? null,
     statusHistory: n.statusHistory.map((change) => ({ to: change.to, at: new Date(change.at) })),
   }));
+}
+
+/** End of each line's latest output report; empty when the token may not read reports. */
+async function lastOutputReports(client: ApiClient): Promise<Map<string, Date>> {
+  interface Node {
+    id: string;
+    outputReports: { edges: { node: { periodEnd: string } }[] } | null;
+  }
+  try {
+    const nodes = await allPages<Node | null>(
+      client,
+      'productionLines',
+      `query SimulatorLastOutput($after: String) {
+        productionLines(first: 100, after: $after) {
+          edges { node { id outputReports(first: 1) { edges { node { periodEnd } } } } }
+          pageInfo { hasNextPage endCursor }
+        }
+      }`,
+    );
+    const ends = new Map<string, Date>();
+    for (const node of nodes) {
+      const end = node?.outputReports?.edges[0]?.node.periodEnd;
+      if (node && end) ends.set(node.id, new Date(end));
+    }
+    return ends;
+  } catch {
+    return new Map();
+  }
 }
 
 /** The status a line had at an instant according to its history; undefined before its first entry. */

@@ -1,7 +1,7 @@
 // Sends one report and books its outcome: stored, already stored, refused (and why) or failed after
 // every retry. Simulates flaky networks too: a share of reports is sent a second time with the same
 // idempotency key, as a client does when the answer to its first try was lost.
-import { type ApiClient, ApiError, NotSentError, REPORT_CHECKPOINT_COUNTS, REPORT_PRODUCTION_OUTPUT, refusalReason, SET_LINE_STATUS, type WriteResult } from './api-client.ts';
+import { type ApiClient, ApiError, NotSentError, RefusedError, REPORT_CHECKPOINT_COUNTS, REPORT_PRODUCTION_OUTPUT, refusalReason, SET_LINE_STATUS, type WriteResult } from './api-client.ts';
 import type { Rand } from './random.ts';
 import { bump, type Totals } from './status.ts';
 
@@ -41,6 +41,8 @@ export class Reporter {
     } catch (error) {
       if (error instanceof NotSentError) return { kind: 'not sent' };
       this.totals.reports++;
+      // Refused before the mutation ran (e.g. FORBIDDEN: outside this operator's scope).
+      if (error instanceof RefusedError) return this.rejected({ __typename: 'GraphQLError', code: error.reason, message: error.message });
       return this.failed(error);
     }
     this.totals.reports++;
@@ -61,12 +63,17 @@ export class Reporter {
   }
 
   /** Moves a line to `status`; true when it is there (also when a lost answer had already moved it). */
-  async setLineStatus(lineId: string, status: string, note: string, { unlimited = false } = {}): Promise<{ ok: boolean; current?: string }> {
+  async setLineStatus(lineId: string, status: string, note: string, { unlimited = false } = {}): Promise<{ ok: boolean; current?: string; refused?: boolean }> {
     let result: WriteResult;
     try {
       ({ data: { result } } = await this.client.post<{ result: WriteResult }>(SET_LINE_STATUS, { lineId, status, note }, { write: true, unlimited }));
     } catch (error) {
       if (error instanceof NotSentError) return { ok: false };
+      if (error instanceof RefusedError) {
+        this.totals.rejected++;
+        this.book(this.totals.rejectedBy, `setProductionLineStatus ${error.reason}`, error);
+        return { ok: false, refused: true };
+      }
       this.totals.failed++;
       this.book(this.totals.failedBy, `setProductionLineStatus ${error instanceof ApiError ? error.reason : 'error'}`, error);
       return { ok: false };
@@ -78,7 +85,7 @@ export class Reporter {
     if (result.code === 'INVALID_STATE' && result.current === status) return { ok: true, current: status };
     this.totals.rejected++;
     bump(this.totals, this.totals.rejectedBy, `setProductionLineStatus ${refusalReason(result)}`, result.message);
-    return { ok: false, current: result.current };
+    return { ok: false, current: result.current, refused: true };
   }
 
   private async resend(mutation: string, input: Record<string, unknown>): Promise<void> {

@@ -69,14 +69,15 @@ export class JobPool {
 /** A sleep that `cancel` ends early. */
 export function sleep(ms: number, cancel: Cancel): Promise<void> {
   return new Promise((resolve) => {
-    const stopListening = cancel.onCancel(() => {
-      clearTimeout(timer);
-      resolve();
-    });
+    let stopListening = () => {};
     const timer = setTimeout(() => {
       stopListening();
       resolve();
     }, Math.max(0, ms));
+    stopListening = cancel.onCancel(() => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 

@@ -16,7 +16,8 @@ export interface SimulatorOptions {
   url: string;
   /** An operator's token, sent as `Authorization: Bearer <token>` on every request. */
   token: string;
-  /** At most this many write requests a second: reports, retries, resends, status changes. @default 10 */
+  /** At most this many write requests a second: reports, retries, resends, status changes. Servers
+   * allow 600 operations a minute per token by default, hence 8. @default 8 */
   rate?: number;
   /** Simulated time per real time. @default 60 live, 360 replay */
   speed?: number;
@@ -65,7 +66,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   checkOptions(options);
   const replayDay = options.replay;
   const speed = options.speed ?? (replayDay ? 360 : 60);
-  const rate = options.rate ?? 10;
+  const rate = options.rate ?? 8;
   const log = options.log ?? (() => {});
   const totals: SimulatorTotals = emptyTotals(replayDay ? 'replay' : 'live');
   const limiter = new RateLimiter(rate);
@@ -97,6 +98,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
       throw new SimulatorError(unreachable(options.url, error));
     });
     const now = () => Date.now() + clock.offsetMs;
+    if (clock.source === 'local') log(`note: this token may not read the zone summary; using this machine's clock and ${clock.timeZone}`);
     if (replayDay) {
       const problem = checkReplayDay(replayDay, clock.timeZone, now());
       if (problem) throw new SimulatorError(problem);
@@ -203,7 +205,7 @@ function checkOptions(options: SimulatorOptions): void {
 function unreachable(url: string, error: unknown): string {
   if (!(error instanceof ApiError)) return `${url}: ${(error as Error)?.message ?? String(error)}`;
   if (error.reason.startsWith('network') || error.reason === 'timeout') return `cannot reach ${url}: ${error.message}`;
-  if (error.status === 401 || error.status === 403) return `${url}: ${error.message}`;
+  if (error.status === 401 || error.status === 403) return `${url} refused the token: ${error.message} (${error.reason})`;
   if (error.reason.startsWith('HTTP')) return `${url} is not a Fangkong GraphQL API: ${error.message}`;
   return `${url} is not a Fangkong GraphQL API (${error.reason}: ${error.message})`;
 }

@@ -86,12 +86,13 @@ export class StatusLine {
   /** One line: what runs, where the simulated clock is, sending rate and outcomes so far. */
   format(t: Totals, where: string, extra = ''): string {
     const seconds = t.elapsedSeconds - this.last.at;
-    const perSecond = seconds > 0 ? (t.requests - this.last.requests) / seconds : 0;
+    const rate = (now: number, before: number) => (seconds > 0 ? (now - before) / seconds : 0).toFixed(1);
+    const sent = `${rate(t.reports, this.last.reports)} reports/s, ${rate(t.requests, this.last.requests)} req/s (limit ${this.rateLimit})`;
     this.last = { at: t.elapsedSeconds, requests: t.requests, reports: t.reports };
     const parts = [
       `${clock()} ${this.header}`,
       where,
-      `${perSecond.toFixed(1)} req/s (limit ${this.rateLimit})`,
+      sent,
       outcomeText(t),
     ];
     if (extra) parts.push(extra);

@@ -42,8 +42,9 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, logger: Logg
         if (count >= maxSubscriptions) {
           return [new GraphQLError(`at most ${maxSubscriptions} subscriptions per connection; complete one first`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
         }
+        // No `request` key: Yoga would read the upgrade GET as the operation's method and refuse mutations.
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          request: ctx.extra.request,
+          upgradeRequest: ctx.extra.request,
           socket: ctx.extra.socket,
           connectionParams: ctx.connectionParams,
           params: payload,

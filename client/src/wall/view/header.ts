@@ -5,6 +5,8 @@ import { h, setAttr, setText, toggleClass } from '../../ui/dom.ts';
 
 export interface HeaderInput {
   connection: ConnectionState;
+  /** The server refuses the display's operations (e.g. an unknown token). */
+  refusal: { code: string; message: string } | null;
   simulated: boolean;
   /** The server's "now" (ms). */
   nowMs: number;
@@ -21,17 +23,18 @@ export function createHeader(lang: Lang) {
   const status = h('div', { class: 'conn', 'data-testid': 'connection', role: 'status' }, h('span', { class: 'conn-dot' }), statusText, statusDetail);
   const simulated = h('div', { class: 'simulated-badge', 'data-testid': 'simulated', hidden: true, title: t.simulatedNote }, lang === 'zh' ? '模拟数据 · SIMULATED' : 'SIMULATED · 模拟数据');
   const stale = h('div', { class: 'stale-banner', 'data-testid': 'stale', hidden: true });
+  const problem = h('div', { class: 'problem-badge', 'data-testid': 'refusal', hidden: true });
   const el = h(
     'header',
     { class: 'wall-header' },
     h('div', { class: 'brand' }, h('div', { class: 'emblem', 'aria-hidden': 'true' }), h('div', {}, h('h1', { class: 'zone-name', text: t.zoneName }), h('div', { class: 'wall-title', text: t.wallTitle }))),
-    h('div', { class: 'header-side' }, simulated, status, h('div', { class: 'clock' }, clock, date)),
+    h('div', { class: 'header-side' }, simulated, problem, status, h('div', { class: 'clock' }, clock, date)),
+    stale,
   );
 
   return {
     el,
-    stale,
-    update({ connection, simulated: isSimulated, nowMs, timeZone }: HeaderInput) {
+    update({ connection, refusal, simulated: isSimulated, nowMs, timeZone }: HeaderInput) {
       setText(clock, formatClock(nowMs, timeZone));
       setText(date, formatLongDate(nowMs, timeZone, lang));
       simulated.hidden = !isSimulated;
@@ -42,6 +45,10 @@ export function createHeader(lang: Lang) {
       stale.hidden = since === null;
       setText(stale, since === null ? '' : t.staleSince(formatHourMinute(since, timeZone)));
       toggleClass(document.body, 'is-stale', since !== null);
+      problem.hidden = !refusal;
+      setText(problem, refusal ? t.refused(refusal.code) : '');
+      setAttr(problem, 'title', refusal?.message ?? null);
+      setAttr(problem, 'data-code', refusal?.code ?? null);
     },
   };
 }

@@ -35,14 +35,14 @@ export function createHourlyChart(lang: Lang) {
       animationDuration: 600,
       animationDurationUpdate: 600,
       textStyle: { fontFamily: 'inherit', color: '#c9d6f0' },
-      grid: { left: fs * 3.4, right: fs * 3, top: fs * 3.2, bottom: fs * 2.2 },
+      grid: { left: fs * 3.8, right: fs * 2.6, top: fs * 3.2, bottom: fs * 2.4 },
       legend: {
         top: 0,
         right: 0,
         itemWidth: fs * 1.6,
         itemHeight: fs * 0.6,
         itemGap: fs * 1.4,
-        textStyle: { color: '#c9d6f0', fontSize: fs * 0.95 },
+        textStyle: { color: '#c9d6f0', fontSize: fs * 1.15 },
         data: [t.today, t.yesterday, t.fever],
       },
       xAxis: {
@@ -51,19 +51,21 @@ export function createHourlyChart(lang: Lang) {
         boundaryGap: true,
         axisLine: { lineStyle: { color: '#33476d' } },
         axisTick: { show: false },
-        axisLabel: { color: '#8ea3c8', fontSize: fs * 0.85, interval: 2 },
+        axisLabel: { color: '#8ea3c8', fontSize: fs * 1.1, interval: 2, formatter: (h: string) => t.hour(Number(h)) },
       },
       yAxis: [
         {
           type: 'value',
           splitLine: { lineStyle: { color: 'rgba(80,110,160,0.22)' } },
-          axisLabel: { color: '#8ea3c8', fontSize: fs * 0.85, formatter: (v: number) => formatCompact(v, lang) },
+          axisLabel: { color: '#8ea3c8', fontSize: fs * 1.1, formatter: (v: number) => formatCompact(v, lang) },
         },
         {
           type: 'value',
           minInterval: 1,
+          // Fever cases are few: keep their bars in the lower part so they do not drown the lines.
+          max: (extent: { max: number }) => Math.max(4, Math.ceil(extent.max * 2.5)),
           splitLine: { show: false },
-          axisLabel: { color: '#d07a7a', fontSize: fs * 0.85 },
+          axisLabel: { color: '#d07a7a', fontSize: fs * 1.1 },
         },
       ],
       series: [

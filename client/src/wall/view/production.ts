@@ -1,16 +1,25 @@
 import { formatCount, formatPercent } from '../../format/number.ts';
-import { formatHourMinute } from '../../format/time.ts';
 import { nameIn, wallMessages, type Lang } from '../../i18n/messages.ts';
 import { h, KeyedList, setAttr, setText, toggleClass } from '../../ui/dom.ts';
-import type { MaskEnterprise, MaskLine } from '../state.ts';
+import type { MaskEnterprise, MaskLine, MaskTotals } from '../state.ts';
 
 /** Mask output today against rated capacity, per enterprise and per line. */
 export function createProduction(lang: Lang) {
   const t = wallMessages[lang];
   const list = h('div', { class: 'production', 'data-testid': 'production' });
   const empty = h('div', { class: 'panel-empty', text: t.noData });
-  const el = h('section', { class: 'panel panel-production' }, h('h2', { class: 'panel-title', text: t.masks }), list, empty);
-  let timeZone = 'Asia/Shanghai';
+  const totalValue = h('span', { class: 'mask-total-value', 'data-testid': 'masks-produced' });
+  const ring = h('div', { class: 'ring' });
+  const ringText = h('span', { class: 'ring-text' });
+  ring.append(ringText);
+  const meta = h('div', { class: 'mask-total-meta' });
+  const total = h(
+    'div',
+    { class: 'mask-total' },
+    h('div', {}, h('div', { class: 'mask-total-label', text: t.masksToday }), h('div', { class: 'mask-total-figure' }, totalValue, h('span', { class: 'mask-total-unit', text: t.unitPieces })), meta),
+    ring,
+  );
+  const el = h('section', { class: 'panel panel-production' }, h('h2', { class: 'panel-title', text: t.masks }), total, list, empty);
 
   const gauge = () => {
     const fill = h('div', { class: 'gauge-fill' });
@@ -50,7 +59,8 @@ export function createProduction(lang: Lang) {
               setGauge(lg, l.produced, l.capacity);
               toggleClass(row, 'is-stale', l.stale);
               badge.hidden = !l.stale;
-              setText(badge, l.stale ? (l.lastReportAt ? `${t.stale} · ${formatHourMinute(Date.parse(l.lastReportAt), timeZone)}` : t.neverReported) : '');
+              setText(badge, l.stale ? t.neverReported : '');
+              setAttr(row, 'data-stale', l.stale ? 'true' : 'false');
             },
           };
         },
@@ -81,8 +91,19 @@ export function createProduction(lang: Lang) {
 
   return {
     el,
-    update(items: MaskEnterprise[], zoneTimeZone: string) {
-      timeZone = zoneTimeZone;
+    update(items: MaskEnterprise[], masks: MaskTotals | null) {
+      total.hidden = !masks;
+      if (masks) {
+        const ratio = masks.ratedCapacity > 0 ? masks.produced / masks.ratedCapacity : null;
+        setText(totalValue, formatCount(masks.produced, lang));
+        setAttr(totalValue, 'data-value', String(masks.produced));
+        setText(ringText, formatPercent(ratio));
+        ring.style.setProperty('--p', String(Math.min(100, (ratio ?? 0) * 100)));
+        setText(
+          meta,
+          t.maskMeta(formatCount(masks.ratedCapacity, lang), formatPercent(masks.produced > 0 ? masks.passedQc / masks.produced : null), masks.linesProducing),
+        );
+      }
       empty.hidden = items.length > 0;
       enterprises.render(items);
       enterprises.order(items);

@@ -55,7 +55,11 @@ export function createRanking(lang: Lang) {
     update(items: RankedCheckpoint[], zoneTimeZone: string) {
       timeZone = zoneTimeZone;
       max = Math.max(1, ...items.map((c) => c.peopleScreened));
-      list.style.setProperty('--rows', String(items.length));
+      // Rows share the panel's height (up to a comfortable maximum), so few rows do not leave a void.
+      const rootPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      const available = list.clientHeight;
+      const rowPx = items.length && available > 0 ? Math.min(rootPx * 5.2, Math.max(rootPx * 3.2, available / items.length)) : rootPx * 3.55;
+      list.style.setProperty('--row', `${rowPx}px`);
       empty.hidden = items.length > 0;
       rows.render(items);
     },

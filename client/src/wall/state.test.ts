@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import {
+  includesSimulated,
+  initialWallState,
+  isCheckpointStale,
+  maskProduction,
+  rankCheckpoints,
+  totalsOf,
+  wallReducer,
+  nextClockOffset,
+  type CheckpointValue,
+  type LineValue,
+  type SeriesValue,
+  type WallAction,
+  type WallState,
+  type ZoneValue,
+} from './state.ts';
+
+const zone = (seq: string, peopleScreened: number, extra: Partial<ZoneValue> = {}): ZoneValue => ({
+  day: '2020-02-07',
+  dayStart: '2020-02-06T16:00:00.000Z',
+  dayEnd: '2020-02-07T16:00:00.000Z',
+  timeZone: 'Asia/Shanghai',
+  asOf: '2020-02-07T02:00:00.000Z',
+  asOfSeq: seq,
+  checkpointTotals: { vehiclesInspected: 10, peopleScreened, feverCases: 1, hubeiLinked: 0, referred: 2, reports: 3, simulatedReports: 0 },
+  peopleUnderIsolation: 4,
+  simulatedIsolationCases: 0,
+  production: { masks: { produced: 0, passedQc: 0, ratedCapacity: 0, linesProducing: 0, simulatedReports: 0 } },
+  ...extra,
+});
+
+const checkpoint = (id: string, seq: string, peopleScreened: number, extra: Partial<CheckpointValue> = {}): CheckpointValue => ({
+  asOf: '2020-02-07T02:00:00.000Z',
+  asOfSeq: seq,
+  lastReportAt: '2020-02-07T01:00:00.000Z',
+  checkpoint: { id, name: id, nameEn: id, kind: 'ROAD', status: 'ACTIVE', reportIntervalMinutes: 60 },
+  today: { vehiclesInspected: 0, peopleScreened, feverCases: 0, reports: 1, simulatedReports: 0 },
+  ...extra,
+});
+
+const line = (id: string, enterprise: string, produced: number, capacity: number, extra: Partial<LineValue> = {}): LineValue => ({
+  asOf: '2020-02-07T02:00:00.000Z',
+  asOfSeq: '1',
+  status: 'PRODUCING',
+  ratedDailyCapacity: capacity,
+  utilization: null,
+  line: {
+    id,
+    name: id,
+    nameEn: id,
+    product: { id: 'medical-mask', name: '医用口罩', nameEn: 'Medical mask', category: 'MASK' },
+    enterprise: { id: enterprise, name: enterprise, nameEn: enterprise },
+  },
+  today: { produced, passedQc: produced, reports: 1, simulatedReports: 0 },
+  ...extra,
+});
+
+const apply = (actions: WallAction[], from: WallState = initialWallState) => actions.reduce(wallReducer, from);
+
+describe('zone totals and asOfSeq', () => {
+  it('shows the newest snapshot and ignores an update older than what is shown', () => {
+    const state = apply([
+      { type: 'zone', value: zone('10', 100) },
+      { type: 'zone', value: zone('12', 150) },
+      { type: 'zone', value: zone('11', 120) }, // late delivery of an older value
+    ]);
+    expect(totalsOf(state)?.peopleScreened).toBe(150);
+    expect(state.zone?.seq).toBe(12n);
+  });
+
+  it('returns the very same state for an ignored update, so nothing re-renders', () => {
+    const state = apply([{ type: 'zone', value: zone('12', 150) }]);
+    expect(wallReducer(state, { type: 'zone', value: zone('3', 1) })).toBe(state);
+  });
+
+  it('takes a snapshot at the same position after a reconnect, and the day rollover at the same position', () => {
+    const before = apply([{ type: 'zone', value: zone('12', 150) }]);
+    const rolled = wallReducer(before, { type: 'zone', value: zone('12', 0, { day: '2020-02-08' }) });
+    expect(rolled.zone?.value.day).toBe('2020-02-08');
+    expect(totalsOf(rolled)?.peopleScreened).toBe(0);
+  });
+
+  it('converges on the snapshot after a reconnect whatever updates were missed', () => {
+    // Shown: seq 12. While cut off, reports 13–20 happened. After reconnecting the snapshot at 20
+    // arrives, then a stale update (13) still in flight from the old connection.
+    const state = apply([
+      { type: 'zone', value: zone('12', 150) },
+      { type: 'zone', value: zone('20', 400) },
+      { type: 'zone', value: zone('13', 170) },
+    ]);
+    expect(totalsOf(state)?.peopleScreened).toBe(400);
+  });
+});
+
+describe('checkpoints', () => {
+  it('keeps one entry per checkpoint, each with its own position', () => {
+    let state = apply([
+      { type: 'checkpoint', value: checkpoint('a', '5', 10) },
+      { type: 'checkpoint', value: checkpoint('b', '3', 30) },
+      { type: 'checkpoint', value: checkpoint('a', '4', 999) }, // older for a: ignored
+      { type: 'checkpoint', value: checkpoint('b', '6', 35) },
+    ]);
+    for (let i = 0; i < 1000; i++) state = wallReducer(state, { type: 'checkpoint', value: checkpoint('a', String(10 + i), i) });
+    expect(state.checkpoints.size).toBe(2); // bounded: nothing accumulates over days
+    expect(state.checkpoints.get('a')?.value.today.peopleScreened).toBe(999);
+    expect(state.checkpoints.get('b')?.value.today.peopleScreened).toBe(35);
+  });
+
+  it('ranks by people screened, ties by name', () => {
+    const state = apply([
+      { type: 'checkpoint', value: checkpoint('b', '1', 30) },
+      { type: 'checkpoint', value: checkpoint('c', '1', 50) },
+      { type: 'checkpoint', value: checkpoint('a', '1', 30) },
+    ]);
+    expect(rankCheckpoints(state, Date.parse('2020-02-07T01:30:00Z')).map((c) => c.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('is stale past its reporting interval or when it never reported, like Checkpoint.isStale', () => {
+    const now = Date.parse('2020-02-07T02:30:00Z');
+    expect(isCheckpointStale(checkpoint('a', '1', 1, { lastReportAt: '2020-02-07T02:00:00.000Z' }), now)).toBe(false);
+    expect(isCheckpointStale(checkpoint('a', '1', 1, { lastReportAt: '2020-02-07T01:00:00.000Z' }), now)).toBe(true);
+    expect(isCheckpointStale(checkpoint('a', '1', 1, { lastReportAt: null }), now)).toBe(true);
+    const closed = checkpoint('a', '1', 1, { lastReportAt: null });
+    closed.checkpoint.status = 'CLOSED';
+    expect(isCheckpointStale(closed, now)).toBe(false);
+  });
+});
+
+describe('production and the simulated label', () => {
+  it('groups mask lines by enterprise against capacity and leaves other products out', () => {
+    const medicine = line('pharma-1', 'pharma', 500, 2000);
+    medicine.line.product.category = 'MEDICINE';
+    const state = apply([
+      { type: 'zone', value: zone('1', 0) },
+      { type: 'line', value: line('y1', 'yizhonghong', 100, 50_000) },
+      { type: 'line', value: line('y2', 'yizhonghong', 300, 50_000) },
+      { type: 'line', value: line('m1', 'mingren', 700, 80_000) },
+      { type: 'line', value: medicine },
+    ]);
+    const enterprises = maskProduction(state, Date.parse('2020-02-07T02:00:00Z'));
+    expect(enterprises.map((e) => [e.id, e.produced, e.capacity, e.lines.length])).toEqual([
+      ['yizhonghong', 400, 100_000, 2],
+      ['mingren', 700, 80_000, 1],
+    ]);
+  });
+
+  it('flags a producing line that has reported nothing an hour into the day', () => {
+    const silent = line('y1', 'yizhonghong', 0, 50_000);
+    silent.today.reports = 0;
+    const state = apply([
+      { type: 'zone', value: zone('1', 0) },
+      { type: 'line', value: silent },
+    ]);
+    expect(maskProduction(state, Date.parse('2020-02-06T16:30:00Z'))[0]!.lines[0]!.stale).toBe(false);
+    expect(maskProduction(state, Date.parse('2020-02-06T17:30:00Z'))[0]!.lines[0]!.stale).toBe(true);
+  });
+
+  it('shows the simulated label whenever any figure includes simulated reports', () => {
+    const real = apply([{ type: 'zone', value: zone('1', 10) }]);
+    expect(includesSimulated(real)).toBe(false);
+    const simulated = zone('2', 10);
+    simulated.checkpointTotals.simulatedReports = 1;
+    expect(includesSimulated(wallReducer(real, { type: 'zone', value: simulated }))).toBe(true);
+    const simLine = line('y1', 'y', 1, 1);
+    simLine.today.simulatedReports = 2;
+    expect(includesSimulated(wallReducer(real, { type: 'line', value: simLine }))).toBe(true);
+  });
+});
+
+describe('hourly series', () => {
+  const series: SeriesValue = {
+    today: Array.from({ length: 24 }, (_, h) => ({
+      start: new Date(Date.parse('2020-02-06T16:00:00Z') + h * 3_600_000).toISOString(),
+      counts: { peopleScreened: h * 10, feverCases: h === 8 ? 2 : 0, simulatedReports: 0 },
+    })),
+    yesterday: Array.from({ length: 24 }, (_, h) => ({
+      start: new Date(Date.parse('2020-02-05T16:00:00Z') + h * 3_600_000).toISOString(),
+      counts: { peopleScreened: 5, feverCases: 0, simulatedReports: 1 },
+    })),
+  };
+
+  it('places buckets by local hour and leaves hours that have not begun empty', () => {
+    const state = apply([
+      { type: 'zone', value: zone('1', 0) },
+      { type: 'series', day: '2020-02-07', timeZone: 'Asia/Shanghai', value: series, nowMs: Date.parse('2020-02-07T01:30:00Z') }, // 09:30 local
+    ]);
+    expect(state.series?.today.slice(0, 11)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, null]);
+    expect(state.series?.feverToday[8]).toBe(2);
+    expect(state.series?.yesterday).toHaveLength(24);
+    expect(state.series?.simulated).toBe(true);
+  });
+
+  it('drops a series fetched for a day the display has left', () => {
+    const state = apply([
+      { type: 'zone', value: zone('1', 0, { day: '2020-02-08' }) },
+      { type: 'series', day: '2020-02-07', timeZone: 'Asia/Shanghai', value: series, nowMs: 0 },
+    ]);
+    expect(state.series).toBeNull();
+  });
+});
+
+describe('server clock', () => {
+  it('follows a demo server clock and ignores transit wobble', () => {
+    const first = nextClockOffset(null, Date.parse('2020-02-07T02:00:00Z'), Date.parse('2026-11-29T06:00:00Z'));
+    expect(nextClockOffset(first, Date.parse('2020-02-07T02:00:00Z') - 300, Date.parse('2026-11-29T06:00:00Z'))).toBe(first);
+    expect(nextClockOffset(0, 0, 10 * 60_000)).toBe(-10 * 60_000); // clock set back: taken
+  });
+});

@@ -1,0 +1,181 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's chromium package (`apt-get install -y chromium`); Playwright cannot download browsers here. */
+export const chromiumPath = process.env.FANGKONG_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Whether browser tests run: only with a Chromium binary, and FANGKONG_REQUIRE_BROWSER=1 turns a
+ * missing one into a failure instead of a skip.
+ */
+export function browserAvailable(): boolean {
+  if (existsSync(chromiumPath)) return true;
+  if (process.env.FANGKONG_REQUIRE_BROWSER === '1') {
+    throw new Error(`FANGKONG_REQUIRE_BROWSER=1 but there is no Chromium at ${chromiumPath} (apt-get update && apt-get install -y chromium)`);
+  }
+  console.warn(`browser tests skipped: no Chromium at ${chromiumPath} (apt-get update && apt-get install -y chromium, or set FANGKONG_REQUIRE_BROWSER=1 to fail instead)`);
+  return false;
+}
+
+/** Headless Chromium with the flags this closed network needs (no background traffic); a fresh profile per launch. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export interface ImageStats {
+  width: number;
+  height: number;
+  /** Distinct colours among sampled pixels. */
+  distinctColors: number;
+  /** Standard deviation of luminance (0–255) over sampled pixels. */
+  luminanceStdDev: number;
+}
+
+/** Decodes a PNG in the browser and measures it, to tell a real page from a blank one. */
+export async function imageStats(browser: Browser, png: Buffer): Promise<ImageStats> {
+  const page = await browser.newPage();
+  try {
+    return await page.evaluate(async (dataUrl) => {
+      const g = globalThis as any; // runs in the page
+      const img = new g.Image();
+      img.src = dataUrl;
+      await img.decode();
+      const canvas = g.document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const data: Uint8ClampedArray = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const colours = new Set<number>();
+      let sum = 0;
+      let sumSq = 0;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4 * 7) {
+        const r = data[i]!;
+        const gr = data[i + 1]!;
+        const b = data[i + 2]!;
+        colours.add((r << 16) | (gr << 8) | b);
+        const y = 0.2126 * r + 0.7152 * gr + 0.0722 * b;
+        sum += y;
+        sumSq += y * y;
+        n++;
+      }
+      const mean = sum / n;
+      return { width: canvas.width, height: canvas.height, distinctColors: colours.size, luminanceStdDev: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) };
+    }, `data:image/png;base64,${png.toString('base64')}`);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Gzipped bytes of the JavaScript a page loads before it runs: its module script and modulepreloads. */
+export function initialJsGzipBytes(distDir: string, html: string): { files: string[]; bytes: number; gzipBytes: number } {
+  const text = readFileSync(join(distDir, html), 'utf8');
+  const files = new Set<string>();
+  for (const match of text.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)) files.add(match[1]!);
+  for (const match of text.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) files.add(match[1]!);
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const file of files) {
+    const content = readFileSync(join(distDir, file.replace(/^\//, '')));
+    bytes += content.length;
+    gzipBytes += gzipSync(content, { level: 9 }).length;
+  }
+  return { files: [...files], bytes, gzipBytes };
+}
+
+export interface ClientOrigin {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * One origin for the pages: the built client (through the server's own createClientFiles) and
+ * /graphql — HTTP and WebSocket — passed through to the API server. It stays up while the API
+ * server behind it restarts, as a reverse proxy in front of a real deployment would.
+ */
+export async function serveClient(
+  files: (req: IncomingMessage, res: ServerResponse) => boolean,
+  apiUrl: () => string,
+): Promise<ClientOrigin> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/graphql' || path.startsWith('/graphql/')) return proxyHttp(req, res, new URL(apiUrl()));
+    if (files(req, res)) return;
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const target = new URL(apiUrl());
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    const fail = () => {
+      upstream.destroy();
+      socket.destroy();
+    };
+    upstream.on('error', fail);
+    socket.on('error', fail);
+    upstream.on('connect', () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i]!;
+        lines.push(`${name}: ${name.toLowerCase() === 'host' ? target.host : req.rawHeaders[i + 1]}`);
+      }
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('end', () => socket.end());
+    socket.on('end', () => upstream.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function proxyHttp(req: IncomingMessage, res: ServerResponse, target: URL): void {
+  const upstream = request(
+    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+    (response) => {
+      res.writeHead(response.statusCode ?? 502, response.headers);
+      response.pipe(res);
+    },
+  );
+  upstream.on('error', () => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end('API unreachable');
+  });
+  req.pipe(upstream);
+}
