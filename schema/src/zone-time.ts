@@ -57,10 +57,17 @@ export function localTimeToInstant(year: number, month: number, day: number, hou
   return new Date(instant);
 }
 
-/** The local date (YYYY-MM-DD) of an instant. */
+const lastDate = new Map<string, { minute: number; date: string }>();
+
+/** The local date (YYYY-MM-DD) of an instant. Called per row for "today": memoised per minute. */
 export function localDate(instant: Date, timeZone: string): string {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const cached = lastDate.get(timeZone);
+  if (cached?.minute === minute) return cached.date;
   const p = parts(instant, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  const date = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  lastDate.set(timeZone, { minute, date });
+  return date;
 }
 
 export function parseDay(day: string, argument = 'day'): { year: number; month: number; day: number } {

@@ -106,7 +106,15 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       ctx.onDenied = (what) => audit(ctx, 'access:denied', what);
       return ctx;
     },
-    graphiql: { title: 'Fangkong 防控 — GraphiQL', defaultQuery: graphiqlDefaultQuery },
+    // The page itself needs no token; an analyst pastes theirs once in the Headers tab, and the
+    // browser keeps it (shouldPersistHeaders).
+    graphiql: {
+      title: 'Fangkong 防控 — GraphiQL',
+      defaultQuery: graphiqlDefaultQuery,
+      defaultHeaders: JSON.stringify({ Authorization: 'Bearer <paste your token: pnpm fangkong token create --role analyst>' }, null, 2),
+      shouldPersistHeaders: true,
+      subscriptionsProtocol: 'WS',
+    },
     logging: {
       debug: (...args) => options.logger.debug(String(args[0]), { args: args.slice(1).map(String) }),
       info: (...args) => options.logger.info(String(args[0])),
