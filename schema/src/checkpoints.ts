@@ -165,7 +165,8 @@ function checkpointsWhere(args: {
 }
 
 export const CheckpointReportRef = builder.prismaNode('CheckpointReport', {
-  authScopes: { records: true },
+  // Analysts and commanders read every report; an operator the reports of its own checkpoints.
+  authScopes: (report) => ({ records: true, operates: report.checkpointId }),
   description: 'Figures one checkpoint reported for one interval. A correction is a new report that supersedes this one.',
   id: { field: 'id' },
   fields: (t) => ({

@@ -140,7 +140,7 @@ builder.prismaObject('LineStatusChange', {
 });
 
 export const OutputReportRef = builder.prismaNode('OutputReport', {
-  authScopes: { records: true },
+  authScopes: (report) => ({ records: true, operates: report.lineId }),
   description: 'Output one line reported for one interval; a correction is a new report that supersedes it.',
   id: { field: 'id' },
   fields: (t) => ({

@@ -97,7 +97,7 @@ describe('access control on every transport', () => {
     records: { query: `{ allocations(first: 2) { totalCount } }` },
     personal: { query: `{ isolationCases(first: 5) { edges { node { personName } } } }` },
     report: {
-      query: `mutation($input: ReportCheckpointCountsInput!) { reportCheckpointCounts(input: $input) { __typename } }`,
+      query: `mutation($input: ReportCheckpointCountsInput!) { reportCheckpointCounts(input: $input) { __typename ... on CheckpointReportPayload { report { id peopleScreened checkpoint { slug } } } } }`,
       variables: () => ({ input: { checkpointId: globalId('Checkpoint', 'fengshou-road'), ...lastHour(), peopleScreened: 1, idempotencyKey: randomUUID() } }),
     },
     command: {
