@@ -1,6 +1,7 @@
 // The hop between instances: reports alternate between A and B; a subscriber on B sees those sent
 // to A through the hop (Redis, or B's outbox poll without Redis) and those sent to B without it.
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { currentCursor, eventsOperation } from './live-latency.ts';
 import { createReporter } from './live-reports.ts';
 import { type LiveServer, startLiveServer } from './live-server.ts';
@@ -52,7 +53,7 @@ export interface HopRun {
  * that took it) and across it (on the other): the per-report difference is the hop, free of the
  * mutation's own time. Reports alternate A, B, A, B…, one at a time.
  */
-export async function measureHop(pair: InstancePair, token: string, reportsPerInstance: number, timeoutMs: number): Promise<HopRun> {
+export async function measureHop(pair: InstancePair, token: string, reportsPerInstance: number, timeoutMs: number, jitterMs = 0): Promise<HopRun> {
   const reporters = [createReporter(pair.a.graphqlUrl, token), createReporter(pair.b.graphqlUrl, token)] as const;
   const pools: SubscriberPool[] = [];
   try {
@@ -63,6 +64,7 @@ export async function measureHop(pair: InstancePair, token: string, reportsPerIn
     for (let i = -2; i < reportsPerInstance * 2; i++) {
       const which = ((i % 2) + 2) % 2;
       const targets = [atA.delivered + 1, atB.delivered + 1];
+      if (jitterMs) await sleep(Math.random() * jitterMs);
       const sentAt = performance.now();
       const id = await reporters[which]!.report();
       const answeredAt = performance.now();

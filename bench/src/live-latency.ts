@@ -63,25 +63,22 @@ export async function warmUp(pool: SubscriberPool, reporter: Reporter, reports: 
 export interface TimedReports {
   /** One entry per delivery, ms. */
   latencies: number[];
-  /** Which reporter each latency belongs to (index into the plan's reporters). */
-  byReporter: number[][];
   /** Request → response of each mutation, ms. */
   mutationMs: number[];
 }
 
 /**
- * Sends one report per plan entry, in order, each after the previous reached every subscriber.
- * Every subscriber must receive exactly one event per report, the report's own.
+ * Sends `reports` reports, each after the previous one reached every subscriber. Every subscriber
+ * must receive exactly one event per report, the report's own.
  */
-export async function timeReports(pool: SubscriberPool, reporters: Reporter[], plan: number[], timeoutMs: number): Promise<TimedReports> {
+export async function timeReports(pool: SubscriberPool, reporter: Reporter, reports: number, timeoutMs: number): Promise<TimedReports> {
   const latencies: number[] = [];
-  const byReporter = reporters.map(() => [] as number[]);
   const mutationMs: number[] = [];
   pool.take();
-  for (const which of plan) {
+  for (let i = 0; i < reports; i++) {
     const target = pool.delivered + pool.size;
     const sentAt = performance.now();
-    const id = await reporters[which]!.report();
+    const id = await reporter.report();
     mutationMs.push(performance.now() - sentAt);
     await pool.untilDelivered(target, timeoutMs);
     const received = pool.take();
@@ -89,10 +86,8 @@ export async function timeReports(pool: SubscriberPool, reporters: Reporter[], p
       if (deliveries.length !== 1 || deliveries[0]!.data.events?.subjectId !== id) {
         throw new Error(`subscriber ${index} received ${JSON.stringify(deliveries.map((d) => d.data)).slice(0, 400)} for report ${id}`);
       }
-      const latency = deliveries[0]!.at - sentAt;
-      latencies.push(latency);
-      byReporter[which]!.push(latency);
+      latencies.push(deliveries[0]!.at - sentAt);
     }
   }
-  return { latencies, byReporter, mutationMs };
+  return { latencies, mutationMs };
 }

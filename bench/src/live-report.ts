@@ -17,12 +17,15 @@ export function liveReport(result: LiveResult): string {
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}; Node ${m.node}; PostgreSQL ${m.postgres ?? 'unknown'}; Redis ${result.redisVersion}; ws ${result.wsVersion}`,
     `- Date: ${result.startedAt.toISOString()} (took ${Math.round(result.seconds)} s); 1-minute load average when each phase began: ${result.loadAverages.map((l) => `${l.phase} ${l.load1.toFixed(1)}`).join(', ')} (other work on the machine shows here)`,
     `- Runs: ${s.runs} of every measurement; tables give the **median of the per-run figures**, per-run values in the last column.`,
-    '- Server: `server/src/cli.ts serve` (what `pnpm serve` runs) on a PostgreSQL database of its own, created empty (the server migrates it and loads reference data) and dropped afterwards. ' +
+    '- Server: `server/src/cli.ts serve` (what `pnpm serve` runs) on a PostgreSQL database of its own, created empty (the token command migrates it and loads reference data) and dropped afterwards. ' +
       '`FANGKONG_MIN_INTERVAL_MS=0` for latency, throughput and the hop (the `events` stream is never coalesced; the setting matters for aggregate streams); the default 250 for idle memory. ' +
       '`LOG_LEVEL=info`: the server logs only startup and warnings at info, and the bench keeps every warning.',
     '- Clients: every subscriber lives in the bench process. **WS** = graphql-transport-ws over `ws`, a thin client written for the bench (connection_init → connection_ack → subscribe; results parsed on arrival). ' +
       '**SSE** = GraphQL over SSE in **distinct-connection mode** (`POST /graphql`, `Accept: text/event-stream`, one HTTP/1.1 socket per subscriber through a `node:http` agent without a socket limit), not graphql-sse single-connection mode.',
     '- Writes: `reportCheckpointCounts` over HTTP keep-alive from the bench process; each commits one `checkpointReport:reported` outbox event.',
+    '- Access: every operation carries one ADMIN bearer token from `fangkong token create --role admin` on the bench\'s database. ' +
+      '`FANGKONG_RATE_LIMIT=1000000000` on every server: the default budget of 600 operations a minute per token would refuse the bench\'s 1,000 subscriptions on one token.',
+    ...(s.runs < 3 ? [`- **Smoke run (${s.runs} run${s.runs === 1 ? '' : 's'}, reduced counts): not for comparison.**`] : []),
     '',
   );
 
@@ -45,6 +48,14 @@ export function liveReport(result: LiveResult): string {
     push(
       `| ${cell.transport.toUpperCase()} | ${whole(cell.size)} | ${ms(median(runs.map((r) => r.p50)))} | ${ms(median(runs.map((r) => r.p99)))} | ${ms(median(runs.map((r) => r.max)))} | ` +
         `${whole(median(runs.map((r) => r.count)))} | ${ms(median(runs.map((r) => r.mutationP50)))} | ${runs.map((r) => `${ms(r.p50)} / ${ms(r.p99)}`).join('; ')} |`,
+    );
+  }
+  const retainedSequential = result.latency.flatMap((c) => c.runs.flatMap((r) => (r.retainedPerDelivery === undefined ? [] : [r.retainedPerDelivery])));
+  if (retainedSequential.length) {
+    push(
+      '',
+      `Server heap after a forced GC, before and after the timed reports at 1,000 subscribers (still connected): **${median(retainedSequential).toFixed(0)} bytes retained per subscriber per event** ` +
+        `(median; per configuration and run ${list(retainedSequential, (v) => v.toFixed(0))}).`,
     );
   }
   push(
@@ -124,7 +135,8 @@ export function liveReport(result: LiveResult): string {
   push(
     '## 4. The hop between two instances',
     '',
-    `Two instances A and B on the same database; one WS subscriber on each; reports alternate A, B, A, B… (${s.hopReports} to each per run with Redis, ${s.pollReports} without), sent one at a time, each after both subscribers had it. ` +
+    `Two instances A and B on the same database; one WS subscriber on each; reports alternate A, B, A, B… (${s.hopReports} to each per run with Redis, ${s.pollReports} without), sent one at a time, each after both subscribers had it ` +
+      '(without Redis, after a random pause of 0–1 s, so that the reports do not lock onto the phase of the poll timers). ' +
       'A report to B reaches B\'s subscriber without leaving B; a report to A reaches it through Redis (A publishes the sequence number after the commit, B reads the outbox), or, without `REDIS_URL`, through B\'s outbox poll (every 1 s). ' +
       'The subscriber on A makes each report its own control: "paired" is, per report, the latency at the other instance minus the latency at the instance that took the write, which removes the mutation\'s own time from the comparison.',
     '',
@@ -170,9 +182,13 @@ export function liveReport(result: LiveResult): string {
   }
   const retained = result.throughput.flatMap((r) => (r.ours.heap ? [(r.ours.heap.delivered.heapUsed - r.ours.heap.before.heapUsed) / r.ours.messages] : []));
   push('', '## Notes', '');
-  if (retained.length && median(retained) > 50) {
+  const growth = [
+    retainedSequential.length ? `${median(retainedSequential).toFixed(0)} bytes of heap per subscriber per event when events come one at a time (section 1)` : '',
+    retained.length ? `${median(retained).toFixed(0)} in a burst (section 2)` : '',
+  ].filter(Boolean);
+  if (Math.max(median(retainedSequential) || 0, median(retained) || 0) > 50) {
     push(
-      `- Server memory grows with every event while \`events\` subscribers stay connected: ${median(retained).toFixed(0)} bytes of heap per subscriber per event survive a full GC (section 2) and are given back only when the subscriber leaves. ` +
+      `- Server memory grows with every event while \`events\` subscribers stay connected: ${growth.join(', ')}, surviving a full GC and given back only when the subscriber leaves. ` +
         'A wall display that stays subscribed for days accumulates it.',
     );
   }

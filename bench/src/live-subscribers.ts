@@ -96,7 +96,10 @@ export async function openPool(options: PoolOptions): Promise<SubscriberPool> {
   try {
     for (let start = 0; start < options.size; start += batch) {
       const indexes = Array.from({ length: Math.min(batch, options.size - start) }, (_, i) => start + i);
-      members.push(...(await Promise.all(indexes.map((index) => open(options.graphqlUrl, options.operation, options.token, index, onNext, onProblem)))));
+      const opened = await Promise.allSettled(indexes.map((index) => open(options.graphqlUrl, options.operation, options.token, index, onNext, onProblem)));
+      for (const outcome of opened) if (outcome.status === 'fulfilled') members.push(outcome.value);
+      const failed = opened.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   } catch (error) {
     closing = true;

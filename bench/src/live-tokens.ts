@@ -1,24 +1,20 @@
-// Every operation needs a bearer token. There is no token command for a PostgreSQL deployment yet
-// (`fangkong token …` reaches only an embedded database, through its admin socket), so the bench
-// stores one in its own throwaway database the way the server's TokenStore does: only the SHA-256
-// of the token, an ADMIN role (it may report for any checkpoint and read the event stream).
-// Replace with the token command once it serves PostgreSQL too.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+// Every operation needs a bearer token. The bench asks for one the way an operator of the platform
+// does, `pnpm fangkong token create` (run as the CLI it is, without pnpm in between), against its
+// own throwaway database: an ADMIN token may report for any checkpoint and read the event stream.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cleanEnv } from './databases.ts';
 
-/** Creates an admin token in a migrated database; returns the token to send as "Bearer …". */
-export async function createBenchToken(databaseUrl: string, label = 'bench live'): Promise<string> {
-  const token = `fk_${randomBytes(32).toString('base64url')}`;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`INSERT INTO "ApiToken" ("id", "tokenHash", "role", "scope", "label") VALUES ($1, $2, 'ADMIN', '{}', $3)`, [
-      randomUUID(),
-      createHash('sha256').update(token).digest('hex'),
-      label,
-    ]);
-  } finally {
-    await client.end();
-  }
+const run = promisify(execFile);
+
+/** Creates an admin token in the database (migrating it first if needed); returns the token. */
+export async function createBenchToken(repoRoot: string, databaseUrl: string, label = 'bench live'): Promise<string> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx', 'server/src/cli.ts', 'token', 'create', '--role', 'admin', '--label', label],
+    { cwd: repoRoot, env: { ...cleanEnv(), DATABASE_URL: databaseUrl } },
+  );
+  const token = stdout.trim();
+  if (!/^\S{16,}$/.test(token)) throw new Error(`token create printed no token: ${stdout.slice(0, 200)}`);
   return token;
 }

@@ -52,11 +52,11 @@ export function liveSettings(quick: boolean, env: NodeJS.ProcessEnv = process.en
     latencyReportsLarge: quick ? 5 : 20,
     warmupReports: 2,
     burstSubscribers: 1000,
-    burstReports: quick ? 30 : 80,
+    burstReports: quick ? 30 : 60,
     burstConcurrency: 16,
     idleSubscribers: 1000,
     hopReports: quick ? 10 : 50,
-    pollReports: quick ? 4 : 10,
+    pollReports: quick ? 4 : 8,
     adminUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     timeoutMs: 180_000,
@@ -67,6 +67,8 @@ export interface LatencyRun extends Percentiles {
   run: number;
   mutationP50: number;
   connectSeconds: number;
+  /** Heap still in use after a forced GC, per subscriber per timed event, subscribers connected (bytes). */
+  retainedPerDelivery?: number;
 }
 
 export interface LatencyCell {
@@ -126,7 +128,8 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
   const result: LiveResult = {
     settings,
     machine: await describeMachine(settings.adminUrl),
-    redisVersion: await redisVersion(settings.redisUrl),
+    // Without Redis the rest still runs; the Redis row of the hop then reports the failure.
+    redisVersion: await redisVersion(settings.redisUrl).catch((error: Error) => `unreachable (${error.message})`),
     wsVersion: (JSON.parse(readFileSync(resolve(benchDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies.ws ?? 'unknown',
     startedAt: new Date(),
     seconds: 0,
@@ -148,14 +151,14 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
   const database = await createLiveDatabase(settings.adminUrl);
   log(`database ${database.name}`);
   try {
-    // Latency and throughput share one server: PostgreSQL, no coalescing. Being the first, it
-    // migrates the empty database; the bench's token can only be stored after that.
+    // The token command migrates the empty database and loads reference data before it creates
+    // the token, so every server after it finds the database ready.
+    const token = await createBenchToken(repoRoot, database.url);
+    // Latency and throughput share one server: PostgreSQL, no coalescing.
     phase('latency');
     const server = await startLiveServer('fangkong (latency, throughput)', repoRoot, { DATABASE_URL: database.url, FANGKONG_MIN_INTERVAL_MS: '0' }, { inspect: true });
-    let token: string;
     try {
-      token = await createBenchToken(database.url);
-      result.latencyServerMemory.push(['started', await heapOf(server)]);
+      await noteMemory(result, server, 'started');
       await latencyPhase(server, token, settings, result);
       phase('throughput');
       await throughputPhase(server, token, settings, result);
@@ -180,6 +183,14 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
 function heapOf(server: LiveServer): Promise<HeapReading> {
   if (!server.inspectorUrl) throw new Error(`${server.name} printed no inspector URL`);
   return heapAfterGc(server.inspectorUrl, server.pid);
+}
+
+async function noteMemory(result: LiveResult, server: LiveServer, when: string): Promise<void> {
+  try {
+    result.latencyServerMemory.push([when, await heapOf(server)]);
+  } catch (error) {
+    result.problems.push(`reading the server's memory ${when}: ${(error as Error).message}`);
+  }
 }
 
 function keepRetries(result: LiveResult, phase: string, reporter: Reporter): void {
@@ -213,10 +224,20 @@ async function latencyPhase(server: LiveServer, token: string, settings: LiveSet
             try {
               await warmUp(pool, reporter, settings.warmupReports, settings.timeoutMs);
               const connectSeconds = (performance.now() - connectStart) / 1000;
-              const plan = Array.from({ length: size >= 1000 ? settings.latencyReportsLarge : settings.latencyReports }, () => 0);
-              const timed = await timeReports(pool, [reporter], plan, settings.timeoutMs);
+              const reports = size >= 1000 ? settings.latencyReportsLarge : settings.latencyReports;
+              // With many subscribers, the heap before and after (outside the timing) shows what one
+              // event leaves behind per connected subscriber when events come one at a time.
+              const heapBefore = size >= 1000 ? await heapOf(server) : undefined;
+              const timed = await timeReports(pool, reporter, reports, settings.timeoutMs);
+              const heapAfter = heapBefore ? await heapOf(server) : undefined;
               const stats = percentiles(timed.latencies);
-              cell.runs.push({ run, ...stats, mutationP50: percentiles(timed.mutationMs).p50, connectSeconds });
+              cell.runs.push({
+                run,
+                ...stats,
+                mutationP50: percentiles(timed.mutationMs).p50,
+                connectSeconds,
+                retainedPerDelivery: heapBefore && heapAfter ? (heapAfter.heapUsed - heapBefore.heapUsed) / (reports * size) : undefined,
+              });
               result.problems.push(...pool.problems.slice(0, 5).map((p) => `latency ${transport} ×${size} run ${run}: ${p}`));
               log(`  ${transport} ×${size} run ${run}: p50 ${stats.p50.toFixed(1)} ms, p99 ${stats.p99.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms (${stats.count} deliveries)`);
             } finally {
@@ -227,7 +248,7 @@ async function latencyPhase(server: LiveServer, token: string, settings: LiveSet
           }
         }
       }
-      result.latencyServerMemory.push([`after latency run ${run}`, await heapOf(server)]);
+      await noteMemory(result, server, `after latency run ${run}`);
     }
   } finally {
     keepRetries(result, 'latency', reporter);
@@ -264,7 +285,7 @@ async function throughputPhase(server: LiveServer, token: string, settings: Live
       } catch (error) {
         result.failures.push(`throughput run ${run}: ${(error as Error).message}`);
       }
-      result.latencyServerMemory.push([`after throughput run ${run}`, await heapOf(server)]);
+      await noteMemory(result, server, `after throughput run ${run}`);
     }
   } finally {
     keepRetries(result, 'throughput', reporter);
@@ -318,7 +339,9 @@ async function hopPhase(databaseUrl: string, token: string, settings: LiveSettin
       });
       for (let run = 1; run <= settings.runs; run++) {
         try {
-          const hop = await measureHop(pair, token, bus === 'redis' ? settings.hopReports : settings.pollReports, settings.timeoutMs);
+          // Without Redis, reports sent back to back lock onto the poll timers' phase; a random pause
+          // before each one samples the whole poll interval instead.
+          const hop = await measureHop(pair, token, bus === 'redis' ? settings.hopReports : settings.pollReports, settings.timeoutMs, bus === 'redis' ? 0 : 1000);
           const fromA = percentiles(hop.toA.atB);
           const fromB = percentiles(hop.toB.atB);
           const paired = percentiles(hop.pairedHop);

@@ -73,7 +73,7 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
       resolve: (_query, checkpoint) => checkpoint.staffing.map((s) => s.department),
     }),
     reports: t.relatedConnection('reports', {
-      authScopes: { records: true },
+      authScopes: (checkpoint) => ({ records: true, operates: checkpoint.id }),
       cursor: 'id',
       totalCount: true,
       description: 'Reports, newest period first. Superseded versions are left out unless includeSuperseded is set.',
@@ -90,27 +90,27 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
       },
     }),
     today: t.field({
-      authScopes: { aggregates: true },
+      authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       type: CheckpointCountsRef,
       description: "Today's figures (the zone's reporting day, 00:00 to 24:00 local time).",
       resolve: (checkpoint, _args, ctx) => dailyCounts(ctx).load(dayKey(localDate(ctx.now(), ctx.timeZone), checkpoint.id)),
     }),
     countsOn: t.field({
-      authScopes: { aggregates: true },
+      authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       type: CheckpointCountsRef,
       description: 'The figures of one reporting day.',
       args: { day: t.arg({ type: 'Date', required: true, description: 'The local day.' }) },
       resolve: (checkpoint, args, ctx) => dailyCounts(ctx).load(dayKey(args.day, checkpoint.id)),
     }),
     lastReportAt: t.field({
-      authScopes: { aggregates: true },
+      authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       type: 'DateTime',
       nullable: true,
       description: 'End of the latest period reported, if any.',
       resolve: (checkpoint, _args, ctx) => lastReports(ctx).load(checkpoint.id),
     }),
     isStale: t.boolean({
-      authScopes: { aggregates: true },
+      authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       description: 'An active site with nothing reported within its expected interval (or never).',
       resolve: async (checkpoint, _args, ctx) => {
         if (checkpoint.status !== 'ACTIVE') return false;

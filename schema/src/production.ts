@@ -82,7 +82,7 @@ export const ProductionLineRef = builder.prismaNode('ProductionLine', {
     statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
     statusHistory: t.relation('statusHistory', { description: 'Every status change, oldest first.', query: { orderBy: { at: 'asc' } } }),
     outputReports: t.relatedConnection('outputReports', {
-      authScopes: { records: true },
+      authScopes: (line) => ({ records: true, operates: line.id }),
       cursor: 'id',
       totalCount: true,
       description: 'Output reports, newest period first; superseded versions left out unless asked.',
@@ -93,20 +93,20 @@ export const ProductionLineRef = builder.prismaNode('ProductionLine', {
       },
     }),
     today: t.field({
-      authScopes: { aggregates: true },
+      authScopes: (line) => ({ aggregates: true, operates: line.id }),
       type: OutputTotalsRef,
       description: "Today's output (the zone's reporting day).",
       resolve: (line, _args, ctx) => dailyOutput(ctx).load(dayKey(localDate(ctx.now(), ctx.timeZone), line.id)),
     }),
     outputOn: t.field({
-      authScopes: { aggregates: true },
+      authScopes: (line) => ({ aggregates: true, operates: line.id }),
       type: OutputTotalsRef,
       description: 'Output of one reporting day.',
       args: { day: t.arg({ type: 'Date', required: true, description: 'The local day.' }) },
       resolve: (line, args, ctx) => dailyOutput(ctx).load(dayKey(args.day, line.id)),
     }),
     utilization: t.float({
-      authScopes: { aggregates: true },
+      authScopes: (line) => ({ aggregates: true, operates: line.id }),
       nullable: true,
       description:
         "Today's output against rated capacity for the part of the day elapsed (1.0 = running at rated speed); null without capacity.",

@@ -12,6 +12,7 @@ import { TokenStore } from './auth/tokens.ts';
 import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
 import { OutboxFollower } from './live/outbox-follower.ts';
+import { createClientFiles } from './transports/static-client.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
 
@@ -78,6 +79,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     },
   });
 
+  const clientFiles = createClientFiles(config.clientDist);
+  if (!clientFiles) logger.warn('no built client; the wall display and report page are off', { expected: config.clientDist, build: 'pnpm --filter @fangkong/client build' });
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(res, 200, { status: 'alive' });
@@ -87,6 +90,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       if (refusal) return json(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
       return void yoga.handle(req, res);
     }
+    if (clientFiles?.(req, res)) return;
     return json(res, 404, { error: 'not found', see: '/graphql' });
   });
   server.keepAliveTimeout = 65_000;

@@ -1,8 +1,9 @@
-// `pnpm serve`: the server alone. `pnpm start`: the same plus the simulated history (the demo).
-// `pnpm fangkong token …`: API tokens.
+// `pnpm serve`: the server alone, for production. `pnpm start`: the whole live system on this
+// machine (server, client, simulated history and a live simulator). `pnpm fangkong token …`: API tokens.
 import { ConfigError } from '@fangkong/prisma';
 import { buildApp } from './app.ts';
 import { serverConfigFromEnv } from './config.ts';
+import { startLiveSystem } from './live-system.ts';
 import { createLogger } from './logger.ts';
 import { tokenCommand } from './token-cli.ts';
 
@@ -14,18 +15,25 @@ async function main(command: string | undefined, rest: string[]): Promise<void> 
     return;
   }
   if (command !== 'serve' && command !== 'start') throw new ConfigError(`unknown command ${command ?? '(none)'}; use serve, start or token`);
-  const config = serverConfigFromEnv();
+  // The demo prints what a person follows; the server's own log keeps to warnings unless asked.
+  const config = serverConfigFromEnv(command === 'start' ? { LOG_LEVEL: 'warn', ...process.env } : process.env);
   const logger = createLogger(config.logLevel);
-  const app = await buildApp(config, { logger, seedHistory: command === 'start' });
-  await app.start();
-  process.stdout.write(`Fangkong is running\n  GraphQL and GraphiQL: ${app.url}/graphql\n  health: ${app.url}/health  ready: ${app.url}/ready\n`);
+  let shutdown: () => Promise<void>;
+  if (command === 'start') {
+    shutdown = await startLiveSystem(config, logger);
+  } else {
+    const app = await buildApp(config, { logger });
+    await app.start();
+    process.stdout.write(`Fangkong is running\n  GraphQL and GraphiQL: ${app.url}/graphql\n  health: ${app.url}/health  ready: ${app.url}/ready\n`);
+    shutdown = () => app.stop();
+  }
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    app.stop().then(
+    shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error('shutdown failed', { error: String(error) });

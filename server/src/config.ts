@@ -1,5 +1,10 @@
 import { type DatabaseConfig, databaseConfigFromEnv, ConfigError } from '@fangkong/prisma';
+import { LOG_LEVELS, type LogLevel } from './logger.ts';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { assertTimeZone } from '@fangkong/schema';
+
+const defaultClientDist = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 export interface ServerConfig {
   database: DatabaseConfig;
@@ -11,8 +16,8 @@ export interface ServerConfig {
   timeZone: string;
   /** Add `extensions.sqlStatements` to every response (diagnostics and tests). @default false */
   traceSql: boolean;
-  /** Log level: "info" or "debug". @default "info" */
-  logLevel: 'info' | 'debug' | 'silent';
+  /** Log level. @default "info" */
+  logLevel: LogLevel;
   /** Override "now" (ISO instant) for demos and tests; the clock then runs on from it. */
   clockStart?: Date;
   /** Redis for fan-out between instances; without it, an in-process bus. From REDIS_URL. */
@@ -25,6 +30,8 @@ export interface ServerConfig {
   wsInitTimeoutMs: number;
   /** Operations per token per window (shared through Redis when REDIS_URL is set). @default 600 per 60 s */
   rateLimit: { limit: number; windowMs: number };
+  /** The built client served at / and /report. @default "<repo>/client/dist" */
+  clientDist: string;
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -41,8 +48,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     clockStart = new Date(env.FANGKONG_CLOCK_START);
     if (Number.isNaN(clockStart.getTime())) throw new ConfigError('FANGKONG_CLOCK_START must be an ISO instant, e.g. 2020-02-07T10:00:00+08:00');
   }
-  const logLevel = (env.LOG_LEVEL ?? 'info') as ServerConfig['logLevel'];
-  if (!['info', 'debug', 'silent'].includes(logLevel)) throw new ConfigError('LOG_LEVEL must be info, debug or silent');
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
     database: databaseConfigFromEnv(env),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -56,6 +63,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
+    clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),
   };
 }
 

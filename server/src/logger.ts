@@ -6,9 +6,13 @@ export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: 'info' | 'debug' | 'silent' = 'info', write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  const emit = (lvl: string) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (level === 'silent' || (lvl === 'debug' && level !== 'debug')) return;
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+  const threshold = LOG_LEVELS.indexOf(level);
+  const emit = (lvl: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
+    if (LOG_LEVELS.indexOf(lvl) < threshold) return;
     write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: message, ...fields })}\n`);
   };
   return { info: emit('info'), warn: emit('warn'), error: emit('error'), debug: emit('debug') };

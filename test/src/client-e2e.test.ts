@@ -54,6 +54,8 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
   let phoneContext: BrowserContext;
   let wall: Page;
   let phone: Page;
+  let domNodes = 0;
+  const countNodes = (page: Page) => page.evaluate(() => (globalThis as any).document.getElementsByTagName('*').length as number);
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -128,6 +130,7 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
     await expect.poll(() => wall.locator('[data-testid=simulated]').isVisible()).toBe(true);
     await expect.poll(() => wall.locator('[data-testid=production] [data-line]').count()).toBe(MASK_LINES.length);
     expect(await wall.locator('[data-testid=clock]').textContent()).toMatch(/^\d\d:\d\d:\d\d$/);
+    domNodes = await countNodes(wall);
   });
 
   it('moves the totals by exactly what an operator reports on /report, within 2 s', async () => {
@@ -228,6 +231,8 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
     await wall.waitForFunction(() => (globalThis as any).document.body.dataset.connection === 'live', null, { timeout: 45_000 });
     await waitForTotals(wall, await zoneTotals(api.graphqlUrl), 5_000);
     await expect.poll(() => stale.isVisible()).toBe(false);
+    // Updates, a cut and a reconnection later, the page holds exactly the elements it started with.
+    expect(await countNodes(wall)).toBe(domNodes);
   });
 
   it('reads in English with ?lang=en and stays usable on a smaller screen', async () => {

@@ -1,3 +1,4 @@
+import type { CombinedError } from '@urql/core';
 import '../ui/base.css';
 import './report.css';
 import { readToken, storeToken, takeTokenFromUrl } from '../auth/token.ts';
@@ -22,7 +23,7 @@ import {
 } from './draft.ts';
 import { reportMessages } from './messages.ts';
 import { ReportCheckpointCountsMutation, ReportProductionOutputMutation, ReportTargetsQuery } from './operations.ts';
-import { classify, submitWithRetry, SubmissionRefused, type Attempt } from './submit-with-retry.ts';
+import { classify, refusedOnlyTheReadBack, submitWithRetry, SubmissionRefused, type Attempt } from './submit-with-retry.ts';
 
 const lang = pickLang(location.search);
 const t = reportMessages[lang];
@@ -44,6 +45,11 @@ const timeZone = ZONE_TIME_ZONE;
 /** The key of the report being written: chosen once, reused by every retry, renewed after success. */
 let draftKey = newIdempotencyKey();
 let inFlight: AbortController | null = null;
+/**
+ * Whether to ask for the stored report in the answer. Operators may read the reports of their own
+ * sites; should a server refuse that read, the write has still happened, and the page stops asking.
+ */
+let readBack = true;
 
 // ── token ──────────────────────────────────────────────────────────────────────────────────────
 const tokenInput = h('input', { type: 'password', name: 'token', autocomplete: 'off', class: 'input', placeholder: t.token, 'aria-label': t.token });
@@ -280,10 +286,10 @@ function readForm(): PendingSubmission | null {
 }
 
 async function sendCheckpoint(input: CheckpointInput) {
-  return classify(await client.mutation(ReportCheckpointCountsMutation, { input }).toPromise());
+  return classify(await client.mutation(ReportCheckpointCountsMutation, { input, withReport: readBack }).toPromise());
 }
 async function sendLine(input: LineInput) {
-  return classify(await client.mutation(ReportProductionOutputMutation, { input }).toPromise());
+  return classify(await client.mutation(ReportProductionOutputMutation, { input, withReport: readBack }).toPromise());
 }
 
 async function submit(pending: PendingSubmission): Promise<void> {
@@ -296,22 +302,34 @@ async function submit(pending: PendingSubmission): Promise<void> {
   statusLine.hidden = false;
   statusLine.dataset.state = 'submitting';
   setText(statusLine, t.submitting);
+  // The same input object, idempotency key included, goes out on every try.
+  const send: () => Promise<Attempt<CheckpointResult | LineResult>> =
+    pending.kind === 'checkpoint' ? () => sendCheckpoint(pending.input) : () => sendLine(pending.input);
+  const options = {
+    signal: controller.signal,
+    onRetry: ({ retry, delayMs }: { retry: number; delayMs: number }) => {
+      statusLine.dataset.state = 'retrying';
+      statusLine.dataset.retry = String(retry);
+      setText(statusLine, t.retrying(retry, Math.max(1, Math.round(delayMs / 1000))));
+    },
+  };
   try {
-    // The same input object, idempotency key included, goes out on every try.
-    const send: () => Promise<Attempt<CheckpointResult | LineResult>> =
-      pending.kind === 'checkpoint' ? () => sendCheckpoint(pending.input) : () => sendLine(pending.input);
-    const data = await submitWithRetry(send, {
-      signal: controller.signal,
-      onRetry: ({ retry, delayMs }) => {
-        statusLine.dataset.state = 'retrying';
-        statusLine.dataset.retry = String(retry);
-        setText(statusLine, t.retrying(retry, Math.max(1, Math.round(delayMs / 1000))));
-      },
-    });
+    let data: CheckpointResult | LineResult;
+    let confirmedOnly = false;
+    try {
+      data = await submitWithRetry(send, options);
+    } catch (error) {
+      if (!(error instanceof SubmissionRefused && refusedOnlyTheReadBack(error.reason as CombinedError))) throw error;
+      // Stored, but this token may not read the report back: ask again without it. The same key
+      // makes that a duplicate of our own write, so the answer confirms it and nothing more.
+      readBack = false;
+      data = await submitWithRetry(send, options);
+      confirmedOnly = true;
+    }
     clearPending(storage);
     pendingBanner.hidden = true;
     statusLine.hidden = true;
-    showAnswer(pending, data);
+    showAnswer(pending, data, confirmedOnly);
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') {
       statusLine.dataset.state = 'stopped';
@@ -339,10 +357,10 @@ form.addEventListener('submit', (event) => {
 type CheckpointResult = { reportCheckpointCounts: Record<string, any> };
 type LineResult = { reportProductionOutput: Record<string, any> };
 
-function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineResult): void {
+function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineResult, confirmedOnly = false): void {
   const result = 'reportCheckpointCounts' in data ? data.reportCheckpointCounts : data.reportProductionOutput;
   if (result.__typename === 'CheckpointReportPayload' || result.__typename === 'OutputReportPayload') {
-    renderStored(pending.kind, result as { duplicate: boolean; report: Record<string, any> });
+    renderStored(pending, result as { duplicate: boolean; report?: Record<string, any> | null }, confirmedOnly);
     return;
   }
   if (result.__typename === 'ValidationError') {
@@ -359,22 +377,29 @@ function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineRes
   if (result.__typename === 'IdempotencyConflictError') offerNewReport();
 }
 
-function renderStored(reportKind: ReportKind, payload: { duplicate: boolean; report: Record<string, any> }): void {
-  const r = payload.report;
-  const fields = reportKind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS;
-  const subject = reportKind === 'checkpoint' ? r.checkpoint : r.line;
+function renderStored(pending: PendingSubmission, payload: { duplicate: boolean; report?: Record<string, any> | null }, confirmedOnly: boolean): void {
+  // Tokens that may not read reports back get the server's confirmation only: the stored figures are
+  // then the ones sent (a same-key retry with other figures would have been refused as a conflict).
+  const r: Record<string, any> = payload.report ?? pending.input;
+  const fields = pending.kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS;
+  const subjectName = payload.report
+    ? nameIn(lang, pending.kind === 'checkpoint' ? r.checkpoint : r.line)
+    : (targets[pending.kind].find((x) => x.id === (pending.kind === 'checkpoint' ? pending.input.checkpointId : pending.input.lineId))?.label ?? '');
   const start = Date.parse(r.periodStart);
   const end = Date.parse(r.periodEnd);
   resultCard.replaceChildren(
-    h('p', { class: payload.duplicate ? 'notice duplicate' : 'notice ok', 'data-testid': 'duplicate', 'data-duplicate': String(payload.duplicate), text: payload.duplicate ? t.duplicate : t.stored }),
-    h('h2', { text: subject ? nameIn(lang, subject) : '' }),
+    confirmedOnly
+      ? h('p', { class: 'notice ok', 'data-testid': 'duplicate', 'data-duplicate': 'unknown', text: t.stored })
+      : h('p', { class: payload.duplicate ? 'notice duplicate' : 'notice ok', 'data-testid': 'duplicate', 'data-duplicate': String(payload.duplicate), text: payload.duplicate ? t.duplicate : t.stored }),
+    h('h2', { text: subjectName }),
     h('p', { class: 'result-period', text: `${t.period}: ${toZonedInputValue(start, timeZone).slice(0, 10)} ${formatHourMinute(start, timeZone)}–${formatHourMinute(end, timeZone)}` }),
     h(
       'dl',
-      { class: 'stored' },
+      { class: 'stored', 'data-source': payload.report ? 'server' : 'sent' },
       ...fields.flatMap((f) => [h('dt', { text: t.fields[f] ?? f }), h('dd', { 'data-field': f, 'data-value': String(r[f]), text: formatCount(r[f] as number, lang) })]),
     ),
-    h('p', { class: 'hint', text: `${t.key}: ${draftKey}` }),
+    ...(payload.report ? [] : [h('p', { class: 'hint', 'data-testid': 'as-sent', text: t.asSent })]),
+    h('p', { class: 'hint', text: `${t.key}: ${pending.input.idempotencyKey}` }),
     newReportButton(),
   );
   resultCard.hidden = false;

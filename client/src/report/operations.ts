@@ -36,12 +36,12 @@ export const ReportTargetsQuery = graphql(`
 `);
 
 export const ReportCheckpointCountsMutation = graphql(`
-  mutation ReportCheckpointCounts($input: ReportCheckpointCountsInput!) {
+  mutation ReportCheckpointCounts($input: ReportCheckpointCountsInput!, $withReport: Boolean!) {
     reportCheckpointCounts(input: $input) {
       __typename
       ... on CheckpointReportPayload {
         duplicate
-        report {
+        report @include(if: $withReport) {
           id
           periodStart
           periodEnd
@@ -73,12 +73,12 @@ export const ReportCheckpointCountsMutation = graphql(`
 `);
 
 export const ReportProductionOutputMutation = graphql(`
-  mutation ReportProductionOutput($input: ReportProductionOutputInput!) {
+  mutation ReportProductionOutput($input: ReportProductionOutputInput!, $withReport: Boolean!) {
     reportProductionOutput(input: $input) {
       __typename
       ... on OutputReportPayload {
         duplicate
-        report {
+        report @include(if: $withReport) {
           id
           periodStart
           periodEnd

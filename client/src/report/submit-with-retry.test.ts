@@ -1,7 +1,7 @@
 import { CombinedError } from '@urql/core';
 import { describe, expect, it } from 'vitest';
 import { newIdempotencyKey, parseCount } from './draft.ts';
-import { classify, submitWithRetry, SubmissionRefused, type Attempt } from './submit-with-retry.ts';
+import { classify, refusedOnlyTheReadBack, submitWithRetry, SubmissionRefused, type Attempt } from './submit-with-retry.ts';
 
 const noSleep = async () => {};
 
@@ -63,6 +63,20 @@ describe('classify', () => {
     expect(classify({ data: { ok: 1 } }).kind).toBe('answer');
     expect(classify({ error: new CombinedError({ networkError: new TypeError('Failed to fetch') }) }).kind).toBe('network');
     expect(classify({ error: new CombinedError({ graphQLErrors: [{ message: 'the token is unknown or revoked' }] }) }).kind).toBe('refused');
+  });
+});
+
+describe('refusedOnlyTheReadBack', () => {
+  it('tells a refused read of the stored report (the write went through) from a refused write', () => {
+    const readBack = new CombinedError({
+      graphQLErrors: [{ message: 'not allowed for this token: CheckpointReport.id', path: ['reportCheckpointCounts', 'report', 'id'], extensions: { code: 'FORBIDDEN' } }],
+    });
+    const write = new CombinedError({
+      graphQLErrors: [{ message: 'not allowed for this token', path: ['reportCheckpointCounts'], extensions: { code: 'FORBIDDEN' } }],
+    });
+    expect(refusedOnlyTheReadBack(readBack)).toBe(true);
+    expect(refusedOnlyTheReadBack(write)).toBe(false);
+    expect(refusedOnlyTheReadBack(undefined)).toBe(false);
   });
 });
 

@@ -56,6 +56,15 @@ export function classify<T>(result: { data?: T | null; error?: CombinedError }):
   return { kind: 'network', error: new Error('empty response') };
 }
 
+/**
+ * A refusal that only concerns reading `report` inside the payload (every error FORBIDDEN at
+ * `<mutation>.report…`): the mutation itself went through and the report is stored.
+ */
+export function refusedOnlyTheReadBack(error: CombinedError | undefined): boolean {
+  const errors = error?.graphQLErrors ?? [];
+  return errors.length > 0 && errors.every((e) => e.extensions?.code === 'FORBIDDEN' && e.path?.[1] === 'report');
+}
+
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new DOMException('Submission cancelled', 'AbortError');
 }

@@ -65,6 +65,22 @@ function noteServerTime(asOf: string): void {
   if (Number.isFinite(ms)) clockOffset = nextClockOffset(clockOffset, ms, Date.now());
 }
 
+/** The hourly series is a query: fetched again after updates, at most once every 3 s. */
+const series = new Coalescer(async () => {
+  const zone = state.zone?.value;
+  if (!zone) return;
+  const tz = zone.timeZone;
+  const result = await client
+    .query(HourlySeriesQuery, {
+      todayFrom: zone.dayStart,
+      todayTo: zone.dayEnd,
+      yesterdayFrom: new Date(zonedMidnight(previousDay(zone.day), tz)).toISOString(),
+    })
+    .toPromise();
+  if (result.error) noteRefusal(result.error);
+  if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow() });
+});
+
 // ── transports ─────────────────────────────────────────────────────────────────────────────────
 const ws = createLiveConnection({
   url: graphqlWebSocketUrl(location),
@@ -119,22 +135,6 @@ live(CheckpointCountsSubscription, (data) => dispatch({ type: 'checkpoint', valu
 live(ProductionOutputSubscription, (data) => dispatch({ type: 'line', value: data.productionOutput }));
 live(StockLevelsSubscription, (data) => dispatch({ type: 'stock', value: data.stockLevels }));
 
-/** The hourly series is a query: fetched again after updates, at most once every 3 s. */
-const series = new Coalescer(async () => {
-  const zone = state.zone?.value;
-  if (!zone) return;
-  const tz = zone.timeZone;
-  const result = await client
-    .query(HourlySeriesQuery, {
-      todayFrom: zone.dayStart,
-      todayTo: zone.dayEnd,
-      yesterdayFrom: new Date(zonedMidnight(previousDay(zone.day), tz)).toISOString(),
-    })
-    .toPromise();
-  if (result.error) noteRefusal(result.error);
-  if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow() });
-});
-
 // A new hour begins on the chart even when nothing is reported.
 setInterval(() => series.request(), 60_000);
 
@@ -171,7 +171,7 @@ function scheduleRender(): void {
 function render(): void {
   const now = serverNow();
   const tz = timeZone();
-  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: now, timeZone: tz });
+  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: now, offsetMs: clockOffset ?? 0, timeZone: tz });
   kpis.update(totalsOf(state));
   ranking.update(rankCheckpoints(state, now), tz);
   chart.update(state.series);
@@ -184,7 +184,7 @@ function render(): void {
 // The clock ticks every second; staleness badges follow it.
 setInterval(() => {
   const tz = timeZone();
-  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: serverNow(), timeZone: tz });
+  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: serverNow(), offsetMs: clockOffset ?? 0, timeZone: tz });
 }, 1000);
 setInterval(scheduleRender, 30_000);
 

@@ -180,6 +180,16 @@ describe('hourly series', () => {
     })),
   };
 
+  it('leaves the running hour empty until something is reported in it', () => {
+    const value: SeriesValue = { today: series.today.map((p, h) => (h === 9 ? { ...p, counts: { ...p.counts, peopleScreened: 0 } } : p)), yesterday: [] };
+    const state = apply([
+      { type: 'zone', value: zone('1', 0) },
+      { type: 'series', day: '2020-02-07', timeZone: 'Asia/Shanghai', value, nowMs: Date.parse('2020-02-07T01:30:00Z') }, // 09:30 local
+    ]);
+    expect(state.series?.today[8]).toBe(80);
+    expect(state.series?.today[9]).toBeNull();
+  });
+
   it('places buckets by local hour and leaves hours that have not begun empty', () => {
     const state = apply([
       { type: 'zone', value: zone('1', 0) },

@@ -104,6 +104,8 @@ export function toHourlySeries(day: string, timeZone: string, value: SeriesValue
   for (const point of value.today) {
     const startMs = Date.parse(point.start);
     if (startMs > nowMs) continue; // hours that have not begun stay empty rather than zero
+    // Reports for the running hour arrive at its end: an empty running hour is "not yet", not zero.
+    if (startMs + 3_600_000 > nowMs && point.counts.peopleScreened === 0 && point.counts.feverCases === 0) continue;
     const hour = localHour(startMs, timeZone);
     // On a day with an offset change two buckets can share an hour: add them.
     today[hour] = (today[hour] ?? 0) + point.counts.peopleScreened;

@@ -117,7 +117,7 @@ export class ApiClient {
     this.maxBackoffMs = options.maxBackoffMs ?? 8_000;
   }
 
-  /** From now on a retry waits no longer: it makes its last attempt at once, then gives up. */
+  /** From now on retries barely wait: shutdown finishes what is in flight without long backoffs. */
   stop(): void {
     this.stopping = true;
     for (const wake of this.wakeUps) wake();
@@ -193,7 +193,7 @@ export class ApiClient {
     let failures = 0;
     let throttledMs = 0;
     for (let attempt = 1; ; attempt++) {
-      // Once stopping, the limiter refuses: a report not yet sent is dropped, a retry makes its last attempt.
+      // Once stopping, the limiter refuses: a report not yet sent is dropped; a retry of one sent goes on.
       if (write && !unlimited && this.options.limiter && !(await this.options.limiter.acquire()) && attempt === 1) throw new NotSentError();
       if (write) this.options.onRequest?.();
       try {
@@ -211,7 +211,7 @@ export class ApiClient {
           continue;
         }
         failures++;
-        if (failures >= maxAttempts || (this.stopping && failures >= 2)) throw giveUp(`gave up after ${attempt} attempts`);
+        if (failures >= maxAttempts) throw giveUp(`gave up after ${attempt} attempts`);
         if (write) this.options.onRetry?.(error.reason, error.message);
         await this.wait(Math.min(this.maxBackoffMs, this.backoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2));
       }
@@ -224,9 +224,9 @@ export class ApiClient {
     return { data: data.result, attempts, uncertain };
   }
 
-  /** Sleeps, unless stopping: then retries go at once. */
+  /** Sleeps; once stopping, a tenth of a second at most, so shutdown does not wait out long backoffs. */
   private wait(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+    if (this.stopping) ms = Math.min(ms, 100);
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);

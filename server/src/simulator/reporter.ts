@@ -110,7 +110,8 @@ export class Reporter {
 
   private failed(error: unknown): ReportOutcome {
     this.totals.failed++;
-    const reason = error instanceof ApiError ? error.reason : 'error';
+    // Given up after an attempt that may have reached the server: the report may be stored after all.
+    const reason = error instanceof ApiError ? `${error.reason}${error.maybeApplied ? ' (may have been stored)' : ''}` : 'error';
     this.book(this.totals.failedBy, reason, error);
     return { kind: 'failed', reason };
   }

@@ -10,6 +10,8 @@ export interface HeaderInput {
   simulated: boolean;
   /** The server's "now" (ms). */
   nowMs: number;
+  /** Server clock minus this browser's: connection times are local, the screen shows server time. */
+  offsetMs: number;
   timeZone: string;
 }
 
@@ -34,7 +36,7 @@ export function createHeader(lang: Lang) {
 
   return {
     el,
-    update({ connection, refusal, simulated: isSimulated, nowMs, timeZone }: HeaderInput) {
+    update({ connection, refusal, simulated: isSimulated, nowMs, offsetMs, timeZone }: HeaderInput) {
       setText(clock, formatClock(nowMs, timeZone));
       setText(date, formatLongDate(nowMs, timeZone, lang));
       simulated.hidden = !isSimulated;
@@ -43,7 +45,7 @@ export function createHeader(lang: Lang) {
       setText(statusDetail, connection.status !== 'live' && connection.attempts > 0 ? t.attempt(connection.attempts) : '');
       const since = connection.staleSince;
       stale.hidden = since === null;
-      setText(stale, since === null ? '' : t.staleSince(formatHourMinute(since, timeZone)));
+      setText(stale, since === null ? '' : t.staleSince(formatHourMinute(since + offsetMs, timeZone)));
       toggleClass(document.body, 'is-stale', since !== null);
       problem.hidden = !refusal;
       setText(problem, refusal ? t.refused(refusal.code) : '');

@@ -17,6 +17,7 @@ type Option = ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOp
 const CYAN = '#3fd0ff';
 const DIM = '#7d8fb3';
 const RED = '#ff5d5d';
+const FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
 /** People screened per local hour, today against yesterday, with today's fever cases as bars. */
 export function createHourlyChart(lang: Lang) {
@@ -34,7 +35,8 @@ export function createHourlyChart(lang: Lang) {
     return {
       animationDuration: 600,
       animationDurationUpdate: 600,
-      textStyle: { fontFamily: 'inherit', color: '#c9d6f0' },
+      // Canvas needs real family names: an invalid font string is ignored and text falls back to 10 px.
+      textStyle: { fontFamily: FONT, color: '#c9d6f0' },
       grid: { left: fs * 3.8, right: fs * 2.6, top: fs * 3.2, bottom: fs * 2.4 },
       legend: {
         top: 0,
@@ -42,7 +44,7 @@ export function createHourlyChart(lang: Lang) {
         itemWidth: fs * 1.6,
         itemHeight: fs * 0.6,
         itemGap: fs * 1.4,
-        textStyle: { color: '#c9d6f0', fontSize: fs * 1.15 },
+        textStyle: { color: '#c9d6f0', fontSize: fs * 1.0, fontFamily: FONT },
         data: [t.today, t.yesterday, t.fever],
       },
       xAxis: {
@@ -51,13 +53,13 @@ export function createHourlyChart(lang: Lang) {
         boundaryGap: true,
         axisLine: { lineStyle: { color: '#33476d' } },
         axisTick: { show: false },
-        axisLabel: { color: '#8ea3c8', fontSize: fs * 1.1, interval: 2, formatter: (h: string) => t.hour(Number(h)) },
+        axisLabel: { color: '#8ea3c8', fontSize: fs * 0.95, fontFamily: FONT, interval: 2, formatter: (h: string) => t.hour(Number(h)) },
       },
       yAxis: [
         {
           type: 'value',
           splitLine: { lineStyle: { color: 'rgba(80,110,160,0.22)' } },
-          axisLabel: { color: '#8ea3c8', fontSize: fs * 1.1, formatter: (v: number) => formatCompact(v, lang) },
+          axisLabel: { color: '#8ea3c8', fontSize: fs * 0.95, fontFamily: FONT, formatter: (v: number) => formatCompact(v, lang) },
         },
         {
           type: 'value',
@@ -65,7 +67,7 @@ export function createHourlyChart(lang: Lang) {
           // Fever cases are few: keep their bars in the lower part so they do not drown the lines.
           max: (extent: { max: number }) => Math.max(4, Math.ceil(extent.max * 2.5)),
           splitLine: { show: false },
-          axisLabel: { color: '#d07a7a', fontSize: fs * 1.1 },
+          axisLabel: { color: '#d07a7a', fontSize: fs * 0.95, fontFamily: FONT },
         },
       ],
       series: [
@@ -110,7 +112,7 @@ export function createHourlyChart(lang: Lang) {
           yAxisIndex: 1,
           data: series?.feverToday ?? [],
           barWidth: '38%',
-          itemStyle: { color: 'rgba(255,93,93,0.75)', borderRadius: [fs * 0.2, fs * 0.2, 0, 0] },
+          itemStyle: { color: RED, opacity: 0.8, borderRadius: [fs * 0.2, fs * 0.2, 0, 0] },
           z: 1,
         },
       ],

@@ -60,6 +60,7 @@ export function createRanking(lang: Lang) {
       const available = list.clientHeight;
       const rowPx = items.length && available > 0 ? Math.min(rootPx * 5.2, Math.max(rootPx * 3.2, available / items.length)) : rootPx * 3.55;
       list.style.setProperty('--row', `${rowPx}px`);
+      list.style.setProperty('--rows', String(items.length));
       empty.hidden = items.length > 0;
       rows.render(items);
     },

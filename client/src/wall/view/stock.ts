@@ -15,7 +15,7 @@ export function createStock(lang: Lang) {
     (s) => {
       const value = h('span', { class: 'stock-value' });
       const unit = h('span', { class: 'stock-unit', text: lang === 'en' ? s.unitEn : s.unit });
-      const tile = h('div', { class: `stock-tile cat-${s.category.toLowerCase()}` }, h('div', { class: 'stock-name', text: nameIn(lang, s) }), h('div', { class: 'stock-figure' }, value, unit));
+      const tile = h('div', { class: `stock-tile cat-${s.category.toLowerCase()}` }, h('div', { class: 'stock-name' }, h('span', { class: 'stock-product', text: nameIn(lang, s) }), unit), h('div', { class: 'stock-figure' }, value));
       return {
         el: tile,
         update(s) {
