@@ -105,13 +105,23 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
       // reader far behind costs database reads, not memory; nothing is ever skipped.
       return new Repeater<OutboxEvent>(async (push, stop) => {
         let stopped = false;
-        void stop.then(() => (stopped = true));
+        // One handler on `stop` for the whole subscription: racing against it on every wait would
+        // leave a handler behind per event until the subscriber leaves.
+        let wake: (() => void) | undefined;
+        void stop.then(() => {
+          stopped = true;
+          wake?.();
+        });
         // No cursor: live from now on.
         let cursor = after < 0n ? follower.lastSeq : after;
         while (!stopped && !follower.isClosed) {
           const batch = await follower.readAfter(cursor);
           if (!batch.length) {
-            await Promise.race([follower.waitFor(cursor), stop]);
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              void follower.waitFor(cursor).then(resolve);
+            });
+            wake = undefined;
             continue;
           }
           for (const event of batch) {

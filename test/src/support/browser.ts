@@ -1,7 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
@@ -100,82 +97,4 @@ export function initialJsGzipBytes(distDir: string, html: string): { files: stri
     gzipBytes += gzipSync(content, { level: 9 }).length;
   }
   return { files: [...files], bytes, gzipBytes };
-}
-
-export interface ClientOrigin {
-  url: string;
-  close(): Promise<void>;
-}
-
-/**
- * One origin for the pages: the built client (through the server's own createClientFiles) and
- * /graphql — HTTP and WebSocket — passed through to the API server. It stays up while the API
- * server behind it restarts, as a reverse proxy in front of a real deployment would.
- */
-export async function serveClient(
-  files: (req: IncomingMessage, res: ServerResponse) => boolean,
-  apiUrl: () => string,
-): Promise<ClientOrigin> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (path === '/graphql' || path.startsWith('/graphql/')) return proxyHttp(req, res, new URL(apiUrl()));
-    if (files(req, res)) return;
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found');
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const target = new URL(apiUrl());
-    const upstream = connect(Number(target.port), target.hostname);
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
-    const fail = () => {
-      upstream.destroy();
-      socket.destroy();
-    };
-    upstream.on('error', fail);
-    socket.on('error', fail);
-    upstream.on('connect', () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i]!;
-        lines.push(`${name}: ${name.toLowerCase() === 'host' ? target.host : req.rawHeaders[i + 1]}`);
-      }
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head.length) upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on('end', () => socket.end());
-    socket.on('end', () => upstream.end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function proxyHttp(req: IncomingMessage, res: ServerResponse, target: URL): void {
-  const upstream = request(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
-    (response) => {
-      res.writeHead(response.statusCode ?? 502, response.headers);
-      response.pipe(res);
-    },
-  );
-  upstream.on('error', () => {
-    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-    res.end('API unreachable');
-  });
-  req.pipe(upstream);
 }
