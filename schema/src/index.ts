@@ -16,7 +16,7 @@ import './events.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './context.ts';
-export { assertTimeZone } from './zone-time.ts';
+export { assertTimeZone, wallClock } from './zone-time.ts';
 export type { LiveFeed, OutboxEvent, WatchOptions } from './live.ts';
 export type { CommittedEvent } from './changes.ts';
 export type { Viewer } from './context.ts';

@@ -36,6 +36,11 @@ export function assertTimeZone(timeZone: string): string {
   }
 }
 
+/** The wall-clock reading (year, month, day, hour, minute, second) of an instant in a zone. */
+export function wallClock(instant: Date, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
+  return parts(instant, timeZone) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
+}
+
 function parts(instant: Date, timeZone: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) if (p.type !== 'literal') out[p.type] = Number(p.value);

@@ -1,45 +1,6 @@
 // The zone's local time (Asia/Shanghai unless the server says otherwise), from the built-in Intl data.
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function wallClock(at: Date, timeZone: string): WallClock {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
+import { assertTimeZone, wallClock } from '@fangkong/schema';
 
 /** Hours since local midnight, fractional (14.5 = 14:30). */
 export function localHourOf(at: Date, timeZone: string): number {
@@ -85,7 +46,7 @@ export function isCalendarDay(day: string): boolean {
 
 export function isTimeZone(timeZone: string): boolean {
   try {
-    formatter(timeZone);
+    assertTimeZone(timeZone);
     return true;
   } catch {
     return false;
