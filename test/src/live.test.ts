@@ -158,7 +158,8 @@ describe.skipIf(!live)('live data across instances (PostgreSQL + Redis)', () => 
     it('4409 on a duplicate subscription id', async () => {
       const socket = await open();
       const code = closeCode(socket);
-      socket.send(JSON.stringify({ type: 'connection_init' }));
+      // Authenticated, so the first subscription stays open while the duplicate arrives.
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${a.adminToken}` } }));
       await acked(socket);
       socket.send(subscribe('same'));
       socket.send(subscribe('same'));
