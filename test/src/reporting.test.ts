@@ -130,6 +130,23 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
       expect(history.map((h) => h.to)).toEqual(['COMMISSIONING', 'PRODUCING', 'IDLE', 'PRODUCING', 'HALTED', 'COMMISSIONING']);
     });
 
+    it('corrects an output report once, keeping the original, and refuses correcting it again', async () => {
+      const id = globalId('ProductionLine', 'pingguang-line-1');
+      const made = (await graphql(url, `mutation($input: ReportProductionOutputInput!) { reportProductionOutput(input: $input) { ... on OutputReportPayload { report { id } } } }`, {
+        input: { lineId: id, ...lastHour(2), produced: 500, passedQc: 480, idempotencyKey: randomUUID() },
+      })).data!.reportProductionOutput.report.id;
+      const CORRECT = `mutation($id: ID!, $key: String!, $produced: Int!) { correctOutputReport(reportId: $id, produced: $produced, passedQc: 400, reason: "miscounted a pallet", idempotencyKey: $key) {
+        __typename ... on OutputReportPayload { duplicate report { produced passedQc } } ... on Error { code message } } }`;
+      const key = randomUUID();
+      const first = (await graphql(url, CORRECT, { id: made, key, produced: 450 })).data!.correctOutputReport;
+      expect(first).toEqual({ __typename: 'OutputReportPayload', duplicate: false, report: { produced: 450, passedQc: 400 } });
+      expect((await graphql(url, CORRECT, { id: made, key, produced: 450 })).data!.correctOutputReport.duplicate).toBe(true);
+      expect((await graphql(url, CORRECT, { id: made, key, produced: 451 })).data!.correctOutputReport.code).toBe('IDEMPOTENCY_CONFLICT');
+      expect((await graphql(url, CORRECT, { id: made, key: randomUUID(), produced: 440 })).data!.correctOutputReport.code).toBe('INVALID_STATE');
+      const rows = await query(database.url, `SELECT produced, "supersededAt" IS NOT NULL AS superseded FROM "OutputReport" WHERE "lineId" = 'pingguang-line-1' AND "reportedBy" <> 'simulator:history' ORDER BY produced`);
+      expect(rows).toEqual([{ produced: 450, superseded: false }, { produced: 500, superseded: true }]);
+    });
+
     it('refuses passed QC above produced and output far beyond capacity', async () => {
       const id = globalId('ProductionLine', 'mingren-mingkang-line-1');
       const qc = (await graphql(url, REPORT_OUTPUT, { input: { lineId: id, ...lastHour(), produced: 10, passedQc: 11, idempotencyKey: randomUUID() } })).data!.reportProductionOutput;
