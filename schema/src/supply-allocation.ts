@@ -6,6 +6,7 @@ import { enumValue, insertIdempotent } from './idempotency.ts';
 import { AreaRef } from './places.ts';
 import { EnterpriseRef } from './production.ts';
 import { checkIdempotencyKey, Rules } from './rules.ts';
+import { utc } from './sql.ts';
 import { AllocationDestination, AllocationRef, ProductRef, SupplySource } from './supplies.ts';
 import { IdempotencyConflictError, InsufficientStockError, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
 
@@ -111,7 +112,7 @@ builder.mutationFields((t) => ({
         const { row: allocation, duplicate } = await insertIdempotent<Allocation>(
           tx,
           'Allocation',
-          { ...row, source: enumValue('SupplySource', row.source), destination: enumValue('AllocationDestination', row.destination), createdBy: ctx.actor },
+          { ...row, source: enumValue('SupplySource', row.source), destination: enumValue('AllocationDestination', row.destination), plannedAt: utc(ctx.now()), createdBy: ctx.actor },
           { idempotencyKey: input.idempotencyKey, payloadHash: hash },
           {
             byId: (id) => tx.allocation.findUniqueOrThrow({ where: { id } }),

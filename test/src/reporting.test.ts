@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalId } from './support/ids.ts';
 import { createTestDatabase, postgresReachable, query, type TestDatabase } from './support/postgres.ts';
-import { countsInput, lastHour, reportCounts } from './support/reporting.ts';
+import { pinnedClock, shanghaiDay } from './support/clock.ts';
+import { countsInput as countsInputAt, lastHour as lastHourAt, reportCounts } from './support/reporting.ts';
 import { graphql, startServer, type RunningServer } from './support/server.ts';
 
 // Reporting runs on PostgreSQL here: concurrency, idempotency under contention and fault injection
@@ -14,10 +15,15 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
   let url: string;
   const rows = async (sql: string, params: unknown[] = []) => query(database.url, sql, params);
   const count = async (table: string) => Number((await rows(`SELECT COUNT(*)::int AS n FROM "${table}"`))[0]!.n);
+  // The server's clock is pinned to the middle of a local day, so "the last hours" are always today.
+  let clock: ReturnType<typeof pinnedClock>;
+  const countsInput = (input: Parameters<typeof countsInputAt>[0] = {}) => countsInputAt({ now: clock.now(), ...input });
+  const lastHour = (hoursAgo = 1) => lastHourAt(hoursAgo, clock.now());
 
   beforeAll(async () => {
     database = await createTestDatabase('reporting');
-    server = await startServer({ DATABASE_URL: database.url });
+    clock = pinnedClock('14:30');
+    server = await startServer({ DATABASE_URL: database.url, FANGKONG_CLOCK_START: clock.start });
     url = server.graphqlUrl;
   });
 
@@ -27,7 +33,8 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
   });
 
   describe('validation: every rule names its field, and nothing is written', () => {
-    const cases: [string, Parameters<typeof countsInput>[0], string, string][] = [
+    type Input = Parameters<typeof countsInput>[0];
+    const cases: [string, Input | (() => Input), string, string][] = [
       ['negative counts', { peopleScreened: -1 }, 'ValidationError', 'peopleScreened'],
       ['counts over the maximum', { vehiclesInspected: 100_001 }, 'ValidationError', 'vehiclesInspected'],
       ['more fever cases than people screened', { peopleScreened: 5, feverCases: 6 }, 'ValidationError', 'feverCases'],
@@ -35,13 +42,13 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
       ['more referred than screened', { peopleScreened: 5, referred: 6 }, 'ValidationError', 'referred'],
       ['a period ending before it starts', { periodStart: '2020-02-07T10:00:00+08:00', periodEnd: '2020-02-07T09:00:00+08:00' }, 'ValidationError', 'periodEnd'],
       ['a period over 24 hours', { periodStart: '2020-02-06T00:00:00+08:00', periodEnd: '2020-02-07T00:00:01+08:00' }, 'ValidationError', 'periodEnd'],
-      ['a period in the future', { periodStart: new Date(Date.now() + 3_600_000).toISOString(), periodEnd: new Date(Date.now() + 7_200_000).toISOString() }, 'ValidationError', 'periodEnd'],
+      ['a period in the future', () => ({ periodStart: new Date(clock.now() + 3_600_000).toISOString(), periodEnd: new Date(clock.now() + 7_200_000).toISOString() }), 'ValidationError', 'periodEnd'],
       ['an idempotency key too short', { idempotencyKey: 'abc' }, 'ValidationError', 'idempotencyKey'],
       ['an unknown checkpoint', { checkpoint: 'no-such-checkpoint' }, 'NotFoundError', 'checkpointId'],
     ];
     it.each(cases)('refuses %s', async (_name, input, typename, field) => {
       const before = await count('CheckpointReport');
-      const result = await reportCounts(url, countsInput(input));
+      const result = await reportCounts(url, countsInput(typeof input === 'function' ? input() : input));
       expect(result.__typename).toBe(typename);
       expect(result.message).toContain(`${field}:`);
       if (typename === 'ValidationError') expect(result.issues.map((i: any) => i.field)).toContain(field);
@@ -49,7 +56,7 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
     });
 
     it('refuses a closed checkpoint', async () => {
-      await rows(`UPDATE "Checkpoint" SET status = 'CLOSED', "closedAt" = NOW() - interval '3 hours' WHERE id = 'lubao-market'`);
+      await rows(`UPDATE "Checkpoint" SET status = 'CLOSED', "closedAt" = $1 WHERE id = 'lubao-market'`, [new Date(clock.now() - 3 * 3_600_000)]);
       const result = await reportCounts(url, countsInput({ checkpoint: 'lubao-market', peopleScreened: 3 }));
       expect(result.__typename).toBe('ValidationError');
       expect(result.message).toMatch(/checkpointId: lubao-market is closed/);
@@ -216,8 +223,6 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
       const checkpoint = 'binhe-gate';
       const accepted = { peopleScreened: 0, feverCases: 0, vehiclesInspected: 0 };
       let acceptedToday = 0;
-      // Reporting days are Asia/Shanghai days (UTC+8, no daylight saving).
-      const shanghaiDay = (instant: string | number) => new Date(new Date(instant).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
       const before = await todayOf(checkpoint);
       const count = fc.oneof(fc.integer({ min: -5, max: 50 }), fc.constant(2_000_000));
       await fc.assert(
@@ -229,7 +234,7 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
             expect(['CheckpointReportPayload', 'ValidationError']).toContain(result.__typename);
             if (result.__typename === 'CheckpointReportPayload') {
               for (const k of Object.keys(accepted) as (keyof typeof accepted)[]) accepted[k] += counts[k];
-              if (shanghaiDay(input.periodStart) === shanghaiDay(Date.now())) acceptedToday += counts.peopleScreened;
+              if (shanghaiDay(input.periodStart) === shanghaiDay(clock.now())) acceptedToday += counts.peopleScreened;
               if (retry) expect((await reportCounts(url, input)).duplicate).toBe(true);
             }
           },

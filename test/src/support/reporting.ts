@@ -22,18 +22,20 @@ export interface CountsInput {
   referred?: number;
   disinfections?: number;
   idempotencyKey?: string;
+  /** "Now" for the default period (the last full hour); the real time unless a test pins its clock. */
+  now?: number;
 }
 
-/** The last full hour before now: a period every rule accepts. */
-export function lastHour(hoursAgo = 1): { periodStart: string; periodEnd: string } {
-  const end = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - (hoursAgo - 1) * 3_600_000);
+/** The last full hour before `now`: a period every rule accepts. */
+export function lastHour(hoursAgo = 1, now = Date.now()): { periodStart: string; periodEnd: string } {
+  const end = new Date(Math.floor(now / 3_600_000) * 3_600_000 - (hoursAgo - 1) * 3_600_000);
   return { periodStart: new Date(end.getTime() - 3_600_000).toISOString(), periodEnd: end.toISOString() };
 }
 
-export function countsInput({ checkpoint = 'fengshou-road', ...rest }: CountsInput = {}) {
+export function countsInput({ checkpoint = 'fengshou-road', now, ...rest }: CountsInput = {}) {
   return {
     checkpointId: globalId('Checkpoint', checkpoint),
-    ...lastHour(),
+    ...lastHour(1, now),
     idempotencyKey: randomUUID(),
     ...rest,
   };
