@@ -1,0 +1,65 @@
+// Every code a client can switch on, named once. Error codes travel in a GraphQL error's
+// `extensions.code` and in the `code` field of typed write errors; close codes end a WebSocket.
+
+/** Codes of expected failures; anything else is masked as "Unexpected error." with no code of ours. */
+export const ErrorCode = {
+  /** An argument or input is malformed or out of range; the message names it. */
+  BadUserInput: 'BAD_USER_INPUT',
+  /** A write's input broke one or more rules; `ValidationError.issues` lists each field. */
+  ValidationFailed: 'VALIDATION_FAILED',
+  /** The document does not validate against the schema. */
+  GraphqlValidationFailed: 'GRAPHQL_VALIDATION_FAILED',
+  /** A referenced object does not exist (or is not visible to the caller). */
+  NotFound: 'NOT_FOUND',
+  /** The same idempotency key came with a different payload. */
+  IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
+  /** The object is not in a state that allows the change (e.g. a line must commission before it produces). */
+  InvalidState: 'INVALID_STATE',
+  /** An allocation would take stock below zero. */
+  InsufficientStock: 'INSUFFICIENT_STOCK',
+  /** No token, or a token that is unknown, revoked or expired. */
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** The token's role may not do this. */
+  Forbidden: 'FORBIDDEN',
+  /** Partner tokens may run the published persisted operations only. */
+  PersistedQueryOnly: 'PERSISTED_QUERY_ONLY',
+  /** Too many operations for this token in the current minute. */
+  RateLimited: 'RATE_LIMITED',
+  /** The response the query would produce is estimated above the limit. */
+  QueryTooCostly: 'QUERY_TOO_COSTLY',
+  /** One WebSocket holds the most subscriptions it may. */
+  TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  /** A request body came without a Content-Length. */
+  LengthRequired: 'LENGTH_REQUIRED',
+  /** A request body is over the size limit. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes. The first group is graphql-ws's own (`CloseCode` of the graphql-transport-ws
+ * protocol, restated here because this package has no dependencies; a test holds them equal); the
+ * second is Fangkong's, each with a number the protocol does not use.
+ */
+export const CloseCode = {
+  // graphql-transport-ws
+  InternalServerError: 4500,
+  InternalClientError: 4005,
+  BadRequest: 4400,
+  BadResponse: 4004,
+  Unauthorized: 4401,
+  Forbidden: 4403,
+  SubprotocolNotAcceptable: 4406,
+  ConnectionInitialisationTimeout: 4408,
+  ConnectionAcknowledgementTimeout: 4504,
+  SubscriberAlreadyExists: 4409,
+  TooManyInitialisationRequests: 4429,
+  // Fangkong
+  /** The client sent a ping and no pong came in time: the socket is half-open and is replaced. */
+  PongTimeout: 4410,
+  /** A reader fell too far behind; it reconnects and resumes from its last cursor. */
+  ConsumerTooSlow: 4413,
+  /** Normal WebSocket code: the server is shutting down (restart or redeploy). */
+  GoingAway: 1001,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -1,0 +1,3 @@
+export * from './codes.ts';
+export * from './figures.ts';
+export * from './time.ts';
