@@ -1,6 +1,6 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { BENCH_RATE_LIMIT } from '../shared/tokens.ts';
 
 export interface ServerProcess {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:41234/graphql. */
@@ -11,28 +11,11 @@ export interface ServerProcess {
 
 const NODE_ARGS = ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx', 'server/src/cli.ts'];
 
-/**
- * The per-token budget the bench runs with. The default (600 operations a minute per token) would
- * refuse the load within seconds; the check itself still runs on every request.
- */
-export const BENCH_RATE_LIMIT = '1000000000';
 
 /** The server's environment: this bench's database, a free port, no logging, in-process pub/sub (no Redis). */
-function serverEnv(databaseUrl: string): NodeJS.ProcessEnv {
+export function serverEnv(databaseUrl: string): NodeJS.ProcessEnv {
   const { REDIS_URL: _redis, FANGKONG_TRACE_SQL: _trace, ...inherited } = process.env;
   return { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT };
-}
-
-/** An operator token for `checkpointIds`, made with the server's own `token create` command. */
-export async function createOperatorToken(options: { repoRoot: string; databaseUrl: string; checkpointIds: readonly string[] }): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [...NODE_ARGS, 'token', 'create', '--role', 'operator', '--scope', options.checkpointIds.join(','), '--label', 'reporting bench'],
-    { cwd: options.repoRoot, env: serverEnv(options.databaseUrl), timeout: 60_000 },
-  );
-  const token = stdout.trim().split('\n').pop()?.trim();
-  if (!token?.startsWith('fk_')) throw new Error(`token create printed no token: ${stdout.slice(0, 200)}`);
-  return token;
 }
 
 /**

@@ -1,17 +1,14 @@
-// node --import tsx bench/src/live-cli.ts [--quick] [--runs N]
+// node --import tsx bench/src/live/cli.ts [--quick] [--runs N]
 // Mutation → subscriber latency (WS, SSE; 1, 100, 1,000 subscribers), delivered messages/s at
 // 1,000 WS subscribers ÷ a raw `ws` broadcast, RSS per idle subscriber, and the Redis hop between
 // two instances; writes bench/results/live.md. About 6–8 minutes; --quick is a one-run smoke test.
 // BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) and BENCH_REDIS_URL
 // (default redis://127.0.0.1:6379) name the services.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { liveSettings, runLiveBench } from './live.ts';
-import { liveReport } from './live-report.ts';
+import { liveSettings, runLiveBench } from './bench.ts';
+import { liveReport } from './report.ts';
+import { writeResults } from '../shared/paths.ts';
 
-const resultsFile = resolve(dirname(fileURLToPath(import.meta.url)), '../results/live.md');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' } } });
@@ -22,8 +19,7 @@ async function main(): Promise<void> {
     settings.runs = runs;
   }
   const result = await runLiveBench(settings);
-  mkdirSync(dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, liveReport(result));
+  const resultsFile = writeResults('live', liveReport(result), { quick: values.quick ?? false });
   for (const failure of result.failures) process.stderr.write(`live bench failure: ${failure}\n`);
   process.stdout.write(`${result.failures.length ? `${result.failures.length} failure(s); ` : ''}written to ${resultsFile} (${Math.round(result.seconds)} s)\n`);
   if (result.failures.length) process.exitCode = 1;

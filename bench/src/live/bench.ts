@@ -6,19 +6,19 @@ import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { measureHop, startPair, type InstancePair } from './live-hop.ts';
-import { currentCursor, eventsOperation, percentiles, timeReports, warmUp, type Percentiles } from './live-latency.ts';
-import { heapAfterGc, type HeapReading } from './live-inspector.ts';
-import { idleMemory, type IdleMemory, startIdleServer } from './live-memory.ts';
-import { createReporter, type Reporter } from './live-reports.ts';
-import { createBenchToken } from './live-tokens.ts';
-import { createLiveDatabase, type LiveServer, redisVersion, startLiveServer, startRawBroadcaster, type RawBroadcaster } from './live-server.ts';
-import { openPool, type Transport } from './live-subscribers.ts';
-import { oursThroughput, rawThroughput, type OursThroughput, type Throughput } from './live-throughput.ts';
-import { describeMachine, type Machine } from './machine.ts';
+import { measureHop, startPair, type InstancePair } from './hop.ts';
+import { currentCursor, eventsOperation, percentiles, timeReports, warmUp, type Percentiles } from './latency.ts';
+import { heapAfterGc, type HeapReading } from './inspector.ts';
+import { idleMemory, type IdleMemory, startIdleServer } from './memory.ts';
+import { createReporter, type Reporter } from './reports.ts';
+import { createToken } from '../shared/tokens.ts';
+import { cleanEnv } from '../shared/databases.ts';
+import { createLiveDatabase, type LiveServer, redisVersion, startLiveServer, startRawBroadcaster, type RawBroadcaster } from './server.ts';
+import { openPool, type Transport } from './subscribers.ts';
+import { oursThroughput, rawThroughput, type OursThroughput, type Throughput } from './throughput.ts';
+import { describeMachine, type Machine } from '../shared/machine.ts';
+import { benchDir, repoRoot } from '../shared/paths.ts';
 
-const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(benchDir, '..');
 
 export interface LiveSettings {
   runs: number;
@@ -153,7 +153,7 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
   try {
     // The token command migrates the empty database and loads reference data before it creates
     // the token, so every server after it finds the database ready.
-    const token = await createBenchToken(repoRoot, database.url);
+    const token = await createToken({ repoRoot, env: { ...cleanEnv(), DATABASE_URL: database.url }, role: 'admin', label: 'bench live' });
     // Latency and throughput share one server: PostgreSQL, no coalescing.
     phase('latency');
     const server = await startLiveServer('fangkong (latency, throughput)', repoRoot, { DATABASE_URL: database.url, FANGKONG_MIN_INTERVAL_MS: '0' }, { inspect: true });
@@ -260,7 +260,7 @@ async function throughputPhase(server: LiveServer, token: string, settings: Live
   const reporter = createReporter(server.graphqlUrl, token, settings.burstConcurrency * 2);
   let raw: RawBroadcaster | undefined;
   try {
-    raw = await startRawBroadcaster(resolve(dirname(fileURLToPath(import.meta.url)), 'live-raw-broadcast.ts'));
+    raw = await startRawBroadcaster(resolve(dirname(fileURLToPath(import.meta.url)), 'raw-broadcast.ts'));
     let sample: string | undefined;
     for (let run = 1; run <= settings.runs; run++) {
       try {

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import pg from 'pg';
-import { cleanEnv } from './databases.ts';
+import { cleanEnv } from '../shared/databases.ts';
+import { BENCH_RATE_LIMIT } from '../shared/tokens.ts';
 
 export interface LiveServer {
   name: string;
@@ -29,7 +30,7 @@ const INHERITED = ['FANGKONG_RATE_LIMIT', 'REDIS_URL', 'FANGKONG_REDIS_PREFIX', 
  * What every server of the bench runs with. The per-token budget (default 600 operations a minute)
  * would refuse the bench's one token long before 1,000 subscriptions and thousands of reports.
  */
-export const BENCH_SERVER_ENV = { FANGKONG_RATE_LIMIT: '1000000000' };
+export const BENCH_SERVER_ENV = { FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT };
 
 /**
  * `server/src/cli.ts serve`, as `pnpm serve` runs it, on a free port. LOG_LEVEL=info: the server

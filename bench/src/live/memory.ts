@@ -2,10 +2,10 @@
 // checkpointCounts subscriptions (each has received its snapshot); then after they all left.
 // Every reading follows a forced full GC (through the inspector), so garbage does not count.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { heapAfterGc, type HeapReading } from './live-inspector.ts';
-import { CHECKPOINT_ID } from './live-reports.ts';
-import { type LiveServer, startLiveServer } from './live-server.ts';
-import { openPool, type Transport } from './live-subscribers.ts';
+import { heapAfterGc, type HeapReading } from './inspector.ts';
+import { CHECKPOINT_ID } from './reports.ts';
+import { type LiveServer, startLiveServer } from './server.ts';
+import { openPool, type Transport } from './subscribers.ts';
 
 export interface IdleMemory {
   transport: Transport;

@@ -1,6 +1,6 @@
 // bench/results/live.md from a LiveResult: medians of the per-run figures, per-run values beside.
-import type { LiveResult } from './live.ts';
-import { median } from './stats.ts';
+import type { LiveResult } from './bench.ts';
+import { median } from '../shared/stats.ts';
 
 const ms = (value: number) => (Number.isFinite(value) ? (value >= 100 ? value.toFixed(0) : value.toFixed(1)) : '—');
 const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '—');
@@ -72,7 +72,7 @@ export function liveReport(result: LiveResult): string {
     push(
       `Ours: ${whole(s.burstSubscribers)} WS subscribers of the \`events\` stream; a burst of ${whole(s.burstReports)} reports (${s.burstConcurrency} in flight) → ${whole(s.burstReports * s.burstSubscribers)} messages; ` +
         'timed from the first request to the last message at the last subscriber. ' +
-        `Raw: a bare \`ws\` server (\`bench/src/live-raw-broadcast.ts\`, its own process) sends the same number of copies of a real \`next\` message captured from ours (${Buffer.byteLength(sample)} bytes: \`${sample.length > 160 ? `${sample.slice(0, 160)}…` : sample}\`) ` +
+        `Raw: a bare \`ws\` server (\`bench/src/live/raw-broadcast.ts\`, its own process) sends the same number of copies of a real \`next\` message captured from ours (${Buffer.byteLength(sample)} bytes: \`${sample.length > 160 ? `${sample.slice(0, 160)}…` : sample}\`) ` +
         'to the same number of clients, one message to every client per event-loop turn, timed from the command to the last message. Both are received by the same client code in the bench process. The order alternates from run to run.',
       '',
       '| | Messages | Seconds | Messages/s | Per run, messages/s |',
@@ -196,7 +196,7 @@ export function liveReport(result: LiveResult): string {
     '- Two cores are shared by the server(s), PostgreSQL, Redis and the bench process with its up to 1,000 clients: absolute figures move with the machine and with whatever else runs on it (see the load averages). The ratio in section 2 is measured back to back in one run.',
     '- The client side of every latency is in the bench process: with 1,000 subscribers it reads 1,000 sockets and parses 1,000 messages per report, which is part of what the high percentiles show, for both transports alike.',
     '- p99 is nearest-rank over every delivery of a run: with one subscriber and 50 reports it is the largest of the 50.',
-    '- Reproduce: `node --import tsx bench/src/live-cli.ts` from the repository root (3 runs; 6–8 minutes on this machine), `--quick` for a one-run smoke test, `--runs N` to change the count. ' +
+    '- Reproduce: `node --import tsx bench/src/live/cli.ts` from the repository root (3 runs; 6–8 minutes on this machine), `--quick` for a one-run smoke test, `--runs N` to change the count. ' +
       'BENCH_POSTGRES_URL and BENCH_REDIS_URL name the services (defaults postgres://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379).',
     '',
   );

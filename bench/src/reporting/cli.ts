@@ -1,11 +1,8 @@
-// node --import tsx bench/src/reporting-cli.ts [--quick] [--rounds N] [--seconds S] [--concurrency C]
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type ReportingBenchOptions, runReportingBench } from './reporting.ts';
+// node --import tsx bench/src/reporting/cli.ts [--quick] [--rounds N] [--seconds S] [--concurrency C]
+import { type ReportingBenchOptions, runReportingBench } from './bench.ts';
+import { writeResults } from '../shared/paths.ts';
 
-const resultsFile = resolve(dirname(fileURLToPath(import.meta.url)), '../results/reporting.md');
-const usage = 'usage: reporting-cli.ts [--quick] [--rounds N] [--seconds S] [--concurrency C]';
+const usage = 'usage: reporting/cli.ts [--quick] [--rounds N] [--seconds S] [--concurrency C]';
 
 function parseArgs(argv: string[]): ReportingBenchOptions {
   // --quick is a smoke run: two short rounds, enough to see the numbers are sane.
@@ -31,8 +28,7 @@ function parseArgs(argv: string[]): ReportingBenchOptions {
 
 async function main(): Promise<void> {
   const result = await runReportingBench(parseArgs(process.argv.slice(2)));
-  mkdirSync(dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, result.markdown);
+  const resultsFile = writeResults('reporting', result.markdown, { quick: process.argv.includes('--quick') });
   const { ratios, medians } = result;
   process.stdout.write(
     `${result.valid ? 'valid' : 'INVALID'}: ours ${Math.round(medians.ours.perSecond)}/s, (a) ${Math.round(medians.plain.perSecond)}/s, ` +

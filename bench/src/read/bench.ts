@@ -2,10 +2,11 @@
 // processes, prove they answer both operations with the same JSON, warm both up, then load them
 // in alternation, round after round, from this process.
 import { isDeepStrictEqual } from 'node:util';
-import { cleanEnv, type Backend, type BenchDatabase } from './databases.ts';
-import { load, type LoadResult } from './load.ts';
-import { startChild, type ChildServer } from './processes.ts';
-import { readOperations, type ReadOperation } from './read-operations.ts';
+import { cleanEnv, type Backend, type BenchDatabase } from '../shared/databases.ts';
+import { load, type LoadResult } from '../shared/load.ts';
+import { startChild, type ChildServer } from '../shared/processes.ts';
+import { BENCH_RATE_LIMIT, createToken } from '../shared/tokens.ts';
+import { readOperations, type ReadOperation } from './operations.ts';
 
 export interface ReadApiSettings {
   rounds: number;
@@ -49,14 +50,14 @@ export type Log = (line: string) => void;
 const tsxNode = ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx'];
 
 async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promise<{ ours: ChildServer; baseline: ChildServer }> {
-  const common = { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart };
+  const common = { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT };
   const ours = await startChild('Fangkong server', [...tsxNode, 'server/src/cli.ts', 'serve'], {
     cwd: settings.repoRoot,
     env: { ...common, ...db.serverEnv },
     ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
   });
   try {
-    const baseline = await startChild('baseline', [...tsxNode, 'src/baseline-server.ts'], {
+    const baseline = await startChild('baseline', [...tsxNode, 'src/read/baseline-server.ts'], {
       cwd: settings.benchDir,
       env: { ...common, ...db.baselineEnv },
       ready: /baseline listening: (http:\/\/\S+\/graphql)/,
@@ -68,8 +69,8 @@ async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promi
   }
 }
 
-async function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body });
   return { status: response.status, text: await response.text() };
 }
 
@@ -92,8 +93,8 @@ interface SampleData {
 }
 
 /** Both targets must give the same JSON, and it must carry data; otherwise the comparison means nothing. */
-async function verify(operation: ReadOperation, ours: ChildServer, baseline: ChildServer): Promise<{ ours: string; baseline: string }> {
-  const [a, b] = await Promise.all([post(ours.url, operation.body), post(baseline.url, operation.body)]);
+async function verify(operation: ReadOperation, ours: ChildServer, baseline: ChildServer, headers: Record<string, string>): Promise<{ ours: string; baseline: string }> {
+  const [a, b] = await Promise.all([post(ours.url, operation.body, headers), post(baseline.url, operation.body, headers)]);
   for (const [who, r] of [['ours', a], ['baseline', b]] as const) {
     if (r.status !== 200 || r.text.includes('"errors"')) throw new Error(`${operation.name}: ${who} answered ${r.status} ${r.text.slice(0, 600)}`);
   }
@@ -118,14 +119,18 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
   const { ours, baseline } = await startTargets(db, settings);
   try {
     const targets = { ours, baseline };
+    // An analyst's token, as a real reader sends it; the baseline receives the same header and ignores it.
+    const token = await createToken({ repoRoot: settings.repoRoot, env: { ...cleanEnv(), ...db.serverEnv }, role: 'analyst', label: 'bench read' });
+    const headers = { authorization: `Bearer ${token}` };
     const expected = new Map<ReadOperation, { ours: string; baseline: string }>();
-    for (const operation of operations) expected.set(operation, await verify(operation, ours, baseline));
+    for (const operation of operations) expected.set(operation, await verify(operation, ours, baseline, headers));
     log(`${db.backend}: both answer ${operations.map((o) => o.name).join(' and ')} with the same JSON`);
 
     const measure = (operation: ReadOperation, who: 'ours' | 'baseline', seconds: number) =>
       load({
         url: targets[who].url,
         body: operation.body,
+        headers,
         expectedBody: expected.get(operation)![who],
         seconds,
         connections: settings.connections,

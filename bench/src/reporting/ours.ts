@@ -1,6 +1,6 @@
-import type { Send } from './reporting-load.ts';
-import { checkpointGlobalId, randomReport } from './reporting-rows.ts';
-import type { graphqlPoster } from './reporting-server.ts';
+import type { Send } from './load.ts';
+import { checkpointGlobalId, randomReport } from './rows.ts';
+import type { graphqlPoster } from './server.ts';
 
 // An operator token may report for its checkpoints but not read CheckpointReport records (the
 // `records` scope is for analysts, commanders and admins), so it asks only whether the report was new,

@@ -1,8 +1,8 @@
 // Mutation → subscriber latency: reports sent one at a time, each timed from just before the
 // request leaves to every subscriber's receipt of that report's event (matched by subjectId).
 import { performance } from 'node:perf_hooks';
-import type { Reporter } from './live-reports.ts';
-import { type Operation, openPool, type SubscriberPool } from './live-subscribers.ts';
+import type { Reporter } from './reports.ts';
+import { type Operation, openPool, type SubscriberPool } from './subscribers.ts';
 
 /** The lossless outbox stream, checkpoint reports only; `after` makes it start at a known place. */
 export function eventsOperation(after?: string): Operation {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { Send } from './reporting-load.ts';
-import { countsOf, randomReport, type ReportRow, rowHash } from './reporting-rows.ts';
+import type { Send } from './load.ts';
+import { countsOf, randomReport, type ReportRow, rowHash } from './rows.ts';
 
 // The columns and conversions the server's insert uses (schema/src/idempotency.ts, schema/src/sql.ts).
 const INSERT_REPORT = `INSERT INTO "CheckpointReport"

@@ -3,11 +3,11 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { HeapReading } from './live-inspector.ts';
-import { currentCursor, eventsOperation, warmUp } from './live-latency.ts';
-import type { BroadcastCommand } from './live-raw-broadcast.ts';
-import { reportBurst, type Reporter } from './live-reports.ts';
-import { openPool } from './live-subscribers.ts';
+import type { HeapReading } from './inspector.ts';
+import { currentCursor, eventsOperation, warmUp } from './latency.ts';
+import type { BroadcastCommand } from './raw-broadcast.ts';
+import { reportBurst, type Reporter } from './reports.ts';
+import { openPool } from './subscribers.ts';
 
 export interface Throughput {
   messages: number;

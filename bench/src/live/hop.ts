@@ -2,10 +2,10 @@
 // to A through the hop (Redis, or B's outbox poll without Redis) and those sent to B without it.
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { currentCursor, eventsOperation } from './live-latency.ts';
-import { createReporter } from './live-reports.ts';
-import { type LiveServer, startLiveServer } from './live-server.ts';
-import { openPool, type SubscriberPool } from './live-subscribers.ts';
+import { currentCursor, eventsOperation } from './latency.ts';
+import { createReporter } from './reports.ts';
+import { type LiveServer, startLiveServer } from './server.ts';
+import { openPool, type SubscriberPool } from './subscribers.ts';
 
 export interface InstancePair {
   a: LiveServer;

@@ -7,18 +7,14 @@
 //   --only postgres|pglite
 // BENCH_POSTGRES_URL names the server to create the throwaway database on
 // (default postgres://postgres@127.0.0.1:5432/postgres).
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createPgliteDatabase, createPostgresDatabase, type Backend, type BenchDatabase } from './databases.ts';
-import { describeMachine } from './machine.ts';
-import { runReadApi, type ReadApiResult, type ReadApiSettings } from './read-api.ts';
+import { createPgliteDatabase, createPostgresDatabase, type Backend, type BenchDatabase } from '../shared/databases.ts';
+import { describeMachine } from '../shared/machine.ts';
+import { runReadApi, type ReadApiResult, type ReadApiSettings } from './bench.ts';
 import { readApiReport, summarise } from './report.ts';
+import { benchDir, repoRoot, writeResults } from '../shared/paths.ts';
 
-const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = resolve(benchDir, '..');
 
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -78,11 +74,9 @@ async function main(): Promise<number> {
   }
 
   const report = readApiReport({ machine, startedAt, finishedAt: new Date(), loadAverageAtEnd: os.loadavg()[0] ?? 0, settings, results, problems });
-  const resultsDir = join(benchDir, 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, 'read-api.md'), report);
+  const resultsFile = writeResults('read-api', report, { quick });
   process.stdout.write(report);
-  log(`wrote ${join(resultsDir, 'read-api.md')}`);
+  log(`wrote ${resultsFile}`);
 
   const unclean = results.flatMap((r) => r.operations).some((o) => summarise(o).validRounds < o.rounds.length);
   return problems.length || unclean ? 1 : 0;

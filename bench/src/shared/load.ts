@@ -5,6 +5,8 @@ export interface LoadOptions {
   url: string;
   /** The POST body sent on every request. */
   body: string;
+  /** Headers sent with it besides the content type (e.g. authorization). */
+  headers?: Record<string, string>;
   /**
    * The body a correct response carries (as this target serialises it). Anything else is counted:
    * an error response is fast and would flatter the target, so a run with any is invalid.
@@ -44,7 +46,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
         body: options.body,
         onResponse: (status, body) => {
           checked++;

@@ -2,7 +2,7 @@
 // of graphql-transport-ws (connection_ack) for the bench's own subscribers to connect unchanged, then
 // broadcasts whatever message the control socket gives it, as often as asked, to every subscriber.
 // No database, no GraphQL, no per-subscriber work beyond ws.send: the floor of a WebSocket fan-out.
-//   node --import tsx bench/src/live-raw-broadcast.ts    (prints "raw broadcast: ws://127.0.0.1:PORT")
+//   node --import tsx bench/src/live/raw-broadcast.ts    (prints "raw broadcast: ws://127.0.0.1:PORT")
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';

@@ -1,16 +1,15 @@
 import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { plainInsert, transactionShape } from './reporting-baseline.ts';
-import { cpuBetween, type CpuUse, snapshotCpu } from './reporting-cpu.ts';
-import { type LoadResult, median, runClosedLoop, type Send } from './reporting-load.ts';
-import { reportThroughApi } from './reporting-ours.ts';
-import { type SessionStates, watchSessions } from './reporting-sessions.ts';
-import { renderReportingMarkdown } from './reporting-report.ts';
-import { createOperatorToken, graphqlPoster, startServer } from './reporting-server.ts';
+import { plainInsert, transactionShape } from './baseline.ts';
+import { cpuBetween, type CpuUse, snapshotCpu } from './cpu.ts';
+import { type LoadResult, median, runClosedLoop, type Send } from './load.ts';
+import { reportThroughApi } from './ours.ts';
+import { type SessionStates, watchSessions } from './sessions.ts';
+import { renderReportingMarkdown } from './report.ts';
+import { createToken } from '../shared/tokens.ts';
+import { graphqlPoster, serverEnv, startServer } from './server.ts';
+import { repoRoot } from '../shared/paths.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The server's PostgreSQL pool (prisma/src/database.ts, `poolSize` default); the baselines get the same. */
 export const SERVER_POOL_SIZE = 10;
@@ -124,7 +123,7 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
     const checkpointIds = open.map((r) => r.id);
     if (!checkpointIds.length) throw new Error('the server loaded no open checkpoints');
     // One operator token scoped to every open checkpoint; the server caches verified tokens, so one or eight cost it alike.
-    const token = await createOperatorToken({ repoRoot, databaseUrl, checkpointIds });
+    const token = await createToken({ repoRoot, env: serverEnv(databaseUrl), role: 'operator', scope: checkpointIds, label: 'reporting bench' });
     poster = graphqlPoster(server.url, settings.concurrency, token);
 
     const senders: Record<Variant, (keyPrefix: string) => Send> = {

@@ -1,7 +1,7 @@
 // A full garbage collection in a server started with --inspect, then its heap and RSS: without it,
 // what a thousand subscribers cost drowns in whatever garbage the last GC happened to leave.
 import WebSocket from 'ws';
-import { rssKiB } from './live-server.ts';
+import { rssKiB } from './server.ts';
 
 export interface HeapReading {
   /** V8 heap in use after the collection, bytes. */

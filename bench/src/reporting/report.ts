@@ -1,4 +1,4 @@
-import type { ReportingBenchResult, Variant, VariantSummary } from './reporting.ts';
+import type { ReportingBenchResult, Variant, VariantSummary } from './bench.ts';
 
 export const VARIANT_LABELS: Record<Variant, string> = {
   ours: 'ours: `reportCheckpointCounts` over HTTP (Yoga → Pothos → Prisma, one transaction)',
@@ -20,7 +20,7 @@ export function renderReportingMarkdown(result: ReportingBenchResult): string {
   lines.push('# Reporting throughput: `reportCheckpointCounts` vs raw `pg` inserts');
   lines.push('');
   lines.push(
-    `Written by \`node --import tsx bench/src/reporting-cli.ts${cliFlags(options)}\` on ${result.startedAt.toISOString()} ` +
+    `Written by \`node --import tsx bench/src/reporting/cli.ts${cliFlags(options)}\` on ${result.startedAt.toISOString()} ` +
       `(${Math.round(result.durationSeconds)} s). ${options.rounds} rounds × ${options.seconds} s per variant, ${options.concurrency} requests in flight, ` +
       `pool of 10 connections for the server and for raw \`pg\`, one fresh PostgreSQL database for the run.`,
   );

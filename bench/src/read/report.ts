@@ -1,7 +1,7 @@
-import type { Machine } from './machine.ts';
-import { machineLine } from './machine.ts';
-import type { OperationResult, ReadApiResult, ReadApiSettings } from './read-api.ts';
-import { median } from './stats.ts';
+import type { Machine } from '../shared/machine.ts';
+import { machineLine } from '../shared/machine.ts';
+import type { OperationResult, ReadApiResult, ReadApiSettings } from './bench.ts';
+import { median } from '../shared/stats.ts';
 
 export interface ReportInput {
   machine: Machine;
@@ -57,7 +57,7 @@ export function readApiReport(input: ReportInput): string {
       `the target that goes first alternating; ${settings.warmupSeconds} s warm-up per operation and target; ` +
       `${settings.connections} connections, no pipelining; autocannon in the bench process, every response body checked ` +
       `(non-200, "errors" or a body different from the verified one makes the run invalid).`,
-    `- Targets: ours = \`server/src/cli.ts serve\` (Yoga + Pothos + Prisma); baseline = \`bench/src/baseline-server.ts\`, ` +
+    `- Targets: ours = \`server/src/cli.ts serve\` (Yoga + Pothos + Prisma); baseline = \`bench/src/read/baseline-server.ts\`, ` +
       `the same SQL statements written by hand, same JSON; each its own Node process. Both verified deep-equal before loading.`,
     `- Operations: zoneSummary(day: "${settings.day}") (5 statements in one REPEATABLE READ snapshot) and checkpoints(first: 50) ` +
       `with today's counts (2 statements); clock FANGKONG_CLOCK_START=${settings.clockStart}. ` +
