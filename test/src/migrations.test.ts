@@ -1,30 +1,22 @@
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrationsDir, pendingSchemaChanges, readMigrations } from '@fangkong/prisma';
-import { pgliteDatabase, postgresDatabase, type CliDatabase } from './support/cli.ts';
+import { databaseForSuite, pgliteDatabase, postgresDatabase, type CliDatabase } from './support/cli.ts';
 import { postgresReachable } from './support/postgres.ts';
 import { pnpm, tempDir } from './support/processes.ts';
 
 const committed = readMigrations().migrationDirectories.map((m) => m.path);
 
 function migrating(open: () => Promise<CliDatabase>) {
-  let db: CliDatabase;
-
-  beforeAll(async () => {
-    db = await open();
-  });
-
-  afterAll(async () => {
-    await db?.dispose();
-  });
+  const db = databaseForSuite(open);
 
   it('applies every committed migration and records it in _prisma_migrations', async () => {
-    const result = await db.cli(['db:migrate']);
+    const result = await db().cli(['db:migrate']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`applied ${committed.join(', ')}`);
 
-    const { recorded, tables } = await db.inspect(async (sql) => ({
+    const { recorded, tables } = await db().inspect(async (sql) => ({
       recorded: await sql<{ migration_name: string; finished: boolean; rolled_back: boolean }>(
         `SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back
          FROM _prisma_migrations ORDER BY migration_name`,
@@ -38,13 +30,13 @@ function migrating(open: () => Promise<CliDatabase>) {
 
   it('changes nothing when applied a second time', async () => {
     const history = `SELECT id, checksum, migration_name, finished_at FROM _prisma_migrations ORDER BY id`;
-    const before = await db.inspect((sql) => sql(history));
+    const before = await db().inspect((sql) => sql(history));
 
-    const result = await db.cli(['db:migrate']);
+    const result = await db().cli(['db:migrate']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('is up to date');
 
-    expect(await db.inspect((sql) => sql(history))).toEqual(before);
+    expect(await db().inspect((sql) => sql(history))).toEqual(before);
   });
 }
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgliteDatabase, postgresDatabase, tableCounts, type CliDatabase, type Sql } from './support/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { databaseForSuite, pgliteDatabase, postgresDatabase, tableCounts, type CliDatabase, type Sql } from './support/cli.ts';
 import { postgresReachable } from './support/postgres.ts';
 
 const firstCheckpointStaff = ['city-roads', 'health', 'housing', 'medical', 'public-security', 'townships', 'traffic-police'];
@@ -33,24 +33,16 @@ type Totals = Awaited<ReturnType<typeof historyTotals>>;
 const totalsByDatabase = new Map<string, Totals>();
 
 function seeding(label: string, open: () => Promise<CliDatabase>) {
-  let db: CliDatabase;
+  const db = databaseForSuite(open);
   /** Row counts as the previous test left them (saves reopening the embedded database). */
   let counts: Record<string, number>;
 
-  beforeAll(async () => {
-    db = await open();
-  });
-
-  afterAll(async () => {
-    await db?.dispose();
-  });
-
   it('loads the reference data the seed names', async () => {
-    const result = await db.cli(['db:seed']);
+    const result = await db().cli(['db:seed']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/reference data: 8 areas, .* 8 checkpoints, .*\(\d+ rows inserted\)/);
 
-    await db.inspect(async (sql) => {
+    await db().inspect(async (sql) => {
       const first = await sql<{ id: string; name: string; kind: string; hasPartyBranch: boolean; staff: string }>(
         `SELECT c.id, c.name, c.kind, c."hasPartyBranch", string_agg(s."departmentId", ',' ORDER BY s."departmentId") AS staff
          FROM "Checkpoint" c JOIN "CheckpointStaffing" s ON s."checkpointId" = c.id
@@ -123,18 +115,18 @@ function seeding(label: string, open: () => Promise<CliDatabase>) {
   });
 
   it('changes no row when run again', async () => {
-    const result = await db.cli(['db:seed']);
+    const result = await db().cli(['db:seed']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('already loaded');
-    expect(await db.inspect(tableCounts)).toEqual(counts);
+    expect(await db().inspect(tableCounts)).toEqual(counts);
   });
 
   it('adds a simulated history that follows the story', async () => {
-    const result = await db.cli(['db:seed', '--history']);
+    const result = await db().cli(['db:seed', '--history']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/simulated history .*\(\d+ rows inserted\)/);
 
-    await db.inspect(async (sql) => {
+    await db().inspect(async (sql) => {
       const [marked] = await sql(
         `SELECT (SELECT COUNT(*)::int FROM "CheckpointReport" WHERE source <> 'SIMULATED' OR "reportedBy" <> 'simulator:history') AS "unmarkedReports",
                 (SELECT COUNT(*)::int FROM "OutputReport" WHERE source <> 'SIMULATED' OR "reportedBy" <> 'simulator:history') AS "unmarkedOutput",
@@ -178,10 +170,10 @@ function seeding(label: string, open: () => Promise<CliDatabase>) {
   });
 
   it('loads the history only once', async () => {
-    const result = await db.cli(['db:seed', '--history']);
+    const result = await db().cli(['db:seed', '--history']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain('inserted');
-    expect(await db.inspect(tableCounts)).toEqual(counts);
+    expect(await db().inspect(tableCounts)).toEqual(counts);
   });
 }
 

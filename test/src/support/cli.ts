@@ -1,5 +1,6 @@
 import { openDatabase } from '@fangkong/prisma';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase } from './postgres.ts';
 import { pnpm, tempDir, type RunResult } from './processes.ts';
 
@@ -16,6 +17,21 @@ export interface CliDatabase {
   /** Opens the database, runs `use`, closes it. Never while a CLI process is running on it. */
   inspect<T>(use: (sql: Sql) => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
+}
+
+/** Opens a database before the enclosing block's tests and disposes of it after them; returns a getter. */
+export function databaseForSuite(open: () => CliDatabase | Promise<CliDatabase>): () => CliDatabase {
+  let db: CliDatabase | undefined;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.dispose();
+  });
+  return () => {
+    if (!db) throw new Error('the database is not open yet: use it inside a test');
+    return db;
+  };
 }
 
 const plain = <R>(rows: Record<string, unknown>[]): R[] =>
