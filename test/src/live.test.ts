@@ -127,7 +127,7 @@ describe.skipIf(!live)('live data across instances (PostgreSQL + Redis)', () => 
 
   describe('protocol abuse closes with the right code', () => {
     const open = async () => {
-      const socket = new WebSocket(a.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws');
+      const socket = new WebSocket(`${a.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
       await new Promise((resolve, reject) => {
         socket.once('open', resolve);
         socket.once('error', reject);
