@@ -19,7 +19,7 @@ export function perDayLoader<T>(ctx: Context, load: (ids: string[], day: LocalDa
     const results = new Map<string, T>();
     for (const [day, ids] of idsByDay) {
       const figures = await load(ids, localDay(day, ctx.timeZone));
-      ids.forEach((id, i) => results.set(dayKey(day, id), figures[i]!));
+      for (const [i, id] of ids.entries()) results.set(dayKey(day, id), figures[i]!);
     }
     return keys.map((key) => results.get(key)!);
   });

@@ -6,7 +6,7 @@ import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
 import type { Context } from './context.ts';
 import { userError } from './errors.ts';
 import type { LiveFeed, OutboxEvent } from './live.ts';
-import { EnterpriseRef, LineStatus, OutputTotalsRef, ProductionLineRef } from './production.ts';
+import { EnterpriseRef, LineStatus, OutputTotalsRef } from './production.ts';
 import { byLine, outputQuery, type OutputTotals } from './production-output.ts';
 import { computeZoneSummary, ProductStockRef, ZoneSummaryRef, type ZoneSummary } from './zone-summary.ts';
 import { today } from './zone-time.ts';

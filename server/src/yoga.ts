@@ -1,6 +1,6 @@
 import { PothosValidationError } from '@pothos/core';
 import type { PrismaClient } from '@fangkong/prisma';
-import { type CommittedEvent, type Context, type LiveFeed, schema } from '@fangkong/schema';
+import { type CommittedEvent, type LiveFeed, schema } from '@fangkong/schema';
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';

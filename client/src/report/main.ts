@@ -1,4 +1,5 @@
 import type { CombinedError } from '@urql/core';
+import type { ResultOf } from '../graphql/graphql.ts';
 import '../ui/base.css';
 import './report.css';
 import { readToken, storeToken, takeTokenFromUrl } from '../auth/token.ts';
@@ -17,7 +18,9 @@ import {
   parseCount,
   savePending,
   type CheckpointInput,
+  type CountField,
   type LineInput,
+  type OutputField,
   type PendingSubmission,
   type ReportKind,
 } from './draft.ts';
@@ -354,18 +357,22 @@ form.addEventListener('submit', (event) => {
   if (pending) void submit(pending);
 });
 
-type CheckpointResult = { reportCheckpointCounts: Record<string, any> };
-type LineResult = { reportProductionOutput: Record<string, any> };
+type CheckpointResult = ResultOf<typeof ReportCheckpointCountsMutation>;
+type LineResult = ResultOf<typeof ReportProductionOutputMutation>;
+type StoredPayload = Extract<
+  CheckpointResult['reportCheckpointCounts'] | LineResult['reportProductionOutput'],
+  { __typename: 'CheckpointReportPayload' | 'OutputReportPayload' }
+>;
 
 function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineResult, confirmedOnly = false): void {
   const result = 'reportCheckpointCounts' in data ? data.reportCheckpointCounts : data.reportProductionOutput;
   if (result.__typename === 'CheckpointReportPayload' || result.__typename === 'OutputReportPayload') {
-    renderStored(pending, result as { duplicate: boolean; report?: Record<string, any> | null }, confirmedOnly);
+    renderStored(pending, result, confirmedOnly);
     return;
   }
   if (result.__typename === 'ValidationError') {
     let unplaced = '';
-    for (const issue of result.issues as { field: string; message: string }[]) {
+    for (const issue of result.issues) {
       if (!showFieldError(issue.field, issue.message)) unplaced += `${issue.field}: ${issue.message}\n`;
     }
     showFormError(unplaced.trim() || result.message || t.fixFields);
@@ -377,13 +384,14 @@ function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineRes
   if (result.__typename === 'IdempotencyConflictError') offerNewReport();
 }
 
-function renderStored(pending: PendingSubmission, payload: { duplicate: boolean; report?: Record<string, any> | null }, confirmedOnly: boolean): void {
+function renderStored(pending: PendingSubmission, payload: StoredPayload, confirmedOnly: boolean): void {
   // Tokens that may not read reports back get the server's confirmation only: the stored figures are
   // then the ones sent (a same-key retry with other figures would have been refused as a conflict).
-  const r: Record<string, any> = payload.report ?? pending.input;
+  const stored = payload.report ?? null;
+  const r: { periodStart: string; periodEnd: string } & Partial<Record<CountField | OutputField, number>> = stored ?? pending.input;
   const fields = pending.kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS;
-  const subjectName = payload.report
-    ? nameIn(lang, pending.kind === 'checkpoint' ? r.checkpoint : r.line)
+  const subjectName = stored
+    ? nameIn(lang, 'checkpoint' in stored ? stored.checkpoint : stored.line)
     : (targets[pending.kind].find((x) => x.id === (pending.kind === 'checkpoint' ? pending.input.checkpointId : pending.input.lineId))?.label ?? '');
   const start = Date.parse(r.periodStart);
   const end = Date.parse(r.periodEnd);
@@ -396,7 +404,7 @@ function renderStored(pending: PendingSubmission, payload: { duplicate: boolean;
     h(
       'dl',
       { class: 'stored', 'data-source': payload.report ? 'server' : 'sent' },
-      ...fields.flatMap((f) => [h('dt', { text: t.fields[f] ?? f }), h('dd', { 'data-field': f, 'data-value': String(r[f]), text: formatCount(r[f] as number, lang) })]),
+      ...fields.flatMap((f) => [h('dt', { text: t.fields[f] ?? f }), h('dd', { 'data-field': f, 'data-value': String(r[f]), text: formatCount(r[f] ?? 0, lang) })]),
     ),
     ...(payload.report ? [] : [h('p', { class: 'hint', 'data-testid': 'as-sent', text: t.asSent })]),
     h('p', { class: 'hint', text: `${t.key}: ${pending.input.idempotencyKey}` }),

@@ -1,5 +1,5 @@
 // The command line: `pnpm simulate --url <api> --token <token> [options]`, checked before anything runs.
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { SimulatorOptions } from './simulator.ts';
 
 export const usage = `Usage: pnpm simulate --url <graphql url> --token <operator token> [options]
@@ -31,27 +31,24 @@ export class UsageError extends Error {}
 
 export type CliOptions = { help: true } | ({ help: false } & SimulatorOptions);
 
+const OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  rate: { type: 'string' },
+  speed: { type: 'string' },
+  replay: { type: 'string' },
+  duration: { type: 'string' },
+  duplicates: { type: 'string' },
+  'no-line-incidents': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'status-every': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: false; strict: true; options: typeof OPTIONS }>>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        url: { type: 'string' },
-        token: { type: 'string' },
-        rate: { type: 'string' },
-        speed: { type: 'string' },
-        replay: { type: 'string' },
-        duration: { type: 'string' },
-        duplicates: { type: 'string' },
-        'no-line-incidents': { type: 'boolean' },
-        concurrency: { type: 'string' },
-        'status-every': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: false, strict: true, options: OPTIONS });
   } catch (error) {
     // parseArgs explains well but at length; keep its first sentence.
     throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify.*$/, ''));

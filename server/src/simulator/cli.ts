@@ -1,7 +1,7 @@
 // `pnpm simulate …`: runs the simulator until Ctrl-C (live), its last hour (replay) or --duration,
 // printing a status line every few seconds and the totals at the end.
-import { parseCommandLine, usage, UsageError } from './args.ts';
-import { SimulatorError, startSimulator } from './simulator.ts';
+import { type CliOptions, parseCommandLine, usage, UsageError } from './args.ts';
+import { type Simulator, SimulatorError, startSimulator } from './simulator.ts';
 import { summary } from './status.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -11,7 +11,7 @@ const fail = (message: string, code: number): never => {
 };
 
 function main(): void {
-  let options;
+  let options: CliOptions;
   try {
     options = parseCommandLine(process.argv.slice(2));
   } catch (error) {
@@ -22,7 +22,7 @@ function main(): void {
     say(usage);
     return;
   }
-  let simulator;
+  let simulator: Simulator;
   try {
     simulator = startSimulator({ ...options, log: say });
   } catch (error) {

@@ -1,7 +1,7 @@
 // Sends one report and books its outcome: stored, already stored, refused (and why) or failed after
 // every retry. Simulates flaky networks too: a share of reports is sent a second time with the same
 // idempotency key, as a client does when the answer to its first try was lost.
-import { type ApiClient, ApiError, NotSentError, RefusedError, REPORT_CHECKPOINT_COUNTS, REPORT_PRODUCTION_OUTPUT, refusalReason, SET_LINE_STATUS, type WriteResult } from './api-client.ts';
+import { type ApiClient, ApiError, NotSentError, type PostResult, RefusedError, REPORT_CHECKPOINT_COUNTS, REPORT_PRODUCTION_OUTPUT, refusalReason, SET_LINE_STATUS, type WriteResult } from './api-client.ts';
 import type { Rand } from './random.ts';
 import { bump, type Totals } from './status.ts';
 
@@ -35,7 +35,7 @@ export class Reporter {
 
   async report(stream: Stream, input: Record<string, unknown>): Promise<ReportOutcome> {
     const mutation = stream === 'checkpoint' ? REPORT_CHECKPOINT_COUNTS : REPORT_PRODUCTION_OUTPUT;
-    let answer;
+    let answer: PostResult<WriteResult>;
     try {
       answer = await this.client.write(mutation, { input });
     } catch (error) {

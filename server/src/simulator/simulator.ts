@@ -148,7 +148,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
 
   function end(why: EndReason): Promise<SimulatorTotals> {
     ending ??= (async () => {
-      timers.forEach((t) => clearTimeout(t));
+      for (const timer of timers) clearTimeout(timer);
       await ready.catch(() => {});
       // Order matters: no resends, no long backoffs, no new first attempts; then let the rest finish.
       reporter.stop();
