@@ -5,7 +5,7 @@ import { buildApp } from './app.ts';
 import type { TokenStore } from './auth/tokens.ts';
 import type { ServerConfig } from './config.ts';
 import type { Logger } from './logger.ts';
-import { startSimulator } from './simulator/index.ts';
+import { startSimulator } from '@fangkong/simulator';
 
 // `pnpm start`: the whole command room on one machine — database, server, wall display, report
 // page and a simulator feeding live reports through the public API — with tokens to open them.

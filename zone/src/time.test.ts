@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, fromZonedLocal, isCalendarDay, isTimeZone, lastFullHour, localDate, localDay, localHourOf, parseDay, today, toZonedIso, wallClock, zonedInstant } from './time.ts';
+import { addDays, fromZonedLocal, isCalendarDay, isTimeZone, lastFullHour, localDate, localDay, localClock, localHourOf, parseDay, today, toZonedIso, wallClock, zonedInstant } from './time.ts';
 
 describe('local days in Asia/Shanghai (UTC+8, no DST)', () => {
   const zone = 'Asia/Shanghai';
@@ -19,6 +19,7 @@ describe('local days in Asia/Shanghai (UTC+8, no DST)', () => {
     expect(fromZonedLocal('2020-02-30T08:00', zone)).toBeNull();
     expect(fromZonedLocal('yesterday', zone)).toBeNull();
     expect(localHourOf(new Date('2020-02-07T06:30:00Z'), zone)).toBe(14.5);
+    expect(localClock(new Date('2020-02-07T06:30:59Z'), zone)).toBe('14:30');
   });
   it('finds the last full local hour', () => {
     const { start, end } = lastFullHour(new Date('2020-02-07T01:17:42.123Z'), zone);

@@ -104,6 +104,12 @@ export function localDate(instant: Date | number, timeZone: string): string {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
 }
 
+/** The local wall-clock time of an instant, "HH:MM". */
+export function localClock(instant: Date | number, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  return `${pad(w.hour)}:${pad(w.minute)}`;
+}
+
 /** Hours since local midnight, fractional (14.5 = 14:30). */
 export function localHourOf(instant: Date | number, timeZone: string): number {
   const w = wallClock(instant, timeZone);

@@ -1,19 +1,12 @@
 // What a checkpoint sees and a line makes, as pure functions of the kind, the local hour, the length
 // of the period and a random stream. The seed gives no counts: every figure here is invented, sized
 // for a district under the February 2020 lockdown (thin traffic, everyone screened).
+import type { CheckpointCounts } from '@fangkong/zone';
 import { between, binomial, normal, poisson, type Rand, stochasticRound } from './random.ts';
 
 export type CheckpointKind = 'EXPRESSWAY_EXIT' | 'ROAD' | 'MARKET' | 'COMPOUND_GATE' | 'SUPERMARKET';
 export type LineStatus = 'INSTALLING' | 'COMMISSIONING' | 'PRODUCING' | 'IDLE' | 'HALTED';
 
-export interface CheckpointCounts {
-  vehiclesInspected: number;
-  peopleScreened: number;
-  feverCases: number;
-  hubeiLinked: number;
-  referred: number;
-  disinfections: number;
-}
 
 interface KindProfile {
   /** Share of the peak hour's traffic in each local hour 0–23. */

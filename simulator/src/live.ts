@@ -3,7 +3,7 @@
 // the server's capacity rule holds and "today" stays a plausible day), while the daily rhythm runs
 // on a simulated clock `speed` times faster than the real one: at ×60 a whole day of expressway
 // peaks, dawn market trucks and evening compound returns passes in 24 minutes.
-import { localClockOf, localHourOf } from './local-time.ts';
+import { localClock, localHourOf } from '@fangkong/zone';
 import { type CheckpointInfo, type LineInfo, loadCheckpoints, loadLines } from './reference-data.ts';
 import type { ReportOutcome } from './reporter.ts';
 import { drawCheckpointCounts, drawIncident, drawOutput, type IncidentStep, incidentProbability, type LineStatus, pathToProducing, reportsOutput } from './rhythm.ts';
@@ -277,7 +277,7 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
 
   return {
     finished: new Promise<void>(() => {}),
-    where: () => `simulated ${localClockOf(simulated(ctx.now()), ctx.timeZone)} (×${speed})`,
+    where: () => `simulated ${localClock(simulated(ctx.now()), ctx.timeZone)} (×${speed})`,
     extra() {
       const away = [...sites.values()].filter((s): s is LineSite => s.type === 'line' && !s.excluded && s.status !== 'PRODUCING');
       return away.length ? `lines ${away.map((s) => `${s.slug} ${s.status.toLowerCase()}`).join(', ')}` : '';

@@ -1,7 +1,7 @@
 // Replay mode: one local day, hour by hour, compressed by `speed` (×360: a day in four minutes).
 // Every figure is drawn from a stream seeded by the report's key `replay:<day>:<site>:<hour>`, so a
 // second replay of the same day submits the same payloads under the same keys and adds nothing.
-import { localDayOf, zonedInstant } from './local-time.ts';
+import { dayHourInstant, localDate } from '@fangkong/zone';
 import { seededRandom } from './random.ts';
 import { type CheckpointInfo, dayCheckpointReports, type LineInfo, statusAt } from './reference-data.ts';
 import { drawCheckpointCounts, drawOutput, type LineStatus, reportsOutput } from './rhythm.ts';
@@ -28,8 +28,8 @@ export function replayKey(day: string, slug: string, hour: number): string {
 export function replayHours(day: string, timeZone: string, now: number): Hour[] {
   const hours: Hour[] = [];
   for (let index = 0; index < 24; index++) {
-    const start = zonedInstant(day, index, timeZone);
-    const end = zonedInstant(day, index + 1, timeZone);
+    const start = dayHourInstant(day, index, timeZone);
+    const end = dayHourInstant(day, index + 1, timeZone);
     if (end.getTime() <= now) hours.push({ index, start, end });
   }
   return hours;
@@ -121,6 +121,6 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A replay day must be a past or current local day. */
 export function checkReplayDay(day: string, timeZone: string, now: number): string | undefined {
-  const today = localDayOf(new Date(now), timeZone);
+  const today = localDate(now, timeZone);
   return day > today ? `--replay ${day} is in the future (today is ${today} in ${timeZone})` : undefined;
 }

@@ -9,7 +9,7 @@ import { Reporter } from './reporter.ts';
 import { startLive } from './live.ts';
 import type { ModeRun, RunContext } from './run-context.ts';
 import { copyTotals, emptyTotals, StatusLine, type Totals } from './status.ts';
-import { isCalendarDay } from './local-time.ts';
+import { isCalendarDay } from '@fangkong/zone';
 
 export interface SimulatorOptions {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */

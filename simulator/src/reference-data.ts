@@ -1,5 +1,6 @@
 // What the simulator needs to know about the zone, read through the public API: the server's clock
 // and time zone, the checkpoints, the production lines, and a day's totals.
+import { DEFAULT_TIME_ZONE } from '@fangkong/zone';
 import { type ApiClient, RefusedError } from './api-client.ts';
 
 export interface CheckpointInfo {
@@ -36,9 +37,6 @@ export interface ServerClock {
   /** "local" when the token may not read the zone summary: our clock and the default zone stand in. */
   source: 'server' | 'local';
 }
-
-/** The zone's time zone when the server cannot be asked. */
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 interface Page<T> {
   edges: { node: T }[];
