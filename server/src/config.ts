@@ -2,7 +2,7 @@ import { type DatabaseConfig, databaseConfigFromEnv, ConfigError } from '@fangko
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertTimeZone } from '@fangkong/schema';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '@fangkong/zone';
 
 const defaultClientDist = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
@@ -37,12 +37,8 @@ export interface ServerConfig {
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be an integer 0–65535, not "${env.PORT}"`);
-  let timeZone: string;
-  try {
-    timeZone = assertTimeZone(env.FANGKONG_TZ?.trim() || 'Asia/Shanghai');
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
+  const timeZone = env.FANGKONG_TZ?.trim() || DEFAULT_TIME_ZONE;
+  if (!isTimeZone(timeZone)) throw new ConfigError(`FANGKONG_TZ: unknown time zone "${timeZone}"; use an IANA name such as Asia/Shanghai`);
   let clockStart: Date | undefined;
   if (env.FANGKONG_CLOCK_START) {
     clockStart = new Date(env.FANGKONG_CLOCK_START);

@@ -98,10 +98,18 @@ export function parseDay(day: string): { year: number; month: number; day: numbe
 /** True for a real calendar date written YYYY-MM-DD. */
 export const isCalendarDay = (day: string): boolean => parseDay(day) !== null;
 
-/** The local date (YYYY-MM-DD) of an instant. */
+const lastDate = new Map<string, { minute: number; date: string }>();
+
+/** The local date (YYYY-MM-DD) of an instant. Called per row for "today": memoised per zone and minute. */
 export function localDate(instant: Date | number, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  const minute = Math.floor(ms / MINUTE_MS);
+  const cached = lastDate.get(timeZone);
+  if (cached?.minute === minute) return cached.date;
+  const w = wallClock(ms, timeZone);
+  const date = `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
+  lastDate.set(timeZone, { minute, date });
+  return date;
 }
 
 /** The local wall-clock time of an instant, "HH:MM". */

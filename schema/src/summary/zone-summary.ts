@@ -1,10 +1,10 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
-import { builder } from './builder.ts';
-import { CheckpointCountsRef, CheckpointKind } from './checkpoints.ts';
-import { countColumns, toCounts, type CheckpointCounts } from './checkpoint-counts.ts';
-import { utc } from './sql.ts';
-import { ProductRef } from './supplies.ts';
-import { localDate, localDay, type LocalDay } from './zone-time.ts';
+import { builder } from '../core/builder.ts';
+import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
+import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
+import { utc } from '../core/sql.ts';
+import { ProductRef } from '../supplies/supplies.ts';
+import { localDate, localDay, type LocalDay } from '@fangkong/zone';
 
 type Kind = 'EXPRESSWAY_EXIT' | 'ROAD' | 'COMPOUND_GATE' | 'MARKET' | 'SUPERMARKET';
 type Category = 'MASK' | 'PROTECTIVE_EQUIPMENT' | 'MEDICINE' | 'DISINFECTANT' | 'FOOD' | 'DRINK' | 'MATERIAL';

@@ -1,13 +1,13 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { dayKey, perDayLoader } from './daily-loader.ts';
-import { builder } from './builder.ts';
-import { countsByCheckpoint, lastReportByCheckpoint, type CheckpointCounts } from './checkpoint-counts.ts';
-import { checkPageSize, type PageArgs } from './pagination.ts';
-import { AreaRef, withinAreaPath } from './places.ts';
-import { TimeRangeInput, timeRangeWhere } from './time-range.ts';
-import type { Context } from './context.ts';
-import { localDate } from './zone-time.ts';
+import { dayKey, perDayLoader } from '../core/daily-loader.ts';
+import { builder } from '../core/builder.ts';
+import { countsByCheckpoint, lastReportByCheckpoint, type CheckpointCounts } from './counts.ts';
+import { checkPageSize, type PageArgs } from '../core/pagination.ts';
+import { AreaRef, withinAreaPath } from '../places/places.ts';
+import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
+import type { Context } from '../core/context.ts';
+import { localDate } from '@fangkong/zone';
 
 export const CheckpointKind = builder.enumType('CheckpointKind', {
   description: 'What sort of site a checkpoint is.',

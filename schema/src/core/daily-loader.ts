@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Context } from './context.ts';
-import { localDay, type LocalDay } from './zone-time.ts';
+import { localDay, type LocalDay } from '@fangkong/zone';
 
 /** Key of one row's figures on one local day. */
 export const dayKey = (day: string, id: string) => `${day}|${id}`;

@@ -1,5 +1,5 @@
-import { builder } from './builder.ts';
-import { checkPageSize } from './pagination.ts';
+import { builder } from '../core/builder.ts';
+import { checkPageSize } from '../core/pagination.ts';
 
 export const AreaLevel = builder.enumType('AreaLevel', {
   description: 'A level of the administrative tree.',

@@ -1,14 +1,14 @@
 import type { Allocation } from '@fangkong/prisma';
-import { builder } from './builder.ts';
-import { commitChange, payloadHash, type Tx } from './changes.ts';
-import { CheckpointRef } from './checkpoints.ts';
-import { enumValue, insertIdempotent } from './idempotency.ts';
-import { AreaRef } from './places.ts';
-import { EnterpriseRef } from './production.ts';
-import { checkIdempotencyKey, Rules } from './rules.ts';
-import { utc } from './sql.ts';
+import { builder } from '../core/builder.ts';
+import { commitChange, payloadHash, type Tx } from '../core/changes.ts';
+import { CheckpointRef } from '../checkpoints/checkpoints.ts';
+import { enumValue, insertIdempotent } from '../core/idempotency.ts';
+import { AreaRef } from '../places/places.ts';
+import { EnterpriseRef } from '../production/production.ts';
+import { checkIdempotencyKey, Rules } from '../core/rules.ts';
+import { utc } from '../core/sql.ts';
 import { AllocationDestination, AllocationRef, ProductRef, SupplySource } from './supplies.ts';
-import { IdempotencyConflictError, InsufficientStockError, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
+import { IdempotencyConflictError, InsufficientStockError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 
 const AllocateSuppliesInput = builder.inputType('AllocateSuppliesInput', {
   description: 'Send supplies under unified allocation. Stock (produced − allocated) can never go negative.',

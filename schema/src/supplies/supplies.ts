@@ -1,6 +1,6 @@
-import { builder } from './builder.ts';
-import { checkPageSize } from './pagination.ts';
-import { TimeRangeInput, timeRangeWhere } from './time-range.ts';
+import { builder } from '../core/builder.ts';
+import { checkPageSize } from '../core/pagination.ts';
+import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
 
 export const ProductCategory = builder.enumType('ProductCategory', {
   description: 'Kinds of supplies in the catalogue.',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lockOutbox, type Prisma } from '@fangkong/prisma';
 import type { Context } from './context.ts';
+import type { CommittedEvent } from './live.ts';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -14,15 +15,6 @@ export interface Change {
   after?: unknown;
   /** What subscribers need to know without reading the row. */
   payload: Record<string, unknown>;
-}
-
-/** An event as it leaves the outbox. */
-export interface CommittedEvent {
-  seq: bigint;
-  type: string;
-  subjectType: string;
-  subjectId: string;
-  occurredAt: Date;
 }
 
 /**

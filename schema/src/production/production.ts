@@ -1,13 +1,13 @@
 import { createContextCache } from '@pothos/core';
-import { dayKey, perDayLoader } from './daily-loader.ts';
-import { builder } from './builder.ts';
-import { ReportSource } from './checkpoints.ts';
-import type { Context } from './context.ts';
-import { checkPageSize, type PageArgs } from './pagination.ts';
-import { AreaRef, withinAreaPath } from './places.ts';
-import { ProductRef } from './supplies.ts';
-import { outputByLine, type OutputTotals } from './production-output.ts';
-import { localDate, localDay } from './zone-time.ts';
+import { dayKey, perDayLoader } from '../core/daily-loader.ts';
+import { builder } from '../core/builder.ts';
+import { ReportSource } from '../checkpoints/checkpoints.ts';
+import type { Context } from '../core/context.ts';
+import { checkPageSize, type PageArgs } from '../core/pagination.ts';
+import { AreaRef, withinAreaPath } from '../places/places.ts';
+import { ProductRef } from '../supplies/supplies.ts';
+import { outputByLine, type OutputTotals } from './output.ts';
+import { localDate, localDay } from '@fangkong/zone';
 
 export const Sector = builder.enumType('Sector', {
   description: 'What an enterprise makes.',

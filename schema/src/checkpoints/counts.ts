@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
-import { textArray, utc } from './sql.ts';
+import { textArray, utc } from '../core/sql.ts';
 
 /** The six figures a checkpoint reports, summed over current (not superseded) reports. */
 export interface CheckpointCounts {

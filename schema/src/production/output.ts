@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@fangkong/prisma';
-import { textArray, utc } from './sql.ts';
+import { textArray, utc } from '../core/sql.ts';
 
 /** Output figures summed over current (not superseded) reports. */
 export interface OutputTotals {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Directive, Finding, ResumptionApplication, Task } from '@fangkong/prisma';
 import type { ObjectParam } from '@pothos/core';
-import { builder, type SchemaTypes } from './builder.ts';
-import { type Change, commitChange } from './changes.ts';
-import { CheckpointRef } from './checkpoints.ts';
+import { builder, type SchemaTypes } from '../core/builder.ts';
+import { type Change, commitChange } from '../core/changes.ts';
+import { CheckpointRef } from '../checkpoints/checkpoints.ts';
 import { DirectiveRef, FindingRef, InspectionRef, MeetingRef, ResumptionApplicationRef, TaskRef, TaskStatus } from './command.ts';
-import { AreaRef, DepartmentRef, PersonRef } from './places.ts';
-import { EnterpriseRef } from './production.ts';
-import { Rules } from './rules.ts';
-import { found, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
+import { AreaRef, DepartmentRef, PersonRef } from '../places/places.ts';
+import { EnterpriseRef } from '../production/production.ts';
+import { Rules } from '../core/rules.ts';
+import { found, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 
 // The headquarters' command work: directives issued, tasks assigned and closed, inspection
 // findings fixed, and enterprises' applications to resume work decided in order.

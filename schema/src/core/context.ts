@@ -1,6 +1,5 @@
 import type { PrismaClient, Role } from '@fangkong/prisma';
-import type { CommittedEvent } from './changes.ts';
-import type { LiveFeed } from './live.ts';
+import type { CommittedEvent, LiveFeed } from './live.ts';
 
 /**
  * What every resolver receives, whatever the transport (HTTP, WebSocket, SSE).

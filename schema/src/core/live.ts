@@ -1,3 +1,12 @@
+/** An event as it leaves the outbox. */
+export interface CommittedEvent {
+  seq: bigint;
+  type: string;
+  subjectType: string;
+  subjectId: string;
+  occurredAt: Date;
+}
+
 /** One outbox event as subscribers receive it. */
 export interface OutboxEvent {
   seq: bigint;

@@ -1,12 +1,12 @@
 import type { CheckpointReport } from '@fangkong/prisma';
-import { builder, type SchemaTypes } from './builder.ts';
-import { type Change, commitChange, payloadHash, type Tx } from './changes.ts';
+import { builder, type SchemaTypes } from '../core/builder.ts';
+import { type Change, commitChange, payloadHash, type Tx } from '../core/changes.ts';
 import { CheckpointRef, CheckpointReportRef, ReportSource } from './checkpoints.ts';
-import type { Context } from './context.ts';
-import { enumValue, insertIdempotent } from './idempotency.ts';
-import { checkIdempotencyKey, Rules } from './rules.ts';
-import { utc } from './sql.ts';
-import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
+import type { Context } from '../core/context.ts';
+import { enumValue, insertIdempotent } from '../core/idempotency.ts';
+import { checkIdempotencyKey, Rules } from '../core/rules.ts';
+import { utc } from '../core/sql.ts';
+import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 
 /** Sane maxima per report: far above any real hour at one site, low enough to catch typos. */
 export const CHECKPOINT_LIMITS = { vehiclesInspected: 100_000, peopleScreened: 1_000_000, disinfections: 100_000 } as const;

@@ -1,12 +1,12 @@
 import type { OutputReport, ProductionLine } from '@fangkong/prisma';
-import { builder } from './builder.ts';
-import { type Change, commitChange, payloadHash, type Tx } from './changes.ts';
-import { ReportSource } from './checkpoints.ts';
-import { enumValue, insertIdempotent } from './idempotency.ts';
+import { builder } from '../core/builder.ts';
+import { type Change, commitChange, payloadHash, type Tx } from '../core/changes.ts';
+import { ReportSource } from '../checkpoints/checkpoints.ts';
+import { enumValue, insertIdempotent } from '../core/idempotency.ts';
 import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
-import { checkIdempotencyKey, Rules } from './rules.ts';
-import { utc } from './sql.ts';
-import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
+import { checkIdempotencyKey, Rules } from '../core/rules.ts';
+import { utc } from '../core/sql.ts';
+import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 
 type Status = ProductionLine['status'];
 

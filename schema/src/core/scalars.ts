@@ -1,6 +1,6 @@
+import { parseDay } from '@fangkong/zone';
 import { GraphQLScalarType, Kind } from 'graphql';
 import { invalidArgument } from './errors.ts';
-import { parseDay } from './zone-time.ts';
 
 function invalid(name: string, value: unknown, reason: string): Error {
   return invalidArgument(name, `${JSON.stringify(value)} ${reason}`);
@@ -35,7 +35,7 @@ export const DateResolver = new GraphQLScalarType<string, string>({
 
 function parseDate(value: unknown): string {
   if (typeof value !== 'string') throw invalid('Date', value, 'is not a YYYY-MM-DD string');
-  parseDay(value, 'Date');
+  if (!parseDay(value)) throw invalid('Date', value, 'is not a calendar date in the form YYYY-MM-DD');
   return value;
 }
 

@@ -1,8 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { builder } from './builder.ts';
-import type { Context } from './context.ts';
-import { invalidArgument, userError } from './errors.ts';
-import type { OutboxEvent } from './live.ts';
+import { builder } from '../core/builder.ts';
+import type { Context } from '../core/context.ts';
+import { invalidArgument, userError } from '../core/errors.ts';
+import type { OutboxEvent } from '../core/live.ts';
 
 /** Every kind of outbox event, `entity:event`, with its description. New kinds are added here. */
 export const EVENT_TYPES = {

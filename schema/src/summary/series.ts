@@ -1,12 +1,12 @@
 import { Prisma } from '@fangkong/prisma';
-import { builder, type SchemaTypes } from './builder.ts';
-import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
-import { countColumns, toCounts, type CheckpointCounts } from './checkpoint-counts.ts';
-import { OutputTotalsRef, ProductionLineRef } from './production.ts';
-import { ProductRef } from './supplies.ts';
-import { toOutput, type OutputTotals } from './production-output.ts';
-import { textArray, utc } from './sql.ts';
-import { checkTimeRange, SeriesBucket } from './time-range.ts';
+import { builder, type SchemaTypes } from '../core/builder.ts';
+import { CheckpointCountsRef, CheckpointRef } from '../checkpoints/checkpoints.ts';
+import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
+import { OutputTotalsRef, ProductionLineRef } from '../production/production.ts';
+import { ProductRef } from '../supplies/supplies.ts';
+import { toOutput, type OutputTotals } from '../production/output.ts';
+import { textArray, utc } from '../core/sql.ts';
+import { checkTimeRange, SeriesBucket } from '../core/time-range.ts';
 
 interface Point<T> {
   start: Date;

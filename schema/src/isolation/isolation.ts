@@ -1,11 +1,11 @@
 import type { IsolationCase } from '@fangkong/prisma';
-import { builder } from './builder.ts';
-import type { Context } from './context.ts';
-import { type Change, commitChange, type Tx } from './changes.ts';
-import { Rules } from './rules.ts';
-import { found, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
-import { checkPageSize } from './pagination.ts';
-import { AreaRef, withinAreaPath } from './places.ts';
+import { builder } from '../core/builder.ts';
+import type { Context } from '../core/context.ts';
+import { type Change, commitChange, type Tx } from '../core/changes.ts';
+import { Rules } from '../core/rules.ts';
+import { found, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { checkPageSize } from '../core/pagination.ts';
+import { AreaRef, withinAreaPath } from '../places/places.ts';
 
 // Personal data: names, phones and health checks of people in home isolation. The access-control
 // work restricts these types to health staff and admins; everyone else reads counts (zoneSummary).

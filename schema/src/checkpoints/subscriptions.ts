@@ -1,0 +1,66 @@
+import { Repeater } from '@repeaterjs/repeater';
+import { builder } from '../core/builder.ts';
+import type { Context } from '../core/context.ts';
+import { userError } from '../core/errors.ts';
+import type { OutboxEvent } from '../core/live.ts';
+import { CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
+import { today } from '@fangkong/zone';
+import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
+import { byCheckpoint, countsQuery, lastReportQuery, lastReportsOf, type CheckpointCounts } from './counts.ts';
+
+interface CheckpointUpdate {
+  checkpointId: string;
+  today: CheckpointCounts;
+  lastReportAt: Date | null;
+  asOf: Date;
+  asOfSeq: bigint;
+}
+
+const CheckpointCountsUpdateRef = builder.objectRef<CheckpointUpdate>('CheckpointCountsUpdate').implement({
+  description: "One checkpoint's figures for today, as of an outbox position.",
+  fields: (t) => ({
+    checkpoint: t.prismaField({
+      type: 'Checkpoint',
+      description: 'The checkpoint.',
+      resolve: (query, update, _args, ctx) => ctx.prisma.checkpoint.findUniqueOrThrow({ ...query, where: { id: update.checkpointId } }),
+    }),
+    today: t.field({ type: CheckpointCountsRef, description: "Today's figures.", resolve: (u) => u.today }),
+    lastReportAt: t.expose('lastReportAt', { type: 'DateTime', nullable: true, description: 'End of the latest period reported.' }),
+    asOf: t.expose('asOf', { type: 'DateTime', description: 'When the figures were read.' }),
+    asOfSeq: t.expose('asOfSeq', { type: 'Seq', description: 'The last outbox event the figures include.' }),
+  }),
+});
+
+const isCheckpointEvent = (id: string) => (e: OutboxEvent) => e.type.startsWith('checkpointReport:') && e.payload.checkpointId === id;
+
+function watchCheckpoint(ctx: Context, id: string) {
+  return liveFeed(ctx).watch<CheckpointUpdate>(`checkpoint:${id}`, {
+    relevant: isCheckpointEvent(id),
+    refreshMs: CLOCK_REFRESH_MS,
+    compute: async () => {
+      const day = today(ctx.now(), ctx.timeZone);
+      const { asOf, asOfSeq, values } = await snapshot(ctx, [countsQuery(ctx.prisma, [id], day.start, day.end), lastReportQuery(ctx.prisma, [id])]);
+      const [counts] = byCheckpoint([id], values[0]);
+      const [last] = lastReportsOf([id], values[1]);
+      return { checkpointId: id, today: counts!, lastReportAt: last ?? null, asOf, asOfSeq };
+    },
+  });
+}
+
+builder.subscriptionFields((t) => ({
+  checkpointCounts: t.field({
+    authScopes: { aggregates: true },
+    type: CheckpointCountsUpdateRef,
+    description: "Today's figures per checkpoint (all when none are named): one update per checkpoint as a snapshot, then one per change.",
+    args: { checkpointIds: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.' }) },
+    subscribe: async (_root, args, ctx) => {
+      const ids = args.checkpointIds?.length
+        ? [...new Set(args.checkpointIds.map((id) => id.id))]
+        : (await ctx.prisma.checkpoint.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((c) => c.id);
+      const known = await ctx.prisma.checkpoint.count({ where: { id: { in: ids } } });
+      if (known !== ids.length) throw userError('checkpointIds: one or more checkpoints do not exist', 'NOT_FOUND');
+      return Repeater.merge(ids.map((id) => watchCheckpoint(ctx, id)));
+    },
+    resolve: (update) => update,
+  }),
+}));

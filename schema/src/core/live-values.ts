@@ -1,0 +1,28 @@
+import { Prisma } from '@fangkong/prisma';
+import { builder } from './builder.ts';
+import type { Context } from './context.ts';
+import { userError } from './errors.ts';
+import type { LiveFeed } from './live.ts';
+
+// Live values for wall displays: a snapshot first, then a new value after every relevant change.
+// Each value says which outbox event it includes (asOfSeq), so a client can tell what it reflects.
+// Each domain declares its own subscription fields (checkpoints/, production/, summary/).
+
+builder.subscriptionType({ description: 'Live figures for wall displays and the outbox as a lossless stream.' });
+
+/** Today rolls over at local midnight: live values recompute at least this often. */
+export const CLOCK_REFRESH_MS = 60_000;
+
+export function liveFeed(ctx: Context): LiveFeed {
+  if (!ctx.live) throw userError('subscriptions are served over WebSocket (graphql-ws) and Server-Sent Events', 'BAD_USER_INPUT');
+  return ctx.live;
+}
+
+/** The outbox position and some reads, all from one REPEATABLE READ snapshot. */
+export async function snapshot<T extends readonly Prisma.PrismaPromise<unknown>[]>(ctx: Context, reads: [...T]) {
+  const [seq, ...values] = await ctx.prisma.$transaction(
+    [ctx.prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`, ...reads] as const,
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+  );
+  return { asOfSeq: (seq as { seq: bigint | null }[])[0]?.seq ?? 0n, asOf: ctx.now(), values: values as { [K in keyof T]: Awaited<T[K]> } };
+}

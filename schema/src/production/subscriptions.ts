@@ -1,0 +1,84 @@
+import { Repeater } from '@repeaterjs/repeater';
+import { builder } from '../core/builder.ts';
+import type { Context } from '../core/context.ts';
+import type { OutboxEvent } from '../core/live.ts';
+import { CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
+import { today } from '@fangkong/zone';
+import { byLine, outputQuery, type OutputTotals } from './output.ts';
+import { EnterpriseRef, LineStatus, OutputTotalsRef } from './production.ts';
+
+interface LineUpdate {
+  lineId: string;
+  status: string;
+  ratedDailyCapacity: number;
+  today: OutputTotals;
+  utilization: number | null;
+  asOf: Date;
+  asOfSeq: bigint;
+}
+
+const ProductionUpdateRef = builder.objectRef<LineUpdate>('ProductionUpdate').implement({
+  description: "One production line's output today against its capacity, as of an outbox position.",
+  fields: (t) => ({
+    line: t.prismaField({
+      type: 'ProductionLine',
+      description: 'The line.',
+      resolve: (query, update, _args, ctx) => ctx.prisma.productionLine.findUniqueOrThrow({ ...query, where: { id: update.lineId } }),
+    }),
+    status: t.field({ type: LineStatus, description: 'Its status now.', resolve: (u) => u.status as never }),
+    ratedDailyCapacity: t.exposeInt('ratedDailyCapacity', { description: 'Rated output per 24 hours.' }),
+    today: t.field({ type: OutputTotalsRef, description: "Today's output.", resolve: (u) => u.today }),
+    utilization: t.exposeFloat('utilization', { nullable: true, description: "Today's output against capacity for the part of the day elapsed." }),
+    asOf: t.expose('asOf', { type: 'DateTime', description: 'When the figures were read.' }),
+    asOfSeq: t.expose('asOfSeq', { type: 'Seq', description: 'The last outbox event the figures include.' }),
+  }),
+});
+
+const isLineEvent = (id: string) => (e: OutboxEvent) =>
+  (e.type.startsWith('outputReport:') || e.type === 'productionLine:statusChanged') && e.payload.lineId === id;
+
+builder.subscriptionFields((t) => ({
+  productionOutput: t.field({
+    authScopes: { aggregates: true },
+    type: ProductionUpdateRef,
+    description: "Today's output per production line of the named enterprises (all when none are named): a snapshot per line, then one per change.",
+    args: { enterpriseIds: t.arg.globalIDList({ for: EnterpriseRef, required: false, description: 'Only lines of these enterprises.' }) },
+    subscribe: async (_root, args, ctx) => {
+      const enterpriseIds = args.enterpriseIds?.map((id) => id.id);
+      const lines = await ctx.prisma.productionLine.findMany({
+        where: enterpriseIds ? { enterpriseId: { in: enterpriseIds } } : {},
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      });
+      return Repeater.merge(lines.map(({ id }) => watchLine(ctx, id)));
+    },
+    resolve: (update) => update,
+  }),
+}));
+
+function watchLine(ctx: Context, id: string) {
+  return liveFeed(ctx).watch<LineUpdate>(`line:${id}`, {
+    relevant: isLineEvent(id),
+    refreshMs: CLOCK_REFRESH_MS,
+    compute: async () => {
+      const now = ctx.now();
+      const day = today(now, ctx.timeZone);
+      const { asOf, asOfSeq, values } = await snapshot(ctx, [
+        ctx.prisma.productionLine.findUniqueOrThrow({ where: { id } }),
+        outputQuery(ctx.prisma, [id], day.start, day.end),
+      ]);
+      const [line, rows] = values;
+      const [output] = byLine([id], rows);
+      const elapsed = (now.getTime() - day.start.getTime()) / (day.end.getTime() - day.start.getTime());
+      return {
+        lineId: id,
+        status: line.status,
+        ratedDailyCapacity: line.ratedDailyCapacity,
+        today: output!,
+        utilization: line.ratedDailyCapacity > 0 && elapsed > 0 ? output!.produced / (line.ratedDailyCapacity * elapsed) : null,
+        asOf,
+        asOfSeq,
+      };
+    },
+  });
+}

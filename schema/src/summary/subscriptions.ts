@@ -1,0 +1,55 @@
+import { builder } from '../core/builder.ts';
+import type { OutboxEvent } from '../core/live.ts';
+import { CLOCK_REFRESH_MS, liveFeed } from '../core/live-values.ts';
+import { today } from '@fangkong/zone';
+import { computeZoneSummary, ProductStockRef, ZoneSummaryRef, type ZoneSummary } from './zone-summary.ts';
+
+interface StockUpdate {
+  stock: ZoneSummary['stock'];
+  asOf: Date;
+  asOfSeq: bigint;
+}
+
+const StockLevelsRef = builder.objectRef<StockUpdate>('StockLevels').implement({
+  description: 'Stock per product (produced − allocated), as of an outbox position.',
+  fields: (t) => ({
+    stock: t.field({ type: [ProductStockRef], description: 'Each product.', resolve: (u) => u.stock }),
+    asOf: t.expose('asOf', { type: 'DateTime', description: 'When the figures were read.' }),
+    asOfSeq: t.expose('asOfSeq', { type: 'Seq', description: 'The last outbox event the figures include.' }),
+  }),
+});
+
+const isStockEvent = (e: OutboxEvent) => e.type.startsWith('outputReport:') || e.type.startsWith('allocation:');
+
+builder.subscriptionFields((t) => ({
+  zoneSummary: t.field({
+    authScopes: { aggregates: true },
+    type: ZoneSummaryRef,
+    description: "Today's zone figures: the current snapshot first, then one after every change (at most one per 250 ms).",
+    subscribe: (_root, _args, ctx) =>
+      liveFeed(ctx).watch<ZoneSummary>('zoneSummary', {
+        relevant: () => true,
+        refreshMs: CLOCK_REFRESH_MS,
+        compute: () => {
+          const now = ctx.now();
+          return computeZoneSummary(ctx.prisma, today(now, ctx.timeZone), ctx.timeZone, now);
+        },
+      }),
+    resolve: (summary) => summary,
+  }),
+  stockLevels: t.field({
+    authScopes: { aggregates: true },
+    type: StockLevelsRef,
+    description: 'Stock per product: a snapshot, then one after every production or allocation change.',
+    subscribe: (_root, _args, ctx) =>
+      liveFeed(ctx).watch<StockUpdate>('stockLevels', {
+        relevant: isStockEvent,
+        compute: async () => {
+          const now = ctx.now();
+          const summary = await computeZoneSummary(ctx.prisma, today(now, ctx.timeZone), ctx.timeZone, now);
+          return { stock: summary.stock, asOf: summary.asOf, asOfSeq: summary.asOfSeq };
+        },
+      }),
+    resolve: (update) => update,
+  }),
+}));
