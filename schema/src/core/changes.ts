@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lockOutbox, type Prisma } from '@fangkong/prisma';
 import type { Context } from './context.ts';
-import type { CommittedEvent } from './live.ts';
 
 export type Tx = Prisma.TransactionClient;
 
