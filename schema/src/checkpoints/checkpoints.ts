@@ -8,6 +8,7 @@ import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
 import type { Context } from '../core/context.ts';
 import { localDate } from '@fangkong/zone';
+import { ReportSource } from '../core/reports.ts';
 
 export const CheckpointKind = builder.enumType('CheckpointKind', {
   description: 'What sort of site a checkpoint is.',
@@ -23,15 +24,6 @@ export const CheckpointKind = builder.enumType('CheckpointKind', {
 export const CheckpointStatus = builder.enumType('CheckpointStatus', {
   description: 'Whether a checkpoint is operating.',
   values: { ACTIVE: { description: 'Operating and expected to report.' }, CLOSED: { description: 'Closed; no reports expected.' } } as const,
-});
-
-export const ReportSource = builder.enumType('ReportSource', {
-  description: 'Where a report came from.',
-  values: {
-    MANUAL: { description: 'Entered by an operator.' },
-    GATE_SCAN: { description: 'Counted by QR-code gate scanning.' },
-    SIMULATED: { description: 'Produced by the simulator; not real data.' },
-  } as const,
 });
 
 export const CheckpointCountsRef = builder.objectRef<CheckpointCounts>('CheckpointCounts').implement({

@@ -1,41 +1,25 @@
+// Where checkpoint counts are reported, validated (the figures' limits come from @fangkong/zone) and corrected.
 import type { CheckpointReport } from '@fangkong/prisma';
+import { CHECKPOINT_FIGURE_NAMES, CHECKPOINT_FIGURES, type CheckpointCounts } from '@fangkong/zone';
 import { builder, type SchemaTypes } from '../core/builder.ts';
 import { type Change, commitChange, payloadHash, type Tx } from '../core/changes.ts';
-import { CheckpointRef, CheckpointReportRef, ReportSource } from './checkpoints.ts';
 import type { Context } from '../core/context.ts';
 import { enumValue, insertIdempotent } from '../core/idempotency.ts';
+import { correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { utc } from '../core/sql.ts';
+import { lockRow } from '../core/writes.ts';
 import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { CheckpointRef, CheckpointReportRef } from './checkpoints.ts';
 
-/** Sane maxima per report: far above any real hour at one site, low enough to catch typos. */
-export const CHECKPOINT_LIMITS = { vehiclesInspected: 100_000, peopleScreened: 1_000_000, disinfections: 100_000 } as const;
+/** One input field per figure, described as the figure is; counts left out are 0 in a report. */
+const countFields = (t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>, defaultZero: boolean) =>
+  Object.fromEntries(
+    CHECKPOINT_FIGURES.map((figure) => [figure.name, t.int({ required: false, ...(defaultZero ? { defaultValue: 0 } : {}), description: figure.description })]),
+  ) as Record<keyof CheckpointCounts, ReturnType<typeof t.int>>;
 
-const COUNTS = ['vehiclesInspected', 'peopleScreened', 'feverCases', 'hubeiLinked', 'referred', 'disinfections'] as const;
-type Counts = Record<(typeof COUNTS)[number], number>;
-
-/** Every count rule, on the numbers as they would be stored. */
-function checkCounts(rules: Rules, counts: Counts): void {
-  rules
-    .count('vehiclesInspected', counts.vehiclesInspected, CHECKPOINT_LIMITS.vehiclesInspected)
-    .count('peopleScreened', counts.peopleScreened, CHECKPOINT_LIMITS.peopleScreened)
-    .count('feverCases', counts.feverCases, CHECKPOINT_LIMITS.peopleScreened)
-    .count('hubeiLinked', counts.hubeiLinked, CHECKPOINT_LIMITS.peopleScreened)
-    .count('referred', counts.referred, CHECKPOINT_LIMITS.peopleScreened)
-    .count('disinfections', counts.disinfections, CHECKPOINT_LIMITS.disinfections)
-    .notMore('feverCases', counts.feverCases, 'peopleScreened', counts.peopleScreened)
-    .notMore('hubeiLinked', counts.hubeiLinked, 'peopleScreened', counts.peopleScreened)
-    .notMore('referred', counts.referred, 'peopleScreened', counts.peopleScreened);
-}
-
-const countFields = (t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>, defaultZero: boolean) => ({
-  vehiclesInspected: t.int({ required: false, ...(defaultZero ? { defaultValue: 0 } : {}), description: 'Vehicles inspected.' }),
-  peopleScreened: t.int({ required: false, ...(defaultZero ? { defaultValue: 0 } : {}), description: 'People screened (temperature taken).' }),
-  feverCases: t.int({ required: false, ...(defaultZero ? { defaultValue: 0 } : {}), description: 'Fever cases found; at most peopleScreened.' }),
-  hubeiLinked: t.int({ required: false, ...(defaultZero ? { defaultValue: 0 } : {}), description: 'People with recent Hubei travel; at most peopleScreened.' }),
-  referred: t.int({ required: false, ...(defaultZero ? { defaultValue: 0 } : {}), description: 'People referred to isolation or care; at most peopleScreened.' }),
-  disinfections: t.int({ required: false, ...(defaultZero ? { defaultValue: 0 } : {}), description: 'Disinfections done.' }),
-});
+const countsFrom = (pick: (figure: keyof CheckpointCounts) => number): CheckpointCounts =>
+  Object.fromEntries(CHECKPOINT_FIGURE_NAMES.map((name) => [name, pick(name)])) as CheckpointCounts;
 
 const ReportCheckpointCountsInput = builder.inputType('ReportCheckpointCountsInput', {
   description: 'Counts one checkpoint saw in one interval. Counts default to 0.',
@@ -83,7 +67,7 @@ function reportChange(type: string, report: CheckpointReport, before?: Checkpoin
       periodStart: report.periodStart,
       periodEnd: report.periodEnd,
       source: report.source,
-      ...Object.fromEntries(COUNTS.map((k) => [k, report[k]])),
+      ...countsFrom((k) => report[k]),
       ...(before ? { supersedes: before.id } : {}),
     },
   };
@@ -110,9 +94,8 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError] },
     args: { input: t.arg({ type: ReportCheckpointCountsInput, required: true, description: 'The report.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const counts = Object.fromEntries(COUNTS.map((k) => [k, input[k] ?? 0])) as Counts;
-      const rules = new Rules();
-      checkCounts(rules, counts);
+      const counts = countsFrom((k) => input[k] ?? 0);
+      const rules = new Rules().figures(CHECKPOINT_FIGURES, counts);
       rules.period(input.periodStart, input.periodEnd, ctx.now());
       checkIdempotencyKey(rules, input.idempotencyKey);
       rules.check();
@@ -152,38 +135,34 @@ builder.mutationFields((t) => ({
       checkIdempotencyKey(rules, args.idempotencyKey);
       rules.check();
       return commitChange(ctx, async (tx) => {
-        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "CheckpointReport" WHERE id = ${args.reportId.id} FOR UPDATE`;
-        if (!locked) throw new NotFoundError('checkpoint report', args.reportId.id, 'reportId');
-        const original = await tx.checkpointReport.findUniqueOrThrow({ where: { id: locked.id } });
-        const counts = Object.fromEntries(COUNTS.map((k) => [k, args.input[k] ?? original[k]])) as Counts;
-        const checks = new Rules();
-        checkCounts(checks, counts);
-        checks.check();
-        const hash = payloadHash({ corrects: original.id, reason: args.reason.trim(), ...counts });
-        const replay = await tx.checkpointReport.findUnique({ where: { idempotencyKey: args.idempotencyKey } });
-        if (replay) {
-          if (replay.payloadHash !== hash) throw new IdempotencyConflictError(args.idempotencyKey);
-          return { value: { report: replay, duplicate: true }, change: null };
-        }
-        if (original.supersededAt) {
-          throw new InvalidStateError('reportId', 'superseded', 'this version was already corrected; correct the latest version instead');
-        }
-        const superseded = await tx.checkpointReport.update({ where: { id: original.id }, data: { supersededAt: ctx.now() } });
-        const { row: report } = await insertReport(
-          tx,
-          {
-            checkpointId: original.checkpointId,
-            periodStart: original.periodStart,
-            periodEnd: original.periodEnd,
-            ...counts,
-            source: original.source,
-            reportedBy: ctx.actor,
-            supersedesId: original.id,
-            correctionReason: args.reason.trim(),
-          },
-          { idempotencyKey: args.idempotencyKey, payloadHash: hash },
-        );
-        return { value: { report, duplicate: false }, change: reportChange('checkpointReport:corrected', report, superseded) };
+        const id = await lockRow(tx, 'CheckpointReport', args.reportId.id, { entity: 'checkpoint report', field: 'reportId' });
+        const original = await tx.checkpointReport.findUniqueOrThrow({ where: { id } });
+        const counts = countsFrom((k) => args.input[k] ?? original[k]);
+        new Rules().figures(CHECKPOINT_FIGURES, counts).check();
+        const key = { idempotencyKey: args.idempotencyKey, payloadHash: payloadHash({ corrects: original.id, reason: args.reason.trim(), ...counts }) };
+        const result = await correctReport(ctx, original, key, {
+          byKey: (idempotencyKey) => tx.checkpointReport.findUnique({ where: { idempotencyKey } }),
+          markSuperseded: (supersededId, at) => tx.checkpointReport.update({ where: { id: supersededId }, data: { supersededAt: at } }),
+          insertCorrection: async () =>
+            (
+              await insertReport(
+                tx,
+                {
+                  checkpointId: original.checkpointId,
+                  periodStart: original.periodStart,
+                  periodEnd: original.periodEnd,
+                  ...counts,
+                  source: original.source,
+                  reportedBy: ctx.actor,
+                  supersedesId: original.id,
+                  correctionReason: args.reason.trim(),
+                },
+                key,
+              )
+            ).row,
+        });
+        if (result.duplicate) return { value: result, change: null };
+        return { value: { report: result.report, duplicate: false }, change: reportChange('checkpointReport:corrected', result.report, result.superseded) };
       });
     },
   }),

@@ -9,6 +9,7 @@ import { AreaRef, DepartmentRef, PersonRef } from '../places/places.ts';
 import { EnterpriseRef } from '../production/production.ts';
 import { Rules } from '../core/rules.ts';
 import { found, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { lockRow } from '../core/writes.ts';
 
 // The headquarters' command work: directives issued, tasks assigned and closed, inspection
 // findings fixed, and enterprises' applications to resume work decided in order.
@@ -117,8 +118,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, args, ctx) =>
       commitChange(ctx, async (tx) => {
-        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Task" WHERE id = ${args.taskId.id} FOR UPDATE`;
-        const before = found(locked && (await tx.task.findUnique({ where: { id: locked.id } })), 'task', args.taskId.id, 'taskId');
+        const before = await tx.task.findUniqueOrThrow({ where: { id: await lockRow(tx, 'Task', args.taskId.id, { entity: 'task', field: 'taskId' }) } });
         if (before.status === args.status) return { value: { task: before }, change: null };
         if (!TASK_TRANSITIONS[before.status].includes(args.status)) {
           throw new InvalidStateError('status', before.status, `a ${before.status.toLowerCase()} task cannot become ${args.status.toLowerCase()}`);
@@ -190,8 +190,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       new Rules().text('resolution', args.resolution, { required: true, max: 4000 }).check();
       return commitChange(ctx, async (tx) => {
-        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Finding" WHERE id = ${args.findingId.id} FOR UPDATE`;
-        const before = found(locked && (await tx.finding.findUnique({ where: { id: locked.id } })), 'finding', args.findingId.id, 'findingId');
+        const before = await tx.finding.findUniqueOrThrow({ where: { id: await lockRow(tx, 'Finding', args.findingId.id, { entity: 'finding', field: 'findingId' }) } });
         if (before.resolvedAt) throw new InvalidStateError('findingId', 'resolved', `already resolved at ${before.resolvedAt.toISOString()}`);
         const finding = await tx.finding.update({ where: { id: before.id }, data: { resolvedAt: ctx.now(), resolution: args.resolution.trim() } });
         return { value: { finding }, change: change('finding:resolved', 'Finding', finding, { inspectionId: finding.inspectionId }, before) };
@@ -206,8 +205,7 @@ builder.mutationFields((t) => ({
     args: { enterpriseId: t.arg.globalID({ for: EnterpriseRef, required: true, description: 'The applicant.' }) },
     resolve: (_root, args, ctx) =>
       commitChange(ctx, async (tx) => {
-        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Enterprise" WHERE id = ${args.enterpriseId.id} FOR UPDATE`;
-        const enterprise = found(locked && (await tx.enterprise.findUnique({ where: { id: locked.id } })), 'enterprise', args.enterpriseId.id, 'enterpriseId');
+        const enterprise = await tx.enterprise.findUniqueOrThrow({ where: { id: await lockRow(tx, 'Enterprise', args.enterpriseId.id, { entity: 'enterprise', field: 'enterpriseId' }) } });
         if (enterprise.resumptionStatus === 'RESUMED' || enterprise.resumptionStatus === 'APPROVED') {
           throw new InvalidStateError('enterpriseId', enterprise.resumptionStatus, `the enterprise is already ${enterprise.resumptionStatus.toLowerCase()}`);
         }

@@ -1,3 +1,4 @@
+import { type Figure, figureIssues } from '@fangkong/zone';
 import { ValidationError, type FieldIssue } from './write-errors.ts';
 
 /** Collects every broken rule of one input, then throws them together. */
@@ -12,6 +13,12 @@ export class Rules {
   count(field: string, value: number, max: number): this {
     if (!Number.isInteger(value) || value < 0) return this.fail(field, `must be a whole number ≥ 0; got ${value}`);
     if (value > max) return this.fail(field, `at most ${max} per report; got ${value}`);
+    return this;
+  }
+
+  /** The limits of a report's figures (each at most its maximum, and at most the figure it is part of). */
+  figures<F extends readonly Figure[]>(figures: F, values: Record<F[number]['name'], number>): this {
+    this.issues.push(...figureIssues(figures, values));
     return this;
   }
 

@@ -6,6 +6,7 @@ import { Rules } from '../core/rules.ts';
 import { found, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { checkPageSize } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
+import { lockRow } from '../core/writes.ts';
 
 // Personal data: names, phones and health checks of people in home isolation. The access-control
 // work restricts these types to health staff and admins; everyone else reads counts (zoneSummary).
@@ -90,8 +91,8 @@ function caseChange(type: string, after: IsolationCase, before?: IsolationCase):
 }
 
 async function activeCase(tx: Tx, id: string) {
-  const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "IsolationCase" WHERE id = ${id} FOR UPDATE`;
-  const isolationCase = found(locked && (await tx.isolationCase.findUnique({ where: { id: locked.id } })), 'isolation case', id, 'caseId');
+  await lockRow(tx, 'IsolationCase', id, { entity: 'isolation case', field: 'caseId' });
+  const isolationCase = await tx.isolationCase.findUniqueOrThrow({ where: { id } });
   if (isolationCase.status !== 'ACTIVE') throw new InvalidStateError('caseId', isolationCase.status, `the case is ${isolationCase.status.toLowerCase()}, not active`);
   return isolationCase;
 }

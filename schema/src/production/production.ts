@@ -1,7 +1,7 @@
 import { createContextCache } from '@pothos/core';
 import { dayKey, perDayLoader } from '../core/daily-loader.ts';
 import { builder } from '../core/builder.ts';
-import { ReportSource } from '../checkpoints/checkpoints.ts';
+import { ReportSource } from '../core/reports.ts';
 import type { Context } from '../core/context.ts';
 import { checkPageSize, type PageArgs } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';

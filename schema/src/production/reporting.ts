@@ -1,12 +1,14 @@
 import type { OutputReport, ProductionLine } from '@fangkong/prisma';
+import { OUTPUT_CAPACITY_TOLERANCE, OUTPUT_FIGURES } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { type Change, commitChange, payloadHash, type Tx } from '../core/changes.ts';
-import { ReportSource } from '../checkpoints/checkpoints.ts';
 import { enumValue, insertIdempotent } from '../core/idempotency.ts';
-import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
+import { correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { utc } from '../core/sql.ts';
+import { lockRow } from '../core/writes.ts';
 import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
 
 type Status = ProductionLine['status'];
 
@@ -22,13 +24,10 @@ export const LINE_TRANSITIONS: Record<Status, Status[]> = {
 /** Lines that may report output: test batches while commissioning, real output while producing. */
 const REPORTING_STATUSES: Status[] = ['COMMISSIONING', 'PRODUCING', 'IDLE'];
 
-/** A report may claim at most this multiple of a day's rated capacity, pro rata to its period. */
-const CAPACITY_HEADROOM = 2;
-
 function checkOutput(rules: Rules, produced: number, passedQc: number, line: ProductionLine | null, hours: number): void {
-  rules.count('produced', produced, 10_000_000).count('passedQc', passedQc, 10_000_000).notMore('passedQc', passedQc, 'produced', produced);
+  rules.figures(OUTPUT_FIGURES, { produced, passedQc });
   if (line && line.ratedDailyCapacity > 0) {
-    const ceiling = Math.ceil(line.ratedDailyCapacity * CAPACITY_HEADROOM * (hours / 24));
+    const ceiling = Math.ceil(line.ratedDailyCapacity * OUTPUT_CAPACITY_TOLERANCE * (hours / 24));
     if (produced > ceiling) rules.fail('produced', `${produced} exceeds twice the rated capacity for ${hours.toFixed(1)} h (${ceiling}); check the figure`);
   }
 }
@@ -147,37 +146,36 @@ builder.mutationFields((t) => ({
       checkIdempotencyKey(rules, args.idempotencyKey);
       rules.check();
       return commitChange(ctx, async (tx) => {
-        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "OutputReport" WHERE id = ${args.reportId.id} FOR UPDATE`;
-        if (!locked) throw new NotFoundError('output report', args.reportId.id, 'reportId');
-        const original = await tx.outputReport.findUniqueOrThrow({ where: { id: locked.id }, include: { line: true } });
+        const id = await lockRow(tx, 'OutputReport', args.reportId.id, { entity: 'output report', field: 'reportId' });
+        const { line, ...original } = await tx.outputReport.findUniqueOrThrow({ where: { id }, include: { line: true } });
         const checks = new Rules();
-        checkOutput(checks, args.produced, args.passedQc, original.line, hoursOf(original.periodStart, original.periodEnd));
+        checkOutput(checks, args.produced, args.passedQc, line, hoursOf(original.periodStart, original.periodEnd));
         checks.check();
-        const hash = payloadHash({ corrects: original.id, produced: args.produced, passedQc: args.passedQc, reason: args.reason.trim() });
-        const replay = await tx.outputReport.findUnique({ where: { idempotencyKey: args.idempotencyKey } });
-        if (replay) {
-          if (replay.payloadHash !== hash) throw new IdempotencyConflictError(args.idempotencyKey);
-          return { value: { report: replay, duplicate: true }, change: null };
-        }
-        if (original.supersededAt) throw new InvalidStateError('reportId', 'superseded', 'this version was already corrected; correct the latest version instead');
-        const { line } = original;
-        const superseded = await tx.outputReport.update({ where: { id: original.id }, data: { supersededAt: ctx.now() } });
-        const { row: report } = await insertOutput(
-          tx,
-          {
-            lineId: original.lineId,
-            periodStart: original.periodStart,
-            periodEnd: original.periodEnd,
-            produced: args.produced,
-            passedQc: args.passedQc,
-            source: original.source,
-            reportedBy: ctx.actor,
-            supersedesId: original.id,
-            correctionReason: args.reason.trim(),
-          },
-          { idempotencyKey: args.idempotencyKey, payloadHash: hash },
-        );
-        return { value: { report, duplicate: false }, change: outputChange('outputReport:corrected', report, line, superseded) };
+        const key = { idempotencyKey: args.idempotencyKey, payloadHash: payloadHash({ corrects: original.id, produced: args.produced, passedQc: args.passedQc, reason: args.reason.trim() }) };
+        const result = await correctReport(ctx, original, key, {
+          byKey: (idempotencyKey) => tx.outputReport.findUnique({ where: { idempotencyKey } }),
+          markSuperseded: (supersededId, at) => tx.outputReport.update({ where: { id: supersededId }, data: { supersededAt: at } }),
+          insertCorrection: async () =>
+            (
+              await insertOutput(
+                tx,
+                {
+                  lineId: original.lineId,
+                  periodStart: original.periodStart,
+                  periodEnd: original.periodEnd,
+                  produced: args.produced,
+                  passedQc: args.passedQc,
+                  source: original.source,
+                  reportedBy: ctx.actor,
+                  supersedesId: original.id,
+                  correctionReason: args.reason.trim(),
+                },
+                key,
+              )
+            ).row,
+        });
+        if (result.duplicate) return { value: result, change: null };
+        return { value: { report: result.report, duplicate: false }, change: outputChange('outputReport:corrected', result.report, line, result.superseded) };
       });
     },
   }),
@@ -194,9 +192,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       new Rules().text('note', args.note, { max: 1000 }).check();
       return commitChange(ctx, async (tx) => {
-        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "ProductionLine" WHERE id = ${args.lineId.id} FOR UPDATE`;
-        if (!locked) throw new NotFoundError('production line', args.lineId.id, 'lineId');
-        const before = await tx.productionLine.findUniqueOrThrow({ where: { id: locked.id } });
+        const id = await lockRow(tx, 'ProductionLine', args.lineId.id, { entity: 'production line', field: 'lineId' });
+        const before = await tx.productionLine.findUniqueOrThrow({ where: { id } });
         if (!LINE_TRANSITIONS[before.status].includes(args.status)) {
           throw new InvalidStateError(
             'status',

@@ -3,20 +3,11 @@ import { builder } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { utc } from '../core/sql.ts';
+import { type ProductRow, stockQuery } from '../supplies/stock.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
 
 type Kind = 'EXPRESSWAY_EXIT' | 'ROAD' | 'COMPOUND_GATE' | 'MARKET' | 'SUPERMARKET';
-type Category = 'MASK' | 'PROTECTIVE_EQUIPMENT' | 'MEDICINE' | 'DISINFECTANT' | 'FOOD' | 'DRINK' | 'MATERIAL';
-
-interface ProductRow {
-  id: string;
-  name: string;
-  nameEn: string;
-  category: Category;
-  unit: string;
-  unitEn: string;
-}
 
 interface ProductionFigures {
   produced: number;
@@ -86,23 +77,7 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
         SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
         FROM "IsolationCase"
         WHERE "startedAt" <= ${utc(at)} AND ("endedAt" IS NULL OR "endedAt" > ${utc(at)})`,
-      prisma.$queryRaw<(ProductRow & { produced: bigint; allocated: bigint })[]>`
-        SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn",
-          COALESCE(made.total, 0)::bigint AS produced, COALESCE(sent.total, 0)::bigint AS allocated
-        FROM "Product" p
-        LEFT JOIN (
-          SELECT l."productId", SUM(o.produced) AS total
-          FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
-          WHERE o."supersededAt" IS NULL AND o."periodStart" < ${utc(day.end)}
-          GROUP BY l."productId"
-        ) made ON made."productId" = p.id
-        LEFT JOIN (
-          SELECT a."productId", SUM(a.quantity) AS total
-          FROM "Allocation" a
-          WHERE a.status <> 'CANCELLED' AND a."plannedAt" < ${utc(day.end)}
-          GROUP BY a."productId"
-        ) sent ON sent."productId" = p.id
-        ORDER BY p.category, p.id`,
+      stockQuery(prisma, { until: day.end }),
     ],
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
   );

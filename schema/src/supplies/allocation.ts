@@ -9,6 +9,8 @@ import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { utc } from '../core/sql.ts';
 import { AllocationDestination, AllocationRef, ProductRef, SupplySource } from './supplies.ts';
 import { IdempotencyConflictError, InsufficientStockError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { lockRow } from '../core/writes.ts';
+import { lockedStock } from './stock.ts';
 
 const AllocateSuppliesInput = builder.inputType('AllocateSuppliesInput', {
   description: 'Send supplies under unified allocation. Stock (produced − allocated) can never go negative.',
@@ -33,21 +35,8 @@ const AllocationPayload = builder.objectRef<{ allocation: Allocation; duplicate:
   }),
 });
 
-/** produced − allocated for one product, under a per-product lock held to commit so two allocations cannot both spend the same units. */
-async function lockedStock(tx: Tx, productId: string): Promise<number> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`stock:${productId}`}))`;
-  const [row] = await tx.$queryRaw<{ stock: bigint }[]>`
-    SELECT (
-      COALESCE((SELECT SUM(o.produced) FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
-                WHERE l."productId" = ${productId} AND o."supersededAt" IS NULL), 0)
-      - COALESCE((SELECT SUM(a.quantity) FROM "Allocation" a WHERE a."productId" = ${productId} AND a.status <> 'CANCELLED'), 0)
-    )::bigint AS stock`;
-  return Number(row?.stock ?? 0);
-}
-
 async function advance(tx: Tx, id: string, to: 'DISPATCHED' | 'DELIVERED', at: Date) {
-  const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Allocation" WHERE id = ${id} FOR UPDATE`;
-  if (!locked) throw new NotFoundError('allocation', id, 'allocationId');
+  await lockRow(tx, 'Allocation', id, { entity: 'allocation', field: 'allocationId' });
   const before = await tx.allocation.findUniqueOrThrow({ where: { id } });
   const allowedFrom = to === 'DISPATCHED' ? 'PLANNED' : 'DISPATCHED';
   if (before.status === to) return { before, after: before, changed: false };

@@ -1,0 +1,45 @@
+// What checkpoint counts and production output have in common: where a report came from, and how
+// a report is corrected (a new version replaces it in every total; the original stays in history).
+import { builder } from './builder.ts';
+import type { Context } from './context.ts';
+import { IdempotencyConflictError, InvalidStateError } from './write-errors.ts';
+
+export const ReportSource = builder.enumType('ReportSource', {
+  description: 'Where a report came from.',
+  values: {
+    MANUAL: { description: 'Entered by an operator.' },
+    GATE_SCAN: { description: 'Counted by QR-code gate scanning.' },
+    SIMULATED: { description: 'Produced by the simulator; not real data.' },
+  } as const,
+});
+
+interface ReportVersion {
+  id: string;
+  supersededAt: Date | null;
+  payloadHash: string | null;
+}
+
+/**
+ * The correction of a locked, already validated report version, inside the write's transaction. A
+ * retry with the same key and payload returns the correction made before (duplicate); the same key
+ * with another payload is refused; only the latest version may be corrected.
+ */
+export async function correctReport<R extends ReportVersion>(
+  ctx: Context,
+  original: R,
+  key: { idempotencyKey: string; payloadHash: string },
+  store: {
+    byKey(idempotencyKey: string): Promise<R | null>;
+    markSuperseded(id: string, at: Date): Promise<R>;
+    insertCorrection(): Promise<R>;
+  },
+): Promise<{ report: R; duplicate: true } | { report: R; duplicate: false; superseded: R }> {
+  const replay = await store.byKey(key.idempotencyKey);
+  if (replay) {
+    if (replay.payloadHash !== key.payloadHash) throw new IdempotencyConflictError(key.idempotencyKey);
+    return { report: replay, duplicate: true };
+  }
+  if (original.supersededAt) throw new InvalidStateError('reportId', 'superseded', 'this version was already corrected; correct the latest version instead');
+  const superseded = await store.markSuperseded(original.id, ctx.now());
+  return { report: await store.insertCorrection(), duplicate: false, superseded };
+}

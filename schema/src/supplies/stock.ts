@@ -1,0 +1,49 @@
+// Stock, defined once: every unit produced (current report versions) minus every unit allocated and
+// not cancelled. The zone summary reads it per product up to a day's end; an allocation reads it for
+// its product, now, under the product's lock.
+import { Prisma } from '@fangkong/prisma';
+import type { Tx } from '../core/changes.ts';
+import { utc } from '../core/sql.ts';
+
+export type Category = 'MASK' | 'PROTECTIVE_EQUIPMENT' | 'MEDICINE' | 'DISINFECTANT' | 'FOOD' | 'DRINK' | 'MATERIAL';
+
+export interface ProductRow {
+  id: string;
+  name: string;
+  nameEn: string;
+  category: Category;
+  unit: string;
+  unitEn: string;
+}
+
+export type StockRow = ProductRow & { produced: bigint; allocated: bigint };
+
+/** Produced and allocated per product (all products, or one), counting what happened before `until` (or all). */
+export function stockQuery(db: Pick<Tx, '$queryRaw'>, { until, productId }: { until?: Date; productId?: string }) {
+  const before = (column: Prisma.Sql) => (until ? Prisma.sql`AND ${column} < ${utc(until)}` : Prisma.empty);
+  return db.$queryRaw<StockRow[]>`
+    SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn",
+      COALESCE(made.total, 0)::bigint AS produced, COALESCE(sent.total, 0)::bigint AS allocated
+    FROM "Product" p
+    LEFT JOIN (
+      SELECT l."productId", SUM(o.produced) AS total
+      FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
+      WHERE o."supersededAt" IS NULL ${before(Prisma.sql`o."periodStart"`)}
+      GROUP BY l."productId"
+    ) made ON made."productId" = p.id
+    LEFT JOIN (
+      SELECT a."productId", SUM(a.quantity) AS total
+      FROM "Allocation" a
+      WHERE a.status <> 'CANCELLED' ${before(Prisma.sql`a."plannedAt"`)}
+      GROUP BY a."productId"
+    ) sent ON sent."productId" = p.id
+    ${productId ? Prisma.sql`WHERE p.id = ${productId}` : Prisma.empty}
+    ORDER BY p.category, p.id`;
+}
+
+/** produced − allocated for one product, under a per-product lock held to commit so two allocations cannot both spend the same units. */
+export async function lockedStock(tx: Tx, productId: string): Promise<number> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`stock:${productId}`}))`;
+  const [row] = await stockQuery(tx, { productId });
+  return row ? Number(row.produced - row.allocated) : 0;
+}
