@@ -1,4 +1,5 @@
 // Chinese by default (the command room), English with ?lang=en.
+import { ErrorCode } from '@fangkong/zone';
 
 export type Lang = 'zh' | 'en';
 
@@ -15,7 +16,7 @@ const zh = {
   staleSince: (time: string) => `数据停止更新 · 自 ${time}`,
   attempt: (n: number) => `第 ${n} 次重试`,
   refused: (code: string) =>
-    code === 'UNAUTHENTICATED' ? '令牌无效，请联系管理员' : code === 'RATE_LIMITED' ? '请求过于频繁' : code === 'FORBIDDEN' ? '令牌无权查看' : `服务器拒绝：${code}`,
+    code === ErrorCode.Unauthenticated ? '令牌无效，请联系管理员' : code === ErrorCode.RateLimited ? '请求过于频繁' : code === ErrorCode.Forbidden ? '令牌无权查看' : `服务器拒绝：${code}`,
   simulated: '模拟数据',
   simulatedNote: '含模拟数据',
   vehiclesInspected: '检查车辆',
@@ -72,7 +73,7 @@ const en: Messages = {
   staleSince: (time) => `Stale since ${time}`,
   attempt: (n) => `retry ${n}`,
   refused: (code) =>
-    code === 'UNAUTHENTICATED' ? 'Token rejected: ask an administrator' : code === 'RATE_LIMITED' ? 'Rate limited' : code === 'FORBIDDEN' ? 'Token may not view this' : `Refused: ${code}`,
+    code === ErrorCode.Unauthenticated ? 'Token rejected: ask an administrator' : code === ErrorCode.RateLimited ? 'Rate limited' : code === ErrorCode.Forbidden ? 'Token may not view this' : `Refused: ${code}`,
   simulated: 'Simulated',
   simulatedNote: 'includes simulated data',
   vehiclesInspected: 'Vehicles inspected',

@@ -1,3 +1,4 @@
+import { CloseCode } from '@fangkong/zone';
 import { createClient, type Client } from 'graphql-ws';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import type { ConnectionEvent } from './connection-state.ts';
@@ -19,8 +20,6 @@ export interface LiveConnectionOptions {
   now?: () => number;
 }
 
-/** Close code used when a pong never came: the socket is half-open and must be replaced. */
-export const PONG_TIMEOUT_CLOSE = 4408;
 
 /**
  * A graphql-ws client for a screen that runs for days: connects eagerly, retries forever with
@@ -61,7 +60,7 @@ export function createLiveConnection(options: LiveConnectionOptions): Client {
         clearPongTimer();
         pongTimer = setTimeout(() => {
           pongTimer = null;
-          if (socket && socket.readyState === 1) socket.close(PONG_TIMEOUT_CLOSE, 'Pong timeout');
+          if (socket && socket.readyState === 1) socket.close(CloseCode.PongTimeout, 'Pong timeout');
         }, pongTimeoutMs);
       },
       pong: (received) => {

@@ -2,12 +2,14 @@
 // with every submission of it, including retries after a reload: a pending submission is kept in
 // localStorage until the server has answered it.
 
+import { CHECKPOINT_FIGURE_NAMES, type CheckpointFigure, OUTPUT_FIGURE_NAMES, type OutputFigure } from '@fangkong/zone';
+
 export type ReportKind = 'checkpoint' | 'line';
 
-export const COUNT_FIELDS = ['vehiclesInspected', 'peopleScreened', 'feverCases', 'hubeiLinked', 'referred', 'disinfections'] as const;
-export const OUTPUT_FIELDS = ['produced', 'passedQc'] as const;
-export type CountField = (typeof COUNT_FIELDS)[number];
-export type OutputField = (typeof OUTPUT_FIELDS)[number];
+export const COUNT_FIELDS = CHECKPOINT_FIGURE_NAMES;
+export const OUTPUT_FIELDS = OUTPUT_FIGURE_NAMES;
+export type CountField = CheckpointFigure;
+export type OutputField = OutputFigure;
 
 export interface CheckpointInput {
   checkpointId: string;

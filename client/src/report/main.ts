@@ -4,7 +4,8 @@ import '../ui/base.css';
 import './report.css';
 import { readToken, storeToken, takeTokenFromUrl } from '../auth/token.ts';
 import { formatCount } from '../format/number.ts';
-import { formatHourMinute, fromZonedInputValue, lastFullHour, toZonedInputValue, toZonedIso, ZONE_TIME_ZONE } from '../format/time.ts';
+import { DEFAULT_TIME_ZONE, ErrorCode, fromZonedLocal, lastFullHour, toZonedIso } from '@fangkong/zone';
+import { formatHourMinute, toZonedInputValue } from '../format/time.ts';
 import { nameIn, pickLang } from '../i18n/messages.ts';
 import { backoffDelay } from '../live/backoff.ts';
 import { h, setText } from '../ui/dom.ts';
@@ -44,7 +45,7 @@ interface Target {
 let kind: ReportKind = storage.getItem('fangkong.reportKind') === 'line' ? 'line' : 'checkpoint';
 let targets: Record<ReportKind, Target[]> = { checkpoint: [], line: [] };
 /** Periods are read and written in the zone's time, whatever the phone's own time zone. */
-const timeZone = ZONE_TIME_ZONE;
+const timeZone = DEFAULT_TIME_ZONE;
 /** The key of the report being written: chosen once, reused by every retry, renewed after success. */
 let draftKey = newIdempotencyKey();
 let inFlight: AbortController | null = null;
@@ -183,8 +184,8 @@ targetSelect.addEventListener('change', () => storage.setItem(`fangkong.reportTa
 
 function setDefaultPeriod(): void {
   const { start, end } = lastFullHour(Date.now(), timeZone);
-  periodStart.value = toZonedInputValue(start, timeZone);
-  periodEnd.value = toZonedInputValue(end, timeZone);
+  periodStart.value = toZonedInputValue(start.getTime(), timeZone);
+  periodEnd.value = toZonedInputValue(end.getTime(), timeZone);
   setText(periodHint, t.periodHint(timeZone));
 }
 
@@ -267,8 +268,8 @@ function readForm(): PendingSubmission | null {
   }
   const targetField = kind === 'checkpoint' ? 'checkpointId' : 'lineId';
   if (!targetSelect.value) fail(targetField, t.choose);
-  const start = fromZonedInputValue(periodStart.value, timeZone);
-  const end = fromZonedInputValue(periodEnd.value, timeZone);
+  const start = fromZonedLocal(periodStart.value, timeZone)?.getTime() ?? null;
+  const end = fromZonedLocal(periodEnd.value, timeZone)?.getTime() ?? null;
   if (start === null) fail('periodStart', t.periodStart);
   if (end === null) fail('periodEnd', t.periodEnd);
   const numbers: Record<string, number> = {};
@@ -379,7 +380,7 @@ function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineRes
     formError.dataset.code = result.code;
     return;
   }
-  showFormError(`${result.message} (${result.code})${result.code === 'IDEMPOTENCY_CONFLICT' || result.__typename === 'IdempotencyConflictError' ? `\n${t.conflictHint}` : ''}`);
+  showFormError(`${result.message} (${result.code})${result.code === ErrorCode.IdempotencyConflict || result.__typename === 'IdempotencyConflictError' ? `\n${t.conflictHint}` : ''}`);
   formError.dataset.code = result.code;
   if (result.__typename === 'IdempotencyConflictError') offerNewReport();
 }

@@ -1,4 +1,5 @@
 import type { CombinedError } from '@urql/core';
+import { ErrorCode } from '@fangkong/zone';
 import { backoffDelay, type BackoffOptions } from '../live/backoff.ts';
 
 /** One try's outcome: an answer from the server, a network failure (retry), or a refusal (stop). */
@@ -62,7 +63,7 @@ export function classify<T>(result: { data?: T | null; error?: CombinedError }):
  */
 export function refusedOnlyTheReadBack(error: CombinedError | undefined): boolean {
   const errors = error?.graphQLErrors ?? [];
-  return errors.length > 0 && errors.every((e) => e.extensions?.code === 'FORBIDDEN' && e.path?.[1] === 'report');
+  return errors.length > 0 && errors.every((e) => e.extensions?.code === ErrorCode.Forbidden && e.path?.[1] === 'report');
 }
 
 function throwIfAborted(signal?: AbortSignal): void {

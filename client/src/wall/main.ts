@@ -1,7 +1,7 @@
 import '../ui/base.css';
 import './wall.css';
 import { readToken, takeTokenFromUrl } from '../auth/token.ts';
-import { previousDay, ZONE_TIME_ZONE, zonedMidnight } from '../format/time.ts';
+import { addDays, DEFAULT_TIME_ZONE, localDay } from '@fangkong/zone';
 import { pickLang } from '../i18n/messages.ts';
 import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
 import { onEnd, pipe, subscribe } from 'wonka';
@@ -49,7 +49,7 @@ let state: WallState = initialWallState;
 let connection: ConnectionState = initialConnectionState;
 let clockOffset: number | null = null;
 const serverNow = () => Date.now() + (clockOffset ?? 0);
-const timeZone = () => state.zone?.value.timeZone ?? ZONE_TIME_ZONE;
+const timeZone = () => state.zone?.value.timeZone ?? DEFAULT_TIME_ZONE;
 
 function dispatch(action: WallAction): void {
   const next = wallReducer(state, action);
@@ -74,7 +74,7 @@ const series = new Coalescer(async () => {
     .query(HourlySeriesQuery, {
       todayFrom: zone.dayStart,
       todayTo: zone.dayEnd,
-      yesterdayFrom: new Date(zonedMidnight(previousDay(zone.day), tz)).toISOString(),
+      yesterdayFrom: localDay(addDays(zone.day, -1), tz).start.toISOString(),
     })
     .toPromise();
   if (result.error) noteRefusal(result.error);

@@ -1,5 +1,5 @@
 import type { ResultOf } from '../graphql/graphql.ts';
-import { localHour } from '../format/time.ts';
+import { wallClock } from '@fangkong/zone';
 import { isNotOlder, NO_SEQ, parseSeq } from '../live/seq.ts';
 import type {
   CheckpointCountsSubscription,
@@ -106,14 +106,14 @@ export function toHourlySeries(day: string, timeZone: string, value: SeriesValue
     if (startMs > nowMs) continue; // hours that have not begun stay empty rather than zero
     // Reports for the running hour arrive at its end: an empty running hour is "not yet", not zero.
     if (startMs + 3_600_000 > nowMs && point.counts.peopleScreened === 0 && point.counts.feverCases === 0) continue;
-    const hour = localHour(startMs, timeZone);
+    const hour = wallClock(startMs, timeZone).hour;
     // On a day with an offset change two buckets can share an hour: add them.
     today[hour] = (today[hour] ?? 0) + point.counts.peopleScreened;
     feverToday[hour] = (feverToday[hour] ?? 0) + point.counts.feverCases;
     simulated ||= point.counts.simulatedReports > 0;
   }
   for (const point of value.yesterday) {
-    const hour = localHour(Date.parse(point.start), timeZone);
+    const hour = wallClock(Date.parse(point.start), timeZone).hour;
     yesterday[hour] = (yesterday[hour] ?? 0) + point.counts.peopleScreened;
     simulated ||= point.counts.simulatedReports > 0;
   }
