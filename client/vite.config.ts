@@ -3,7 +3,7 @@ import { defineConfig, type Plugin } from 'vite';
 
 const backend = process.env.FANGKONG_API ?? 'http://127.0.0.1:4000';
 
-/** `/report` is the operator's page in dev as in production (server/src/transports/static-client.ts). */
+/** `/report` is the operator's page in dev as in production (server/src/http/client-files.ts). */
 const reportRoute = (): Plugin => ({
   name: 'fangkong-report-route',
   configureServer(server) {

@@ -1,9 +1,10 @@
+import { ErrorCode } from '@fangkong/zone';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyMigrations, ConfigError, openDatabase, seedDatabase, type Database } from '@fangkong/prisma';
+import { ConfigError, type Database } from '@fangkong/prisma';
 import type { ServerConfig } from './config.ts';
+import { prepareDatabase } from './database.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { countStatement } from './sql-statement-count.ts';
 import { Redis } from 'ioredis';
 import { listenAdminSocket } from './admin-socket.ts';
 import { loadPersistedOperations } from './auth/persisted-operations.ts';
@@ -12,7 +13,7 @@ import { TokenStore } from './auth/tokens.ts';
 import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
 import { OutboxFollower } from './live/outbox-follower.ts';
-import { createClientFiles } from './transports/static-client.ts';
+import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
 
@@ -33,19 +34,10 @@ export interface BuildAppOptions {
   seedHistory?: boolean;
 }
 
-/** Opens the database, applies pending migrations, loads reference data if absent, and wires HTTP. */
+/** The database made ready (database.ts), then the live layer, GraphQL and HTTP wired around it. */
 export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase(config.database, { onStatement: config.traceSql ? countStatement : undefined });
-  try {
-    const applied = await applyMigrations(database);
-    if (applied.length) logger.info('migrations applied', { applied, database: database.location });
-    const summary = await seedDatabase(database.prisma, { history: options.seedHistory ?? false });
-    logger.info('data ready', { database: database.location, summary });
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory });
 
   const bootedAt = Date.now();
   const now = config.clockStart ? () => new Date(config.clockStart!.getTime() + (Date.now() - bootedAt)) : () => new Date();
@@ -141,9 +133,9 @@ export const MAX_BODY_BYTES = 512 * 1024;
 function bodyRefusal(method: string | undefined, headers: IncomingHttpHeaders) {
   if (method !== 'POST') return null;
   const length = Number(headers['content-length']);
-  if (headers['content-length'] === undefined) return { status: 411, code: 'LENGTH_REQUIRED', message: 'send a Content-Length header' };
+  if (headers['content-length'] === undefined) return { status: 411, code: ErrorCode.LengthRequired, message: 'send a Content-Length header' };
   if (!Number.isFinite(length) || length > MAX_BODY_BYTES) {
-    return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `request bodies are limited to ${MAX_BODY_BYTES} bytes` };
+    return { status: 413, code: ErrorCode.PayloadTooLarge, message: `request bodies are limited to ${MAX_BODY_BYTES} bytes` };
   }
   return null;
 }

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@fangkong/zone';
 import { PothosValidationError } from '@pothos/core';
 import type { PrismaClient } from '@fangkong/prisma';
 import { type CommittedEvent, type LiveFeed, schema } from '@fangkong/schema';
@@ -7,13 +8,21 @@ import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServer
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { type ServerContext, useAccessGuard } from './auth/access-guard.ts';
 import type { PersistedOperations } from './auth/persisted-operations.ts';
 import type { RateLimiter } from './auth/rate-limit.ts';
 import { bearer, type TokenStore } from './auth/tokens.ts';
 import { graphiqlDefaultQuery } from './graphiql.ts';
 import type { Logger } from './logger.ts';
-import { useSqlStatementCount } from './sql-statement-count.ts';
+import { createAudit } from './plugins/audit.ts';
+import type { ServerContext } from './plugins/guard.ts';
+import { useAuthentication } from './plugins/use-authentication.ts';
+import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
+import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts';
+import { useRateLimit } from './plugins/use-rate-limit.ts';
+import { useResponseSize } from './plugins/use-response-size.ts';
+import { useSqlStatementCount } from './plugins/use-sql-statement-count.ts';
+import { useValidationErrorCode } from './plugins/use-validation-error-code.ts';
+import { withCode } from './plugins/with-code.ts';
 
 export interface YogaOptions {
   prisma: PrismaClient;
@@ -50,14 +59,7 @@ export type FangkongYoga = YogaServerInstance<Record<string, unknown>, ServerCon
 
 /** The GraphQL endpoint: one context for every transport, expected errors typed, the rest masked. */
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
-  // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
-  // single-connection mode on /graphql/stream.
-  const audit = (ctx: ServerContext, action: string, detail: string) => {
-    options.logger.warn('access denied', { token: ctx.viewer?.label, role: ctx.viewer?.role, detail });
-    void options.prisma.auditEntry
-      .create({ data: { actor: ctx.actor, action, entityType: 'ApiToken', entityId: ctx.viewer?.tokenId ?? 'none', after: { detail } } })
-      .catch((error: Error) => options.logger.warn('could not audit a denial', { error: error.message }));
-  };
+  const audit = createAudit(options.prisma, options.logger);
   const plugins: Plugin[] = [
     useValidationErrorCode(),
     // Limits checked while parsing and validating, so on every transport: depth, aliases, tokens, directives.
@@ -67,7 +69,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       maxTokens: { n: 2500 },
       maxDirectives: { n: 20 },
       // Armor's static cost grows geometrically with depth and refuses ordinary connection queries;
-      // the access guard bounds the estimated response size instead (query-cost.ts).
+      // useResponseSize bounds the estimated response size instead (plugins/query-cost.ts).
       costLimit: { enabled: false },
       // Suggestions would map the schema for whoever probes it; GraphiQL users have the docs pane.
       blockFieldSuggestion: { enabled: true },
@@ -76,11 +78,19 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type', 'authorization'] }),
     usePersistedOperations({
       getPersistedOperation: (key) => options.persisted.byHash.get(key) ?? null,
-      // Any caller may name a persisted operation; only partners are limited to them (the access guard).
+      // Any caller may name a persisted operation; only partners are limited to them (usePartnerPersistedOnly).
       allowArbitraryOperations: true,
       skipDocumentValidation: false,
     }),
-    useAccessGuard({ persisted: options.persisted, rateLimiter: options.rateLimiter, logger: options.logger, audit }),
+    // Before every operation executes or subscribes, on every transport, in this order: who is
+    // calling, how often, what partners may send, who may explore the schema, how large the answer.
+    useAuthentication(),
+    useRateLimit(options.rateLimiter, options.logger),
+    usePartnerPersistedOnly(options.persisted, audit),
+    useIntrospectionGate(audit),
+    useResponseSize(),
+    // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
+    // single-connection mode on /graphql/stream.
     useGraphQLSSE({ endpoint: '/graphql/stream' }),
   ];
   if (options.traceSql) plugins.push(useSqlStatementCount());
@@ -126,29 +136,14 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         if (!(error instanceof GraphQLError)) return defaultMaskError(error, message, isDev);
         const original = error.originalError;
         // Pothos rejects malformed global IDs and cursors with its own error type: that is bad input.
-        if (original instanceof PothosValidationError) return withCode(error, 'BAD_USER_INPUT', original.message);
+        if (original instanceof PothosValidationError) return withCode(error, ErrorCode.BadUserInput, original.message);
         // Our expected errors already carry a code; graphql-js's own (variable coercion: unknown enum
         // values, wrong types) do not, and are bad input.
-        if (!original || original instanceof GraphQLError) return error.extensions?.code ? error : withCode(error, 'BAD_USER_INPUT');
+        if (!original || original instanceof GraphQLError) return error.extensions?.code ? error : withCode(error, ErrorCode.BadUserInput);
         options.logger.error('unexpected error', { path: error.path?.join('.'), error: original.stack ?? String(original) });
         return defaultMaskError(error, message, isDev);
       },
     },
     plugins,
   });
-}
-
-function withCode(error: GraphQLError, code: string, message = error.message): GraphQLError {
-  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: { ...error.extensions, code } });
-}
-
-/** Validation errors from graphql-js come without a code; give them the conventional one. */
-function useValidationErrorCode(): Plugin {
-  return {
-    onValidate() {
-      return ({ result, setResult }) => {
-        if (result.length) setResult((result as GraphQLError[]).map((e) => (e.extensions?.code ? e : withCode(e, 'GRAPHQL_VALIDATION_FAILED'))));
-      };
-    },
-  };
 }

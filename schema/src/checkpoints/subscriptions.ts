@@ -4,7 +4,7 @@ import type { Context } from '../core/context.ts';
 import { userError } from '../core/errors.ts';
 import type { OutboxEvent } from '../core/live.ts';
 import { CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
-import { today } from '@fangkong/zone';
+import { today, ErrorCode } from '@fangkong/zone';
 import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
 import { byCheckpoint, countsQuery, lastReportQuery, lastReportsOf, type CheckpointCounts } from './counts.ts';
 
@@ -58,7 +58,7 @@ builder.subscriptionFields((t) => ({
         ? [...new Set(args.checkpointIds.map((id) => id.id))]
         : (await ctx.prisma.checkpoint.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((c) => c.id);
       const known = await ctx.prisma.checkpoint.count({ where: { id: { in: ids } } });
-      if (known !== ids.length) throw userError('checkpointIds: one or more checkpoints do not exist', 'NOT_FOUND');
+      if (known !== ids.length) throw userError('checkpointIds: one or more checkpoints do not exist', ErrorCode.NotFound);
       return Repeater.merge(ids.map((id) => watchCheckpoint(ctx, id)));
     },
     resolve: (update) => update,

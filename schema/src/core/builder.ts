@@ -1,3 +1,4 @@
+import { ErrorCode } from '@fangkong/zone';
 import SchemaBuilder from '@pothos/core';
 import { type GraphQLSchema, isObjectType } from 'graphql';
 import ErrorsPlugin from '@pothos/plugin-errors';
@@ -54,7 +55,7 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, ctx, info) => {
       const what = `${info.parentType.name}.${info.fieldName}`;
       ctx.onDenied?.(what);
-      return userError(`not allowed for this token: ${what}`, 'FORBIDDEN');
+      return userError(`not allowed for this token: ${what}`, ErrorCode.Forbidden);
     },
   },
   errors: {

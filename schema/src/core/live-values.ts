@@ -1,3 +1,4 @@
+import { ErrorCode } from '@fangkong/zone';
 import { Prisma } from '@fangkong/prisma';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
@@ -14,7 +15,7 @@ builder.subscriptionType({ description: 'Live figures for wall displays and the 
 export const CLOCK_REFRESH_MS = 60_000;
 
 export function liveFeed(ctx: Context): LiveFeed {
-  if (!ctx.live) throw userError('subscriptions are served over WebSocket (graphql-ws) and Server-Sent Events', 'BAD_USER_INPUT');
+  if (!ctx.live) throw userError('subscriptions are served over WebSocket (graphql-ws) and Server-Sent Events', ErrorCode.BadUserInput);
   return ctx.live;
 }
 

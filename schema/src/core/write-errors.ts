@@ -1,3 +1,4 @@
+import { ErrorCode } from '@fangkong/zone';
 import { builder } from './builder.ts';
 
 /** Base of every expected write failure: a message for people and a code for programs. */
@@ -12,7 +13,7 @@ export interface FieldIssue {
 
 /** Input broke a rule; nothing was written. Lists every offending field. */
 export class ValidationError extends WriteError {
-  readonly code = 'VALIDATION_FAILED';
+  readonly code = ErrorCode.ValidationFailed;
   constructor(readonly issues: FieldIssue[]) {
     super(issues.map((i) => `${i.field}: ${i.message}`).join('; '));
   }
@@ -20,7 +21,7 @@ export class ValidationError extends WriteError {
 
 /** The thing to act on does not exist (or is not visible to the caller). */
 export class NotFoundError extends WriteError {
-  readonly code = 'NOT_FOUND';
+  readonly code = ErrorCode.NotFound;
   constructor(
     readonly entity: string,
     readonly id: string,
@@ -32,7 +33,7 @@ export class NotFoundError extends WriteError {
 
 /** The idempotency key was already used for a different payload. */
 export class IdempotencyConflictError extends WriteError {
-  readonly code = 'IDEMPOTENCY_CONFLICT';
+  readonly code = ErrorCode.IdempotencyConflict;
   constructor(readonly idempotencyKey: string) {
     super(`idempotencyKey: "${idempotencyKey}" was already used for a different submission; use a new key for new data`);
   }
@@ -40,7 +41,7 @@ export class IdempotencyConflictError extends WriteError {
 
 /** A status change not allowed from the current status, or a change to a version already replaced. */
 export class InvalidStateError extends WriteError {
-  readonly code = 'INVALID_STATE';
+  readonly code = ErrorCode.InvalidState;
   constructor(
     readonly field: string,
     readonly current: string,
@@ -52,7 +53,7 @@ export class InvalidStateError extends WriteError {
 
 /** Allocating more than the stock holds. */
 export class InsufficientStockError extends WriteError {
-  readonly code = 'INSUFFICIENT_STOCK';
+  readonly code = ErrorCode.InsufficientStock;
   constructor(
     readonly productId: string,
     readonly available: number,

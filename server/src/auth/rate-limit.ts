@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Per-token operation budget: `limit` operations per `windowMs`, per token. */
 export interface RateLimiter {
@@ -13,37 +14,40 @@ export interface RateLimitOptions {
   windowMs?: number;
 }
 
-/** One instance: a fixed window counter in memory. */
-export function memoryRateLimiter({ limit = 600, windowMs = 60_000 }: RateLimitOptions = {}): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
+function budget(limiter: RateLimiterAbstract): RateLimiter {
   return {
     async take(key) {
-      const now = Date.now();
-      let window = windows.get(key);
-      if (!window || now - window.start >= windowMs) {
-        if (windows.size > 100_000) windows.clear();
-        window = { start: now, count: 0 };
-        windows.set(key, window);
+      try {
+        await limiter.consume(key);
+        return true;
+      } catch (refusal) {
+        if (refusal instanceof RateLimiterRes) return false;
+        throw refusal;
       }
-      window.count++;
-      return window.count <= limit;
     },
   };
 }
 
-/** Several instances: the same fixed window, counted in Redis so the budget is shared. */
-export function redisRateLimiter(redis: Redis, prefix: string, { limit = 600, windowMs = 60_000 }: RateLimitOptions = {}): RateLimiter {
-  return {
-    async take(key) {
-      const window = Math.floor(Date.now() / windowMs);
-      const redisKey = `${prefix}rate:${key}:${window}`;
-      try {
-        const [[, count]] = (await redis.multi().incr(redisKey).pexpire(redisKey, windowMs * 2).exec()) as [[unknown, number]];
-        return count <= limit;
-      } catch {
-        // Redis down: fail open rather than lock every display out; the outage is logged by the bus.
-        return true;
-      }
-    },
-  };
+const windowOptions = ({ limit = 600, windowMs = 60_000 }: RateLimitOptions) => ({ points: limit, duration: Math.max(1, Math.round(windowMs / 1000)) });
+
+/** One instance: a fixed window counted in memory. */
+export function memoryRateLimiter(options: RateLimitOptions = {}): RateLimiter {
+  return budget(new RateLimiterMemory(windowOptions(options)));
+}
+
+/**
+ * Several instances: the same window counted in Redis so the budget is shared. While Redis is
+ * unreachable each instance counts in memory (the insurance limiter), so an outage neither locks
+ * every display out nor lifts the limit.
+ */
+export function redisRateLimiter(redis: Redis, prefix: string, options: RateLimitOptions = {}): RateLimiter {
+  return budget(
+    new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}rate`,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(windowOptions(options)),
+      ...windowOptions(options),
+    }),
+  );
 }

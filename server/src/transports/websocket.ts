@@ -1,3 +1,4 @@
+import { ErrorCode, CloseCode } from '@fangkong/zone';
 import type { Server } from 'node:http';
 import type { DocumentNode, ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
@@ -18,7 +19,6 @@ export interface WebSocketOptions {
 }
 
 /** Close code for a reader that fell too far behind (the reason says how to resume). */
-export const CONSUMER_TOO_SLOW = 4413;
 
 type ExecutionRoot = { execute(args: ExecutionArgs): unknown; subscribe(args: ExecutionArgs): unknown };
 
@@ -40,7 +40,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, logger: Logg
       onSubscribe: async (ctx, _id, payload) => {
         const count = active.get(ctx) ?? 0;
         if (count >= maxSubscriptions) {
-          return [new GraphQLError(`at most ${maxSubscriptions} subscriptions per connection; complete one first`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+          return [new GraphQLError(`at most ${maxSubscriptions} subscriptions per connection; complete one first`, { extensions: { code: ErrorCode.TooManySubscriptions } })];
         }
         // No `request` key: Yoga would read the upgrade GET as the operation's method and refuse mutations.
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -71,7 +71,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, logger: Logg
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > maxBuffered) {
           logger.warn('closing a consumer that fell too far behind', { buffered: socket.bufferedAmount });
-          socket.close(CONSUMER_TOO_SLOW, 'Consumer too slow: reconnect and resume events from your last cursor');
+          socket.close(CloseCode.ConsumerTooSlow, 'Consumer too slow: reconnect and resume events from your last cursor');
         }
       },
       onComplete: (ctx) => {
@@ -102,7 +102,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, logger: Logg
   return {
     async close() {
       clearInterval(pinger);
-      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+      for (const socket of wss.clients) socket.close(CloseCode.GoingAway, 'Server shutting down');
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@fangkong/zone';
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -89,7 +90,7 @@ export function costRefusal(schema: GraphQLSchema, document: DocumentNode, varia
   return {
     errors: [
       new GraphQLError(`the response could hold about ${Math.round(estimate)} fields; at most ${MAX_ESTIMATED_FIELDS} are allowed — ask for smaller pages or fewer nested lists`, {
-        extensions: { code: 'QUERY_TOO_COSTLY', http: { status: 400 } },
+        extensions: { code: ErrorCode.QueryTooCostly, http: { status: 400 } },
       }),
     ],
   };
