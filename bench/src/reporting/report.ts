@@ -1,4 +1,4 @@
-import type { ReportingBenchResult, Variant, VariantSummary } from './bench.ts';
+import type { ReportingBenchResult, Variant, VariantSummary } from './types.ts';
 
 export const VARIANT_LABELS: Record<Variant, string> = {
   ours: 'ours: `reportCheckpointCounts` over HTTP (Yoga → Pothos → Prisma, one transaction)',

@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { CheckpointCounts } from '@fangkong/zone';
 
 /** One checkpoint report as a client would submit it; the same generator feeds ours and the baselines. */
-export interface ReportRow {
+export type ReportRow = CheckpointCounts & {
   checkpointId: string;
   periodStart: Date;
   periodEnd: Date;
-  vehiclesInspected: number;
-  peopleScreened: number;
-  feverCases: number;
-  hubeiLinked: number;
-  referred: number;
-  disinfections: number;
   idempotencyKey: string;
-}
+};
 
 const int = (max: number) => Math.floor(Math.random() * (max + 1));
 

@@ -2,7 +2,7 @@
 // with every submission of it, including retries after a reload: a pending submission is kept in
 // localStorage until the server has answered it.
 
-import { CHECKPOINT_FIGURE_NAMES, type CheckpointFigure, OUTPUT_FIGURE_NAMES, type OutputFigure } from '@fangkong/zone';
+import { CHECKPOINT_FIGURE_NAMES, type CheckpointCounts, type CheckpointFigure, OUTPUT_FIGURE_NAMES, type OutputFigure } from '@fangkong/zone';
 
 export type ReportKind = 'checkpoint' | 'line';
 
@@ -11,18 +11,12 @@ export const OUTPUT_FIELDS = OUTPUT_FIGURE_NAMES;
 export type CountField = CheckpointFigure;
 export type OutputField = OutputFigure;
 
-export interface CheckpointInput {
+export type CheckpointInput = CheckpointCounts & {
   checkpointId: string;
   periodStart: string;
   periodEnd: string;
   idempotencyKey: string;
-  vehiclesInspected: number;
-  peopleScreened: number;
-  feverCases: number;
-  hubeiLinked: number;
-  referred: number;
-  disinfections: number;
-}
+};
 
 export interface LineInput {
   lineId: string;

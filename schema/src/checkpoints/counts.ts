@@ -1,37 +1,15 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
+import { CHECKPOINT_FIGURE_NAMES, zeroCheckpointCounts, type CheckpointCounts as Figures } from '@fangkong/zone';
 import { textArray, utc } from '../core/sql.ts';
 
-/** The six figures a checkpoint reports, summed over current (not superseded) reports. */
-export interface CheckpointCounts {
-  vehiclesInspected: number;
-  peopleScreened: number;
-  feverCases: number;
-  hubeiLinked: number;
-  referred: number;
-  disinfections: number;
-  reports: number;
-  simulatedReports: number;
-}
+/** The six figures a checkpoint reports, summed over current (not superseded) reports, and how many reports there were. */
+export type CheckpointCounts = Figures & { reports: number; simulatedReports: number };
 
-export const zeroCounts = (): CheckpointCounts => ({
-  vehiclesInspected: 0,
-  peopleScreened: 0,
-  feverCases: 0,
-  hubeiLinked: 0,
-  referred: 0,
-  disinfections: 0,
-  reports: 0,
-  simulatedReports: 0,
-});
+export const zeroCounts = (): CheckpointCounts => ({ ...zeroCheckpointCounts(), reports: 0, simulatedReports: 0 });
 
 /** The SELECT list summing counts of reports aliased `r`; shared by every checkpoint aggregate. */
 export const countColumns = Prisma.sql`
-  COALESCE(SUM(r."vehiclesInspected"), 0)::bigint AS "vehiclesInspected",
-  COALESCE(SUM(r."peopleScreened"), 0)::bigint AS "peopleScreened",
-  COALESCE(SUM(r."feverCases"), 0)::bigint AS "feverCases",
-  COALESCE(SUM(r."hubeiLinked"), 0)::bigint AS "hubeiLinked",
-  COALESCE(SUM(r."referred"), 0)::bigint AS "referred",
-  COALESCE(SUM(r."disinfections"), 0)::bigint AS "disinfections",
+  ${Prisma.raw(CHECKPOINT_FIGURE_NAMES.map((name) => `COALESCE(SUM(r."${name}"), 0)::bigint AS "${name}"`).join(',\n  '))},
   COUNT(r.id)::bigint AS "reports",
   COUNT(r.id) FILTER (WHERE r.source = 'SIMULATED')::bigint AS "simulatedReports"`;
 

@@ -3,7 +3,7 @@ import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import { userError } from '../core/errors.ts';
 import type { OutboxEvent } from '../core/live.ts';
-import { CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
+import { asOfFields, CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
 import { today, ErrorCode } from '@fangkong/zone';
 import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
 import { byCheckpoint, countsQuery, lastReportQuery, lastReportsOf, type CheckpointCounts } from './counts.ts';
@@ -26,8 +26,7 @@ const CheckpointCountsUpdateRef = builder.objectRef<CheckpointUpdate>('Checkpoin
     }),
     today: t.field({ type: CheckpointCountsRef, description: "Today's figures.", resolve: (u) => u.today }),
     lastReportAt: t.expose('lastReportAt', { type: 'DateTime', nullable: true, description: 'End of the latest period reported.' }),
-    asOf: t.expose('asOf', { type: 'DateTime', description: 'When the figures were read.' }),
-    asOfSeq: t.expose('asOfSeq', { type: 'Seq', description: 'The last outbox event the figures include.' }),
+    ...asOfFields(t),
   }),
 });
 

@@ -1,6 +1,6 @@
 import { ErrorCode } from '@fangkong/zone';
 import { Prisma } from '@fangkong/prisma';
-import { builder } from './builder.ts';
+import { builder, type SchemaTypes } from './builder.ts';
 import type { Context } from './context.ts';
 import { userError } from './errors.ts';
 import type { LiveFeed } from './live.ts';
@@ -27,3 +27,9 @@ export async function snapshot<T extends readonly Prisma.PrismaPromise<unknown>[
   );
   return { asOfSeq: (seq as { seq: bigint | null }[])[0]?.seq ?? 0n, asOf: ctx.now(), values: values as { [K in keyof T]: Awaited<T[K]> } };
 }
+
+/** The two fields every live value carries: when it was read and the last outbox event it includes. */
+export const asOfFields = <T extends { asOf: Date; asOfSeq: bigint }>(t: PothosSchemaTypes.ObjectFieldBuilder<SchemaTypes, T>) => ({
+  asOf: t.field({ type: 'DateTime', description: 'When the figures were read.', resolve: (value) => value.asOf }),
+  asOfSeq: t.field({ type: 'Seq', description: 'The last outbox event the figures include.', resolve: (value) => value.asOfSeq }),
+});

@@ -2,7 +2,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import type { OutboxEvent } from '../core/live.ts';
-import { CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
+import { asOfFields, CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
 import { today } from '@fangkong/zone';
 import { byLine, outputQuery, type OutputTotals } from './output.ts';
 import { EnterpriseRef, LineStatus, OutputTotalsRef } from './production.ts';
@@ -29,8 +29,7 @@ const ProductionUpdateRef = builder.objectRef<LineUpdate>('ProductionUpdate').im
     ratedDailyCapacity: t.exposeInt('ratedDailyCapacity', { description: 'Rated output per 24 hours.' }),
     today: t.field({ type: OutputTotalsRef, description: "Today's output.", resolve: (u) => u.today }),
     utilization: t.exposeFloat('utilization', { nullable: true, description: "Today's output against capacity for the part of the day elapsed." }),
-    asOf: t.expose('asOf', { type: 'DateTime', description: 'When the figures were read.' }),
-    asOfSeq: t.expose('asOfSeq', { type: 'Seq', description: 'The last outbox event the figures include.' }),
+    ...asOfFields(t),
   }),
 });
 

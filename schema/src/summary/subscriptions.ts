@@ -1,6 +1,6 @@
 import { builder } from '../core/builder.ts';
 import type { OutboxEvent } from '../core/live.ts';
-import { CLOCK_REFRESH_MS, liveFeed } from '../core/live-values.ts';
+import { asOfFields, CLOCK_REFRESH_MS, liveFeed } from '../core/live-values.ts';
 import { today } from '@fangkong/zone';
 import { computeZoneSummary, ProductStockRef, ZoneSummaryRef, type ZoneSummary } from './zone-summary.ts';
 
@@ -14,8 +14,7 @@ const StockLevelsRef = builder.objectRef<StockUpdate>('StockLevels').implement({
   description: 'Stock per product (produced − allocated), as of an outbox position.',
   fields: (t) => ({
     stock: t.field({ type: [ProductStockRef], description: 'Each product.', resolve: (u) => u.stock }),
-    asOf: t.expose('asOf', { type: 'DateTime', description: 'When the figures were read.' }),
-    asOfSeq: t.expose('asOfSeq', { type: 'Seq', description: 'The last outbox event the figures include.' }),
+    ...asOfFields(t),
   }),
 });
 
