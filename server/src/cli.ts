@@ -7,7 +7,24 @@ import { startLiveSystem } from './live-system.ts';
 import { createLogger } from './logger.ts';
 import { tokenCommand } from './token-cli.ts';
 
+const usage = `Usage: pnpm serve | pnpm start | pnpm fangkong token <create|list|revoke> …
+
+  serve   the server alone (production): GraphQL, GraphiQL, WebSocket and SSE on /graphql,
+          the built client on / and /report, /health and /ready
+  start   the whole live system on this machine: migrations, reference data and simulated
+          history, the server, the client and a live simulator, with tokens to open them
+  token   create, list and revoke API tokens (README, Access: tokens and roles)
+
+Configured by the environment (README, Configuration): DATABASE_URL (else the embedded database in
+FANGKONG_DATA_DIR, default .data), HOST and PORT (127.0.0.1:4000), FANGKONG_TZ (Asia/Shanghai),
+REDIS_URL and FANGKONG_REDIS_PREFIX, FANGKONG_RATE_LIMIT, FANGKONG_MIN_INTERVAL_MS,
+FANGKONG_WS_INIT_TIMEOUT_MS, FANGKONG_CLOCK_START, FANGKONG_TRACE_SQL, LOG_LEVEL.`;
+
 async function main(command: string | undefined, rest: string[]): Promise<void> {
+  if (command !== 'token' && [command, ...rest].some((arg) => arg === '--help' || arg === '-h')) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   if (command === 'token') {
     await tokenCommand(rest);
     // Exit once output is flushed: idle database pools would otherwise hold the process open.
