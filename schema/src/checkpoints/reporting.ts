@@ -2,9 +2,9 @@
 import type { CheckpointReport } from '@fangkong/prisma';
 import { CHECKPOINT_FIGURE_NAMES, CHECKPOINT_FIGURES, type CheckpointCounts } from '@fangkong/zone';
 import { builder, type SchemaTypes } from '../core/builder.ts';
-import { type Change, commitChange, payloadHash, type Tx } from '../core/changes.ts';
+import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import type { Context } from '../core/context.ts';
-import { enumValue, insertIdempotent } from '../core/idempotency.ts';
+import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
 import { correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { utc } from '../core/sql.ts';
@@ -73,7 +73,7 @@ function reportChange(type: string, report: CheckpointReport, before?: Checkpoin
   };
 }
 
-function insertReport(tx: Tx, row: Omit<CheckpointReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>, key: { idempotencyKey: string; payloadHash: string }) {
+function insertReport(tx: Tx, row: Omit<CheckpointReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>, key: Submission) {
   return insertIdempotent<CheckpointReport>(
     tx,
     'CheckpointReport',
@@ -100,7 +100,7 @@ builder.mutationFields((t) => ({
       checkIdempotencyKey(rules, input.idempotencyKey);
       rules.check();
       const source = input.source ?? 'MANUAL';
-      const hash = payloadHash({ checkpointId: input.checkpointId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, source, ...counts });
+      const key = submission(input.idempotencyKey, { checkpointId: input.checkpointId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, source, ...counts });
       return commitChange(ctx, async (tx) => {
         const checkpoint = await loadCheckpoint(tx, input.checkpointId.id, 'checkpointId');
         if (checkpoint.status === 'CLOSED' && (!checkpoint.closedAt || input.periodStart >= checkpoint.closedAt)) {
@@ -109,7 +109,7 @@ builder.mutationFields((t) => ({
         const { row: report, duplicate } = await insertReport(
           tx,
           { checkpointId: checkpoint.id, periodStart: input.periodStart, periodEnd: input.periodEnd, ...counts, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null },
-          { idempotencyKey: input.idempotencyKey, payloadHash: hash },
+          key,
         );
         return { value: { report, duplicate }, change: duplicate ? null : reportChange('checkpointReport:reported', report) };
       });
@@ -139,7 +139,7 @@ builder.mutationFields((t) => ({
         const original = await tx.checkpointReport.findUniqueOrThrow({ where: { id } });
         const counts = countsFrom((k) => args.input[k] ?? original[k]);
         new Rules().figures(CHECKPOINT_FIGURES, counts).check();
-        const key = { idempotencyKey: args.idempotencyKey, payloadHash: payloadHash({ corrects: original.id, reason: args.reason.trim(), ...counts }) };
+        const key = submission(args.idempotencyKey, { corrects: original.id, reason: args.reason.trim(), ...counts });
         const result = await correctReport(ctx, original, key, {
           byKey: (idempotencyKey) => tx.checkpointReport.findUnique({ where: { idempotencyKey } }),
           markSuperseded: (supersededId, at) => tx.checkpointReport.update({ where: { id: supersededId }, data: { supersededAt: at } }),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { lockOutbox, type Prisma } from '@fangkong/prisma';
 import type { Context } from './context.ts';
 
@@ -50,14 +49,4 @@ export async function commitChange<T>(ctx: Context, work: (tx: Tx) => Promise<{ 
 
 function asJson(value: unknown): Prisma.InputJsonValue | undefined {
   return value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
-}
-
-/** A stable fingerprint of a submission, to tell a retry (same) from a reused key (different). */
-export function payloadHash(payload: Record<string, unknown>): string {
-  const canonical = JSON.stringify(payload, (_key, value: unknown) =>
-    value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
-      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : value,
-  );
-  return createHash('sha256').update(canonical).digest('hex');
 }

@@ -1,9 +1,42 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Prisma } from '@fangkong/prisma';
+import { stringify } from 'safe-stable-stringify';
 import type { Tx } from './changes.ts';
 import { IdempotencyConflictError } from './write-errors.ts';
 
 type Column = string | number | boolean | null | Prisma.Sql;
+
+/** A write as its idempotency key names it, with the fingerprint that tells a retry (same) from a reused key (different). */
+export interface Submission {
+  idempotencyKey: string;
+  payloadHash: string;
+  /** The fingerprint rows stored before the current canonical form have for the same payload. */
+  legacyHash: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Until December 2026 payloads were canonicalised by sorting keys with `localeCompare`, which depends
+ * on the runtime's locale; kept only to recognise retries of rows stored then.
+ */
+function legacyCanonical(payload: Record<string, unknown>): string {
+  return JSON.stringify(payload, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
+}
+
+/** The submission of `payload` under `idempotencyKey`: its fingerprint over canonical JSON (keys in code-unit order). */
+export function submission(idempotencyKey: string, payload: Record<string, unknown>): Submission {
+  return { idempotencyKey, payloadHash: sha256(stringify(payload) ?? 'null'), legacyHash: sha256(legacyCanonical(payload)) };
+}
+
+/** Whether a row stored under the submission's key holds the same payload (written now or before the canonical form changed). */
+export function isRetryOf(stored: { payloadHash: string | null }, submitted: Submission): boolean {
+  return stored.payloadHash === submitted.payloadHash || stored.payloadHash === submitted.legacyHash;
+}
 
 /**
  * Inserts a row unless its idempotency key exists, in one statement: the unique index decides, so
@@ -14,7 +47,7 @@ export async function insertIdempotent<R extends { payloadHash: string | null }>
   tx: Tx,
   table: 'CheckpointReport' | 'OutputReport' | 'Allocation',
   columns: Record<string, Column>,
-  key: { idempotencyKey: string; payloadHash: string },
+  key: Submission,
   find: { byId(id: string): Promise<R>; byKey(idempotencyKey: string): Promise<R> },
 ): Promise<{ row: R; duplicate: boolean }> {
   const id = randomUUID();
@@ -27,7 +60,7 @@ export async function insertIdempotent<R extends { payloadHash: string | null }>
     RETURNING id`;
   if (inserted.length) return { row: await find.byId(id), duplicate: false };
   const existing = await find.byKey(key.idempotencyKey);
-  if (existing.payloadHash !== key.payloadHash) throw new IdempotencyConflictError(key.idempotencyKey);
+  if (!isRetryOf(existing, key)) throw new IdempotencyConflictError(key.idempotencyKey);
   return { row: existing, duplicate: true };
 }
 

@@ -2,6 +2,7 @@
 // a report is corrected (a new version replaces it in every total; the original stays in history).
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
+import { isRetryOf, type Submission } from './idempotency.ts';
 import { IdempotencyConflictError, InvalidStateError } from './write-errors.ts';
 
 export const ReportSource = builder.enumType('ReportSource', {
@@ -27,7 +28,7 @@ interface ReportVersion {
 export async function correctReport<R extends ReportVersion>(
   ctx: Context,
   original: R,
-  key: { idempotencyKey: string; payloadHash: string },
+  key: Submission,
   store: {
     byKey(idempotencyKey: string): Promise<R | null>;
     markSuperseded(id: string, at: Date): Promise<R>;
@@ -36,7 +37,7 @@ export async function correctReport<R extends ReportVersion>(
 ): Promise<{ report: R; duplicate: true } | { report: R; duplicate: false; superseded: R }> {
   const replay = await store.byKey(key.idempotencyKey);
   if (replay) {
-    if (replay.payloadHash !== key.payloadHash) throw new IdempotencyConflictError(key.idempotencyKey);
+    if (!isRetryOf(replay, key)) throw new IdempotencyConflictError(key.idempotencyKey);
     return { report: replay, duplicate: true };
   }
   if (original.supersededAt) throw new InvalidStateError('reportId', 'superseded', 'this version was already corrected; correct the latest version instead');

@@ -1,8 +1,8 @@
 import type { OutputReport, ProductionLine } from '@fangkong/prisma';
 import { OUTPUT_CAPACITY_TOLERANCE, OUTPUT_FIGURES } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
-import { type Change, commitChange, payloadHash, type Tx } from '../core/changes.ts';
-import { enumValue, insertIdempotent } from '../core/idempotency.ts';
+import { type Change, commitChange, type Tx } from '../core/changes.ts';
+import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
 import { correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { utc } from '../core/sql.ts';
@@ -58,7 +58,7 @@ const LineStatusPayload = builder.objectRef<{ line: ProductionLine }>('LineStatu
   fields: (t) => ({ line: t.field({ type: ProductionLineRef, description: 'The line.', resolve: (p) => p.line }) }),
 });
 
-function insertOutput(tx: Tx, row: Omit<OutputReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>, key: { idempotencyKey: string; payloadHash: string }) {
+function insertOutput(tx: Tx, row: Omit<OutputReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>, key: Submission) {
   return insertIdempotent<OutputReport>(
     tx,
     'OutputReport',
@@ -107,7 +107,7 @@ builder.mutationFields((t) => ({
       checkIdempotencyKey(rules, input.idempotencyKey);
       rules.check();
       const source = input.source ?? 'MANUAL';
-      const hash = payloadHash({ lineId: input.lineId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source });
+      const key = submission(input.idempotencyKey, { lineId: input.lineId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source });
       return commitChange(ctx, async (tx) => {
         const line = await tx.productionLine.findUnique({ where: { id: input.lineId.id } });
         if (!line) throw new NotFoundError('production line', input.lineId.id, 'lineId');
@@ -117,7 +117,7 @@ builder.mutationFields((t) => ({
         const { row: report, duplicate } = await insertOutput(
           tx,
           { lineId: line.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null },
-          { idempotencyKey: input.idempotencyKey, payloadHash: hash },
+          key,
         );
         if (!duplicate && !REPORTING_STATUSES.includes(line.status)) {
           throw new InvalidStateError('lineId', line.status, `the line is ${line.status.toLowerCase()}; output can be reported while commissioning, producing or idle`);
@@ -151,7 +151,7 @@ builder.mutationFields((t) => ({
         const checks = new Rules();
         checkOutput(checks, args.produced, args.passedQc, line, hoursOf(original.periodStart, original.periodEnd));
         checks.check();
-        const key = { idempotencyKey: args.idempotencyKey, payloadHash: payloadHash({ corrects: original.id, produced: args.produced, passedQc: args.passedQc, reason: args.reason.trim() }) };
+        const key = submission(args.idempotencyKey, { corrects: original.id, produced: args.produced, passedQc: args.passedQc, reason: args.reason.trim() });
         const result = await correctReport(ctx, original, key, {
           byKey: (idempotencyKey) => tx.outputReport.findUnique({ where: { idempotencyKey } }),
           markSuperseded: (supersededId, at) => tx.outputReport.update({ where: { id: supersededId }, data: { supersededAt: at } }),

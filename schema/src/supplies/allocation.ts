@@ -1,8 +1,8 @@
 import type { Allocation } from '@fangkong/prisma';
 import { builder } from '../core/builder.ts';
-import { commitChange, payloadHash, type Tx } from '../core/changes.ts';
+import { commitChange, type Tx } from '../core/changes.ts';
 import { CheckpointRef } from '../checkpoints/checkpoints.ts';
-import { enumValue, insertIdempotent } from '../core/idempotency.ts';
+import { enumValue, insertIdempotent, isRetryOf, submission } from '../core/idempotency.ts';
 import { AreaRef } from '../places/places.ts';
 import { EnterpriseRef } from '../production/production.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
@@ -73,11 +73,11 @@ builder.mutationFields((t) => ({
         destinationAreaId: input.destination === 'COMMUNITY' ? input.destinationAreaId!.id : null,
         note: input.note?.trim() || null,
       };
-      const hash = payloadHash(row);
+      const key = submission(input.idempotencyKey, row);
       return commitChange(ctx, async (tx) => {
         const replay = await tx.allocation.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
         if (replay) {
-          if (replay.payloadHash !== hash) throw new IdempotencyConflictError(input.idempotencyKey);
+          if (!isRetryOf(replay, key)) throw new IdempotencyConflictError(input.idempotencyKey);
           return { value: { allocation: replay, duplicate: true }, change: null };
         }
         const product = await tx.product.findUnique({ where: { id: row.productId } });
@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
           tx,
           'Allocation',
           { ...row, source: enumValue('SupplySource', row.source), destination: enumValue('AllocationDestination', row.destination), plannedAt: utc(ctx.now()), createdBy: ctx.actor },
-          { idempotencyKey: input.idempotencyKey, payloadHash: hash },
+          key,
           {
             byId: (id) => tx.allocation.findUniqueOrThrow({ where: { id } }),
             byKey: (idempotencyKey) => tx.allocation.findUniqueOrThrow({ where: { idempotencyKey } }),
