@@ -49,10 +49,10 @@ async function withEngine<T>(adapterFactory: Database['adapterFactory'], run: (e
   }
 }
 
-/** Applies pending migrations (as `prisma migrate deploy` would); returns the names applied. */
-export async function applyMigrations(db: Database): Promise<string[]> {
+/** Applies pending migrations (as `prisma migrate deploy` would) from `dir` (the committed ones by default); returns the names applied. */
+export async function applyMigrations(db: Database, dir = migrationsDir): Promise<string[]> {
   const result = await withEngine(db.adapterFactory, (engine) =>
-    engine.applyMigrations({ migrationsList: readMigrations(), filters: noFilters }),
+    engine.applyMigrations({ migrationsList: readMigrations(dir), filters: noFilters }),
   );
   return result.appliedMigrationNames;
 }

@@ -18,7 +18,7 @@ const dbTotal = async (url: string, checkpoint: string) =>
     (
       await query(
         url,
-        `SELECT COALESCE(SUM("peopleScreened"),0)::int AS n FROM "CheckpointReport" WHERE "checkpointId" = $1 AND "supersededAt" IS NULL AND "periodStart" >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai' AT TIME ZONE 'UTC'`,
+        `SELECT COALESCE(SUM("peopleScreened"),0)::int AS n FROM "CheckpointReport" WHERE "checkpointId" = $1 AND "supersededAt" IS NULL AND "periodStart" >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`,
         [checkpoint],
       )
     )[0]!.n,

@@ -1,8 +1,8 @@
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrationsDir, pendingSchemaChanges, readMigrations } from '@fangkong/prisma';
-import { databaseForSuite, pgliteDatabase, postgresDatabase, type CliDatabase } from './support/cli.ts';
+import { applyMigrations, databaseConfigFromEnv, migrationsDir, openDatabase, pendingSchemaChanges, readMigrations, seedDatabase } from '@fangkong/prisma';
+import { databaseForSuite, pgliteDatabase, postgresDatabase, type CliDatabase, type Sql } from './support/cli.ts';
 import { postgresReachable } from './support/postgres.ts';
 import { pnpm, tempDir } from './support/processes.ts';
 
@@ -100,5 +100,82 @@ describe('a DATABASE_URL that cannot work', () => {
     } finally {
       data.remove();
     }
+  });
+});
+
+/**
+ * The timestamptz migration on a database seeded before it: every stored instant must come through
+ * exactly. Before, a timestamp column holds the instant's UTC wall time; after, the timestamptz read
+ * in UTC must show the same. The PostgreSQL database defaults its sessions to Asia/Shanghai, so a
+ * conversion that read the old values in the session's zone would move them by eight hours.
+ */
+function convertingInstants(open: () => Promise<CliDatabase>) {
+  const db = databaseForSuite(open);
+  const timestampColumns = (sql: Sql, type: string) =>
+    sql<{ table: string; column: string }>(
+      `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+       WHERE table_schema = current_schema() AND data_type = '${type}' AND table_name <> '_prisma_migrations'
+       ORDER BY table_name, column_name`,
+    );
+  const fingerprint = async (sql: Sql, columns: { table: string; column: string }[], asUtcText: (column: string) => string) => {
+    const out: Record<string, string> = {};
+    for (const { table, column } of columns) {
+      const [row] = await sql<{ n: number; values: string | null }>(
+        `SELECT COUNT("${column}")::int AS n, md5(string_agg(${asUtcText(`"${column}"`)}, ',' ORDER BY ${asUtcText(`"${column}"`)})) AS values FROM "${table}"`,
+      );
+      out[`${table}.${column}`] = `${row!.n}:${row!.values}`;
+    }
+    return out;
+  };
+
+  it('keeps every stored instant exactly', async () => {
+    const convert = committed.find((name) => name.endsWith('_timestamptz'))!;
+    const earlier = tempDir('fangkong-migrations-before-');
+    try {
+      cpSync(join(migrationsDir, 'migration_lock.toml'), join(earlier.path, 'migration_lock.toml'));
+      for (const name of committed.filter((name) => name < convert)) cpSync(join(migrationsDir, name), join(earlier.path, name), { recursive: true });
+      const database = await openDatabase(databaseConfigFromEnv(db().env));
+      try {
+        expect(await applyMigrations(database, earlier.path)).not.toContain(convert);
+        await seedDatabase(database.prisma, { history: true });
+      } finally {
+        await database.close();
+      }
+
+      const before = await db().inspect(async (sql) => {
+        const columns = await timestampColumns(sql, 'timestamp without time zone');
+        return { columns, values: await fingerprint(sql, columns, (c) => `${c}::text`) };
+      });
+      expect(before.columns.length).toBeGreaterThanOrEqual(30);
+      expect(Object.values(before.values).some((v) => !v.startsWith('0:'))).toBe(true);
+
+      const result = await db().cli(['db:migrate']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(convert);
+
+      const after = await db().inspect(async (sql) => ({
+        left: await timestampColumns(sql, 'timestamp without time zone'),
+        converted: await timestampColumns(sql, 'timestamp with time zone'),
+        values: await fingerprint(sql, before.columns, (c) => `(${c} AT TIME ZONE 'UTC')::text`),
+      }));
+      expect(after.left).toEqual([]);
+      expect(after.converted).toEqual(before.columns);
+      expect(after.values).toEqual(before.values);
+    } finally {
+      earlier.remove();
+    }
+  });
+}
+
+describe('the timestamptz migration on the embedded database', () => {
+  convertingInstants(async () => pgliteDatabase());
+});
+
+describe.skipIf(!(await postgresReachable()))('the timestamptz migration on PostgreSQL', () => {
+  convertingInstants(async () => {
+    const database = await postgresDatabase('timestamptz');
+    const name = new URL(database.env.DATABASE_URL ?? '').pathname.slice(1);
+    await database.inspect((sql) => sql(`ALTER DATABASE "${name}" SET timezone TO 'Asia/Shanghai'`));
+    return database;
   });
 });

@@ -4,8 +4,8 @@ import { postgresReachable } from './support/postgres.ts';
 
 const firstCheckpointStaff = ['city-roads', 'health', 'housing', 'medical', 'public-security', 'townships', 'traffic-police'];
 
-/** 7 Feb 2020 00:00 in Asia/Shanghai, as the UTC wall time the timestamp columns hold. */
-const feb7Local = `'2020-02-06 16:00:00'`;
+/** 7 Feb 2020 00:00 in Asia/Shanghai, as a timestamptz. */
+const feb7Local = `'2020-02-07 00:00:00+08:00'::timestamptz`;
 
 /** Totals and a fingerprint of every history row, to compare two databases. */
 async function historyTotals(sql: Sql) {
@@ -140,7 +140,7 @@ function seeding(label: string, open: () => Promise<CliDatabase>) {
            (SELECT COUNT(*)::int FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
               WHERE l."enterpriseId" = 'yizhonghong' AND o."periodStart" < ${feb7Local}) AS "yizhonghongBeforeFeb7",
            (SELECT COALESCE(SUM(o.produced), 0)::int FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
-              WHERE l."enterpriseId" = 'yizhonghong' AND o."periodStart" < ${feb7Local}::timestamp + interval '1 day') AS "yizhonghongOnFeb7",
+              WHERE l."enterpriseId" = 'yizhonghong' AND o."periodStart" < ${feb7Local} + interval '1 day') AS "yizhonghongOnFeb7",
            (SELECT COUNT(*)::int FROM "CheckpointReport" WHERE "feverCases" > "peopleScreened" OR "feverCases" < 0) AS "feverAboveScreened",
            (SELECT COUNT(*)::int FROM "OutputReport" WHERE "passedQc" > produced OR "passedQc" < 0) AS "qcAboveProduced",
            (SELECT COUNT(DISTINCT "checkpointId")::int FROM "CheckpointReport") AS "checkpointsReporting",

@@ -21,8 +21,8 @@ export interface BaselineOptions {
 type Numeric = string | number | bigint | null | undefined;
 const n = (value: Numeric) => Number(value ?? 0);
 const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
-/** A UTC `timestamp` parameter, compared the way the schema compares it. */
-const utc = (index: number) => `($${index}::timestamptz AT TIME ZONE 'UTC')`;
+/** An instant parameter, compared the way the schema compares it. */
+const instant = (index: number) => `$${index}::timestamptz`;
 
 const countColumns = `
   COALESCE(SUM(r."vehiclesInspected"), 0)::bigint AS "vehiclesInspected",
@@ -145,7 +145,7 @@ export async function zoneSummary(db: SqlDatabase, day: string, options: Baselin
       `SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
        FROM "Checkpoint" c
        LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
-         AND r."periodStart" >= ${utc(1)} AND r."periodStart" < ${utc(2)}
+         AND r."periodStart" >= ${instant(1)} AND r."periodStart" < ${instant(2)}
        GROUP BY GROUPING SETS ((c.kind), ())
        ORDER BY c.kind NULLS FIRST`,
       [startIso, endIso],
@@ -153,13 +153,13 @@ export async function zoneSummary(db: SqlDatabase, day: string, options: Baselin
     production: await tx.query<ProductRow & FigureRow & { grouped: Numeric }>(
       `WITH line_state AS (
          SELECT l.id, l."productId", l."ratedDailyCapacity",
-           COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${utc(1)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
+           COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${instant(1)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
          FROM "ProductionLine" l
        ), line_output AS (
          SELECT o."lineId", SUM(o.produced) AS produced, SUM(o."passedQc") AS "passedQc",
            COUNT(*) FILTER (WHERE o.source = 'SIMULATED') AS simulated
          FROM "OutputReport" o
-         WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${utc(2)} AND o."periodStart" < ${utc(3)}
+         WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${instant(2)} AND o."periodStart" < ${instant(3)}
          GROUP BY o."lineId"
        )
        SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", GROUPING(p.id) AS grouped,
@@ -178,7 +178,7 @@ export async function zoneSummary(db: SqlDatabase, day: string, options: Baselin
     isolation: await tx.query<{ active: Numeric; simulated: Numeric }>(
       `SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
        FROM "IsolationCase"
-       WHERE "startedAt" <= ${utc(1)} AND ("endedAt" IS NULL OR "endedAt" > ${utc(1)})`,
+       WHERE "startedAt" <= ${instant(1)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(1)})`,
       [atIso],
     ),
     stock: await tx.query<ProductRow & { produced: Numeric; allocated: Numeric }>(
@@ -188,13 +188,13 @@ export async function zoneSummary(db: SqlDatabase, day: string, options: Baselin
        LEFT JOIN (
          SELECT l."productId", SUM(o.produced) AS total
          FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
-         WHERE o."supersededAt" IS NULL AND o."periodStart" < ${utc(1)}
+         WHERE o."supersededAt" IS NULL AND o."periodStart" < ${instant(1)}
          GROUP BY l."productId"
        ) made ON made."productId" = p.id
        LEFT JOIN (
          SELECT a."productId", SUM(a.quantity) AS total
          FROM "Allocation" a
-         WHERE a.status <> 'CANCELLED' AND a."plannedAt" < ${utc(1)}
+         WHERE a.status <> 'CANCELLED' AND a."plannedAt" < ${instant(1)}
          GROUP BY a."productId"
        ) sent ON sent."productId" = p.id
        ORDER BY p.category, p.id`,
@@ -243,7 +243,7 @@ export async function checkpointPage(db: SqlDatabase, first: number, options: Ba
          FROM "CheckpointReport" r
          WHERE r."supersededAt" IS NULL
            AND r."checkpointId" = ANY($1::text[])
-           AND r."periodStart" >= ${utc(2)} AND r."periodStart" < ${utc(3)}
+           AND r."periodStart" >= ${instant(2)} AND r."periodStart" < ${instant(3)}
          GROUP BY r."checkpointId"`,
         [page.map((row) => row.id), start.toISOString(), end.toISOString()],
       )

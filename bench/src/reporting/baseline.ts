@@ -7,7 +7,7 @@ import { countsOf, randomReport, type ReportRow, rowHash } from './rows.ts';
 const INSERT_REPORT = `INSERT INTO "CheckpointReport"
   ("id", "checkpointId", "periodStart", "periodEnd", "vehiclesInspected", "peopleScreened", "feverCases",
    "hubeiLinked", "referred", "disinfections", "source", "reportedBy", "idempotencyKey", "payloadHash")
-  VALUES ($1, $2, ($3::timestamptz AT TIME ZONE 'UTC'), ($4::timestamptz AT TIME ZONE 'UTC'), $5, $6, $7, $8, $9, $10,
+  VALUES ($1, $2, $3::timestamptz, $4::timestamptz, $5, $6, $7, $8, $9, $10,
           'MANUAL'::"ReportSource", 'anonymous', $11, $12)`;
 const INSERT_REPORT_IDEMPOTENT = `${INSERT_REPORT}
   ON CONFLICT ("idempotencyKey") DO NOTHING

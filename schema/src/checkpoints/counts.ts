@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
 import { CHECKPOINT_FIGURE_NAMES, zeroCheckpointCounts, type CheckpointCounts as Figures } from '@fangkong/zone';
-import { textArray, utc } from '../core/sql.ts';
+import { textArray, instant } from '../core/sql.ts';
 
 /** The six figures a checkpoint reports, summed over current (not superseded) reports, and how many reports there were. */
 export type CheckpointCounts = Figures & { reports: number; simulatedReports: number };
@@ -34,7 +34,7 @@ export function countsQuery(prisma: PrismaClient, checkpointIds: readonly string
     FROM "CheckpointReport" r
     WHERE r."supersededAt" IS NULL
       AND r."checkpointId" = ANY(${textArray(checkpointIds)})
-      AND r."periodStart" >= ${utc(start)} AND r."periodStart" < ${utc(end)}
+      AND r."periodStart" >= ${instant(start)} AND r."periodStart" < ${instant(end)}
     GROUP BY r."checkpointId"`;
 }
 

@@ -7,7 +7,7 @@ import type { Context } from '../core/context.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
 import { correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
-import { utc } from '../core/sql.ts';
+import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
 import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { CheckpointRef, CheckpointReportRef } from './checkpoints.ts';
@@ -77,7 +77,7 @@ function insertReport(tx: Tx, row: Omit<CheckpointReport, 'id' | 'createdAt' | '
   return insertIdempotent<CheckpointReport>(
     tx,
     'CheckpointReport',
-    { ...row, periodStart: utc(row.periodStart), periodEnd: utc(row.periodEnd), source: enumValue('ReportSource', row.source) },
+    { ...row, periodStart: instant(row.periodStart), periodEnd: instant(row.periodEnd), source: enumValue('ReportSource', row.source) },
     key,
     {
       byId: (id) => tx.checkpointReport.findUniqueOrThrow({ where: { id } }),

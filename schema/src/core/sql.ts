@@ -1,10 +1,10 @@
 import { Prisma } from '@fangkong/prisma';
 
 /**
- * An instant as a UTC `timestamp`, the form Prisma stores DateTime columns in. Passing ISO text and
- * converting in SQL keeps comparisons independent of the session's time zone and of the adapter.
+ * An instant as a `timestamptz` parameter, the type of every DateTime column. Passing ISO text with its
+ * offset keeps it independent of the session's time zone and of the adapter's handling of Dates.
  */
-export const utc = (instant: Date) => Prisma.sql`(${instant.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+export const instant = (at: Date) => Prisma.sql`${at.toISOString()}::timestamptz`;
 
 /** A text[] parameter. */
 export const textArray = (values: readonly string[]) => Prisma.sql`${[...values]}::text[]`;

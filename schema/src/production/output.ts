@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@fangkong/prisma';
-import { textArray, utc } from '../core/sql.ts';
+import { textArray, instant } from '../core/sql.ts';
 
 /** Output figures summed over current (not superseded) reports. */
 export interface OutputTotals {
@@ -38,7 +38,7 @@ export function outputQuery(prisma: PrismaClient, lineIds: readonly string[], st
     FROM "OutputReport" o
     WHERE o."supersededAt" IS NULL
       AND o."lineId" = ANY(${textArray(lineIds)})
-      AND o."periodStart" >= ${utc(start)} AND o."periodStart" < ${utc(end)}
+      AND o."periodStart" >= ${instant(start)} AND o."periodStart" < ${instant(end)}
     GROUP BY o."lineId"`;
 }
 

@@ -5,7 +5,7 @@ import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
 import { correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
-import { utc } from '../core/sql.ts';
+import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
 import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
@@ -62,7 +62,7 @@ function insertOutput(tx: Tx, row: Omit<OutputReport, 'id' | 'createdAt' | 'supe
   return insertIdempotent<OutputReport>(
     tx,
     'OutputReport',
-    { ...row, periodStart: utc(row.periodStart), periodEnd: utc(row.periodEnd), source: enumValue('ReportSource', row.source) },
+    { ...row, periodStart: instant(row.periodStart), periodEnd: instant(row.periodEnd), source: enumValue('ReportSource', row.source) },
     key,
     {
       byId: (id) => tx.outputReport.findUniqueOrThrow({ where: { id } }),

@@ -5,7 +5,7 @@ import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/co
 import { OutputTotalsRef, ProductionLineRef } from '../production/production.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { toOutput, type OutputTotals } from '../production/output.ts';
-import { textArray, utc } from '../core/sql.ts';
+import { textArray, instant } from '../core/sql.ts';
 import { checkTimeRange, SeriesBucket } from '../core/time-range.ts';
 
 interface Point<T> {
@@ -15,17 +15,17 @@ interface Point<T> {
 
 /**
  * Local-time buckets covering [from, to), as a SQL fragment yielding `local_start` (local wall
- * time) and `bucket_start`/`bucket_end` (UTC timestamps, comparable with stored columns).
+ * time) and `bucket_start`/`bucket_end` (instants, comparable with stored columns).
  * Every bucket is present, so empty ones come back as zeros.
  */
 function bucketsSql(from: Date, to: Date, bucket: 'hour' | 'day', timeZone: string) {
   return Prisma.sql`
     SELECT gs AS local_start,
-      (gs AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC' AS bucket_start,
-      ((gs + CAST(${`1 ${bucket}`} AS interval)) AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC' AS bucket_end
+      gs AT TIME ZONE ${timeZone} AS bucket_start,
+      (gs + CAST(${`1 ${bucket}`} AS interval)) AT TIME ZONE ${timeZone} AS bucket_end
     FROM generate_series(
-      date_trunc(${bucket}, ${utc(from)} AT TIME ZONE 'UTC' AT TIME ZONE ${timeZone}),
-      (${utc(to)} AT TIME ZONE 'UTC' AT TIME ZONE ${timeZone}) - interval '1 millisecond',
+      date_trunc(${bucket}, ${instant(from)} AT TIME ZONE ${timeZone}),
+      (${instant(to)} AT TIME ZONE ${timeZone}) - interval '1 millisecond',
       CAST(${`1 ${bucket}`} AS interval)) AS gs`;
 }
 
@@ -68,12 +68,12 @@ builder.queryFields((t) => ({
         SELECT b.bucket_start, ${countColumns}
         FROM buckets b
         LEFT JOIN "CheckpointReport" r ON r."supersededAt" IS NULL
-          AND r."periodStart" >= GREATEST(b.bucket_start, ${utc(args.from)})
-          AND r."periodStart" < LEAST(b.bucket_end, ${utc(args.to)})
+          AND r."periodStart" >= GREATEST(b.bucket_start, ${instant(args.from)})
+          AND r."periodStart" < LEAST(b.bucket_end, ${instant(args.to)})
           ${ids ? Prisma.sql`AND r."checkpointId" = ANY(${textArray(ids)})` : Prisma.empty}
         GROUP BY b.bucket_start
         ORDER BY b.bucket_start`;
-      return rows.map((row) => ({ start: asUtc(row.bucket_start), figures: toCounts(row) }));
+      return rows.map((row) => ({ start: new Date(row.bucket_start), figures: toCounts(row) }));
     },
   }),
   productionSeries: t.field({
@@ -97,18 +97,13 @@ builder.queryFields((t) => ({
           COUNT(o.id) FILTER (WHERE o.source = 'SIMULATED')::bigint AS "simulatedReports"
         FROM buckets b
         LEFT JOIN "OutputReport" o ON o."supersededAt" IS NULL
-          AND o."periodStart" >= GREATEST(b.bucket_start, ${utc(args.from)})
-          AND o."periodStart" < LEAST(b.bucket_end, ${utc(args.to)})
+          AND o."periodStart" >= GREATEST(b.bucket_start, ${instant(args.from)})
+          AND o."periodStart" < LEAST(b.bucket_end, ${instant(args.to)})
           ${ids ? Prisma.sql`AND o."lineId" = ANY(${textArray(ids)})` : Prisma.empty}
           ${args.product ? Prisma.sql`AND o."lineId" IN (SELECT id FROM "ProductionLine" WHERE "productId" = ${args.product.id})` : Prisma.empty}
         GROUP BY b.bucket_start
         ORDER BY b.bucket_start`;
-      return rows.map((row) => ({ start: asUtc(row.bucket_start), figures: toOutput(row) }));
+      return rows.map((row) => ({ start: new Date(row.bucket_start), figures: toOutput(row) }));
     },
   }),
 }));
-
-/** A `timestamp` read back from raw SQL is UTC wall time; make sure it is read as such. */
-function asUtc(value: Date | string): Date {
-  return value instanceof Date ? value : new Date(`${value}Z`);
-}

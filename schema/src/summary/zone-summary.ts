@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from '@fangkong/prisma';
 import { builder } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
-import { utc } from '../core/sql.ts';
+import { instant } from '../core/sql.ts';
 import { type ProductRow, stockQuery } from '../supplies/stock.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
@@ -47,19 +47,19 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
         SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
         FROM "Checkpoint" c
         LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
-          AND r."periodStart" >= ${utc(day.start)} AND r."periodStart" < ${utc(day.end)}
+          AND r."periodStart" >= ${instant(day.start)} AND r."periodStart" < ${instant(day.end)}
         GROUP BY GROUPING SETS ((c.kind), ())
         ORDER BY c.kind NULLS FIRST`,
       prisma.$queryRaw<(ProductRow & { grouped: number; produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint })[]>`
         WITH line_state AS (
           SELECT l.id, l."productId", l."ratedDailyCapacity",
-            COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${utc(at)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
+            COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${instant(at)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
           FROM "ProductionLine" l
         ), line_output AS (
           SELECT o."lineId", SUM(o.produced) AS produced, SUM(o."passedQc") AS "passedQc",
             COUNT(*) FILTER (WHERE o.source = 'SIMULATED') AS simulated
           FROM "OutputReport" o
-          WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${utc(day.start)} AND o."periodStart" < ${utc(day.end)}
+          WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${instant(day.start)} AND o."periodStart" < ${instant(day.end)}
           GROUP BY o."lineId"
         )
         SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", GROUPING(p.id) AS grouped,
@@ -76,7 +76,7 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
       prisma.$queryRaw<{ active: bigint; simulated: bigint }[]>`
         SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
         FROM "IsolationCase"
-        WHERE "startedAt" <= ${utc(at)} AND ("endedAt" IS NULL OR "endedAt" > ${utc(at)})`,
+        WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)})`,
       stockQuery(prisma, { until: day.end }),
     ],
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },

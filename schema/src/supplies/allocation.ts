@@ -6,7 +6,7 @@ import { enumValue, insertIdempotent, isRetryOf, submission } from '../core/idem
 import { AreaRef } from '../places/places.ts';
 import { EnterpriseRef } from '../production/production.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
-import { utc } from '../core/sql.ts';
+import { instant } from '../core/sql.ts';
 import { AllocationDestination, AllocationRef, ProductRef, SupplySource } from './supplies.ts';
 import { IdempotencyConflictError, InsufficientStockError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { lockRow } from '../core/writes.ts';
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
         const { row: allocation, duplicate } = await insertIdempotent<Allocation>(
           tx,
           'Allocation',
-          { ...row, source: enumValue('SupplySource', row.source), destination: enumValue('AllocationDestination', row.destination), plannedAt: utc(ctx.now()), createdBy: ctx.actor },
+          { ...row, source: enumValue('SupplySource', row.source), destination: enumValue('AllocationDestination', row.destination), plannedAt: instant(ctx.now()), createdBy: ctx.actor },
           key,
           {
             byId: (id) => tx.allocation.findUniqueOrThrow({ where: { id } }),

@@ -3,7 +3,7 @@
 // its product, now, under the product's lock.
 import { Prisma } from '@fangkong/prisma';
 import type { Tx } from '../core/changes.ts';
-import { utc } from '../core/sql.ts';
+import { instant } from '../core/sql.ts';
 
 export type Category = 'MASK' | 'PROTECTIVE_EQUIPMENT' | 'MEDICINE' | 'DISINFECTANT' | 'FOOD' | 'DRINK' | 'MATERIAL';
 
@@ -20,7 +20,7 @@ export type StockRow = ProductRow & { produced: bigint; allocated: bigint };
 
 /** Produced and allocated per product (all products, or one), counting what happened before `until` (or all). */
 export function stockQuery(db: Pick<Tx, '$queryRaw'>, { until, productId }: { until?: Date; productId?: string }) {
-  const before = (column: Prisma.Sql) => (until ? Prisma.sql`AND ${column} < ${utc(until)}` : Prisma.empty);
+  const before = (column: Prisma.Sql) => (until ? Prisma.sql`AND ${column} < ${instant(until)}` : Prisma.empty);
   return db.$queryRaw<StockRow[]>`
     SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn",
       COALESCE(made.total, 0)::bigint AS produced, COALESCE(sent.total, 0)::bigint AS allocated
