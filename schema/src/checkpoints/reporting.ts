@@ -11,6 +11,7 @@ import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
 import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { CheckpointRef, CheckpointReportRef } from './checkpoints.ts';
+import type { EventTypeName } from '../core/event-types.ts';
 
 /** One input field per figure, described as the figure is; counts left out are 0 in a report. */
 const countFields = (t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>, defaultZero: boolean) =>
@@ -55,7 +56,7 @@ async function loadCheckpoint(tx: Tx, id: string, field: string) {
   return checkpoint;
 }
 
-function reportChange(type: string, report: CheckpointReport, before?: CheckpointReport): Change {
+function reportChange(type: EventTypeName, report: CheckpointReport, before?: CheckpointReport): Change {
   return {
     type,
     entityType: 'CheckpointReport',

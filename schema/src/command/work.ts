@@ -10,6 +10,7 @@ import { EnterpriseRef } from '../production/production.ts';
 import { Rules } from '../core/rules.ts';
 import { found, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { lockRow } from '../core/writes.ts';
+import type { EventTypeName } from '../core/event-types.ts';
 
 // The headquarters' command work: directives issued, tasks assigned and closed, inspection
 // findings fixed, and enterprises' applications to resume work decided in order.
@@ -22,7 +23,7 @@ const TASK_TRANSITIONS: Record<TaskState, TaskState[]> = {
   CANCELLED: [],
 };
 
-const change = (type: string, entityType: string, after: { id: string }, payload: Record<string, unknown>, before?: unknown): Change => ({
+const change = (type: EventTypeName, entityType: string, after: { id: string }, payload: Record<string, unknown>, before?: unknown): Change => ({
   type,
   entityType,
   entityId: after.id,

@@ -1,12 +1,13 @@
 import { lockOutbox, type Prisma } from '@fangkong/prisma';
 import type { Context } from './context.ts';
+import type { EventTypeName } from './event-types.ts';
 
 export type Tx = Prisma.TransactionClient;
 
 /** One committed change: what the audit trail and the outbox record about a write. */
 export interface Change {
   /** Outbox event type, `entity:event`, e.g. "checkpointReport:reported". */
-  type: string;
+  type: EventTypeName;
   entityType: string;
   entityId: string;
   before?: unknown;

@@ -7,6 +7,7 @@ import { found, InvalidStateError, NotFoundError, ValidationError } from '../cor
 import { checkPageSize } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { lockRow } from '../core/writes.ts';
+import type { EventTypeName } from '../core/event-types.ts';
 
 // Personal data: names, phones and health checks of people in home isolation. The access-control
 // work restricts these types to health staff and admins; everyone else reads counts (zoneSummary).
@@ -86,7 +87,7 @@ const IsolationCasePayload = builder.objectRef<{ isolationCase: IsolationCase }>
 });
 
 // Outbox payloads carry no personal data: displays and partners read the event stream.
-function caseChange(type: string, after: IsolationCase, before?: IsolationCase): Change {
+function caseChange(type: EventTypeName, after: IsolationCase, before?: IsolationCase): Change {
   return { type, entityType: 'IsolationCase', entityId: after.id, before, after, payload: { compoundId: after.compoundId, status: after.status } };
 }
 

@@ -9,6 +9,7 @@ import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
 import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
+import type { EventTypeName } from '../core/event-types.ts';
 
 type Status = ProductionLine['status'];
 
@@ -71,7 +72,7 @@ function insertOutput(tx: Tx, row: Omit<OutputReport, 'id' | 'createdAt' | 'supe
   );
 }
 
-function outputChange(type: string, report: OutputReport, line: ProductionLine, before?: OutputReport): Change {
+function outputChange(type: EventTypeName, report: OutputReport, line: ProductionLine, before?: OutputReport): Change {
   return {
     type,
     entityType: 'OutputReport',

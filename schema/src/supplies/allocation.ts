@@ -126,10 +126,10 @@ builder.mutationFields((t) => ({
   ...Object.fromEntries(
     (
       [
-        ['markAllocationDispatched', 'DISPATCHED', 'Mark a planned allocation as sent. Repeating it changes nothing.'],
-        ['markAllocationDelivered', 'DELIVERED', 'Mark a dispatched allocation as received. Repeating it changes nothing.'],
+        ['markAllocationDispatched', 'DISPATCHED', 'allocation:dispatched', 'Mark a planned allocation as sent. Repeating it changes nothing.'],
+        ['markAllocationDelivered', 'DELIVERED', 'allocation:delivered', 'Mark a dispatched allocation as received. Repeating it changes nothing.'],
       ] as const
-    ).map(([name, to, description]) => [
+    ).map(([name, to, eventType, description]) => [
       name,
       t.field({
         type: AllocationPayload,
@@ -143,7 +143,7 @@ builder.mutationFields((t) => ({
             return {
               value: { allocation: after, duplicate: !changed },
               change: changed
-                ? { type: `allocation:${to.toLowerCase()}`, entityType: 'Allocation', entityId: after.id, before, after, payload: { productId: after.productId, status: after.status } }
+                ? { type: eventType, entityType: 'Allocation', entityId: after.id, before, after, payload: { productId: after.productId, status: after.status } }
                 : null,
             };
           }),
