@@ -147,6 +147,35 @@ describe('read API on the embedded database with the seeded history', () => {
       for (const s of data.feb8.stock) expect(s.stock).toBe(s.produced - s.allocated);
     });
 
+    it('names id arguments …Id and …Ids throughout; the earlier names still answer the same, deprecated', async () => {
+      const line = globalId('ProductionLine', 'yizhonghong-line-1');
+      const mask = globalId('Product', 'medical-mask');
+      const range = 'from: "2020-02-07T00:00:00+08:00", to: "2020-02-10T00:00:00+08:00", bucket: DAY';
+      const data: any = await ok(
+        url,
+        `query($line: ID!, $mask: ID!, $checkpoint: ID!) {
+          byLineIds: productionSeries(lineIds: [$line], ${range}) { output { produced } }
+          byLines: productionSeries(lines: [$line], ${range}) { output { produced } }
+          byProductId: productionSeries(productId: $mask, ${range}) { output { produced } }
+          byProduct: productionSeries(product: $mask, ${range}) { output { produced } }
+          byCheckpointIds: checkpointSeries(checkpointIds: [$checkpoint], ${range}) { counts { peopleScreened } }
+          byCheckpoints: checkpointSeries(checkpoints: [$checkpoint], ${range}) { counts { peopleScreened } }
+          linesNow: productionLines(productId: $mask) { totalCount }
+          linesBefore: productionLines(product: $mask) { totalCount }
+          allocationsNow: allocations(productId: $mask) { totalCount }
+          allocationsBefore: allocations(product: $mask) { totalCount } }`,
+        { line, mask, checkpoint: globalId('Checkpoint', 'yingbin-road-exit') },
+      );
+      expect(data.byLineIds.some((p: any) => p.output.produced > 0)).toBe(true);
+      expect(data.byLines).toEqual(data.byLineIds);
+      expect(data.byProductId.some((p: any) => p.output.produced > 0)).toBe(true);
+      expect(data.byProduct).toEqual(data.byProductId);
+      expect(data.byCheckpoints).toEqual(data.byCheckpointIds);
+      expect(data.linesNow.totalCount).toBeGreaterThan(0);
+      expect(data.linesBefore).toEqual(data.linesNow);
+      expect(data.allocationsBefore).toEqual(data.allocationsNow);
+    });
+
     it('issues a number of SQL statements that does not grow with the page size', async () => {
       const deep = (first: number) =>
         `{ areas(first: ${first}) { edges { node { name checkpoints(first: 50) { totalCount edges { node { name today { peopleScreened } lastReportAt isStale
@@ -174,6 +203,7 @@ describe('read API on the embedded database with the seeded history', () => {
       ['an impossible date', `{ zoneSummary(day: "2020-02-30") { day } }`, undefined, 'BAD_USER_INPUT', /calendar date/],
       ['a date-time without offset', `{ checkpointSeries(from: "2020-02-07 00:00", to: "2020-02-08T00:00:00Z", bucket: HOUR) { start } }`, undefined, 'BAD_USER_INPUT', /ISO 8601/],
       ['a cursor that is not one', `{ checkpoints(after: "garbage") { totalCount } }`, undefined, 'BAD_USER_INPUT', /./],
+      ['a renamed argument under both names', `{ productionLines(productId: "UHJvZHVjdDptZWRpY2FsLW1hc2s=", product: "UHJvZHVjdDptZWRpY2FsLW1hc2s=") { totalCount } }`, undefined, 'BAD_USER_INPUT', /give productId or product \(deprecated\), not both/],
     ];
     it.each(cases)('%s', async (_name, q, variables, code, message) => {
       const response = await graphql(url, q, variables);

@@ -8,6 +8,7 @@ import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { outputByLine, type OutputTotals } from './output.ts';
 import { localDate, localDay } from '@fangkong/zone';
+import { renamed } from '../core/renamed.ts';
 
 export const Sector = builder.enumType('Sector', {
   description: 'What an enterprise makes.',
@@ -183,15 +184,17 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description: 'Production lines, optionally by enterprise, product or status.',
       args: {
-        enterprise: t.arg.globalID({ for: EnterpriseRef, required: false, description: 'Only this enterprise.' }),
-        product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only lines making this product.' }),
+        enterpriseId: t.arg.globalID({ for: EnterpriseRef, required: false, description: 'Only this enterprise.' }),
+        productId: t.arg.globalID({ for: ProductRef, required: false, description: 'Only lines making this product.' }),
+        enterprise: t.arg.globalID({ for: EnterpriseRef, required: false, description: 'Only this enterprise.', deprecationReason: 'Use enterpriseId.' }),
+        product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only lines making this product.', deprecationReason: 'Use productId.' }),
         status: t.arg({ type: LineStatus, required: false, description: 'Only lines in this status.' }),
       },
       resolve: (query, _root, args, ctx) => {
         checkPageSize(args);
-        return ctx.prisma.productionLine.findMany({ ...query, where: linesWhere(args), orderBy: { id: 'asc' } });
+        return ctx.prisma.productionLine.findMany({ ...query, where: linesWhere({ ...args, enterprise: renamed(args, 'enterpriseId', 'enterprise'), product: renamed(args, 'productId', 'product') }), orderBy: { id: 'asc' } });
       },
-      totalCount: (_c, args, ctx) => ctx.prisma.productionLine.count({ where: linesWhere(args) }),
+      totalCount: (_c, args, ctx) => ctx.prisma.productionLine.count({ where: linesWhere({ ...args, enterprise: renamed(args, 'enterpriseId', 'enterprise'), product: renamed(args, 'productId', 'product') }) }),
     },
     { description: 'A page of production lines.' },
   ),

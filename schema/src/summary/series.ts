@@ -6,6 +6,7 @@ import { OutputTotalsRef, ProductionLineRef } from '../production/production.ts'
 import { ProductRef } from '../supplies/supplies.ts';
 import { toOutput, type OutputTotals } from '../production/output.ts';
 import { textArray, instant } from '../core/sql.ts';
+import { renamed } from '../core/renamed.ts';
 import { checkTimeRange, SeriesBucket } from '../core/time-range.ts';
 
 interface Point<T> {
@@ -57,12 +58,13 @@ builder.queryFields((t) => ({
     type: [CheckpointSeriesPointRef],
     description: 'Checkpoint figures per local hour or day, summed over the chosen checkpoints (all when omitted); empty buckets are zeros.',
     args: {
-      checkpoints: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.' }),
+      checkpointIds: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.' }),
+      checkpoints: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.', deprecationReason: 'Use checkpointIds.' }),
       ...seriesArgs(t),
     },
     resolve: async (_root, args, ctx) => {
       checkTimeRange(args.from, args.to, args.bucket);
-      const ids = args.checkpoints?.map((id) => id.id);
+      const ids = renamed(args, 'checkpointIds', 'checkpoints')?.map((id) => id.id);
       const rows = await ctx.prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { local_start: Date; bucket_start: Date })[]>`
         WITH buckets AS (${bucketsSql(args.from, args.to, args.bucket, ctx.timeZone)})
         SELECT b.bucket_start, ${countColumns}
@@ -81,13 +83,16 @@ builder.queryFields((t) => ({
     type: [ProductionSeriesPointRef],
     description: 'Output per local hour or day, summed over the chosen lines (all when omitted) or the lines of the chosen product.',
     args: {
-      lines: t.arg.globalIDList({ for: ProductionLineRef, required: false, description: 'Only these lines.' }),
-      product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only lines making this product.' }),
+      lineIds: t.arg.globalIDList({ for: ProductionLineRef, required: false, description: 'Only these lines.' }),
+      productId: t.arg.globalID({ for: ProductRef, required: false, description: 'Only lines making this product.' }),
+      lines: t.arg.globalIDList({ for: ProductionLineRef, required: false, description: 'Only these lines.', deprecationReason: 'Use lineIds.' }),
+      product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only lines making this product.', deprecationReason: 'Use productId.' }),
       ...seriesArgs(t),
     },
     resolve: async (_root, args, ctx) => {
       checkTimeRange(args.from, args.to, args.bucket);
-      const ids = args.lines?.map((id) => id.id);
+      const ids = renamed(args, 'lineIds', 'lines')?.map((id) => id.id);
+      const product = renamed(args, 'productId', 'product');
       const rows = await ctx.prisma.$queryRaw<{ bucket_start: Date; produced: bigint; passedQc: bigint; reports: bigint; simulatedReports: bigint }[]>`
         WITH buckets AS (${bucketsSql(args.from, args.to, args.bucket, ctx.timeZone)})
         SELECT b.bucket_start,
@@ -100,7 +105,7 @@ builder.queryFields((t) => ({
           AND o."periodStart" >= GREATEST(b.bucket_start, ${instant(args.from)})
           AND o."periodStart" < LEAST(b.bucket_end, ${instant(args.to)})
           ${ids ? Prisma.sql`AND o."lineId" = ANY(${textArray(ids)})` : Prisma.empty}
-          ${args.product ? Prisma.sql`AND o."lineId" IN (SELECT id FROM "ProductionLine" WHERE "productId" = ${args.product.id})` : Prisma.empty}
+          ${product ? Prisma.sql`AND o."lineId" IN (SELECT id FROM "ProductionLine" WHERE "productId" = ${product.id})` : Prisma.empty}
         GROUP BY b.bucket_start
         ORDER BY b.bucket_start`;
       return rows.map((row) => ({ start: new Date(row.bucket_start), figures: toOutput(row) }));

@@ -1,6 +1,7 @@
 import { builder } from '../core/builder.ts';
 import { checkPageSize } from '../core/pagination.ts';
 import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
+import { renamed } from '../core/renamed.ts';
 
 export const ProductCategory = builder.enumType('ProductCategory', {
   description: 'Kinds of supplies in the catalogue.',
@@ -99,15 +100,16 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description: 'Allocations, newest first.',
       args: {
-        product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only this product.' }),
+        productId: t.arg.globalID({ for: ProductRef, required: false, description: 'Only this product.' }),
+        product: t.arg.globalID({ for: ProductRef, required: false, description: 'Only this product.', deprecationReason: 'Use productId.' }),
         status: t.arg({ type: AllocationStatus, required: false, description: 'Only this status.' }),
         planned: t.arg({ type: TimeRangeInput, required: false, description: 'Only those planned in this window.' }),
       },
       resolve: (query, _root, args, ctx) => {
         checkPageSize(args);
-        return ctx.prisma.allocation.findMany({ ...query, where: allocationsWhere(args), orderBy: [{ plannedAt: 'desc' }, { id: 'asc' }] });
+        return ctx.prisma.allocation.findMany({ ...query, where: allocationsWhere({ ...args, product: renamed(args, 'productId', 'product') }), orderBy: [{ plannedAt: 'desc' }, { id: 'asc' }] });
       },
-      totalCount: (_c, args, ctx) => ctx.prisma.allocation.count({ where: allocationsWhere(args) }),
+      totalCount: (_c, args, ctx) => ctx.prisma.allocation.count({ where: allocationsWhere({ ...args, product: renamed(args, 'productId', 'product') }) }),
     },
     { description: 'A page of allocations.' },
   ),
