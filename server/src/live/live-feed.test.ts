@@ -1,0 +1,126 @@
+import type { OutboxEvent } from '@fangkong/schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../logger.ts';
+import { createLiveFeed } from './live-feed.ts';
+import type { OutboxFollower } from './outbox-follower.ts';
+
+/** An outbox follower over an in-memory list, with the methods the live feed uses. */
+function fakeFollower() {
+  const events: OutboxEvent[] = [];
+  const listeners = new Set<(batch: OutboxEvent[]) => void>();
+  const waiting: (() => void)[] = [];
+  const follower = {
+    get lastSeq() {
+      return events.at(-1)?.seq ?? 0n;
+    },
+    isClosed: false,
+    onEvents(listener: (batch: OutboxEvent[]) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async readAfter(cursor: bigint, limit = 2) {
+      return events.filter((e) => e.seq > cursor).slice(0, limit);
+    },
+    waitFor(cursor: bigint) {
+      return follower.lastSeq > cursor ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+    },
+  };
+  const commit = (type: string, payload: Record<string, unknown> = {}) => {
+    const event: OutboxEvent = { seq: follower.lastSeq + 1n, type, subjectType: 'Test', subjectId: 'x', payload, occurredAt: new Date() };
+    events.push(event);
+    for (const listener of listeners) listener([event]);
+    for (const wake of waiting.splice(0)) wake();
+    return event;
+  };
+  return { follower: follower as unknown as OutboxFollower, commit, listeners };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const silent = createLogger('silent');
+
+describe('live feed', () => {
+  const feeds: { close(): void }[] = [];
+  afterEach(() => {
+    for (const feed of feeds.splice(0)) feed.close();
+  });
+
+  it('computes a shared value once for every subscriber, and again only after a relevant event', async () => {
+    const { follower, commit, listeners } = fakeFollower();
+    const feed = createLiveFeed(follower, silent, { minIntervalMs: 20 });
+    feeds.push(feed);
+    let computed = 0;
+    const options = { relevant: (e: OutboxEvent) => e.type === 'report', compute: async () => ++computed };
+    const a = feed.watch('total', options)[Symbol.asyncIterator]();
+    const b = feed.watch('total', options)[Symbol.asyncIterator]();
+    expect((await a.next()).value).toBe(1);
+    expect((await b.next()).value).toBe(1);
+
+    commit('other');
+    await sleep(50);
+    expect(computed).toBe(1);
+
+    commit('report');
+    expect((await a.next()).value).toBe(2);
+    expect((await b.next()).value).toBe(2);
+
+    await a.return?.();
+    await b.return?.();
+    expect(listeners.size).toBe(0); // the last subscriber leaving disposes the shared value
+  });
+
+  it('coalesces a burst of events into few computations, and a slow subscriber gets the newest value', async () => {
+    const { follower, commit } = fakeFollower();
+    const feed = createLiveFeed(follower, silent, { minIntervalMs: 40 });
+    feeds.push(feed);
+    let computed = 0;
+    const values = feed.watch('burst', { relevant: () => true, compute: async () => ++computed })[Symbol.asyncIterator]();
+    expect((await values.next()).value).toBe(1);
+    for (let i = 0; i < 20; i++) commit('report');
+    await sleep(150);
+    expect(computed).toBeGreaterThanOrEqual(2);
+    expect(computed).toBeLessThanOrEqual(3);
+    // Not read while the burst ran: only the latest value waits, not one per event.
+    expect((await values.next()).value).toBe(computed);
+    await values.return?.();
+  });
+
+  it('keeps the last good value when a computation fails, and recovers on the next event', async () => {
+    const { follower, commit } = fakeFollower();
+    const feed = createLiveFeed(follower, silent, { minIntervalMs: 0 });
+    feeds.push(feed);
+    let fail = false;
+    let computed = 0;
+    const values = feed
+      .watch('flaky', {
+        relevant: () => true,
+        compute: async () => {
+          if (fail) throw new Error('database away');
+          return ++computed;
+        },
+      })
+      [Symbol.asyncIterator]();
+    expect((await values.next()).value).toBe(1);
+    fail = true;
+    commit('report');
+    await sleep(20);
+    fail = false;
+    commit('report');
+    expect((await values.next()).value).toBe(2);
+    await values.return?.();
+  });
+
+  it('replays every event after a cursor in order, filtered, then goes on live', async () => {
+    const { follower, commit } = fakeFollower();
+    const feed = createLiveFeed(follower, silent);
+    feeds.push(feed);
+    for (let i = 0; i < 5; i++) commit(i % 2 ? 'odd' : 'even');
+    const stream = feed.events(1n, (e) => e.type === 'even')[Symbol.asyncIterator]();
+    expect((await stream.next()).value.seq).toBe(3n);
+    expect((await stream.next()).value.seq).toBe(5n);
+    const next = stream.next();
+    commit('odd');
+    commit('even');
+    expect((await next).value.seq).toBe(7n);
+    await stream.return?.();
+  });
+});
