@@ -1,33 +1,22 @@
+// The operator's report page: state and wiring. The elements are built in view.ts; what a form or
+// an answer means is decided in controller.ts.
 import type { CombinedError } from '@urql/core';
-import type { ResultOf } from '../graphql/graphql.ts';
 import '../ui/base.css';
 import './report.css';
+import { DEFAULT_TIME_ZONE, lastFullHour } from '@fangkong/zone';
 import { readToken, storeToken, takeTokenFromUrl } from '../auth/token.ts';
 import { formatCount } from '../format/number.ts';
-import { DEFAULT_TIME_ZONE, ErrorCode, fromZonedLocal, lastFullHour, toZonedIso } from '@fangkong/zone';
 import { formatHourMinute, toZonedInputValue } from '../format/time.ts';
 import { nameIn, pickLang } from '../i18n/messages.ts';
 import { backoffDelay } from '../live/backoff.ts';
 import { h, setText } from '../ui/dom.ts';
 import { createFangkongClient } from '../urql/client.ts';
-import {
-  clearPending,
-  COUNT_FIELDS,
-  loadPending,
-  newIdempotencyKey,
-  OUTPUT_FIELDS,
-  parseCount,
-  savePending,
-  type CheckpointInput,
-  type CountField,
-  type LineInput,
-  type OutputField,
-  type PendingSubmission,
-  type ReportKind,
-} from './draft.ts';
+import { type CheckpointResult, type LineResult, readAnswer, readForm, type StoredPayload, storedFigures } from './controller.ts';
+import { clearPending, type CheckpointInput, type LineInput, loadPending, newIdempotencyKey, type PendingSubmission, type ReportKind, savePending } from './draft.ts';
 import { reportMessages } from './messages.ts';
 import { ReportCheckpointCountsMutation, ReportProductionOutputMutation, ReportTargetsQuery } from './operations.ts';
 import { classify, refusedOnlyTheReadBack, submitWithRetry, SubmissionRefused, type Attempt } from './submit-with-retry.ts';
+import { buildReportView } from './view.ts';
 
 const lang = pickLang(location.search);
 const t = reportMessages[lang];
@@ -56,14 +45,36 @@ let inFlight: AbortController | null = null;
 let readBack = true;
 
 // ── token ──────────────────────────────────────────────────────────────────────────────────────
-const tokenInput = h('input', { type: 'password', name: 'token', autocomplete: 'off', class: 'input', placeholder: t.token, 'aria-label': t.token });
-const tokenSave = h('button', { type: 'button', class: 'button', text: t.tokenSave });
-const tokenEdit = h('div', { class: 'token-edit' }, h('label', { class: 'label', text: t.token }), h('div', { class: 'row' }, tokenInput, tokenSave), h('p', { class: 'hint', text: t.tokenHint }));
-const tokenShownText = h('span');
-const tokenChange = h('button', { type: 'button', class: 'link', text: t.tokenChange });
-const tokenShown = h('div', { class: 'token-shown', 'data-testid': 'token-saved' }, tokenShownText, tokenChange);
-const tokenError = h('div', { class: 'field-error', 'data-testid': 'token-error', role: 'alert', hidden: true });
-const tokenCard = h('section', { class: 'card token-card' }, tokenEdit, tokenShown, tokenError);
+const view = buildReportView(t, lang);
+document.body.replaceChildren(view.page);
+const {
+  tokenInput,
+  tokenSave,
+  tokenEdit,
+  tokenShownText,
+  tokenChange,
+  tokenShown,
+  tokenError,
+  kindButtons,
+  targetLabel,
+  targetSelect,
+  periodStart,
+  periodEnd,
+  periodHint,
+  errorSlots,
+  numberInputs,
+  countsGroup,
+  outputGroup,
+  formError,
+  statusLine,
+  submitButton,
+  stopButton,
+  keyLine,
+  form,
+  resultCard,
+  pendingBanner,
+} = view;
+
 
 function renderToken(): void {
   const current = token();
@@ -94,74 +105,6 @@ tokenChange.addEventListener('click', () => {
 });
 
 // ── form ───────────────────────────────────────────────────────────────────────────────────────
-const kindButtons = (['checkpoint', 'line'] as const).map((k) =>
-  h('button', { type: 'button', class: 'segment', 'data-kind': k, text: k === 'checkpoint' ? t.kindCheckpoint : t.kindLine }),
-);
-const targetLabel = h('label', { class: 'label', for: 'target' });
-const targetSelect = h('select', { id: 'target', name: 'target', class: 'input' });
-const periodStart = h('input', { type: 'datetime-local', id: 'periodStart', name: 'periodStart', class: 'input', step: 60 });
-const periodEnd = h('input', { type: 'datetime-local', id: 'periodEnd', name: 'periodEnd', class: 'input', step: 60 });
-const periodHint = h('p', { class: 'hint' });
-const errorSlots = new Map<string, HTMLElement>();
-const errorSlot = (field: string) => {
-  const el = h('div', { class: 'field-error', 'data-error-for': field, role: 'alert', hidden: true });
-  errorSlots.set(field, el);
-  return el;
-};
-const numberInputs = new Map<string, HTMLInputElement>();
-const numberField = (field: string) => {
-  const input = h('input', { type: 'text', inputmode: 'numeric', pattern: '[0-9]*', id: field, name: field, class: 'input input-number', placeholder: '0', autocomplete: 'off' });
-  numberInputs.set(field, input);
-  return h('div', { class: 'field' }, h('label', { class: 'label', for: field, text: t.fields[field] ?? field }), input, errorSlot(field));
-};
-const countsGroup = h('div', { class: 'numbers', 'data-group': 'checkpoint' }, ...COUNT_FIELDS.map(numberField));
-const outputGroup = h('div', { class: 'numbers', 'data-group': 'line' }, ...OUTPUT_FIELDS.map(numberField));
-const formError = h('div', { class: 'form-error', role: 'alert', 'data-testid': 'form-error', hidden: true });
-const statusLine = h('div', { class: 'status', role: 'status', 'data-testid': 'status', hidden: true });
-const submitButton = h('button', { type: 'submit', class: 'button primary', 'data-testid': 'submit', text: t.submit });
-const stopButton = h('button', { type: 'button', class: 'button ghost', text: t.stopRetry, hidden: true });
-const keyLine = h('p', { class: 'key-line', 'data-testid': 'idempotency-key' });
-const form = h(
-  'form',
-  { class: 'card report-form', novalidate: true, 'data-testid': 'report-form' },
-  h('div', { class: 'segmented', role: 'tablist' }, ...kindButtons),
-  h('div', { class: 'field' }, targetLabel, targetSelect, errorSlot('checkpointId'), errorSlot('lineId')),
-  h(
-    'div',
-    { class: 'period' },
-    h('div', { class: 'field' }, h('label', { class: 'label', for: 'periodStart', text: t.periodStart }), periodStart, errorSlot('periodStart')),
-    h('div', { class: 'field' }, h('label', { class: 'label', for: 'periodEnd', text: t.periodEnd }), periodEnd, errorSlot('periodEnd')),
-  ),
-  periodHint,
-  countsGroup,
-  outputGroup,
-  formError,
-  statusLine,
-  h('div', { class: 'actions' }, submitButton, stopButton),
-  keyLine,
-);
-
-const resultCard = h('section', { class: 'card result', 'data-testid': 'result', hidden: true });
-const pendingBanner = h('div', { class: 'card pending', hidden: true });
-
-document.body.replaceChildren(
-  h(
-    'div',
-    { class: 'report' },
-    h(
-      'header',
-      { class: 'report-header' },
-      h('div', { class: 'emblem-sm', 'aria-hidden': 'true' }),
-      h('div', { class: 'titles' }, h('h1', { text: t.title }), h('p', { text: t.zoneName })),
-      h('a', { class: 'lang', href: lang === 'zh' ? '?lang=en' : '?', text: t.switchLang }),
-    ),
-    tokenCard,
-    pendingBanner,
-    form,
-    resultCard,
-  ),
-);
-
 function setKind(next: ReportKind): void {
   kind = next;
   storage.setItem('fangkong.reportKind', kind);
@@ -254,39 +197,20 @@ function showFormError(message: string): void {
   formError.textContent = message;
 }
 
-function readForm(): PendingSubmission | null {
+/** The submission the form describes, or null after showing what to fix. */
+function readPending(): PendingSubmission | null {
   clearErrors();
-  let ok = true;
-  const fail = (field: string, message: string) => {
-    showFieldError(field, message);
-    ok = false;
-  };
   if (!token()) {
     showFormError(t.tokenMissing);
     tokenInput.focus();
     return null;
   }
-  const targetField = kind === 'checkpoint' ? 'checkpointId' : 'lineId';
-  if (!targetSelect.value) fail(targetField, t.choose);
-  const start = fromZonedLocal(periodStart.value, timeZone)?.getTime() ?? null;
-  const end = fromZonedLocal(periodEnd.value, timeZone)?.getTime() ?? null;
-  if (start === null) fail('periodStart', t.periodStart);
-  if (end === null) fail('periodEnd', t.periodEnd);
-  const numbers: Record<string, number> = {};
-  for (const field of kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS) {
-    const value = parseCount(numberInputs.get(field)!.value);
-    if (value === null) fail(field, t.notANumber);
-    else numbers[field] = value;
-  }
-  if (!ok || start === null || end === null) {
-    showFormError(t.fixFields);
-    return null;
-  }
-  const period = { periodStart: toZonedIso(start, timeZone), periodEnd: toZonedIso(end, timeZone), idempotencyKey: draftKey };
-  if (kind === 'checkpoint') {
-    return { kind, input: { checkpointId: targetSelect.value, ...period, ...(numbers as Omit<CheckpointInput, 'checkpointId' | 'periodStart' | 'periodEnd' | 'idempotencyKey'>) } };
-  }
-  return { kind, input: { lineId: targetSelect.value, ...period, ...(numbers as Omit<LineInput, 'lineId' | 'periodStart' | 'periodEnd' | 'idempotencyKey'>) } };
+  const numbers = Object.fromEntries([...numberInputs].map(([field, input]) => [field, input.value]));
+  const reading = readForm({ kind, target: targetSelect.value, periodStart: periodStart.value, periodEnd: periodEnd.value, numbers }, draftKey, timeZone);
+  if (reading.ok) return reading.pending;
+  for (const { field, problem } of reading.problems) showFieldError(field, t[problem]);
+  showFormError(t.fixFields);
+  return null;
 }
 
 async function sendCheckpoint(input: CheckpointInput) {
@@ -354,46 +278,34 @@ stopButton.addEventListener('click', () => inFlight?.abort());
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  const pending = readForm();
+  const pending = readPending();
   if (pending) void submit(pending);
 });
 
-type CheckpointResult = ResultOf<typeof ReportCheckpointCountsMutation>;
-type LineResult = ResultOf<typeof ReportProductionOutputMutation>;
-type StoredPayload = Extract<
-  CheckpointResult['reportCheckpointCounts'] | LineResult['reportProductionOutput'],
-  { __typename: 'CheckpointReportPayload' | 'OutputReportPayload' }
->;
-
 function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineResult, confirmedOnly = false): void {
-  const result = 'reportCheckpointCounts' in data ? data.reportCheckpointCounts : data.reportProductionOutput;
-  if (result.__typename === 'CheckpointReportPayload' || result.__typename === 'OutputReportPayload') {
-    renderStored(pending, result, confirmedOnly);
+  const answer = readAnswer(data);
+  if (answer.kind === 'stored') {
+    renderStored(pending, answer.payload, confirmedOnly);
     return;
   }
-  if (result.__typename === 'ValidationError') {
+  if (answer.kind === 'invalid') {
     let unplaced = '';
-    for (const issue of result.issues) {
+    for (const issue of answer.issues) {
       if (!showFieldError(issue.field, issue.message)) unplaced += `${issue.field}: ${issue.message}\n`;
     }
-    showFormError(unplaced.trim() || result.message || t.fixFields);
-    formError.dataset.code = result.code;
-    return;
+    showFormError(unplaced.trim() || answer.message || t.fixFields);
+  } else {
+    showFormError(`${answer.message} (${answer.code})${answer.conflict ? `\n${t.conflictHint}` : ''}`);
+    if (answer.conflict) offerNewReport();
   }
-  showFormError(`${result.message} (${result.code})${result.code === ErrorCode.IdempotencyConflict || result.__typename === 'IdempotencyConflictError' ? `\n${t.conflictHint}` : ''}`);
-  formError.dataset.code = result.code;
-  if (result.__typename === 'IdempotencyConflictError') offerNewReport();
+  formError.dataset.code = answer.code;
 }
 
 function renderStored(pending: PendingSubmission, payload: StoredPayload, confirmedOnly: boolean): void {
   // Tokens that may not read reports back get the server's confirmation only: the stored figures are
   // then the ones sent (a same-key retry with other figures would have been refused as a conflict).
-  const stored = payload.report ?? null;
-  const r: { periodStart: string; periodEnd: string } & Partial<Record<CountField | OutputField, number>> = stored ?? pending.input;
-  const fields = pending.kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS;
-  const subjectName = stored
-    ? nameIn(lang, 'checkpoint' in stored ? stored.checkpoint : stored.line)
-    : (targets[pending.kind].find((x) => x.id === (pending.kind === 'checkpoint' ? pending.input.checkpointId : pending.input.lineId))?.label ?? '');
+  const { figures: r, fields, source, subject, targetId } = storedFigures(pending, payload);
+  const subjectName = subject ? nameIn(lang, subject) : (targets[pending.kind].find((x) => x.id === targetId)?.label ?? '');
   const start = Date.parse(r.periodStart);
   const end = Date.parse(r.periodEnd);
   resultCard.replaceChildren(
@@ -404,10 +316,10 @@ function renderStored(pending: PendingSubmission, payload: StoredPayload, confir
     h('p', { class: 'result-period', text: `${t.period}: ${toZonedInputValue(start, timeZone).slice(0, 10)} ${formatHourMinute(start, timeZone)}–${formatHourMinute(end, timeZone)}` }),
     h(
       'dl',
-      { class: 'stored', 'data-source': payload.report ? 'server' : 'sent' },
+      { class: 'stored', 'data-source': source },
       ...fields.flatMap((f) => [h('dt', { text: t.fields[f] ?? f }), h('dd', { 'data-field': f, 'data-value': String(r[f]), text: formatCount(r[f] ?? 0, lang) })]),
     ),
-    ...(payload.report ? [] : [h('p', { class: 'hint', 'data-testid': 'as-sent', text: t.asSent })]),
+    ...(source === 'server' ? [] : [h('p', { class: 'hint', 'data-testid': 'as-sent', text: t.asSent })]),
     h('p', { class: 'hint', text: `${t.key}: ${pending.input.idempotencyKey}` }),
     newReportButton(),
   );

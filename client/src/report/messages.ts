@@ -50,6 +50,7 @@ const zh = {
 };
 
 type Messages = typeof zh;
+export type ReportMessages = Messages;
 
 const en: Messages = {
   title: 'Report figures',

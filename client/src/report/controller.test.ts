@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { type FormValues, readAnswer, readForm, storedFigures } from './controller.ts';
+
+const zone = 'Asia/Shanghai';
+const checkpointForm = (patch: Partial<FormValues> = {}): FormValues => ({
+  kind: 'checkpoint',
+  target: 'yingbin-road-exit',
+  periodStart: '2020-02-07T08:00',
+  periodEnd: '2020-02-07T09:00',
+  numbers: { vehiclesInspected: '41', peopleScreened: '212', feverCases: '1', hubeiLinked: '', referred: '1', disinfections: '3' },
+  ...patch,
+});
+
+describe('reading the form', () => {
+  it('makes a submission in zone time under the draft key; empty counts are 0', () => {
+    const reading = readForm(checkpointForm(), 'key-0001', zone);
+    expect(reading).toEqual({
+      ok: true,
+      pending: {
+        kind: 'checkpoint',
+        input: {
+          checkpointId: 'yingbin-road-exit',
+          periodStart: '2020-02-07T08:00:00+08:00',
+          periodEnd: '2020-02-07T09:00:00+08:00',
+          idempotencyKey: 'key-0001',
+          vehiclesInspected: 41,
+          peopleScreened: 212,
+          feverCases: 1,
+          hubeiLinked: 0,
+          referred: 1,
+          disinfections: 3,
+        },
+      },
+    });
+  });
+
+  it('names every field to fix at once', () => {
+    const reading = readForm(checkpointForm({ target: '', periodEnd: 'tomorrow', numbers: { peopleScreened: '12a', feverCases: '-1' } }), 'key-0001', zone);
+    expect(reading).toEqual({
+      ok: false,
+      problems: [
+        { field: 'checkpointId', problem: 'choose' },
+        { field: 'periodEnd', problem: 'periodEnd' },
+        { field: 'peopleScreened', problem: 'notANumber' },
+        { field: 'feverCases', problem: 'notANumber' },
+      ],
+    });
+  });
+
+  it('reads a line report with its two figures only', () => {
+    const reading = readForm({ kind: 'line', target: 'yizhonghong-line-1', periodStart: '2020-02-07T08:00', periodEnd: '2020-02-07T09:00', numbers: { produced: '2000', passedQc: '1960', feverCases: 'x' } }, 'k', zone);
+    expect(reading.ok && reading.pending).toEqual({
+      kind: 'line',
+      input: { lineId: 'yizhonghong-line-1', periodStart: '2020-02-07T08:00:00+08:00', periodEnd: '2020-02-07T09:00:00+08:00', idempotencyKey: 'k', produced: 2000, passedQc: 1960 },
+    });
+  });
+});
+
+describe('reading the answer', () => {
+  const pending = (readForm(checkpointForm(), 'key-0001', zone) as { ok: true; pending: import('./draft.ts').PendingSubmission }).pending;
+
+  it('tells a stored report, a field problem and a refusal apart', () => {
+    const stored = readAnswer({ reportCheckpointCounts: { __typename: 'CheckpointReportPayload', duplicate: true } } as never);
+    expect(stored).toMatchObject({ kind: 'stored', payload: { duplicate: true } });
+    const invalid = readAnswer({ reportCheckpointCounts: { __typename: 'ValidationError', code: 'VALIDATION_FAILED', message: 'm', issues: [{ field: 'feverCases', message: 'cannot exceed peopleScreened' }] } } as never);
+    expect(invalid).toEqual({ kind: 'invalid', code: 'VALIDATION_FAILED', message: 'm', issues: [{ field: 'feverCases', message: 'cannot exceed peopleScreened' }] });
+    const conflict = readAnswer({ reportProductionOutput: { __typename: 'IdempotencyConflictError', code: 'IDEMPOTENCY_CONFLICT', message: 'key reused' } } as never);
+    expect(conflict).toEqual({ kind: 'refused', code: 'IDEMPOTENCY_CONFLICT', message: 'key reused', conflict: true });
+    const notFound = readAnswer({ reportProductionOutput: { __typename: 'NotFoundError', code: 'NOT_FOUND', message: 'no line' } } as never);
+    expect(notFound).toMatchObject({ kind: 'refused', conflict: false });
+  });
+
+  it("shows the server's copy when it sent one, else the figures sent", () => {
+    const fromServer = storedFigures(pending, {
+      __typename: 'CheckpointReportPayload',
+      duplicate: false,
+      report: { ...pending.input, id: 'r1', reportedAt: '2020-02-07T01:05:00Z', peopleScreened: 999, checkpoint: { name: '迎宾路高速出口', nameEn: 'Yingbin Road exit' } },
+    } as never);
+    expect(fromServer).toMatchObject({ source: 'server', subject: { name: '迎宾路高速出口' }, figures: { peopleScreened: 999 } });
+    const asSent = storedFigures(pending, { __typename: 'CheckpointReportPayload', duplicate: false } as never);
+    expect(asSent).toMatchObject({ source: 'sent', subject: null, targetId: 'yingbin-road-exit', figures: { peopleScreened: 212 } });
+  });
+});

@@ -1,0 +1,76 @@
+// The report page's decisions, without the DOM: what a filled-in form means (a submission or the
+// fields to fix), and what the server's answer means (stored, invalid, refused). Unit-tested; main.ts
+// wires them to the page (view.ts).
+import { ErrorCode, fromZonedLocal, toZonedIso } from '@fangkong/zone';
+import type { ResultOf } from '../graphql/graphql.ts';
+import { COUNT_FIELDS, type CountField, OUTPUT_FIELDS, type OutputField, type PendingSubmission, parseCount, type ReportKind } from './draft.ts';
+import type { ReportCheckpointCountsMutation, ReportProductionOutputMutation } from './operations.ts';
+
+/** The form as typed: the chosen target, the two datetime-local values and each number field's text. */
+export interface FormValues {
+  kind: ReportKind;
+  target: string;
+  periodStart: string;
+  periodEnd: string;
+  numbers: Record<string, string>;
+}
+
+/** Why a field cannot be sent; the page words it (messages.ts). */
+export type FormProblem = 'choose' | 'periodStart' | 'periodEnd' | 'notANumber';
+
+export type FormReading = { ok: true; pending: PendingSubmission } | { ok: false; problems: { field: string; problem: FormProblem }[] };
+
+/** The submission a form describes, under the draft's idempotency key, with periods in the zone's time. */
+export function readForm(values: FormValues, idempotencyKey: string, timeZone: string): FormReading {
+  const problems: { field: string; problem: FormProblem }[] = [];
+  if (!values.target) problems.push({ field: values.kind === 'checkpoint' ? 'checkpointId' : 'lineId', problem: 'choose' });
+  const start = fromZonedLocal(values.periodStart, timeZone);
+  const end = fromZonedLocal(values.periodEnd, timeZone);
+  if (!start) problems.push({ field: 'periodStart', problem: 'periodStart' });
+  if (!end) problems.push({ field: 'periodEnd', problem: 'periodEnd' });
+  const numbers: Record<string, number> = {};
+  for (const field of values.kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS) {
+    const value = parseCount(values.numbers[field] ?? '');
+    if (value === null) problems.push({ field, problem: 'notANumber' });
+    else numbers[field] = value;
+  }
+  if (problems.length || !start || !end) return { ok: false, problems };
+  const period = { periodStart: toZonedIso(start, timeZone), periodEnd: toZonedIso(end, timeZone), idempotencyKey };
+  if (values.kind === 'checkpoint') {
+    return { ok: true, pending: { kind: 'checkpoint', input: { checkpointId: values.target, ...period, ...(numbers as Record<CountField, number>) } } };
+  }
+  return { ok: true, pending: { kind: 'line', input: { lineId: values.target, ...period, ...(numbers as Record<OutputField, number>) } } };
+}
+
+export type CheckpointResult = ResultOf<typeof ReportCheckpointCountsMutation>;
+export type LineResult = ResultOf<typeof ReportProductionOutputMutation>;
+type WriteResult = CheckpointResult['reportCheckpointCounts'] | LineResult['reportProductionOutput'];
+export type StoredPayload = Extract<WriteResult, { __typename: 'CheckpointReportPayload' | 'OutputReportPayload' }>;
+
+export type Answer =
+  | { kind: 'stored'; payload: StoredPayload }
+  | { kind: 'invalid'; code: string; message: string; issues: { field: string; message: string }[] }
+  /** `conflict`: the key was used before with other figures; only a new report (a new key) can go on. */
+  | { kind: 'refused'; code: string; message: string; conflict: boolean };
+
+/** What the server said of a report. */
+export function readAnswer(data: CheckpointResult | LineResult): Answer {
+  const result: WriteResult = 'reportCheckpointCounts' in data ? data.reportCheckpointCounts : data.reportProductionOutput;
+  if (result.__typename === 'CheckpointReportPayload' || result.__typename === 'OutputReportPayload') return { kind: 'stored', payload: result };
+  if (result.__typename === 'ValidationError') return { kind: 'invalid', code: result.code, message: result.message, issues: result.issues };
+  return { kind: 'refused', code: result.code, message: result.message, conflict: result.code === ErrorCode.IdempotencyConflict || result.__typename === 'IdempotencyConflictError' };
+}
+
+/** The figures to show for a stored report: the server's copy when it sent one, else the ones sent. */
+export function storedFigures(pending: PendingSubmission, payload: StoredPayload) {
+  const stored = payload.report ?? null;
+  const figures: { periodStart: string; periodEnd: string } & Partial<Record<CountField | OutputField, number>> = stored ?? pending.input;
+  return {
+    figures,
+    fields: pending.kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS,
+    source: stored ? ('server' as const) : ('sent' as const),
+    /** The subject's names as the server stored them; null when only the confirmation came back. */
+    subject: stored ? ('checkpoint' in stored ? stored.checkpoint : stored.line) : null,
+    targetId: pending.kind === 'checkpoint' ? pending.input.checkpointId : pending.input.lineId,
+  };
+}
