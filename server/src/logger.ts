@@ -1,3 +1,5 @@
+import { type DestinationStream, pino } from 'pino';
+
 /** Structured logs: one JSON object per line on stderr, so stdout stays for command output. */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -9,11 +11,28 @@ export interface Logger {
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  const threshold = LOG_LEVELS.indexOf(level);
-  const emit = (lvl: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (LOG_LEVELS.indexOf(lvl) < threshold) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: message, ...fields })}\n`);
+/** Fields that may carry a secret, wherever a caller puts them: never written. */
+export const REDACTED_FIELDS = ['authorization', '*.authorization', 'headers.authorization', 'connectionParams', 'password', '*.password', 'secret', '*.secret'];
+
+/**
+ * pino underneath: `{"level":"warn","time":"…","msg":"…", …fields}` per line, levels by name, secrets
+ * redacted. Written synchronously so nothing is lost when the process exits right after.
+ */
+export function createLogger(level: LogLevel = 'info', destination: DestinationStream = pino.destination({ dest: 2, sync: true })): Logger {
+  const log = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_FIELDS, censor: '[redacted]' },
+    },
+    destination,
+  );
+  return {
+    info: (message, fields = {}) => log.info(fields, message),
+    warn: (message, fields = {}) => log.warn(fields, message),
+    error: (message, fields = {}) => log.error(fields, message),
+    debug: (message, fields = {}) => log.debug(fields, message),
   };
-  return { info: emit('info'), warn: emit('warn'), error: emit('error'), debug: emit('debug') };
 }
