@@ -34,6 +34,11 @@ export interface ServerConfig {
   clientDist: string;
 }
 
+/**
+ * The server's settings from the environment, each variable checked with a message naming it. Kept
+ * hand-written: a dozen variables, each one rule and one sentence; a schema library would restate
+ * the same rules in its own vocabulary and word the errors less precisely.
+ */
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be an integer 0–65535, not "${env.PORT}"`);

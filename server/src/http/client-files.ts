@@ -1,3 +1,7 @@
+// The built client (wall display and report page), served by the API process itself so one command
+// runs everything. Kept hand-written rather than on sirv: sirv serves only precompressed siblings
+// (.gz files a build step would have to make), while this compresses on first request and caches;
+// the whole of it is the cache policy below, the two pages' routes and a path check.
 import { createReadStream, existsSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
