@@ -9,21 +9,20 @@ import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
 import type { Context } from '../core/context.ts';
 import { localDate } from '@fangkong/zone';
 import { ReportSource } from '../core/reports.ts';
+import { prismaEnum } from '../core/enums.ts';
+import { $Enums } from '@fangkong/prisma';
 
-export const CheckpointKind = builder.enumType('CheckpointKind', {
-  description: 'What sort of site a checkpoint is.',
-  values: {
-    EXPRESSWAY_EXIT: { description: 'An expressway exit (高速出口).' },
-    ROAD: { description: 'A road checkpoint.' },
-    COMPOUND_GATE: { description: 'The gate of a residential compound.' },
-    MARKET: { description: 'A market (e.g. the Lubao vegetable market).' },
-    SUPERMARKET: { description: 'A supermarket entrance.' },
-  } as const,
+export const CheckpointKind = prismaEnum($Enums.CheckpointKind, 'CheckpointKind', 'What sort of site a checkpoint is.', {
+  EXPRESSWAY_EXIT: 'An expressway exit (高速出口).',
+  ROAD: 'A road checkpoint.',
+  COMPOUND_GATE: 'The gate of a residential compound.',
+  MARKET: 'A market (e.g. the Lubao vegetable market).',
+  SUPERMARKET: 'A supermarket entrance.',
 });
 
-export const CheckpointStatus = builder.enumType('CheckpointStatus', {
-  description: 'Whether a checkpoint is operating.',
-  values: { ACTIVE: { description: 'Operating and expected to report.' }, CLOSED: { description: 'Closed; no reports expected.' } } as const,
+export const CheckpointStatus = prismaEnum($Enums.CheckpointStatus, 'CheckpointStatus', 'Whether a checkpoint is operating.', {
+  ACTIVE: 'Operating and expected to report.',
+  CLOSED: 'Closed; no reports expected.',
 });
 
 export const CheckpointCountsRef = builder.objectRef<CheckpointCounts>('CheckpointCounts').implement({
@@ -145,8 +144,8 @@ builder.queryFields((t) => ({
 }));
 
 function checkpointsWhere(args: {
-  kinds?: readonly ('EXPRESSWAY_EXIT' | 'ROAD' | 'COMPOUND_GATE' | 'MARKET' | 'SUPERMARKET')[] | null;
-  status?: 'ACTIVE' | 'CLOSED' | null;
+  kinds?: readonly $Enums.CheckpointKind[] | null;
+  status?: $Enums.CheckpointStatus | null;
   within?: { id: string } | null;
 }) {
   return {

@@ -1,38 +1,32 @@
 import { builder } from '../core/builder.ts';
 import { checkPageSize } from '../core/pagination.ts';
 import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
+import { prismaEnum } from '../core/enums.ts';
+import { $Enums } from '@fangkong/prisma';
 
-const MeetingKind = builder.enumType('MeetingKind', {
-  description: 'What sort of meeting.',
-  values: {
-    HEADQUARTERS: { description: "A meeting of the epidemic-control headquarters (指挥部)." },
-    PARTY_COMMITTEE: { description: 'A meeting of the Party working committee (党工委).' },
-    SYMPOSIUM: { description: 'A symposium (座谈会).' },
-  } as const,
+const MeetingKind = prismaEnum($Enums.MeetingKind, 'MeetingKind', 'What sort of meeting.', {
+  HEADQUARTERS: "A meeting of the epidemic-control headquarters (指挥部).",
+  PARTY_COMMITTEE: 'A meeting of the Party working committee (党工委).',
+  SYMPOSIUM: 'A symposium (座谈会).',
 });
 
-export const TaskStatus = builder.enumType('TaskStatus', {
-  description: 'Where an assigned task stands.',
-  values: {
-    OPEN: { description: 'Assigned, not started.' },
-    IN_PROGRESS: { description: 'Being carried out.' },
-    DONE: { description: 'Carried out.' },
-    CANCELLED: { description: 'Withdrawn.' },
-  } as const,
+export const TaskStatus = prismaEnum($Enums.TaskStatus, 'TaskStatus', 'Where an assigned task stands.', {
+  OPEN: 'Assigned, not started.',
+  IN_PROGRESS: 'Being carried out.',
+  DONE: 'Carried out.',
+  CANCELLED: 'Withdrawn.',
 });
 
-const InspectionKind = builder.enumType('InspectionKind', {
-  description: 'What sort of visit.',
-  values: {
-    FIELD_VISIT: { description: 'An announced field visit (调研).' },
-    UNANNOUNCED_VISIT: { description: 'An unannounced visit (暗访), usually by day.' },
-    NIGHT_SPOT_CHECK: { description: 'A night spot check (晚上抽查).' },
-  } as const,
+const InspectionKind = prismaEnum($Enums.InspectionKind, 'InspectionKind', 'What sort of visit.', {
+  FIELD_VISIT: 'An announced field visit (调研).',
+  UNANNOUNCED_VISIT: 'An unannounced visit (暗访), usually by day.',
+  NIGHT_SPOT_CHECK: 'A night spot check (晚上抽查).',
 });
 
-const ApplicationStatus = builder.enumType('ApplicationStatus', {
-  description: 'Where a resumption application stands.',
-  values: { SUBMITTED: { description: 'Waiting, handled in order.' }, APPROVED: { description: 'Approved.' }, REJECTED: { description: 'Rejected.' } } as const,
+const ApplicationStatus = prismaEnum($Enums.ApplicationStatus, 'ApplicationStatus', 'Where a resumption application stands.', {
+  SUBMITTED: 'Waiting, handled in order.',
+  APPROVED: 'Approved.',
+  REJECTED: 'Rejected.',
 });
 
 export const MeetingRef = builder.prismaNode('Meeting', {
@@ -222,6 +216,6 @@ function heldWhere(held: { from?: Date | null; to?: Date | null } | null | undef
   return held ? { heldAt: timeRangeWhere(held) } : {};
 }
 
-function tasksWhere(args: { status?: 'OPEN' | 'IN_PROGRESS' | 'DONE' | 'CANCELLED' | null; due?: { from?: Date | null; to?: Date | null } | null }) {
+function tasksWhere(args: { status?: $Enums.TaskStatus | null; due?: { from?: Date | null; to?: Date | null } | null }) {
   return { ...(args.status ? { status: args.status } : {}), ...(args.due ? { dueAt: timeRangeWhere(args.due) } : {}) };
 }

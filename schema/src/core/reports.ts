@@ -1,17 +1,15 @@
 // What checkpoint counts and production output have in common: where a report came from, and how
 // a report is corrected (a new version replaces it in every total; the original stays in history).
-import { builder } from './builder.ts';
 import type { Context } from './context.ts';
 import { isRetryOf, type Submission } from './idempotency.ts';
 import { IdempotencyConflictError, InvalidStateError } from './write-errors.ts';
+import { prismaEnum } from './enums.ts';
+import { $Enums } from '@fangkong/prisma';
 
-export const ReportSource = builder.enumType('ReportSource', {
-  description: 'Where a report came from.',
-  values: {
-    MANUAL: { description: 'Entered by an operator.' },
-    GATE_SCAN: { description: 'Counted by QR-code gate scanning.' },
-    SIMULATED: { description: 'Produced by the simulator; not real data.' },
-  } as const,
+export const ReportSource = prismaEnum($Enums.ReportSource, 'ReportSource', 'Where a report came from.', {
+  MANUAL: 'Entered by an operator.',
+  GATE_SCAN: 'Counted by QR-code gate scanning.',
+  SIMULATED: 'Produced by the simulator; not real data.',
 });
 
 interface ReportVersion {

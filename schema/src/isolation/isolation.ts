@@ -8,17 +8,16 @@ import { checkPageSize } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { lockRow } from '../core/writes.ts';
 import type { EventTypeName } from '../core/event-types.ts';
+import { prismaEnum } from '../core/enums.ts';
+import { $Enums } from '@fangkong/prisma';
 
 // Personal data: names, phones and health checks of people in home isolation. The access-control
 // work restricts these types to health staff and admins; everyone else reads counts (zoneSummary).
 
-const IsolationStatus = builder.enumType('IsolationStatus', {
-  description: 'Where a home-isolation case stands.',
-  values: {
-    ACTIVE: { description: 'Under 24-hour home isolation.' },
-    RELEASED: { description: 'Isolation ended.' },
-    TRANSFERRED: { description: 'Moved to medical care or central isolation.' },
-  } as const,
+const IsolationStatus = prismaEnum($Enums.IsolationStatus, 'IsolationStatus', 'Where a home-isolation case stands.', {
+  ACTIVE: 'Under 24-hour home isolation.',
+  RELEASED: 'Isolation ended.',
+  TRANSFERRED: 'Moved to medical care or central isolation.',
 });
 
 export const IsolationCaseRef = builder.prismaNode('IsolationCase', {
@@ -73,7 +72,7 @@ builder.queryFields((t) => ({
 }));
 
 /** Health staff list only the compounds of their areas; admins everything. */
-function casesWhere(args: { status?: 'ACTIVE' | 'RELEASED' | 'TRANSFERRED' | null; within?: { id: string } | null }, ctx: Context) {
+function casesWhere(args: { status?: $Enums.IsolationStatus | null; within?: { id: string } | null }, ctx: Context) {
   return {
     ...(args.status ? { status: args.status } : {}),
     ...(args.within ? { compound: withinAreaPath(args.within.id) } : {}),

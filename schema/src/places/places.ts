@@ -1,15 +1,14 @@
 import { builder } from '../core/builder.ts';
 import { checkPageSize } from '../core/pagination.ts';
+import { prismaEnum } from '../core/enums.ts';
+import { $Enums } from '@fangkong/prisma';
 
-export const AreaLevel = builder.enumType('AreaLevel', {
-  description: 'A level of the administrative tree.',
-  values: {
-    DISTRICT: { description: 'The zone (示范区/高新区).' },
-    TOWNSHIP: { description: 'A township (乡).' },
-    SUBDISTRICT: { description: 'An urban subdistrict (街道).' },
-    COMMUNITY: { description: 'A community (社区).' },
-    COMPOUND: { description: 'A residential compound (小区).' },
-  } as const,
+export const AreaLevel = prismaEnum($Enums.AreaLevel, 'AreaLevel', 'A level of the administrative tree.', {
+  DISTRICT: 'The zone (示范区/高新区).',
+  TOWNSHIP: 'A township (乡).',
+  SUBDISTRICT: 'An urban subdistrict (街道).',
+  COMMUNITY: 'A community (社区).',
+  COMPOUND: 'A residential compound (小区).',
 });
 
 /** `where` for "inside this area, at any depth": the materialised path holds every ancestor id. */
@@ -68,7 +67,7 @@ builder.queryFields((t) => ({
   ),
 }));
 
-function areasWhere(args: { level?: 'DISTRICT' | 'TOWNSHIP' | 'SUBDISTRICT' | 'COMMUNITY' | 'COMPOUND' | null; within?: { id: string } | null }) {
+function areasWhere(args: { level?: $Enums.AreaLevel | null; within?: { id: string } | null }) {
   return {
     ...(args.level ? { level: args.level } : {}),
     ...(args.within ? { ...withinAreaPath(args.within.id), NOT: { id: args.within.id } } : {}),

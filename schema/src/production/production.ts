@@ -9,37 +9,30 @@ import { ProductRef } from '../supplies/supplies.ts';
 import { outputByLine, type OutputTotals } from './output.ts';
 import { localDate, localDay } from '@fangkong/zone';
 import { renamed } from '../core/renamed.ts';
+import { prismaEnum } from '../core/enums.ts';
+import { $Enums } from '@fangkong/prisma';
 
-export const Sector = builder.enumType('Sector', {
-  description: 'What an enterprise makes.',
-  values: {
-    SANITARY_MATERIALS: { description: 'Sanitary materials (卫生材料).' },
-    PROTECTIVE_EQUIPMENT: { description: 'Masks and protective equipment.' },
-    PHARMACEUTICALS: { description: 'Medicines (制药).' },
-    MEMBRANE_MATERIALS: { description: 'Membrane materials (膜材料, the "China Membrane Valley").' },
-  } as const,
+export const Sector = prismaEnum($Enums.Sector, 'Sector', 'What an enterprise makes.', {
+  SANITARY_MATERIALS: 'Sanitary materials (卫生材料).',
+  PROTECTIVE_EQUIPMENT: 'Masks and protective equipment.',
+  PHARMACEUTICALS: 'Medicines (制药).',
+  MEMBRANE_MATERIALS: 'Membrane materials (膜材料, the "China Membrane Valley").',
 });
 
-export const ResumptionStatus = builder.enumType('ResumptionStatus', {
-  description: "Where an enterprise stands on resuming work (复产复工).",
-  values: {
-    NOT_APPLIED: { description: 'Has not applied.' },
-    APPLIED: { description: 'Application submitted, awaiting decision.' },
-    APPROVED: { description: 'Approved to resume.' },
-    RESUMED: { description: 'Working again.' },
-    REJECTED: { description: 'Application rejected.' },
-  } as const,
+export const ResumptionStatus = prismaEnum($Enums.ResumptionStatus, 'ResumptionStatus', "Where an enterprise stands on resuming work (复产复工).", {
+  NOT_APPLIED: 'Has not applied.',
+  APPLIED: 'Application submitted, awaiting decision.',
+  APPROVED: 'Approved to resume.',
+  RESUMED: 'Working again.',
+  REJECTED: 'Application rejected.',
 });
 
-export const LineStatus = builder.enumType('LineStatus', {
-  description: 'A production line moves installing → commissioning → producing, and may go idle or halt.',
-  values: {
-    INSTALLING: { description: 'Equipment being installed.' },
-    COMMISSIONING: { description: 'Being tested and tuned.' },
-    PRODUCING: { description: 'In production.' },
-    IDLE: { description: 'Ready but not producing (e.g. waiting for materials).' },
-    HALTED: { description: 'Stopped.' },
-  } as const,
+export const LineStatus = prismaEnum($Enums.LineStatus, 'LineStatus', 'A production line moves installing → commissioning → producing, and may go idle or halt.', {
+  INSTALLING: 'Equipment being installed.',
+  COMMISSIONING: 'Being tested and tuned.',
+  PRODUCING: 'In production.',
+  IDLE: 'Ready but not producing (e.g. waiting for materials).',
+  HALTED: 'Stopped.',
 });
 
 export const OutputTotalsRef = builder.objectRef<OutputTotals>('OutputTotals').implement({
@@ -200,14 +193,14 @@ builder.queryFields((t) => ({
   ),
 }));
 
-function enterprisesWhere(args: { sector?: 'SANITARY_MATERIALS' | 'PROTECTIVE_EQUIPMENT' | 'PHARMACEUTICALS' | 'MEMBRANE_MATERIALS' | null; within?: { id: string } | null }) {
+function enterprisesWhere(args: { sector?: $Enums.Sector | null; within?: { id: string } | null }) {
   return { ...(args.sector ? { sector: args.sector } : {}), ...(args.within ? { area: withinAreaPath(args.within.id) } : {}) };
 }
 
 function linesWhere(args: {
   enterprise?: { id: string } | null;
   product?: { id: string } | null;
-  status?: 'INSTALLING' | 'COMMISSIONING' | 'PRODUCING' | 'IDLE' | 'HALTED' | null;
+  status?: $Enums.LineStatus | null;
 }) {
   return {
     ...(args.enterprise ? { enterpriseId: args.enterprise.id } : {}),

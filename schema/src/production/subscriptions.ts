@@ -1,3 +1,4 @@
+import type { $Enums } from '@fangkong/prisma';
 import { Repeater } from '@repeaterjs/repeater';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
@@ -9,7 +10,7 @@ import { EnterpriseRef, LineStatus, OutputTotalsRef } from './production.ts';
 
 interface LineUpdate {
   lineId: string;
-  status: string;
+  status: $Enums.LineStatus;
   ratedDailyCapacity: number;
   today: OutputTotals;
   utilization: number | null;
@@ -25,7 +26,7 @@ const ProductionUpdateRef = builder.objectRef<LineUpdate>('ProductionUpdate').im
       description: 'The line.',
       resolve: (query, update, _args, ctx) => ctx.prisma.productionLine.findUniqueOrThrow({ ...query, where: { id: update.lineId } }),
     }),
-    status: t.field({ type: LineStatus, description: 'Its status now.', resolve: (u) => u.status as never }),
+    status: t.field({ type: LineStatus, description: 'Its status now.', resolve: (u) => u.status }),
     ratedDailyCapacity: t.exposeInt('ratedDailyCapacity', { description: 'Rated output per 24 hours.' }),
     today: t.field({ type: OutputTotalsRef, description: "Today's output.", resolve: (u) => u.today }),
     utilization: t.exposeFloat('utilization', { nullable: true, description: "Today's output against capacity for the part of the day elapsed." }),

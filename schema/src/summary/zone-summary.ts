@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@fangkong/prisma';
+import { type $Enums, Prisma, type PrismaClient } from '@fangkong/prisma';
 import { builder } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
@@ -7,7 +7,7 @@ import { type ProductRow, stockQuery } from '../supplies/stock.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
 
-type Kind = 'EXPRESSWAY_EXIT' | 'ROAD' | 'COMPOUND_GATE' | 'MARKET' | 'SUPERMARKET';
+type Kind = $Enums.CheckpointKind;
 
 interface ProductionFigures {
   produced: number;

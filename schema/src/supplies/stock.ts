@@ -1,17 +1,15 @@
 // Stock, defined once: every unit produced (current report versions) minus every unit allocated and
 // not cancelled. The zone summary reads it per product up to a day's end; an allocation reads it for
 // its product, now, under the product's lock.
-import { Prisma } from '@fangkong/prisma';
+import { type $Enums, Prisma } from '@fangkong/prisma';
 import type { Tx } from '../core/changes.ts';
 import { instant } from '../core/sql.ts';
-
-export type Category = 'MASK' | 'PROTECTIVE_EQUIPMENT' | 'MEDICINE' | 'DISINFECTANT' | 'FOOD' | 'DRINK' | 'MATERIAL';
 
 export interface ProductRow {
   id: string;
   name: string;
   nameEn: string;
-  category: Category;
+  category: $Enums.ProductCategory;
   unit: string;
   unitEn: string;
 }

@@ -2,43 +2,36 @@ import { builder } from '../core/builder.ts';
 import { checkPageSize } from '../core/pagination.ts';
 import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
 import { renamed } from '../core/renamed.ts';
+import { prismaEnum } from '../core/enums.ts';
+import { $Enums } from '@fangkong/prisma';
 
-export const ProductCategory = builder.enumType('ProductCategory', {
-  description: 'Kinds of supplies in the catalogue.',
-  values: {
-    MASK: { description: 'Medical and N95 masks.' },
-    PROTECTIVE_EQUIPMENT: { description: 'Protective suits and other protective equipment.' },
-    MEDICINE: { description: 'Medicines.' },
-    DISINFECTANT: { description: 'Disinfectants.' },
-    FOOD: { description: 'Food.' },
-    DRINK: { description: 'Drinks.' },
-    MATERIAL: { description: 'Raw and intermediate materials.' },
-  } as const,
+export const ProductCategory = prismaEnum($Enums.ProductCategory, 'ProductCategory', 'Kinds of supplies in the catalogue.', {
+  MASK: 'Medical and N95 masks.',
+  PROTECTIVE_EQUIPMENT: 'Protective suits and other protective equipment.',
+  MEDICINE: 'Medicines.',
+  DISINFECTANT: 'Disinfectants.',
+  FOOD: 'Food.',
+  DRINK: 'Drinks.',
+  MATERIAL: 'Raw and intermediate materials.',
 });
 
-export const SupplySource = builder.enumType('SupplySource', {
-  description: 'Where allocated supplies come from.',
-  values: { ENTERPRISE: { description: "Straight from a producer's output." }, STOCK: { description: "From the headquarters' stock." } } as const,
+export const SupplySource = prismaEnum($Enums.SupplySource, 'SupplySource', 'Where allocated supplies come from.', {
+  ENTERPRISE: "Straight from a producer's output.",
+  STOCK: "From the headquarters' stock.",
 });
 
-export const AllocationDestination = builder.enumType('AllocationDestination', {
-  description: 'Who receives allocated supplies under unified allocation (统一调度).',
-  values: {
-    CITY: { description: "The city's needs." },
-    CHECKPOINT: { description: 'A checkpoint in the zone.' },
-    COMMUNITY: { description: 'A community or compound in the zone.' },
-    MEDICAL_STAFF: { description: 'Medical staff.' },
-  } as const,
+export const AllocationDestination = prismaEnum($Enums.AllocationDestination, 'AllocationDestination', 'Who receives allocated supplies under unified allocation (统一调度).', {
+  CITY: "The city's needs.",
+  CHECKPOINT: 'A checkpoint in the zone.',
+  COMMUNITY: 'A community or compound in the zone.',
+  MEDICAL_STAFF: 'Medical staff.',
 });
 
-export const AllocationStatus = builder.enumType('AllocationStatus', {
-  description: 'planned → dispatched → delivered, or cancelled.',
-  values: {
-    PLANNED: { description: 'Decided, not yet sent.' },
-    DISPATCHED: { description: 'On the way.' },
-    DELIVERED: { description: 'Received.' },
-    CANCELLED: { description: 'Called off; not counted against stock.' },
-  } as const,
+export const AllocationStatus = prismaEnum($Enums.AllocationStatus, 'AllocationStatus', 'planned → dispatched → delivered, or cancelled.', {
+  PLANNED: 'Decided, not yet sent.',
+  DISPATCHED: 'On the way.',
+  DELIVERED: 'Received.',
+  CANCELLED: 'Called off; not counted against stock.',
 });
 
 export const ProductRef = builder.prismaNode('Product', {
@@ -117,7 +110,7 @@ builder.queryFields((t) => ({
 
 function allocationsWhere(args: {
   product?: { id: string } | null;
-  status?: 'PLANNED' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED' | null;
+  status?: $Enums.AllocationStatus | null;
   planned?: { from?: Date | null; to?: Date | null } | null;
 }) {
   return {
