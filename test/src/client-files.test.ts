@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientFiles } from '../../server/src/http/client-files.ts';
+import { createClientFiles } from '@fangkong/server';
 import { tempDir } from './support/processes.ts';
 
 // createClientFiles against a small build folder of its own: routes, types, caching, compression,
