@@ -47,33 +47,7 @@ let readBack = true;
 // ── token ──────────────────────────────────────────────────────────────────────────────────────
 const view = buildReportView(t, lang);
 document.body.replaceChildren(view.page);
-const {
-  tokenInput,
-  tokenSave,
-  tokenEdit,
-  tokenShownText,
-  tokenChange,
-  tokenShown,
-  tokenError,
-  kindButtons,
-  targetLabel,
-  targetSelect,
-  periodStart,
-  periodEnd,
-  periodHint,
-  errorSlots,
-  numberInputs,
-  countsGroup,
-  outputGroup,
-  formError,
-  statusLine,
-  submitButton,
-  stopButton,
-  keyLine,
-  form,
-  resultCard,
-  pendingBanner,
-} = view;
+const { tokenInput, tokenSave, tokenEdit, tokenShownText, tokenChange, tokenShown, tokenError, kindButtons, targetLabel, targetSelect, periodStart, periodEnd, periodHint, errorSlots, numberInputs, countsGroup, outputGroup, formError, statusLine, submitButton, stopButton, keyLine, form, resultCard, pendingBanner } = view;
 
 
 function renderToken(): void {

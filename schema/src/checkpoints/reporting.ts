@@ -5,11 +5,11 @@ import { builder, type SchemaTypes } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import type { Context } from '../core/context.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
-import { correctReport, ReportSource } from '../core/reports.ts';
+import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
-import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { IdempotencyConflictError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { CheckpointRef, CheckpointReportRef } from './checkpoints.ts';
 import type { EventTypeName } from '../core/event-types.ts';
 
@@ -124,7 +124,7 @@ builder.mutationFields((t) => ({
     }),
     type: CheckpointReportPayload,
     description: 'Correct a report: the correction replaces it in every total; the original stays in history. Only the latest version can be corrected.',
-    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },
+    errors: { types: CORRECTION_ERRORS },
     args: {
       reportId: t.arg.globalID({ for: CheckpointReportRef, required: true, description: 'The report version to correct.' }),
       input: t.arg({ type: CorrectCheckpointReportInput, required: true, description: 'The corrected figures.' }),
@@ -132,9 +132,7 @@ builder.mutationFields((t) => ({
       idempotencyKey: t.arg.string({ required: true, description: 'Reused on retries of this correction.' }),
     },
     resolve: async (_root, args, ctx: Context) => {
-      const rules = new Rules().text('reason', args.reason, { required: true, max: 1000 });
-      checkIdempotencyKey(rules, args.idempotencyKey);
-      rules.check();
+      checkCorrection(args);
       return commitChange(ctx, async (tx) => {
         const id = await lockRow(tx, 'CheckpointReport', args.reportId.id, { entity: 'checkpoint report', field: 'reportId' });
         const original = await tx.checkpointReport.findUniqueOrThrow({ where: { id } });
@@ -148,16 +146,7 @@ builder.mutationFields((t) => ({
             (
               await insertReport(
                 tx,
-                {
-                  checkpointId: original.checkpointId,
-                  periodStart: original.periodStart,
-                  periodEnd: original.periodEnd,
-                  ...counts,
-                  source: original.source,
-                  reportedBy: ctx.actor,
-                  supersedesId: original.id,
-                  correctionReason: args.reason.trim(),
-                },
+                { checkpointId: original.checkpointId, ...counts, ...correctionColumns(original, ctx, args.reason) },
                 key,
               )
             ).row,

@@ -2,7 +2,8 @@
 // a report is corrected (a new version replaces it in every total; the original stays in history).
 import type { Context } from './context.ts';
 import { isRetryOf, type Submission } from './idempotency.ts';
-import { IdempotencyConflictError, InvalidStateError } from './write-errors.ts';
+import { checkIdempotencyKey, Rules } from './rules.ts';
+import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from './write-errors.ts';
 import { prismaEnum } from './enums.ts';
 import { $Enums } from '@fangkong/prisma';
 
@@ -41,4 +42,26 @@ export async function correctReport<R extends ReportVersion>(
   if (original.supersededAt) throw new InvalidStateError('reportId', 'superseded', 'this version was already corrected; correct the latest version instead');
   const superseded = await store.markSuperseded(original.id, ctx.now());
   return { report: await store.insertCorrection(), duplicate: false, superseded };
+}
+
+/** What a correction may answer besides the corrected report. */
+export const CORRECTION_ERRORS = [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError];
+
+/** The reason and key every correction carries, checked before anything is read. */
+export function checkCorrection(args: { reason: string; idempotencyKey: string }): void {
+  const rules = new Rules().text('reason', args.reason, { required: true, max: 1000 });
+  checkIdempotencyKey(rules, args.idempotencyKey);
+  rules.check();
+}
+
+/** The columns a correction takes over from the version it replaces, and says about itself. */
+export function correctionColumns<R extends { id: string; periodStart: Date; periodEnd: Date; source: $Enums.ReportSource }>(original: R, ctx: Context, reason: string) {
+  return {
+    periodStart: original.periodStart,
+    periodEnd: original.periodEnd,
+    source: original.source,
+    reportedBy: ctx.actor,
+    supersedesId: original.id,
+    correctionReason: reason.trim(),
+  };
 }

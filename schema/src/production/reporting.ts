@@ -3,7 +3,7 @@ import { OUTPUT_CAPACITY_TOLERANCE, OUTPUT_FIGURES } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
-import { correctReport, ReportSource } from '../core/reports.ts';
+import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
@@ -134,7 +134,7 @@ builder.mutationFields((t) => ({
     }),
     type: OutputReportPayload,
     description: 'Correct an output report: the correction replaces it in every total; the original stays in history.',
-    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },
+    errors: { types: CORRECTION_ERRORS },
     args: {
       reportId: t.arg.globalID({ for: OutputReportRef, required: true, description: 'The report version to correct.' }),
       produced: t.arg.int({ required: true, description: 'Corrected units produced.' }),
@@ -143,9 +143,7 @@ builder.mutationFields((t) => ({
       idempotencyKey: t.arg.string({ required: true, description: 'Reused on retries of this correction.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const rules = new Rules().text('reason', args.reason, { required: true, max: 1000 });
-      checkIdempotencyKey(rules, args.idempotencyKey);
-      rules.check();
+      checkCorrection(args);
       return commitChange(ctx, async (tx) => {
         const id = await lockRow(tx, 'OutputReport', args.reportId.id, { entity: 'output report', field: 'reportId' });
         const { line, ...original } = await tx.outputReport.findUniqueOrThrow({ where: { id }, include: { line: true } });
@@ -160,17 +158,7 @@ builder.mutationFields((t) => ({
             (
               await insertOutput(
                 tx,
-                {
-                  lineId: original.lineId,
-                  periodStart: original.periodStart,
-                  periodEnd: original.periodEnd,
-                  produced: args.produced,
-                  passedQc: args.passedQc,
-                  source: original.source,
-                  reportedBy: ctx.actor,
-                  supersedesId: original.id,
-                  correctionReason: args.reason.trim(),
-                },
+                { lineId: original.lineId, produced: args.produced, passedQc: args.passedQc, ...correctionColumns(original, ctx, args.reason) },
                 key,
               )
             ).row,
