@@ -35,6 +35,20 @@ export const ReportTargetsQuery = graphql(`
   }
 `);
 
+/** What a refused report says: its code and message, and for invalid input each field's problem. */
+const WriteRefusalFragment = graphql(`
+  fragment WriteRefusal on Error @_unmask {
+    code
+    message
+    ... on ValidationError {
+      issues {
+        field
+        message
+      }
+    }
+  }
+`);
+
 export const ReportCheckpointCountsMutation = graphql(`
   mutation ReportCheckpointCounts($input: ReportCheckpointCountsInput!, $withReport: Boolean!) {
     reportCheckpointCounts(input: $input) {
@@ -58,19 +72,10 @@ export const ReportCheckpointCountsMutation = graphql(`
           }
         }
       }
-      ... on ValidationError {
-        issues {
-          field
-          message
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
+      ...WriteRefusal
     }
   }
-`);
+`, [WriteRefusalFragment]);
 
 export const ReportProductionOutputMutation = graphql(`
   mutation ReportProductionOutput($input: ReportProductionOutputInput!, $withReport: Boolean!) {
@@ -91,16 +96,7 @@ export const ReportProductionOutputMutation = graphql(`
           }
         }
       }
-      ... on ValidationError {
-        issues {
-          field
-          message
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
+      ...WriteRefusal
     }
   }
-`);
+`, [WriteRefusalFragment]);
