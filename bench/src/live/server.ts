@@ -3,8 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import pg from 'pg';
-import { cleanEnv } from '../shared/databases.ts';
+import { cleanEnv, createEmptyDatabase } from '../shared/databases.ts';
 import { BENCH_RATE_LIMIT } from '../shared/tokens.ts';
 
 export interface LiveServer {
@@ -175,21 +174,8 @@ export interface LiveDatabase {
 }
 
 /** An empty database of its own; the first server to start migrates it and loads reference data. */
-export async function createLiveDatabase(adminUrl: string): Promise<LiveDatabase> {
-  const name = `fangkong_bench_live_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+export function createLiveDatabase(adminUrl: string): Promise<LiveDatabase> {
+  return createEmptyDatabase(adminUrl, 'fangkong_bench_live');
 }
 
 /** `redis_version` from INFO, over a plain socket (the bench has no Redis client). */

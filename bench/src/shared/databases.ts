@@ -43,8 +43,9 @@ async function seed(repoRoot: string, env: Record<string, string>): Promise<stri
   return line.slice(Math.max(0, line.indexOf('reference data:')));
 }
 
-export async function createPostgresDatabase(repoRoot: string, adminUrl: string): Promise<BenchDatabase> {
-  const name = `fangkong_bench_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
+/** An empty database of its own on the machine's PostgreSQL, named for the run, dropped by `drop`. */
+export async function createEmptyDatabase(adminUrl: string, prefix: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
@@ -57,8 +58,11 @@ export async function createPostgresDatabase(repoRoot: string, adminUrl: string)
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  const drop = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  return { name, url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+export async function createPostgresDatabase(repoRoot: string, adminUrl: string): Promise<BenchDatabase> {
+  const { name, url: databaseUrl, drop } = await createEmptyDatabase(adminUrl, 'fangkong_bench');
   try {
     const seedSummary = await seed(repoRoot, { DATABASE_URL: databaseUrl });
     return {
