@@ -1,5 +1,7 @@
 // A token bucket: at most `perSecond` requests a second on average, bursts of a quarter second's
 // worth, starting with one token, so over any run the count stays within rate × time + a little.
+// Kept instead of p-throttle: a 429 pauses the whole bucket for the server's Retry-After
+// (`pauseFor`), and closing it refuses waiting first attempts so shutdown drops unsent reports.
 
 export class RateLimiter {
   private tokens: number;

@@ -1,11 +1,12 @@
 // Replay mode: one local day, hour by hour, compressed by `speed` (×360: a day in four minutes).
 // Every figure is drawn from a stream seeded by the report's key `replay:<day>:<site>:<hour>`, so a
 // second replay of the same day submits the same payloads under the same keys and adds nothing.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dayHourInstant, localDate } from '@fangkong/zone';
 import { seededRandom } from './random.ts';
 import { type CheckpointInfo, dayCheckpointReports, type LineInfo, statusAt } from './reference-data.ts';
 import { drawCheckpointCounts, drawOutput, type LineStatus, reportsOutput } from './rhythm.ts';
-import { Cancel, JobPool, type ModeRun, type RunContext, sleep } from './run-context.ts';
+import { JobPool, type ModeRun, type RunContext } from './run-context.ts';
 
 export interface ReplayOptions {
   /** The local day, YYYY-MM-DD. */
@@ -39,7 +40,7 @@ export function startReplay(ctx: RunContext, checkpoints: CheckpointInfo[], line
   const { day, speed } = options;
   const hours = replayHours(day, ctx.timeZone, ctx.now());
   const stepMs = 3_600_000 / speed;
-  const cancel = new Cancel();
+  const cancel = new AbortController();
   const pool = new JobPool(ctx.concurrency);
   let current: Hour | undefined;
   let hoursDone = 0;
@@ -87,13 +88,14 @@ export function startReplay(ctx: RunContext, checkpoints: CheckpointInfo[], line
     if (before) ctx.note(`${day} already holds ${before} checkpoint reports; those this replay stored before are answered as duplicates`);
     const startedAt = performance.now();
     for (const [n, hour] of hours.entries()) {
-      await sleep(startedAt + n * stepMs - performance.now(), cancel);
-      if (cancel.cancelled) return;
+      // Stopping aborts the wait at once (the rejection is the signal to return).
+      await sleep(Math.max(0, startedAt + n * stepMs - performance.now()), undefined, { signal: cancel.signal }).catch(() => {});
+      if (cancel.signal.aborted) return;
       current = hour;
       const jobs = [...checkpoints.map((c) => () => reportCheckpoint(c, hour)), ...lines.map((l) => () => reportLine(l, hour))];
       for (const job of jobs) {
         await pool.slot();
-        if (cancel.cancelled) break;
+        if (cancel.signal.aborted) break;
         void pool.start(job);
       }
       await pool.drain();
@@ -110,7 +112,7 @@ export function startReplay(ctx: RunContext, checkpoints: CheckpointInfo[], line
         : `replay ${day} starting (×${speed})`,
     extra: () => '',
     async stop() {
-      cancel.cancel();
+      cancel.abort();
       await finished.catch(() => {});
       await pool.drain();
     },

@@ -33,7 +33,11 @@ export interface ModeRun {
   extra(): string;
 }
 
-/** Runs jobs with at most `limit` at once and can wait for all of them. */
+/**
+ * Runs jobs with at most `limit` at once and can wait for all of them. Kept instead of p-limit: the
+ * modes wait for a free slot before they draw the next report (`slot()`), so nothing queues up
+ * behind a slow server; p-limit would queue every job at once.
+ */
 export class JobPool {
   private readonly running = new Set<Promise<void>>();
 
@@ -63,42 +67,5 @@ export class JobPool {
 
   async drain(): Promise<void> {
     while (this.running.size) await Promise.all(this.running);
-  }
-}
-
-/** A sleep that `cancel` ends early. */
-export function sleep(ms: number, cancel: Cancel): Promise<void> {
-  return new Promise((resolve) => {
-    let stopListening = () => {};
-    const timer = setTimeout(() => {
-      stopListening();
-      resolve();
-    }, Math.max(0, ms));
-    stopListening = cancel.onCancel(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-/** Something that can be cancelled once, waking every sleeper. */
-export class Cancel {
-  cancelled = false;
-  private readonly wakers = new Set<() => void>();
-
-  /** Calls `wake` on cancel (at once if already cancelled); returns a function to stop listening. */
-  onCancel(wake: () => void): () => void {
-    if (this.cancelled) {
-      wake();
-      return () => {};
-    }
-    this.wakers.add(wake);
-    return () => this.wakers.delete(wake);
-  }
-
-  cancel(): void {
-    this.cancelled = true;
-    for (const wake of this.wakers) wake();
-    this.wakers.clear();
   }
 }
