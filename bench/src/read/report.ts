@@ -112,7 +112,7 @@ function notes(input: ReportInput): string[] {
     '- Where it goes (a CPU profile of the server, `node --cpu-prof`, under the checkpoint-page load on PostgreSQL, taken while ' +
       'writing this benchmark): the Prisma client ~16 % of samples, GraphQL execution (graphql-tools executor, graphql-js, Pothos) ~11 %, ' +
       "Yoga's fetch-API adaptation (whatwg-node, envelop) ~8 %, socket writes ~10 % (the baseline pays those too), GC ~5 %, " +
-      'and `localDate` in schema/src/zone-time.ts ~3 % (Intl formatToParts, once per checkpoint row for `today`); the pg driver itself ~6 %.',
+      'and `localDate` (then schema/src/zone-time.ts, now @fangkong/zone) ~3 % (Intl formatToParts, once per checkpoint row for `today`); the pg driver itself ~6 %.',
     '- On PGlite the SQL runs on the target\'s own thread (one statement at a time), so the database\'s share of each request is ' +
       'larger for both targets and the stack is a smaller fraction of the whole.',
   );
