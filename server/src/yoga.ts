@@ -1,6 +1,6 @@
 import { ErrorCode } from '@fangkong/zone';
 import { PothosValidationError } from '@pothos/core';
-import type { PrismaClient } from '@fangkong/prisma';
+import type { Database } from '@fangkong/prisma';
 import { type CommittedEvent, type LiveFeed, schema } from '@fangkong/schema';
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { GraphQLError } from 'graphql';
@@ -19,13 +19,14 @@ import { useAuthentication } from './plugins/use-authentication.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
 import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
+import { useReadiness } from './plugins/use-readiness.ts';
 import { useResponseSize } from './plugins/use-response-size.ts';
 import { useSqlStatementCount } from './plugins/use-sql-statement-count.ts';
 import { useValidationErrorCode } from './plugins/use-validation-error-code.ts';
 import { withCode } from './plugins/with-code.ts';
 
 export interface YogaOptions {
-  prisma: PrismaClient;
+  database: Database;
   timeZone: string;
   now: () => Date;
   logger: Logger;
@@ -59,7 +60,7 @@ export type FangkongYoga = YogaServerInstance<Record<string, unknown>, ServerCon
 
 /** The GraphQL endpoint: one context for every transport, expected errors typed, the rest masked. */
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
-  const audit = createAudit(options.prisma, options.logger);
+  const audit = createAudit(options.database.prisma, options.logger);
   const plugins: Plugin[] = [
     useValidationErrorCode(),
     // Limits checked while parsing and validating, so on every transport: depth, aliases, tokens, directives.
@@ -92,6 +93,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
     // single-connection mode on /graphql/stream.
     useGraphQLSSE({ endpoint: '/graphql/stream' }),
+    useReadiness(options.database),
   ];
   if (options.traceSql) plugins.push(useSqlStatementCount());
   return createYoga<Record<string, unknown>, ServerContext>({
@@ -104,7 +106,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       const token = tokenOf(initial);
       const viewer = token ? await options.tokens.verify(token) : null;
       const ctx: ServerContext = {
-        prisma: options.prisma,
+        prisma: options.database.prisma,
         timeZone: options.timeZone,
         now: options.now,
         viewer,
