@@ -1,3 +1,6 @@
+// Sending a report until the server answers, with the same idempotency key every time. Kept instead
+// of @urql/exchange-retry: the operator sees each retry and its wait, may stop it, and a refusal (as
+// opposed to a lost answer) must end the loop at once; the exchange retries out of sight.
 import type { CombinedError } from '@urql/core';
 import { ErrorCode } from '@fangkong/zone';
 import { backoffDelay, type BackoffOptions } from '../live/backoff.ts';
