@@ -73,24 +73,23 @@ export interface WriteResult {
   line?: { status: string };
 }
 
-export const REPORT_CHECKPOINT_COUNTS = `mutation SimulatorReportCheckpointCounts($input: ReportCheckpointCountsInput!) {
-  result: reportCheckpointCounts(input: $input) {
-    __typename
-    ... on CheckpointReportPayload { duplicate }
-    ... on Error { code message }
-    ... on ValidationError { issues { field message } }
-  }
+/** What a refused report says, for both report mutations. */
+const REFUSAL = `fragment SimulatorRefusal on Error {
+  code
+  message
+  ... on ValidationError { issues { field message } }
+  ... on InvalidStateError { current }
 }`;
 
+export const REPORT_CHECKPOINT_COUNTS = `mutation SimulatorReportCheckpointCounts($input: ReportCheckpointCountsInput!) {
+  result: reportCheckpointCounts(input: $input) { __typename ... on CheckpointReportPayload { duplicate } ...SimulatorRefusal }
+}
+${REFUSAL}`;
+
 export const REPORT_PRODUCTION_OUTPUT = `mutation SimulatorReportProductionOutput($input: ReportProductionOutputInput!) {
-  result: reportProductionOutput(input: $input) {
-    __typename
-    ... on OutputReportPayload { duplicate }
-    ... on Error { code message }
-    ... on ValidationError { issues { field message } }
-    ... on InvalidStateError { current }
-  }
-}`;
+  result: reportProductionOutput(input: $input) { __typename ... on OutputReportPayload { duplicate } ...SimulatorRefusal }
+}
+${REFUSAL}`;
 
 export const SET_LINE_STATUS = `mutation SimulatorSetProductionLineStatus($lineId: ID!, $status: LineStatus!, $note: String) {
   result: setProductionLineStatus(lineId: $lineId, status: $status, note: $note) {

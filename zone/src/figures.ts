@@ -14,12 +14,12 @@ export interface Figure<Name extends string = string> {
 
 /** The six figures a checkpoint reports for one period, in display order. */
 export const CHECKPOINT_FIGURES = [
-  { name: 'vehiclesInspected', max: 100_000, zh: '检查车辆', en: 'Vehicles inspected', description: 'Vehicles inspected.' },
+  { name: 'vehiclesInspected', max: 100_000, zh: '检查车辆', en: 'Vehicles inspected', description: 'Vehicles inspected (and registered).' },
   { name: 'peopleScreened', max: 1_000_000, zh: '测温人数', en: 'People screened', description: 'People screened (temperature taken).' },
   { name: 'feverCases', max: 1_000_000, atMost: 'peopleScreened', zh: '发热人员', en: 'Fever cases', description: 'Fever cases found; at most peopleScreened.' },
-  { name: 'hubeiLinked', max: 1_000_000, atMost: 'peopleScreened', zh: '涉鄂人员', en: 'Hubei-linked', description: 'People with recent Hubei travel; at most peopleScreened.' },
-  { name: 'referred', max: 1_000_000, atMost: 'peopleScreened', zh: '转诊人员', en: 'Referred', description: 'People referred to isolation or care; at most peopleScreened.' },
-  { name: 'disinfections', max: 100_000, zh: '消杀次数', en: 'Disinfections', description: 'Disinfections done.' },
+  { name: 'hubeiLinked', max: 1_000_000, atMost: 'peopleScreened', zh: '涉鄂人员', en: 'Hubei-linked', description: 'People with recent travel to or from Hubei; at most peopleScreened.' },
+  { name: 'referred', max: 1_000_000, atMost: 'peopleScreened', zh: '转诊人员', en: 'Referred', description: 'People referred to isolation or medical care; at most peopleScreened.' },
+  { name: 'disinfections', max: 100_000, zh: '消杀次数', en: 'Disinfections', description: 'Disinfections carried out (vehicles, sites).' },
 ] as const satisfies readonly Figure[];
 
 /** The two figures a production line reports for one period. */

@@ -7,7 +7,7 @@ const checkpointForm = (patch: Partial<FormValues> = {}): FormValues => ({
   target: 'yingbin-road-exit',
   periodStart: '2020-02-07T08:00',
   periodEnd: '2020-02-07T09:00',
-  numbers: { vehiclesInspected: '41', peopleScreened: '212', feverCases: '1', hubeiLinked: '', referred: '1', disinfections: '3' },
+  numbers: { vehiclesInspected: '17', peopleScreened: '96', feverCases: '1', hubeiLinked: '', referred: '1', disinfections: '2' },
   ...patch,
 });
 
@@ -23,12 +23,12 @@ describe('reading the form', () => {
           periodStart: '2020-02-07T08:00:00+08:00',
           periodEnd: '2020-02-07T09:00:00+08:00',
           idempotencyKey: 'key-0001',
-          vehiclesInspected: 41,
-          peopleScreened: 212,
+          vehiclesInspected: 17,
+          peopleScreened: 96,
           feverCases: 1,
           hubeiLinked: 0,
           referred: 1,
-          disinfections: 3,
+          disinfections: 2,
         },
       },
     });
@@ -78,6 +78,6 @@ describe('reading the answer', () => {
     } as never);
     expect(fromServer).toMatchObject({ source: 'server', subject: { name: '迎宾路高速出口' }, figures: { peopleScreened: 999 } });
     const asSent = storedFigures(pending, { __typename: 'CheckpointReportPayload', duplicate: false } as never);
-    expect(asSent).toMatchObject({ source: 'sent', subject: null, targetId: 'yingbin-road-exit', figures: { peopleScreened: 212 } });
+    expect(asSent).toMatchObject({ source: 'sent', subject: null, targetId: 'yingbin-road-exit', figures: { peopleScreened: 96 } });
   });
 });

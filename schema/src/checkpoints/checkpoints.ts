@@ -7,7 +7,7 @@ import { checkPageSize, type PageArgs } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
 import type { Context } from '../core/context.ts';
-import { localDate } from '@fangkong/zone';
+import { CHECKPOINT_FIGURES, type CheckpointFigure, localDate } from '@fangkong/zone';
 import { ReportSource } from '../core/reports.ts';
 import { prismaEnum } from '../core/enums.ts';
 import { $Enums } from '@fangkong/prisma';
@@ -25,15 +25,16 @@ export const CheckpointStatus = prismaEnum($Enums.CheckpointStatus, 'CheckpointS
   CLOSED: 'Closed; no reports expected.',
 });
 
+/** The six figures as Int fields, described as zone describes them; for a report and for sums of reports alike. */
+function figureFields<T extends { exposeInt: (...args: never[]) => unknown }>(t: T): Record<CheckpointFigure, ReturnType<T['exposeInt']>> {
+  const exposeInt = t.exposeInt.bind(t) as unknown as (name: string, options: { description: string }) => ReturnType<T['exposeInt']>;
+  return Object.fromEntries(CHECKPOINT_FIGURES.map((figure) => [figure.name, exposeInt(figure.name, { description: figure.description })])) as Record<CheckpointFigure, ReturnType<T['exposeInt']>>;
+}
+
 export const CheckpointCountsRef = builder.objectRef<CheckpointCounts>('CheckpointCounts').implement({
   description: 'Screening figures summed over current reports (a corrected report counts once, in its latest version).',
   fields: (t) => ({
-    vehiclesInspected: t.exposeInt('vehiclesInspected', { description: 'Vehicles inspected (and registered).' }),
-    peopleScreened: t.exposeInt('peopleScreened', { description: 'People screened (temperature taken).' }),
-    feverCases: t.exposeInt('feverCases', { description: 'People found with fever.' }),
-    hubeiLinked: t.exposeInt('hubeiLinked', { description: 'People with recent travel to or from Hubei.' }),
-    referred: t.exposeInt('referred', { description: 'People referred to isolation or medical care.' }),
-    disinfections: t.exposeInt('disinfections', { description: 'Disinfections carried out (vehicles, sites).' }),
+    ...figureFields(t),
     reports: t.exposeInt('reports', { description: 'Number of current reports summed.' }),
     simulatedReports: t.exposeInt('simulatedReports', { description: 'How many of those reports are simulated; show a "simulated" label when above 0.' }),
   }),
@@ -164,12 +165,7 @@ export const CheckpointReportRef = builder.prismaNode('CheckpointReport', {
     checkpoint: t.relation('checkpoint', { description: 'The reporting site.' }),
     periodStart: t.expose('periodStart', { type: 'DateTime', description: 'Start of the interval.' }),
     periodEnd: t.expose('periodEnd', { type: 'DateTime', description: 'End of the interval.' }),
-    vehiclesInspected: t.exposeInt('vehiclesInspected', { description: 'Vehicles inspected.' }),
-    peopleScreened: t.exposeInt('peopleScreened', { description: 'People screened.' }),
-    feverCases: t.exposeInt('feverCases', { description: 'Fever cases found.' }),
-    hubeiLinked: t.exposeInt('hubeiLinked', { description: 'People with recent Hubei travel.' }),
-    referred: t.exposeInt('referred', { description: 'People referred to isolation or care.' }),
-    disinfections: t.exposeInt('disinfections', { description: 'Disinfections done.' }),
+    ...figureFields(t),
     source: t.expose('source', { type: ReportSource, description: 'Manual, gate scan or simulated.' }),
     reportedBy: t.exposeString('reportedBy', { description: 'Who submitted it (token label or system).' }),
     reportedAt: t.expose('createdAt', { type: 'DateTime', description: 'When the platform received it.' }),
