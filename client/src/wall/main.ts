@@ -11,13 +11,7 @@ import { connectionReducer, initialConnectionState, type ConnectionState } from 
 import { createLiveConnection, graphqlWebSocketUrl } from '../live/connection.ts';
 import { h } from '../ui/dom.ts';
 import { createFangkongClient } from '../urql/client.ts';
-import {
-  CheckpointCountsSubscription,
-  HourlySeriesQuery,
-  ProductionOutputSubscription,
-  StockLevelsSubscription,
-  ZoneSummarySubscription,
-} from './operations.ts';
+import { CheckpointCountsSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
 import {
   includesSimulated,
   initialWallState,
