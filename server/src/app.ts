@@ -65,6 +65,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     persisted: loadPersistedOperations(),
     rateLimiter,
     traceSql: config.traceSql,
+    corsOrigins: config.corsOrigins,
     onCommitted: (event) => {
       bus.publish(event.seq);
       void follower.catchUp();

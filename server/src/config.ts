@@ -30,6 +30,8 @@ export interface ServerConfig {
   wsInitTimeoutMs: number;
   /** Operations per token per window (shared through Redis when REDIS_URL is set). @default 600 per 60 s */
   rateLimit: { limit: number; windowMs: number };
+  /** Browser origins other than the server's own that may call the API (CORS). @default none: same-origin only */
+  corsOrigins: string[];
   /** The built client served at / and /report. @default "<repo>/client/dist" */
   clientDist: string;
 }
@@ -64,6 +66,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
+    corsOrigins: origins(env.FANGKONG_CORS_ORIGINS),
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),
   };
 }
@@ -73,4 +76,19 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number ≥ 0, not "${value}"`);
   return n;
+}
+
+/** A comma-separated list of origins, each exactly `scheme://host[:port]`. */
+function origins(value: string | undefined): string[] {
+  const list = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of list) {
+    let origin: string | undefined;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin !== item) throw new ConfigError(`FANGKONG_CORS_ORIGINS: "${item}" is not an origin; write scheme://host[:port], e.g. https://city.example`);
+  }
+  return list;
 }

@@ -37,6 +37,8 @@ export interface YogaOptions {
   persisted: PersistedOperations;
   rateLimiter: RateLimiter;
   traceSql?: boolean;
+  /** Other origins browsers may call from; none: same-origin only. */
+  corsOrigins?: string[];
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -101,6 +103,9 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     batching: false,
+    // Same-origin unless origins are configured: no other site's page may read answers with the
+    // caller's credentials (Yoga's default reflects any origin).
+    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     // One context for every transport: the token decides who the caller is.
     context: async (initial: InitialContext): Promise<ServerContext> => {
       const token = tokenOf(initial);

@@ -292,6 +292,45 @@ describe('access control on every transport', () => {
     });
   });
 
+  it('answers other origins no CORS grant unless they are configured', async () => {
+    const ask = (url: string, origin: string, method = 'POST') =>
+      fetch(url, {
+        method,
+        headers:
+          method === 'OPTIONS'
+            ? { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' }
+            : { origin, 'content-type': 'application/json', authorization: `Bearer ${tokens.analyst}` },
+        body: method === 'POST' ? JSON.stringify({ query: '{ zoneSummary { day } }' }) : undefined,
+      });
+    for (const method of ['POST', 'OPTIONS']) {
+      const response = await ask(server.graphqlUrl, 'https://evil.example', method);
+      expect(response.headers.get('access-control-allow-origin'), method).toBeNull();
+      expect(response.headers.get('access-control-allow-credentials'), method).toBeNull();
+    }
+
+    const other = tempDir();
+    const otherEnv = { FANGKONG_DATA_DIR: other.path, FANGKONG_CORS_ORIGINS: 'https://city.example' };
+    const allowing = await startServer(otherEnv);
+    try {
+      const preflight = await ask(allowing.graphqlUrl, 'https://city.example', 'OPTIONS');
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://city.example');
+      expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+      const foreign = await ask(allowing.graphqlUrl, 'https://evil.example', 'OPTIONS');
+      expect(foreign.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+    } finally {
+      await allowing.stop();
+      other.remove();
+    }
+  }, 180_000);
+
+  it('refuses to start with a CORS origin that is not one', async () => {
+    const elsewhere = tempDir();
+    const result = await pnpm(['serve'], { FANGKONG_DATA_DIR: elsewhere.path, FANGKONG_CORS_ORIGINS: 'city.example/path' });
+    elsewhere.remove();
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/FANGKONG_CORS_ORIGINS: "city.example\/path" is not an origin/);
+  });
+
   it('rate-limits a token that sends too much', async () => {
     const limited = tempDir();
     const limitedEnv = { FANGKONG_DATA_DIR: limited.path, FANGKONG_RATE_LIMIT: '5' };
