@@ -17,6 +17,7 @@ import { createAudit } from './plugins/audit.ts';
 import type { ServerContext } from './plugins/guard.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
+import { useMalformedParams } from './plugins/use-malformed-params.ts';
 import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
@@ -64,6 +65,7 @@ export type FangkongYoga = YogaServerInstance<Record<string, unknown>, ServerCon
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   const audit = createAudit(options.database.prisma, options.logger);
   const plugins: Plugin[] = [
+    useMalformedParams(),
     useValidationErrorCode(),
     // Limits checked while parsing and validating, so on every transport: depth, aliases, tokens, directives.
     EnvelopArmorPlugin({

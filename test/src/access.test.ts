@@ -249,6 +249,19 @@ describe('access control on every transport', () => {
       expect(ms).toBeLessThan(2000);
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
     });
+
+    const malformedGets: [string, string, string][] = [
+      ['variables that are not JSON', 'variables=x', 'variables'],
+      ['variables cut short', 'variables=%7B', 'variables'],
+      ['extensions cut short', 'extensions=%5B', 'extensions'],
+    ];
+    it.each(malformedGets)('a GET with %s is a 400 naming the parameter', async (_name, params, name) => {
+      const response = await fetch(`${server.graphqlUrl}?query=%7BzoneSummary%7Bday%7D%7D&${params}`, { headers: { accept: 'application/json', authorization: `Bearer ${tokens.analyst}` } });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('BAD_REQUEST');
+      expect(body.errors[0]!.message).toBe(`the ${name} parameter is not valid JSON`);
+    });
   });
 
   describe('tokens', () => {

@@ -3,6 +3,8 @@
 
 /** Codes of expected failures; anything else is masked as "Unexpected error." with no code of ours. */
 export const ErrorCode = {
+  /** The request itself is malformed (a body or URL parameter that is not JSON, a variables value that is not an object). */
+  BadRequest: 'BAD_REQUEST',
   /** An argument or input is malformed or out of range; the message names it. */
   BadUserInput: 'BAD_USER_INPUT',
   /** A write's input broke one or more rules; `ValidationError.issues` lists each field. */
