@@ -192,6 +192,14 @@ describe('read API on the embedded database with the seeded history', () => {
     });
   });
 
+  it('answers null for a well-formed id that names nothing, alone or in a list', async () => {
+    const missing = globalId('Checkpoint', 'no-such-checkpoint');
+    const present = globalId('Checkpoint', 'yingbin-road-exit');
+    const response = await graphql(url, `query($m: ID!, $p: ID!) { node(id: $m) { id } nodes(ids: [$p, $m]) { id } }`, { m: missing, p: present });
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual({ node: null, nodes: [{ id: present }, null] });
+  });
+
   describe('bad input gets a clear, coded error', () => {
     const cases: [string, string, Record<string, unknown> | undefined, string, RegExp][] = [
       ['an invalid global ID', `query($id: ID!) { node(id: $id) { id } }`, { id: 'not-a-global-id' }, 'BAD_USER_INPUT', /./],

@@ -41,6 +41,7 @@ export const CheckpointCountsRef = builder.objectRef<CheckpointCounts>('Checkpoi
 });
 
 export const CheckpointRef = builder.prismaNode('Checkpoint', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'A place where people and vehicles are screened (疫情检查点).',
   id: { field: 'id' },
@@ -157,6 +158,7 @@ function checkpointsWhere(args: {
 }
 
 export const CheckpointReportRef = builder.prismaNode('CheckpointReport', {
+  nullable: true,
   // Analysts and commanders read every report; an operator the reports of its own checkpoints.
   authScopes: (report) => ({ records: true, operates: report.checkpointId }),
   description: 'Figures one checkpoint reported for one interval. A correction is a new report that supersedes this one.',

@@ -30,6 +30,7 @@ const ApplicationStatus = prismaEnum($Enums.ApplicationStatus, 'ApplicationStatu
 });
 
 export const MeetingRef = builder.prismaNode('Meeting', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'A meeting that issues requirements and assigns work.',
   id: { field: 'id' },
@@ -48,6 +49,7 @@ export const MeetingRef = builder.prismaNode('Meeting', {
 });
 
 export const DirectiveRef = builder.prismaNode('Directive', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'A numbered requirement issued by a meeting or office.',
   id: { field: 'id' },
@@ -63,6 +65,7 @@ export const DirectiveRef = builder.prismaNode('Directive', {
 });
 
 export const TaskRef = builder.prismaNode('Task', {
+  nullable: true,
   authScopes: { records: true },
   description: 'Work assigned to a person or department, with a due time.',
   id: { field: 'id' },
@@ -84,6 +87,7 @@ export const TaskRef = builder.prismaNode('Task', {
 });
 
 export const InspectionRef = builder.prismaNode('Inspection', {
+  nullable: true,
   authScopes: { records: true },
   description: 'A visit (调研, 暗访, 抽查) that looks at sites and records findings.',
   id: { field: 'id' },
@@ -102,6 +106,7 @@ export const InspectionRef = builder.prismaNode('Inspection', {
 });
 
 export const FindingRef = builder.prismaNode('Finding', {
+  nullable: true,
   authScopes: { records: true },
   description: 'A problem an inspection found at a site, who must fix it, and whether it is fixed.',
   id: { field: 'id' },
@@ -121,6 +126,7 @@ export const FindingRef = builder.prismaNode('Finding', {
 });
 
 export const ResumptionApplicationRef = builder.prismaNode('ResumptionApplication', {
+  nullable: true,
   authScopes: { records: true },
   description: "An enterprise's application to resume work (复产复工申请), handled in order of submission.",
   id: { field: 'id' },

@@ -21,6 +21,7 @@ const IsolationStatus = prismaEnum($Enums.IsolationStatus, 'IsolationStatus', 'W
 });
 
 export const IsolationCaseRef = builder.prismaNode('IsolationCase', {
+  nullable: true,
   authScopes: (isolationCase) => ({ caresFor: isolationCase.compoundId }),
   description: 'A person under home isolation (personal data).',
   id: { field: 'id' },

@@ -17,6 +17,8 @@ export function withinAreaPath(areaId: string) {
 }
 
 export const AreaRef = builder.prismaNode('Area', {
+  // node(id) of a well-formed id that does not exist answers null, not an error.
+  nullable: true,
   authScopes: { reference: true },
   description: 'A place in the administrative tree: district, township, subdistrict, community or compound.',
   id: { field: 'id' },
@@ -75,6 +77,7 @@ function areasWhere(args: { level?: $Enums.AreaLevel | null; within?: { id: stri
 }
 
 export const DepartmentRef = builder.prismaNode('Department', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'A unit of the district or the city (区住建, 公安, 交警, 卫生健康 …).',
   id: { field: 'id' },
@@ -88,6 +91,7 @@ export const DepartmentRef = builder.prismaNode('Department', {
 });
 
 export const PersonRef = builder.prismaNode('Person', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'An official named in the record, with the title the record gives.',
   id: { field: 'id' },

@@ -46,6 +46,7 @@ export const OutputTotalsRef = builder.objectRef<OutputTotals>('OutputTotals').i
 });
 
 export const EnterpriseRef = builder.prismaNode('Enterprise', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'An enterprise in the zone, especially those making supplies for the epidemic.',
   id: { field: 'id' },
@@ -62,6 +63,7 @@ export const EnterpriseRef = builder.prismaNode('Enterprise', {
 });
 
 export const ProductionLineRef = builder.prismaNode('ProductionLine', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'One production line, with its product, rated capacity and status.',
   id: { field: 'id' },
@@ -134,6 +136,7 @@ builder.prismaObject('LineStatusChange', {
 });
 
 export const OutputReportRef = builder.prismaNode('OutputReport', {
+  nullable: true,
   authScopes: (report) => ({ records: true, operates: report.lineId }),
   description: 'Output one line reported for one interval; a correction is a new report that supersedes it.',
   id: { field: 'id' },

@@ -35,6 +35,7 @@ export const AllocationStatus = prismaEnum($Enums.AllocationStatus, 'AllocationS
 });
 
 export const ProductRef = builder.prismaNode('Product', {
+  nullable: true,
   authScopes: { reference: true },
   description: 'An item of the supplies catalogue.',
   id: { field: 'id' },
@@ -50,6 +51,7 @@ export const ProductRef = builder.prismaNode('Product', {
 });
 
 export const AllocationRef = builder.prismaNode('Allocation', {
+  nullable: true,
   authScopes: { records: true },
   description: 'Supplies sent under the headquarters\' unified allocation.',
   id: { field: 'id' },
