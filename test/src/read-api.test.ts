@@ -209,6 +209,7 @@ describe('read API on the embedded database with the seeded history', () => {
       ['a range over 400 days', `{ checkpointSeries(from: "2019-01-01T00:00:00+08:00", to: "2020-02-06T00:00:00+08:00", bucket: DAY) { start } }`, undefined, 'BAD_USER_INPUT', /at most 400/],
       ['more than 10,000 buckets', `{ productionSeries(from: "2019-01-01T00:00:00+08:00", to: "2020-02-25T00:00:00+08:00", bucket: HOUR) { start } }`, undefined, 'BAD_USER_INPUT', /10080 buckets; at most 10000/],
       ['an impossible date', `{ zoneSummary(day: "2020-02-30") { day } }`, undefined, 'BAD_USER_INPUT', /calendar date/],
+      ['a series in year 0001', `{ checkpointSeries(from: "0001-01-01T00:00:00Z", to: "0001-01-02T00:00:00Z", bucket: HOUR) { start } }`, undefined, 'BAD_USER_INPUT', /outside the years 1900–9999/],
       ['a date-time without offset', `{ checkpointSeries(from: "2020-02-07 00:00", to: "2020-02-08T00:00:00Z", bucket: HOUR) { start } }`, undefined, 'BAD_USER_INPUT', /ISO 8601/],
       ['a cursor that is not one', `{ checkpoints(after: "garbage") { totalCount } }`, undefined, 'BAD_USER_INPUT', /./],
       ['a renamed argument under both names', `{ productionLines(productId: "UHJvZHVjdDptZWRpY2FsLW1hc2s=", product: "UHJvZHVjdDptZWRpY2FsLW1hc2s=") { totalCount } }`, undefined, 'BAD_USER_INPUT', /give productId or product \(deprecated\), not both/],

@@ -21,6 +21,9 @@ function parseInstant(value: unknown): Date {
   }
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw invalid('DateTime', value, 'is not a real instant');
+  // Before 1900 time zones ran on local mean time (Asia/Shanghai +08:05:43), which no day or bucket
+  // of ours is meant to meet; refuse it as input rather than fail on the way out.
+  if (date.getUTCFullYear() < 1900 || date.getUTCFullYear() > 9999) throw invalid('DateTime', value, 'is outside the years 1900–9999');
   return date;
 }
 
