@@ -86,6 +86,11 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       // Any caller may name a persisted operation; only partners are limited to them (usePartnerPersistedOnly).
       allowArbitraryOperations: true,
       skipDocumentValidation: false,
+      // A request with neither is the caller's mistake, said in words (Yoga's default: 200 "PersistedQueryKeyNotFound").
+      customErrors: {
+        keyNotFound: { message: 'send a query, or the documentId of a persisted operation', extensions: { code: ErrorCode.BadRequest, http: { status: 400 } } },
+        notFound: { message: 'no persisted operation has this documentId', extensions: { code: ErrorCode.NotFound, http: { status: 400 } } },
+      },
     }),
     // Before every operation executes or subscribes, on every transport, in this order: who is
     // calling, how often, what partners may send, who may explore the schema, how large the answer.

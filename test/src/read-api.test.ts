@@ -192,6 +192,13 @@ describe('read API on the embedded database with the seeded history', () => {
     });
   });
 
+  it('answers a request with neither a query nor a documentId with 400 and what to send', async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminToken}` }, body: '{}' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toMatchObject({ message: 'send a query, or the documentId of a persisted operation', extensions: { code: 'BAD_REQUEST' } });
+  });
+
   it('answers null for a well-formed id that names nothing, alone or in a list', async () => {
     const missing = globalId('Checkpoint', 'no-such-checkpoint');
     const present = globalId('Checkpoint', 'yingbin-road-exit');
