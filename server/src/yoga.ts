@@ -24,7 +24,6 @@ import { useReadiness } from './plugins/use-readiness.ts';
 import { useResponseSize } from './plugins/use-response-size.ts';
 import { useSqlStatementCount } from './plugins/use-sql-statement-count.ts';
 import { useValidationErrorCode } from './plugins/use-validation-error-code.ts';
-import { withCode } from './plugins/with-code.ts';
 
 export interface YogaOptions {
   database: Database;
@@ -150,14 +149,26 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         if (!(error instanceof GraphQLError)) return defaultMaskError(error, message, isDev);
         const original = error.originalError;
         // Pothos rejects malformed global IDs and cursors with its own error type: that is bad input.
-        if (original instanceof PothosValidationError) return withCode(error, ErrorCode.BadUserInput, original.message);
-        // Our expected errors already carry a code; graphql-js's own (variable coercion: unknown enum
-        // values, wrong types) do not, and are bad input.
-        if (!original || original instanceof GraphQLError) return error.extensions?.code ? error : withCode(error, ErrorCode.BadUserInput);
+        // graphql-js's own errors (variable coercion: unknown enum values, wrong types) carry no code
+        // and are bad input too; ours already carry one.
+        if (original instanceof PothosValidationError || ((!original || original instanceof GraphQLError) && !error.extensions?.code)) {
+          return callersMistake(error, ErrorCode.BadUserInput);
+        }
+        if (!original || original instanceof GraphQLError) return error;
         options.logger.error('unexpected error', { path: error.path?.join('.'), error: original.stack ?? String(original) });
         return defaultMaskError(error, message, isDev);
       },
     },
     plugins,
   });
+}
+
+/**
+ * A caller's mistake keeps its error object, with the code added: Yoga logs at `error` every error
+ * the mask replaces, and a client's bad input is no fault of the server's (nor should its text,
+ * which echoes the input, fill the log).
+ */
+function callersMistake(error: GraphQLError, code: string): GraphQLError {
+  (error.extensions as Record<string, unknown>).code = code;
+  return error;
 }

@@ -228,6 +228,16 @@ describe('read API on the embedded database with the seeded history', () => {
       expect(response.errors![0]!.message).toMatch(message);
       expect(response.errors![0]!.message).not.toMatch(/Unexpected error/);
     });
+
+    it('logs none of these mistakes as a server error, nor echoes them', () => {
+      const errors = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"level":"error"'));
+      expect(errors).toEqual([]);
+      expect(server.output()).not.toContain('AIRPORT');
+      expect(server.output()).not.toContain('garbage');
+    });
   });
 
   it('serves GraphiQL on the example operations, and health and readiness', async () => {
