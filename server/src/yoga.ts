@@ -16,7 +16,9 @@ import type { Logger } from './logger.ts';
 import { createAudit } from './plugins/audit.ts';
 import type { ServerContext } from './plugins/guard.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
+import { denialTally, useDenialAudit } from './plugins/use-denial-audit.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
+import { useListLimit } from './plugins/use-list-limit.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
 import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
@@ -97,7 +99,9 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useRateLimit(options.rateLimiter, options.logger),
     usePartnerPersistedOnly(options.persisted, audit),
     useIntrospectionGate(audit),
+    useListLimit(),
     useResponseSize(),
+    useDenialAudit(audit),
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
     // single-connection mode on /graphql/stream.
     useGraphQLSSE({ endpoint: '/graphql/stream' }),
@@ -125,8 +129,8 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         actor: viewer ? `${viewer.role.toLowerCase()}:${viewer.label}` : 'anonymous',
         onCommitted: options.onCommitted,
         live: options.live,
+        ...denialTally(),
       };
-      ctx.onDenied = (what) => audit(ctx, 'access:denied', what);
       return ctx;
     },
     // The page itself needs no token; an analyst pastes theirs once in the Headers tab, and the

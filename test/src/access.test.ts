@@ -211,6 +211,30 @@ describe('access control on every transport', () => {
       });
     }
 
+    it('records the refusals of one operation once, with their count, however many ids it names', async () => {
+      const deniedLines = () => server.output().split('\n').filter((line) => line.includes('"msg":"access denied"'));
+      const before = deniedLines().length;
+      const result = await graphql(server.graphqlUrl, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on IsolationCase { personName } } }`, { ids: Array.from({ length: 50 }, () => caseId) }, { authorization: `Bearer ${tokens.analyst}` });
+      expect(result.errors?.length).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const added = deniedLines().slice(before);
+      expect(added).toHaveLength(1);
+      expect(JSON.parse(added[0]!).detail).toMatch(/^50 refused: .*×50/);
+    });
+
+    it('refuses a list of more than 500 items before running anything', async () => {
+      const ids = Array.from({ length: 501 }, () => caseId);
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.analyst}` },
+        body: JSON.stringify({ query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids } }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(body.errors[0]!.message).toMatch(/holds 501 items; at most 500/);
+    });
+
     it('gives health staff the people of their own areas only', async () => {
       const inScope = await graphql(server.graphqlUrl, `{ isolationCases(first: 50) { totalCount edges { node { personName compound { slug path } } } } }`, undefined, { authorization: `Bearer ${tokens.health}` });
       expect(inScope.errors).toBeUndefined();

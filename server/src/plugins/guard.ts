@@ -3,7 +3,11 @@ import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSche
 import type { Plugin } from 'graphql-yoga';
 
 /** Server-side context: what the schema's Context has, plus why authentication failed. */
-export type ServerContext = Context & { authFailure?: 'missing' | 'invalid' };
+export type ServerContext = Context & {
+  authFailure?: 'missing' | 'invalid';
+  /** Fields refused during this operation, by name, with how often (plugins/use-denial-audit.ts). */
+  denied?: Map<string, number>;
+};
 
 /** What a guard sees of an operation before it executes or subscribes. */
 export interface Operation {
