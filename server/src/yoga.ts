@@ -18,7 +18,7 @@ import type { ServerContext } from './plugins/guard.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { denialTally, useDenialAudit } from './plugins/use-denial-audit.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
-import { useListLimit } from './plugins/use-list-limit.ts';
+import { useRequestBounds } from './plugins/use-request-bounds.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
 import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
@@ -99,7 +99,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useRateLimit(options.rateLimiter, options.logger),
     usePartnerPersistedOnly(options.persisted, audit),
     useIntrospectionGate(audit),
-    useListLimit(),
+    useRequestBounds(),
     useResponseSize(),
     useDenialAudit(audit),
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's

@@ -222,6 +222,16 @@ describe('access control on every transport', () => {
       expect(JSON.parse(added[0]!).detail).toMatch(/^50 refused: .*×50/);
     });
 
+    it('refuses text with a NUL character as bad input, writing nothing', async () => {
+      const line = globalId('ProductionLine', 'pingguang-line-1');
+      const before = await graphql(server.graphqlUrl, `query($id: ID!) { node(id: $id) { ... on ProductionLine { status } } }`, { id: line });
+      const result = await graphql(server.graphqlUrl, `mutation($id: ID!, $note: String) { setProductionLineStatus(lineId: $id, status: HALTED, note: $note) { __typename } }`, { id: line, note: 'melt-blown fabric\u0000late' });
+      expect(result.errors?.[0]?.extensions?.code, JSON.stringify(result)).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(/NUL/);
+      const after = await graphql(server.graphqlUrl, `query($id: ID!) { node(id: $id) { ... on ProductionLine { status } } }`, { id: line });
+      expect(after.data).toEqual(before.data);
+    });
+
     it('refuses a list of more than 500 items before running anything', async () => {
       const ids = Array.from({ length: 501 }, () => caseId);
       const response = await fetch(server.graphqlUrl, {
