@@ -105,7 +105,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
     // single-connection mode on /graphql/stream.
     useGraphQLSSE({ endpoint: '/graphql/stream' }),
-    useReadiness(options.database),
+    useReadiness(options.database, options.logger),
   ];
   if (options.traceSql) plugins.push(useSqlStatementCount());
   return createYoga<Record<string, unknown>, ServerContext>({

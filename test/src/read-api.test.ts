@@ -305,12 +305,12 @@ describe.skipIf(!(await postgresReachable()))('read API on PostgreSQL against ha
     const [expected] = await query(
       database.url,
       `SELECT SUM("peopleScreened")::int AS "peopleScreened", SUM("feverCases")::int AS "feverCases", SUM("vehiclesInspected")::int AS "vehiclesInspected", COUNT(*)::int AS reports
-       FROM "CheckpointReport" WHERE "supersededAt" IS NULL AND "periodStart" >= '2020-02-06 16:00' AND "periodStart" < '2020-02-07 16:00'`,
+       FROM "CheckpointReport" WHERE "supersededAt" IS NULL AND "periodStart" >= '2020-02-06 16:00+00' AND "periodStart" < '2020-02-07 16:00+00'`,
     );
     const [masks] = await query(
       database.url,
       `SELECT COALESCE(SUM(o.produced), 0)::int AS produced FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId" JOIN "Product" p ON p.id = l."productId"
-       WHERE p.category = 'MASK' AND o."supersededAt" IS NULL AND o."periodStart" >= '2020-02-07 16:00' AND o."periodStart" < '2020-02-08 16:00'`,
+       WHERE p.category = 'MASK' AND o."supersededAt" IS NULL AND o."periodStart" >= '2020-02-07 16:00+00' AND o."periodStart" < '2020-02-08 16:00+00'`,
     );
     const data: any = await ok(url, `{ d7: zoneSummary(day: "2020-02-07") { checkpointTotals { peopleScreened feverCases vehiclesInspected reports } } d8: zoneSummary(day: "2020-02-08") { production { masks { produced } } } }`);
     expect(data.d7.checkpointTotals).toEqual(expected);
@@ -327,4 +327,44 @@ describe.skipIf(!(await postgresReachable()))('read API on PostgreSQL against ha
     // yingbin-road-exit's history ends 9 Feb 24:00 local, 12 hours before the clock: stale.
     expect(data.b.isStale).toBe(true);
   });
+});
+
+describe.skipIf(!(await postgresReachable()))('readiness through a database outage (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let server: RunningServer;
+  const dir = tempDir();
+  const name = () => new URL(database.url).pathname.slice(1);
+
+  beforeAll(async () => {
+    database = await createTestDatabase('readiness');
+    server = await startServer({ DATABASE_URL: database.url, FANGKONG_DATA_DIR: dir.path });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await query(database.url.replace(/\/[^/]*$/, '/postgres'), `ALTER DATABASE "${name()}" WITH ALLOW_CONNECTIONS true`).catch(() => {});
+    await database?.drop();
+    dir.remove();
+  });
+
+  it('says 503 within a second while the database refuses, naming nothing internal, and ready again after', async () => {
+    const ready = () => fetch(`${server.url}/ready`);
+    expect((await ready()).status).toBe(200);
+    const admin = database.url.replace(/\/[^/]*$/, '/postgres');
+    await query(admin, `ALTER DATABASE "${name()}" WITH ALLOW_CONNECTIONS false`);
+    await query(admin, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name()]);
+    const started = Date.now();
+    const down = await ready();
+    const ms = Date.now() - started;
+    const body = await down.text();
+    expect(down.status).toBe(503);
+    expect(ms).toBeLessThan(1500);
+    expect(JSON.parse(body)).toEqual({ status: 'unavailable', database: 'postgres', reason: 'the database does not answer' });
+    await query(admin, `ALTER DATABASE "${name()}" WITH ALLOW_CONNECTIONS true`);
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await ready()).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe(200);
+  }, 120_000);
 });

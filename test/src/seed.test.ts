@@ -74,12 +74,12 @@ function seeding(label: string, open: () => Promise<CliDatabase>) {
         })),
       );
       const [installing] = await sql<{ at: string }>(
-        `SELECT to_char(MIN("at"), 'YYYY-MM-DD HH24:MI') AS at FROM "LineStatusChange" WHERE "lineId" = 'yizhonghong-line-1'`,
+        `SELECT to_char(MIN("at") AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS at FROM "LineStatusChange" WHERE "lineId" = 'yizhonghong-line-1'`,
       );
       expect(installing!.at).toBe('2020-02-04 01:00'); // 09:00 in Asia/Shanghai
 
       const directives = await sql<{ ordinal: number; text: string; chair: string; held: string }>(
-        `SELECT d.ordinal, d.text, p.name AS chair, to_char(m."heldAt", 'YYYY-MM-DD HH24:MI') AS held
+        `SELECT d.ordinal, d.text, p.name AS chair, to_char(m."heldAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS held
          FROM "Directive" d JOIN "Meeting" m ON m.id = d."meetingId" JOIN "Person" p ON p.id = m."chairId"
          WHERE m.id = 'party-committee-2020-02-09' ORDER BY d.ordinal`,
       );
