@@ -5,7 +5,8 @@ import { globalId } from './support/ids.ts';
 import { collect, wsClient } from './support/live.ts';
 import { createTestDatabase, postgresReachable, query, type TestDatabase } from './support/postgres.ts';
 import { redisCommand, redisReachable, redisUrl, runPrefix } from './support/redis.ts';
-import { countsInput, reportCounts } from './support/reporting.ts';
+import { pinnedClock, shanghaiDay } from './support/clock.ts';
+import { countsInput as countsInputAt, reportCounts } from './support/reporting.ts';
 import { graphql, startServer, type RunningServer } from './support/server.ts';
 
 const TODAY = `checkpointCounts(checkpointIds: $ids) { checkpoint { slug } today { peopleScreened feverCases reports } lastReportAt asOfSeq }`;
@@ -13,16 +14,22 @@ const CHECKPOINT_COUNTS = `subscription($ids: [ID!]) { ${TODAY} }`;
 const EVENTS = `subscription($after: String, $types: [EventType!]) { events(after: $after, types: $types) { cursor seq type subjectId } }`;
 const ZONE = `subscription { zoneSummary { checkpointTotals { peopleScreened feverCases reports } peopleUnderIsolation asOfSeq } }`;
 
-const dbTotal = async (url: string, checkpoint: string) =>
-  Number(
-    (
-      await query(
-        url,
-        `SELECT COALESCE(SUM("peopleScreened"),0)::int AS n FROM "CheckpointReport" WHERE "checkpointId" = $1 AND "supersededAt" IS NULL AND "periodStart" >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`,
-        [checkpoint],
-      )
-    )[0]!.n,
+// The servers' clock is pinned to the middle of a local day, so "the last hour" reported is always
+// today, whatever hour the suite runs at (just after local midnight it would be yesterday's).
+const clock = pinnedClock('14:30');
+const countsInput = (input: Parameters<typeof countsInputAt>[0] = {}) => countsInputAt({ now: clock.now(), ...input });
+
+/** Today's total in the database, today being the servers' (pinned) local day. */
+const dbTotal = async (url: string, checkpoint: string) => {
+  const day = shanghaiDay(clock.now());
+  const [row] = await query(
+    url,
+    `SELECT COALESCE(SUM("peopleScreened"),0)::int AS n FROM "CheckpointReport"
+     WHERE "checkpointId" = $1 AND "supersededAt" IS NULL AND "periodStart" >= $2::timestamptz AND "periodStart" < $2::timestamptz + interval '1 day'`,
+    [checkpoint, `${day}T00:00:00+08:00`],
   );
+  return Number(row!.n);
+};
 
 const live = (await postgresReachable()) && (await redisReachable());
 
@@ -31,7 +38,7 @@ describe.skipIf(!live)('live data across instances (PostgreSQL + Redis)', () => 
   let a: RunningServer;
   let b: RunningServer;
   const prefix = runPrefix('live');
-  const env = () => ({ DATABASE_URL: database.url, REDIS_URL: redisUrl, FANGKONG_REDIS_PREFIX: prefix, FANGKONG_WS_INIT_TIMEOUT_MS: '1000' });
+  const env = () => ({ DATABASE_URL: database.url, REDIS_URL: redisUrl, FANGKONG_REDIS_PREFIX: prefix, FANGKONG_WS_INIT_TIMEOUT_MS: '1000', FANGKONG_CLOCK_START: clock.start });
 
   beforeAll(async () => {
     database = await createTestDatabase('live');
