@@ -66,6 +66,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     rateLimiter,
     traceSql: config.traceSql,
     corsOrigins: config.corsOrigins,
+    streams: { maxPerToken: config.sseStreamsPerToken, reservationTimeoutMs: config.sseReservationTimeoutMs },
     onCommitted: (event) => {
       bus.publish(event.seq);
       void follower.catchUp();

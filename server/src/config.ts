@@ -28,6 +28,10 @@ export interface ServerConfig {
   minIntervalMs: number;
   /** WebSocket clients must send connection_init within this time. @default 5000 */
   wsInitTimeoutMs: number;
+  /** graphql-sse single-connection streams one token may hold, connected or not. @default 10 */
+  sseStreamsPerToken: number;
+  /** A reserved stream (graphql-sse PUT) nobody connects to within this is freed. @default 30000 */
+  sseReservationTimeoutMs: number;
   /** Operations per token per window (shared through Redis when REDIS_URL is set). @default 600 per 60 s */
   rateLimit: { limit: number; windowMs: number };
   /** Browser origins other than the server's own that may call the API (CORS). @default none: same-origin only */
@@ -65,6 +69,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
+    sseStreamsPerToken: positiveInt(env.FANGKONG_SSE_STREAMS_PER_TOKEN, 'FANGKONG_SSE_STREAMS_PER_TOKEN', 10),
+    sseReservationTimeoutMs: positiveInt(env.FANGKONG_SSE_RESERVATION_TIMEOUT_MS, 'FANGKONG_SSE_RESERVATION_TIMEOUT_MS', 30_000),
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
     corsOrigins: origins(env.FANGKONG_CORS_ORIGINS),
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),

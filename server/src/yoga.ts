@@ -2,12 +2,12 @@ import { ErrorCode } from '@fangkong/zone';
 import { PothosValidationError } from '@pothos/core';
 import type { Database } from '@fangkong/prisma';
 import { type CommittedEvent, type LiveFeed, schema } from '@fangkong/schema';
-import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { authenticateToken, requestAuthenticator } from './auth/authentication.ts';
 import type { PersistedOperations } from './auth/persisted-operations.ts';
 import type { RateLimiter } from './auth/rate-limit.ts';
 import { bearer, type TokenStore } from './auth/tokens.ts';
@@ -17,6 +17,7 @@ import { createAudit } from './plugins/audit.ts';
 import type { ServerContext } from './plugins/guard.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { denialTally, useDenialAudit } from './plugins/use-denial-audit.ts';
+import { useGraphQLStream } from './plugins/use-graphql-stream.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
 import { useRequestBounds } from './plugins/use-request-bounds.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
@@ -41,6 +42,8 @@ export interface YogaOptions {
   traceSql?: boolean;
   /** Other origins browsers may call from; none: same-origin only. */
   corsOrigins?: string[];
+  /** graphql-sse single-connection mode: streams per token, and how long a reservation waits to be connected. */
+  streams?: { maxPerToken?: number; reservationTimeoutMs?: number };
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -65,6 +68,7 @@ export type FangkongYoga = YogaServerInstance<Record<string, unknown>, ServerCon
 /** The GraphQL endpoint: one context for every transport, expected errors typed, the rest masked. */
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   const audit = createAudit(options.database.prisma, options.logger);
+  const authenticateRequest = requestAuthenticator(options.tokens);
   const plugins: Plugin[] = [
     useMalformedParams(),
     useValidationErrorCode(),
@@ -104,7 +108,13 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useDenialAudit(audit),
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
     // single-connection mode on /graphql/stream.
-    useGraphQLSSE({ endpoint: '/graphql/stream' }),
+    useGraphQLStream({
+      endpoint: '/graphql/stream',
+      authenticate: authenticateRequest,
+      logger: options.logger,
+      maxStreamsPerToken: options.streams?.maxPerToken,
+      reservationTimeoutMs: options.streams?.reservationTimeoutMs,
+    }),
     useReadiness(options.database, options.logger),
   ];
   if (options.traceSql) plugins.push(useSqlStatementCount());
@@ -116,16 +126,16 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     // Same-origin unless origins are configured: no other site's page may read answers with the
     // caller's credentials (Yoga's default reflects any origin).
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
-    // One context for every transport: the token decides who the caller is.
+    // One context for every transport: the token decides who the caller is (an HTTP request is
+    // authenticated once, whoever asks first).
     context: async (initial: InitialContext): Promise<ServerContext> => {
-      const token = tokenOf(initial);
-      const viewer = token ? await options.tokens.verify(token) : null;
+      const { viewer, failure } = initial.request ? await authenticateRequest(initial.request) : await authenticateToken(options.tokens, tokenOf(initial));
       const ctx: ServerContext = {
         prisma: options.database.prisma,
         timeZone: options.timeZone,
         now: options.now,
         viewer,
-        authFailure: viewer ? undefined : token ? 'invalid' : 'missing',
+        authFailure: failure,
         actor: viewer ? `${viewer.role.toLowerCase()}:${viewer.label}` : 'anonymous',
         onCommitted: options.onCommitted,
         live: options.live,

@@ -31,6 +31,8 @@ export const ErrorCode = {
   QueryTooCostly: 'QUERY_TOO_COSTLY',
   /** One WebSocket holds the most subscriptions it may. */
   TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
+  /** The token holds the most single-connection SSE streams (graphql-sse reservations) it may. */
+  TooManyStreams: 'TOO_MANY_STREAMS',
   /** A request body came without a Content-Length. */
   LengthRequired: 'LENGTH_REQUIRED',
   /** A request body is over the size limit. */

@@ -23,6 +23,9 @@ export interface TokenInfo {
 
 export class TokenInputError extends Error {}
 
+/** Who a bearer token stands for, or why it stands for no one. */
+export type TokenCheck = { viewer: Viewer; failure?: undefined } | { viewer: null; failure: 'unknown' | 'revoked' };
+
 /** Checks a new token's role and scope against the data: operators name checkpoints or lines, health staff name areas. */
 async function checkScope(prisma: PrismaClient, role: Role, scope: string[]): Promise<void> {
   if (role === 'OPERATOR' || role === 'HEALTH') {
@@ -47,7 +50,7 @@ async function checkScope(prisma: PrismaClient, role: Role, scope: string[]): Pr
 
 /** Creates, lists, revokes and verifies API tokens; only hashes are stored. */
 export class TokenStore {
-  private readonly cache = new Map<string, { viewer: Viewer | null; until: number }>();
+  private readonly cache = new Map<string, { check: TokenCheck; until: number }>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -80,13 +83,20 @@ export class TokenStore {
 
   /** The viewer a bearer token stands for, or null when unknown or revoked. */
   async verify(token: string): Promise<Viewer | null> {
+    return (await this.check(token)).viewer;
+  }
+
+  /** The viewer a bearer token stands for, or whether it is unknown or was revoked. */
+  async check(token: string): Promise<TokenCheck> {
     const hash = hashToken(token);
     const cached = this.cache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.viewer;
+    if (cached && cached.until > Date.now()) return cached.check;
     const row = await this.prisma.apiToken.findUnique({ where: { tokenHash: hash } });
-    let viewer: Viewer | null = null;
-    if (row && !row.revokedAt) {
-      viewer = { tokenId: row.id, role: row.role, scope: row.scope, label: row.label, compoundIds: [] };
+    let check: TokenCheck;
+    if (!row) check = { viewer: null, failure: 'unknown' };
+    else if (row.revokedAt) check = { viewer: null, failure: 'revoked' };
+    else {
+      const viewer: Viewer = { tokenId: row.id, role: row.role, scope: row.scope, label: row.label, compoundIds: [] };
       if (row.role === 'HEALTH') {
         // Areas expand to every compound below them, once per verification.
         const compounds = await this.prisma.area.findMany({
@@ -95,11 +105,12 @@ export class TokenStore {
         });
         viewer.compoundIds = compounds.map((c) => c.id);
       }
+      check = { viewer };
       void this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
     }
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { viewer, until: Date.now() + this.cacheMs });
-    return viewer;
+    this.cache.set(hash, { check, until: Date.now() + this.cacheMs });
+    return check;
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Context } from '@fangkong/schema';
+import type { AuthFailure } from '../auth/authentication.ts';
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Server-side context: what the schema's Context has, plus why authentication failed. */
 export type ServerContext = Context & {
-  authFailure?: 'missing' | 'invalid';
+  authFailure?: AuthFailure;
   /** Fields refused during this operation, by name, with how often (plugins/use-denial-audit.ts). */
   denied?: Map<string, number>;
 };

@@ -1,13 +1,10 @@
-import { ErrorCode } from '@fangkong/zone';
+import { authenticationRefusal } from '../auth/authentication.ts';
 import { refuse, useGuard } from './guard.ts';
 
-/** Every operation needs a valid token: none, or an unknown or revoked one, is refused with 401. */
+/** Every operation needs a valid token: none or an unknown one is refused with 401, a revoked one with 403. */
 export const useAuthentication = () =>
   useGuard(({ ctx }) => {
     if (ctx.viewer) return null;
-    const message =
-      ctx.authFailure === 'invalid'
-        ? 'the token is unknown or revoked'
-        : 'authentication required: send "Authorization: Bearer <token>" (WebSocket: connection_init payload { "authorization": "Bearer <token>" })';
-    return refuse(message, ErrorCode.Unauthenticated, 401);
+    const { message, code, status } = authenticationRefusal(ctx.authFailure ?? 'missing');
+    return refuse(message, code, status);
   });

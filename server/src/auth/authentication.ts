@@ -1,0 +1,50 @@
+import type { Viewer } from '@fangkong/schema';
+import { ErrorCode } from '@fangkong/zone';
+import { bearer, type TokenStore } from './tokens.ts';
+
+/** Why a caller is nobody: no token, one that was never issued, or one that was revoked. */
+export type AuthFailure = 'missing' | 'unknown' | 'revoked';
+
+/** Who is calling, or why no one is. */
+export type Authentication = { viewer: Viewer; failure?: undefined } | { viewer: null; failure: AuthFailure };
+
+/** The viewer a bearer token (or its absence) stands for. */
+export async function authenticateToken(tokens: Pick<TokenStore, 'check'>, token: string | null): Promise<Authentication> {
+  if (!token) return { viewer: null, failure: 'missing' };
+  return tokens.check(token);
+}
+
+/** Authenticates an HTTP request by its Authorization header. */
+export type RequestAuthenticator = (request: Request) => Promise<Authentication>;
+
+/**
+ * One authentication per HTTP request, whoever asks first: the check before parsing on /graphql,
+ * graphql-sse's authenticate on /graphql/stream, then the context factory, all share its answer.
+ */
+export function requestAuthenticator(tokens: Pick<TokenStore, 'check'>): RequestAuthenticator {
+  const answers = new WeakMap<Request, Promise<Authentication>>();
+  return (request) => {
+    let answer = answers.get(request);
+    if (!answer) {
+      answer = authenticateToken(tokens, bearer(request.headers.get('authorization')));
+      answers.set(request, answer);
+    }
+    return answer;
+  };
+}
+
+/** What a caller without a usable token is told: 401 for none or an unknown one, 403 for a revoked one. */
+export function authenticationRefusal(failure: AuthFailure): { message: string; code: ErrorCode; status: number } {
+  switch (failure) {
+    case 'missing':
+      return {
+        message: 'authentication required: send "Authorization: Bearer <token>" (WebSocket: connection_init payload { "authorization": "Bearer <token>" })',
+        code: ErrorCode.Unauthenticated,
+        status: 401,
+      };
+    case 'unknown':
+      return { message: 'the token is unknown', code: ErrorCode.Unauthenticated, status: 401 };
+    case 'revoked':
+      return { message: 'the token was revoked; ask for a new one', code: ErrorCode.Unauthenticated, status: 403 };
+  }
+}

@@ -1,0 +1,263 @@
+import { createClient as createSseClient } from 'graphql-sse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { run, tempDir } from './support/processes.ts';
+import { countsInput, reportCounts } from './support/reporting.ts';
+import { createToken, startServer, type RunningServer } from './support/server.ts';
+
+/** graphql-sse's header naming a reserved stream (its TOKEN_HEADER_KEY). */
+const STREAM_TOKEN = 'x-graphql-event-stream-token';
+const EVENTS = `subscription($after: String) { events(after: $after) { cursor seq type } }`;
+// Short, so that the expiry can be watched; the cap small, so that it can be reached.
+const RESERVATION_TIMEOUT_MS = 1500;
+const RESERVATIONS_PER_TOKEN = 3;
+
+interface Refusal {
+  errors: { message: string; extensions?: { code?: string } }[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const auth = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/**
+ * The server's live JavaScript heap in bytes, seen from outside through its inspector (the server
+ * runs with --inspect): a full garbage collection, then the heap's used size.
+ */
+async function heapAfterGc(inspectorUrl: string): Promise<number> {
+  const socket = new WebSocket(inspectorUrl);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let id = 0;
+  const call = (method: string) =>
+    new Promise<any>((resolve) => {
+      const mine = ++id;
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString());
+        if (message.id !== mine) return;
+        socket.off('message', onMessage);
+        resolve(message.result);
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id: mine, method }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    return (await call('Runtime.getHeapUsage')).usedSize as number;
+  } finally {
+    socket.close();
+  }
+}
+
+/** The text of an event stream until `done` says it has enough (or the stream ends). */
+async function readUntil(response: Response, done: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const timer = setTimeout(() => void reader.cancel(), timeoutMs);
+  try {
+    while (!done(text)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return text;
+}
+
+describe('GraphQL over SSE: who may reserve and use a stream', () => {
+  const dir = tempDir();
+  const env = {
+    FANGKONG_DATA_DIR: dir.path,
+    FANGKONG_SSE_RESERVATION_TIMEOUT_MS: String(RESERVATION_TIMEOUT_MS),
+    FANGKONG_SSE_STREAMS_PER_TOKEN: String(RESERVATIONS_PER_TOKEN),
+    // The memory test reads the server's heap through its inspector (the token commands get one too).
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`,
+  };
+  let server: RunningServer;
+  let streamUrl: string;
+  let revoked: string;
+
+  const reserve = (token: string | null, headers: Record<string, string> = {}) => fetch(streamUrl, { method: 'PUT', headers: { ...auth(token), ...headers } });
+  const connect = (token: string | null, stream: string, signal?: AbortSignal) =>
+    fetch(streamUrl, { headers: { accept: 'text/event-stream', [STREAM_TOKEN]: stream, ...auth(token) }, signal });
+  const operate = (token: string | null, stream: string, operationId: string, query: string, variables: Record<string, unknown> = {}) =>
+    fetch(streamUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [STREAM_TOKEN]: stream, ...auth(token) },
+      body: JSON.stringify({ query, variables, extensions: { operationId } }),
+    });
+
+  beforeAll(async () => {
+    server = await startServer(env);
+    streamUrl = `${server.url}/graphql/stream`;
+    revoked = await createToken(env, 'analyst', [], 'revoked analyst');
+    const listed = await run('pnpm', ['--silent', 'fangkong', 'token', 'list'], env);
+    const id = listed.stdout.split('\n').find((line) => line.includes('revoked analyst'))!.split(/\s+/)[0]!;
+    const revoking = await run('pnpm', ['--silent', 'fangkong', 'token', 'revoke', id], env);
+    expect(revoking.code, revoking.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    dir.remove();
+  });
+
+  describe('Reserve', () => {
+    it('refuses a reservation without a token: 401 UNAUTHENTICATED, nothing reserved', async () => {
+      const response = await reserve(null);
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as Refusal;
+      expect(body.errors[0]!.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.errors[0]!.message).toMatch(/Authorization: Bearer/);
+    });
+
+    it('refuses an unknown token with 401 and a revoked one with 403, both UNAUTHENTICATED', async () => {
+      const unknown = await reserve('fk_thisTokenWasNeverIssuedToAnyoneAtAllxxxxxxx');
+      expect(unknown.status).toBe(401);
+      expect(((await unknown.json()) as Refusal).errors[0]!.extensions?.code).toBe('UNAUTHENTICATED');
+      const gone = await reserve(revoked);
+      expect(gone.status).toBe(403);
+      const body = (await gone.json()) as Refusal;
+      expect(body.errors[0]!.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(body.errors[0]!.message).toMatch(/revoked/);
+    });
+
+    it('chooses the stream token itself: one the caller proposes is not taken', async () => {
+      const token = await createToken(env, 'analyst');
+      const response = await reserve(token, { [STREAM_TOKEN]: 'chosen-by-the-caller' });
+      expect(response.status).toBe(201);
+      const stream = await response.text();
+      expect(stream).not.toBe('chosen-by-the-caller');
+      expect(stream).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it(`caps reservations per token at ${RESERVATIONS_PER_TOKEN} with 429 TOO_MANY_STREAMS; other tokens are not affected`, async () => {
+      const token = await createToken(env, 'analyst');
+      for (let i = 0; i < RESERVATIONS_PER_TOKEN; i++) expect((await reserve(token)).status).toBe(201);
+      const over = await reserve(token);
+      expect(over.status).toBe(429);
+      const body = (await over.json()) as Refusal;
+      expect(body.errors[0]!.extensions?.code).toBe('TOO_MANY_STREAMS');
+      expect(body.errors[0]!.message).toContain(String(RESERVATIONS_PER_TOKEN));
+      expect((await reserve(await createToken(env, 'display'))).status).toBe(201);
+      // Once the unconnected ones expire, the token may reserve again.
+      await sleep(RESERVATION_TIMEOUT_MS + 1000);
+      expect((await reserve(token)).status).toBe(201);
+    });
+  });
+
+  describe('Connect and operate', () => {
+    it('counts a connected stream against the cap until its connection closes', async () => {
+      const token = await createToken(env, 'analyst');
+      const streams = [];
+      for (let i = 0; i < RESERVATIONS_PER_TOKEN; i++) streams.push(await (await reserve(token)).text());
+      const hangUp = new AbortController();
+      expect((await connect(token, streams[0]!, hangUp.signal)).status).toBe(200);
+      expect((await reserve(token)).status).toBe(429);
+      hangUp.abort();
+      // Well before the other two expire, the closed stream's place is free again.
+      let status = 0;
+      for (let i = 0; i < 20 && status !== 201; i++) {
+        await sleep(25);
+        status = (await reserve(token)).status;
+      }
+      expect(status).toBe(201);
+    });
+
+    it('runs a subscription end to end on a reserved stream, through graphql-sse’s own client', async () => {
+      const token = await createToken(env, 'analyst');
+      const client = createSseClient({ url: streamUrl, singleConnection: true, retryAttempts: 0, headers: auth(token) });
+      const events: { type: string; seq: string }[] = [];
+      let failure: unknown;
+      const dispose = client.subscribe<{ events: { type: string; seq: string } }>(
+        { query: EVENTS },
+        { next: (result) => (result.data ? events.push(result.data.events) : (failure = result.errors)), error: (error) => (failure = error), complete: () => {} },
+      );
+      try {
+        // Longer than the reservation timeout: a connected stream does not expire.
+        await sleep(RESERVATION_TIMEOUT_MS + 500);
+        expect(failure).toBeUndefined();
+        await reportCounts(server.graphqlUrl, countsInput({ peopleScreened: 3 }));
+        for (let i = 0; i < 200 && !events.some((e) => e.type === 'CHECKPOINT_REPORT_REPORTED'); i++) await sleep(50);
+        expect(failure).toBeUndefined();
+        expect(events.map((e) => e.type)).toContain('CHECKPOINT_REPORT_REPORTED');
+      } finally {
+        dispose();
+        client.dispose();
+      }
+    });
+
+    it('binds a stream to the token that reserved it: another token cannot connect or operate on it', async () => {
+      const owner = await createToken(env, 'analyst');
+      const other = await createToken(env, 'analyst');
+      const stream = await (await reserve(owner)).text();
+      for (const response of [await connect(other, stream), await operate(other, stream, 'op-1', '{ checkpoints(first: 1) { totalCount } }')]) {
+        expect(response.status).toBe(404);
+        expect(((await response.json()) as Refusal).errors[0]!.extensions?.code).toBe('NOT_FOUND');
+      }
+      const refusedAnonymously = await operate(null, stream, 'op-2', '{ checkpoints(first: 1) { totalCount } }');
+      expect(refusedAnonymously.status).toBe(401);
+      // The owner's own connection still works, and its operation's result arrives on it.
+      const abort = new AbortController();
+      const connected = await connect(owner, stream, abort.signal);
+      expect(connected.status).toBe(200);
+      expect((await operate(owner, stream, 'op-3', '{ checkpoints(first: 1) { totalCount } }')).status).toBe(202);
+      const text = await readUntil(connected, (t) => /event: complete/.test(t));
+      abort.abort();
+      expect(text).toMatch(/"id":"op-3","payload":\{"data":\{"checkpoints":\{"totalCount":\d+\}\}\}/);
+    });
+
+    it('refuses an anonymous connection to a reserved stream', async () => {
+      const owner = await createToken(env, 'analyst');
+      const stream = await (await reserve(owner)).text();
+      const anonymousConnect = await connect(null, stream);
+      expect(anonymousConnect.status).toBe(401);
+      expect(((await anonymousConnect.json()) as Refusal).errors[0]!.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+  });
+
+  describe('Expire', () => {
+    it(`frees a reservation nobody connects to within ${RESERVATION_TIMEOUT_MS} ms`, async () => {
+      const token = await createToken(env, 'analyst');
+      const stream = await (await reserve(token)).text();
+      await sleep(RESERVATION_TIMEOUT_MS + 1000);
+      const late = await connect(token, stream);
+      expect(late.status).toBe(404);
+      const body = (await late.json()) as Refusal;
+      expect(body.errors[0]!.extensions?.code).toBe('NOT_FOUND');
+      expect(body.errors[0]!.message).toMatch(/expire/);
+      expect((await operate(token, stream, 'op-1', '{ checkpoints(first: 1) { totalCount } }')).status).toBe(404);
+    });
+  });
+
+  describe('Memory', () => {
+    it('holds nothing for 20,000 anonymous reservations: the heap stays where it was', async () => {
+      const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(server.output())?.[1];
+      expect(inspector, 'the server runs with --inspect').toBeDefined();
+      const putMany = async (count: number) => {
+        let next = 0;
+        const statuses = new Set<number>();
+        await Promise.all(
+          Array.from({ length: 32 }, async () => {
+            while (next++ < count) {
+              const response = await fetch(streamUrl, { method: 'PUT' });
+              statuses.add(response.status);
+              await response.arrayBuffer();
+            }
+          }),
+        );
+        return statuses;
+      };
+      // Warm up first, so that what the server allocates once for any request is not counted.
+      await putMany(2000);
+      const before = await heapAfterGc(inspector!);
+      const statuses = await putMany(20_000);
+      const grown = (await heapAfterGc(inspector!)) - before;
+      console.log(`20,000 anonymous PUTs: statuses ${[...statuses].join(', ')}; live heap grew by ${(grown / 2 ** 20).toFixed(1)} MiB`);
+      // Each held reservation costs kilobytes (100,000 held about 250 MiB).
+      expect(grown).toBeLessThan(8 * 2 ** 20);
+      expect([...statuses]).toEqual([401]);
+    });
+  });
+});
