@@ -99,7 +99,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     }),
     // Before every operation executes or subscribes, on every transport, in this order: who is
     // calling, how often, what partners may send, who may explore the schema, how large the answer.
-    useAuthentication(),
+    useAuthentication(authenticateRequest),
     useRateLimit(options.rateLimiter, options.logger),
     usePartnerPersistedOnly(options.persisted, audit),
     useIntrospectionGate(audit),

@@ -65,7 +65,7 @@ async function readUntil(response: Response, done: (text: string) => boolean, ti
   return text;
 }
 
-describe('GraphQL over SSE: who may reserve and use a stream', () => {
+describe('who may call, over HTTP and both SSE modes', () => {
   const dir = tempDir();
   const env = {
     FANGKONG_DATA_DIR: dir.path,
@@ -77,6 +77,7 @@ describe('GraphQL over SSE: who may reserve and use a stream', () => {
   let server: RunningServer;
   let streamUrl: string;
   let revoked: string;
+  let analyst: string;
 
   const reserve = (token: string | null, headers: Record<string, string> = {}) => fetch(streamUrl, { method: 'PUT', headers: { ...auth(token), ...headers } });
   const connect = (token: string | null, stream: string, signal?: AbortSignal) =>
@@ -91,6 +92,7 @@ describe('GraphQL over SSE: who may reserve and use a stream', () => {
   beforeAll(async () => {
     server = await startServer(env);
     streamUrl = `${server.url}/graphql/stream`;
+    analyst = await createToken(env, 'analyst');
     revoked = await createToken(env, 'analyst', [], 'revoked analyst');
     const listed = await run('pnpm', ['--silent', 'fangkong', 'token', 'list'], env);
     const id = listed.stdout.split('\n').find((line) => line.includes('revoked analyst'))!.split(/\s+/)[0]!;
@@ -258,6 +260,80 @@ describe('GraphQL over SSE: who may reserve and use a stream', () => {
       // Each held reservation costs kilobytes (100,000 held about 250 MiB).
       expect(grown).toBeLessThan(8 * 2 ** 20);
       expect([...statuses]).toEqual([401]);
+    });
+  });
+
+  describe('Authenticate before validating', () => {
+    // Documents whose validation errors would name fields and types of the schema.
+    const PROBES = ['{ nonexistentField }', '{ isolationCases { name } }'];
+    const SCHEMA_WORDS = ['Cannot query', 'nonexistentField', 'isolationCases', 'IsolationCase', '"name"', 'Query'];
+    const json = { 'content-type': 'application/json' };
+    // A GET without a token passes Yoga's CSRF prevention only with a header a browser form cannot send.
+    const csrf = { 'x-graphql-yoga-csrf': 'probe' };
+    const TRANSPORTS: Record<string, (query: string, headers: Record<string, string>) => Promise<Response>> = {
+      'HTTP GET': (query, headers) => fetch(`${server.graphqlUrl}?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/graphql-response+json', ...csrf, ...headers } }),
+      'HTTP POST': (query, headers) => fetch(server.graphqlUrl, { method: 'POST', headers: { ...json, accept: 'application/graphql-response+json', ...headers }, body: JSON.stringify({ query }) }),
+      'SSE GET on /graphql': (query, headers) => fetch(`${server.graphqlUrl}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', ...csrf, ...headers } }),
+      'SSE POST on /graphql': (query, headers) => fetch(server.graphqlUrl, { method: 'POST', headers: { ...json, accept: 'text/event-stream', ...headers }, body: JSON.stringify({ query }) }),
+      'SSE distinct connection on /graphql/stream': (query, headers) =>
+        fetch(streamUrl, { method: 'POST', headers: { ...json, accept: 'text/event-stream', ...headers }, body: JSON.stringify({ query }) }),
+      'SSE operation on a stream reserved on /graphql/stream': async (query, headers) => {
+        const stream = await probeStream();
+        return fetch(streamUrl, { method: 'POST', headers: { ...json, [STREAM_TOKEN]: stream, ...headers }, body: JSON.stringify({ query, extensions: { operationId: `probe-${++probes}` } }) });
+      },
+    };
+    // One stream, reserved and connected by the analyst (so it does not expire), for every probe.
+    const hangUp = new AbortController();
+    let reserved: Promise<string> | undefined;
+    const probeStream = () =>
+      (reserved ??= (async () => {
+        const stream = await (await reserve(analyst)).text();
+        expect((await connect(analyst, stream, hangUp.signal)).status).toBe(200);
+        return stream;
+      })());
+    afterAll(() => hangUp.abort());
+    let probes = 0;
+    const CALLERS: [string, () => Record<string, string>, number][] = [
+      ['no token', () => ({}), 401],
+      ['an unknown token', () => auth('fk_thisTokenWasNeverIssuedToAnyoneAtAllxxxxxxx'), 401],
+      ['a revoked token', () => auth(revoked), 403],
+    ];
+
+    for (const [transport, send] of Object.entries(TRANSPORTS)) {
+      it(`${transport}: without a usable token, ${PROBES.join(' and ')} are refused before validation, naming nothing of the schema`, async () => {
+        for (const query of PROBES) {
+          for (const [caller, headers, status] of CALLERS) {
+            const response = await send(query, headers());
+            const body = await response.text();
+            expect(response.status, `${caller}, ${query}: ${body}`).toBe(status);
+            expect(body, `${caller}, ${query}`).toContain('"code":"UNAUTHENTICATED"');
+            for (const word of SCHEMA_WORDS) expect(body, `${caller}, ${query}`).not.toContain(word);
+          }
+        }
+      });
+
+      it(`${transport}: with a valid token, the document is validated as before`, async () => {
+        const expected = ['Cannot query field "nonexistentField" on type "Query"', 'Cannot query field "name" on type "QueryIsolationCasesConnection"'];
+        for (const [i, query] of PROBES.entries()) {
+          const response = await send(query, auth(analyst));
+          const body = await response.text();
+          expect(body).not.toContain('UNAUTHENTICATED');
+          if (transport.includes('/graphql/stream')) {
+            // graphql-sse answers Yoga's validation errors with 400 "Unable to detect operation AST"
+            // (the Yoga plugin hands it { errors } without `data`): as before, past authentication.
+            expect(response.status).toBe(400);
+            continue;
+          }
+          expect(body).toContain(JSON.stringify(expected[i]).slice(1, -1));
+          expect(body).toContain('"code":"GRAPHQL_VALIDATION_FAILED"');
+        }
+      });
+    }
+
+    it('serves the GraphiQL page itself without a token', async () => {
+      const page = await fetch(server.graphqlUrl, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('GraphiQL');
     });
   });
 });
