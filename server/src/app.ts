@@ -90,7 +90,11 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     return json(res, 404, { error: 'not found', see: '/graphql' });
   });
   server.keepAliveTimeout = 65_000;
-  const websocket = attachWebSocket(server, yoga, logger, { connectionInitWaitTimeoutMs: config.wsInitTimeoutMs });
+  const websocket = attachWebSocket(server, yoga, tokens, logger, {
+    connectionInitWaitTimeoutMs: config.wsInitTimeoutMs,
+    maxPerToken: config.wsMaxPerToken,
+    maxPerAddress: config.wsMaxPerAddress,
+  });
   // Token commands reach an embedded database through the process that holds it.
   const admin = database.kind === 'pglite' ? await listenAdminSocket(config.database.dataDir, tokens, logger) : null;
 

@@ -32,6 +32,10 @@ export interface ServerConfig {
   sseStreamsPerToken: number;
   /** A reserved stream (graphql-sse PUT) nobody connects to within this is freed. @default 30000 */
   sseReservationTimeoutMs: number;
+  /** WebSockets one token may hold open at once; 0: no cap. @default 100 */
+  wsMaxPerToken: number;
+  /** WebSockets one remote address may hold open, initialised or not; 0: no cap (e.g. behind a proxy). @default 200 */
+  wsMaxPerAddress: number;
   /** Operations per token per window (shared through Redis when REDIS_URL is set). @default 600 per 60 s */
   rateLimit: { limit: number; windowMs: number };
   /** Browser origins other than the server's own that may call the API (CORS). @default none: same-origin only */
@@ -71,6 +75,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
     sseStreamsPerToken: positiveInt(env.FANGKONG_SSE_STREAMS_PER_TOKEN, 'FANGKONG_SSE_STREAMS_PER_TOKEN', 10),
     sseReservationTimeoutMs: positiveInt(env.FANGKONG_SSE_RESERVATION_TIMEOUT_MS, 'FANGKONG_SSE_RESERVATION_TIMEOUT_MS', 30_000),
+    wsMaxPerToken: positiveInt(env.FANGKONG_WS_MAX_PER_TOKEN, 'FANGKONG_WS_MAX_PER_TOKEN', 100),
+    wsMaxPerAddress: positiveInt(env.FANGKONG_WS_MAX_PER_ADDRESS, 'FANGKONG_WS_MAX_PER_ADDRESS', 200),
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
     corsOrigins: origins(env.FANGKONG_CORS_ORIGINS),
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),

@@ -55,7 +55,7 @@ interface InitialContext {
 }
 
 /** The bearer token of a request: WebSocket connection_init payload first, then the Authorization header. */
-function tokenOf(initial: InitialContext): string | null {
+export function tokenOf(initial: InitialContext): string | null {
   const fromInit = initial.connectionParams?.authorization ?? initial.connectionParams?.Authorization;
   if (typeof fromInit === 'string') return bearer(fromInit);
   if (initial.request) return bearer(initial.request.headers.get('authorization'));

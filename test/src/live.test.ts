@@ -151,9 +151,9 @@ describe.skipIf(!live)('live data across instances (PostgreSQL + Redis)', () => 
     it('4429 on a second connection_init', async () => {
       const socket = await open();
       const code = closeCode(socket);
-      socket.send(JSON.stringify({ type: 'connection_init' }));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${a.adminToken}` } }));
       await acked(socket);
-      socket.send(JSON.stringify({ type: 'connection_init' }));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${a.adminToken}` } }));
       expect(await code).toBe(4429);
     });
     it('4401 on subscribe before the ack', async () => {

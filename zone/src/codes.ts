@@ -63,6 +63,8 @@ export const CloseCode = {
   PongTimeout: 4410,
   /** A reader fell too far behind; it reconnects and resumes from its last cursor. */
   ConsumerTooSlow: 4413,
+  /** Refused at connection: this token, or this address, holds the most sockets it may; close one first. */
+  TooManyConnections: 4430,
   /** Normal WebSocket code: the server is shutting down (restart or redeploy). */
   GoingAway: 1001,
 } as const;

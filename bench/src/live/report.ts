@@ -24,7 +24,7 @@ export function liveReport(result: LiveResult): string {
       '**SSE** = GraphQL over SSE in **distinct-connection mode** (`POST /graphql`, `Accept: text/event-stream`, one HTTP/1.1 socket per subscriber through a `node:http` agent without a socket limit), not graphql-sse single-connection mode.',
     '- Writes: `reportCheckpointCounts` over HTTP keep-alive from the bench process; each commits one `checkpointReport:reported` outbox event.',
     '- Access: every operation carries one ADMIN bearer token from `fangkong token create --role admin` on the bench\'s database. ' +
-      '`FANGKONG_RATE_LIMIT=1000000000` on every server: the default budget of 600 operations a minute per token would refuse the bench\'s 1,000 subscriptions on one token.',
+      '`FANGKONG_RATE_LIMIT=1000000000` on every server: the default budget of 600 operations a minute per token would refuse the bench\'s 1,000 subscriptions on one token; `FANGKONG_WS_MAX_PER_TOKEN=0` and `FANGKONG_WS_MAX_PER_ADDRESS=0` (no WebSocket caps) for its 1,000 sockets from one process.',
     ...(s.runs < 3 ? [`- **Smoke run (${s.runs} run${s.runs === 1 ? '' : 's'}, reduced counts): not for comparison.**`] : []),
     '',
   );

@@ -23,13 +23,14 @@ export interface LiveServer {
 const READY = /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/;
 
 /** Variables a caller's shell might set that would change what the server does. */
-const INHERITED = ['FANGKONG_RATE_LIMIT', 'REDIS_URL', 'FANGKONG_REDIS_PREFIX', 'FANGKONG_MIN_INTERVAL_MS', 'FANGKONG_CLOCK_START', 'LOG_LEVEL', 'NODE_OPTIONS'];
+const INHERITED = ['FANGKONG_RATE_LIMIT', 'FANGKONG_WS_MAX_PER_TOKEN', 'FANGKONG_WS_MAX_PER_ADDRESS', 'REDIS_URL', 'FANGKONG_REDIS_PREFIX', 'FANGKONG_MIN_INTERVAL_MS', 'FANGKONG_CLOCK_START', 'LOG_LEVEL', 'NODE_OPTIONS'];
 
 /**
  * What every server of the bench runs with. The per-token budget (default 600 operations a minute)
- * would refuse the bench's one token long before 1,000 subscriptions and thousands of reports.
+ * would refuse the bench's one token long before 1,000 subscriptions and thousands of reports, and
+ * the WebSocket caps (100 per token, 200 per address) its 1,000 sockets from one process.
  */
-export const BENCH_SERVER_ENV = { FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT };
+export const BENCH_SERVER_ENV = { FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT, FANGKONG_WS_MAX_PER_TOKEN: '0', FANGKONG_WS_MAX_PER_ADDRESS: '0' };
 
 /**
  * `server/src/cli.ts serve`, as `pnpm serve` runs it, on a free port. LOG_LEVEL=info: the server

@@ -4,8 +4,9 @@ import type { DocumentNode, ExecutionArgs } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { TokenStore } from '../auth/tokens.ts';
 import type { Logger } from '../logger.ts';
-import type { FangkongYoga } from '../yoga.ts';
+import { tokenOf, type FangkongYoga } from '../yoga.ts';
 
 export interface WebSocketOptions {
   /** Close sockets that send no connection_init in time (4408). @default 5000 */
@@ -16,25 +17,75 @@ export interface WebSocketOptions {
   keepAliveMs?: number;
   /** A socket whose unsent data exceeds this is too slow: closed so it can resume by cursor. @default 8 MiB */
   maxBufferedBytes?: number;
+  /** Sockets one token may hold at once; 0: no cap. @default 100 */
+  maxPerToken?: number;
+  /** Sockets one remote address may hold at once, initialised or not; 0: no cap. @default 200 */
+  maxPerAddress?: number;
 }
 
 /** Close code for a reader that fell too far behind (the reason says how to resume). */
 
 type ExecutionRoot = { execute(args: ExecutionArgs): unknown; subscribe(args: ExecutionArgs): unknown };
 
+/** Open sockets per key (token or address), each counted once and released once. */
+class SocketCounts {
+  private readonly counts = new Map<string, number>();
+  constructor(readonly max: number) {}
+  /** Counts the socket under the key until it closes; false (and not counted) when the key is full. */
+  take(key: string, socket: WebSocket): boolean {
+    const held = this.counts.get(key) ?? 0;
+    if (this.max > 0 && held >= this.max) return false;
+    this.counts.set(key, held + 1);
+    socket.once('close', () => {
+      const left = (this.counts.get(key) ?? 1) - 1;
+      if (left > 0) this.counts.set(key, left);
+      else this.counts.delete(key);
+    });
+    return true;
+  }
+}
+
 /**
- * graphql-ws on the GraphQL endpoint. Operations go through yoga.getEnveloped, so WebSocket gets
- * the same context, plugins, validation and error masking as HTTP.
+ * graphql-ws on the GraphQL endpoint. The token is checked once in connection_init: a socket is
+ * acknowledged only for a valid token, so nothing is validated or run for anyone else. Operations
+ * go through yoga.getEnveloped, so WebSocket gets the same context, plugins, validation and error
+ * masking as HTTP.
  */
-export function attachWebSocket(server: Server, yoga: FangkongYoga, logger: Logger, options: WebSocketOptions = {}) {
+export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: TokenStore, logger: Logger, options: WebSocketOptions = {}) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 512 * 1024 });
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 50;
   const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const active = new WeakMap<object, number>();
+  const perToken = new SocketCounts(options.maxPerToken ?? 100);
+  const perAddress = new SocketCounts(options.maxPerAddress ?? 200);
+
+  // Before graphql-ws sees the socket: sockets waiting for connection_init count too, so one
+  // address cannot hold thousands of them open for the length of the init timeout.
+  wss.on('connection', (socket, request) => {
+    if (!perAddress.take(request.socket.remoteAddress ?? 'unknown', socket)) {
+      socket.close(CloseCode.TooManyConnections, `Too many connections from this address (at most ${perAddress.max})`);
+    }
+  });
 
   const disposable = useServer<Record<string, unknown> | undefined, { request: import('node:http').IncomingMessage; socket: WebSocket }>(
     {
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 5000,
+      // graphql-transport-ws: a connection_init the server does not accept is closed with 4403.
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        const token = tokenOf({ upgradeRequest: ctx.extra.request, connectionParams: ctx.connectionParams });
+        const viewer = token ? await tokens.verify(token) : null;
+        if (!viewer) {
+          const reason = token ? 'Forbidden: the token is unknown, revoked or expired' : 'Forbidden: authentication required; send connection_init {"authorization":"Bearer <token>"}';
+          socket.close(CloseCode.Forbidden, reason);
+          return false;
+        }
+        if (!perToken.take(viewer.tokenId, socket)) {
+          socket.close(CloseCode.TooManyConnections, `Too many connections for this token (at most ${perToken.max}); close one first`);
+          return false;
+        }
+        return true;
+      },
       execute: (args) => (args.rootValue as ExecutionRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as ExecutionRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
