@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { globalId } from './support/ids.ts';
 import { tempDir } from './support/processes.ts';
+import { countsInput, reportCounts } from './support/reporting.ts';
 import { createToken, startServer, type RunningServer } from './support/server.ts';
 
 // Who may hold a live connection, and for how long: WebSocket authentication in connection_init,
@@ -62,12 +64,15 @@ class RawSocket {
         clearTimeout(timer);
         resolve(hit);
       };
-      const timer = setTimeout(() => {
+      const fail = (why: string) => {
         this.waiters.delete(check);
-        reject(new Error(`no such message within ${timeoutMs} ms; got ${JSON.stringify(this.messages).slice(0, 500)}`));
-      }, timeoutMs);
+        clearTimeout(timer);
+        reject(new Error(`${why}; got ${JSON.stringify(this.messages).slice(0, 500)}`));
+      };
+      const timer = setTimeout(() => fail(`no such message within ${timeoutMs} ms`), timeoutMs);
       this.waiters.add(check);
       check();
+      void this.closed.then(({ code, reason }) => setTimeout(() => fail(`the socket closed (${code} ${reason}) before such a message`), 50));
     });
   }
 
@@ -76,6 +81,16 @@ class RawSocket {
     return this.closed;
   }
 }
+
+const CHECKPOINTS = ['fengshou-road', 'yingbin-road-exit', 'lubao-market', 'jinshan-gate', 'binhe-gate', 'baida-supermarket', 'linxigu-gate'];
+let reports = 0;
+/** A report for a checkpoint and hour no other report of this file uses. */
+const freshReport = () => {
+  const n = reports++;
+  return countsInput({ checkpoint: CHECKPOINTS[n % CHECKPOINTS.length], now: Date.now() - Math.floor(n / CHECKPOINTS.length) * 3_600_000, peopleScreened: 1 });
+};
+
+const EVENTS = `subscription { events(types: [CHECKPOINT_REPORT_REPORTED]) { seq subjectId } }`;
 
 /** Whether the socket is still open after a moment to be refused in. */
 async function stillOpen(raw: RawSocket, ms = 300): Promise<boolean> {
@@ -177,6 +192,66 @@ describe('WebSocket connections on the embedded database', () => {
       await held[0]!.close();
       const again = await open();
       expect(await again.init(server.adminToken)).toEqual({ acked: true });
+      await closeAll();
+    });
+  });
+
+  describe('Subscribe: a refused operation is refused alone', () => {
+    const nest = (depth: number) => `{ areas { edges { node { ${'parent { '.repeat(depth)}name${' }'.repeat(depth)} } } } }`;
+    const ids = Array.from({ length: 501 }, (_, i) => globalId('Checkpoint', `c${i}`));
+    const overLimit: [string, Record<string, unknown>][] = [
+      ['31 aliases', { query: `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: zoneSummary { day }`).join(' ')} }` }],
+      ['depth 20', { query: nest(20) }],
+      ['3,000 tokens', { query: `{ zoneSummary { ${'day '.repeat(3000)} } }` }],
+      ['21 directives', { query: `{ zoneSummary { day ${'@include(if: true) '.repeat(21)} } }` }],
+      ['a huge page product', { query: `{ areas(first: 500) { edges { node { checkpoints(first: 500) { edges { node { reports(first: 500) { edges { node { id } } } } } } } } } }` }],
+      ['a list of 501 ids', { query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, variables: { ids } }],
+      ['a subscription naming 501 checkpoints', { query: `subscription { checkpointCounts(checkpointIds: ${JSON.stringify(ids)}) { asOfSeq } }` }],
+    ];
+    const logLines = (from: number) => server.output().slice(from).split('\n').filter(Boolean);
+    const notJson = (lines: string[]) =>
+      lines.filter((line) => {
+        try {
+          return typeof JSON.parse(line) !== 'object';
+        } catch {
+          return true;
+        }
+      });
+
+    it('answers each over-limit operation with an error for its id alone; the socket and its live subscription go on, and the log stays JSON', async () => {
+      const logBefore = server.output().length;
+      const raw = await open();
+      expect(await raw.init(server.adminToken)).toEqual({ acked: true });
+      raw.send({ id: 'live', type: 'subscribe', payload: { query: EVENTS } });
+      const first = await reportCounts(server.graphqlUrl, freshReport());
+      await raw.next((m) => m.id === 'live' && m.payload?.data?.events?.subjectId === first.report.id);
+      for (const [name, payload] of overLimit) {
+        raw.send({ id: name, type: 'subscribe', payload });
+        const answer = await raw.next((m) => m.id === name);
+        expect(answer.type, `${name}: ${JSON.stringify(answer)}`).toBe('error');
+        expect(answer.payload[0].extensions?.code, `${name}: ${JSON.stringify(answer)}`).toMatch(/^[A-Z_]+$/);
+        expect(JSON.stringify(answer)).not.toMatch(/ at .*\.(ts|js):\d+/);
+      }
+      expect(await stillOpen(raw, 100)).toBe(true);
+      const second = await reportCounts(server.graphqlUrl, freshReport());
+      await raw.next((m) => m.id === 'live' && m.payload?.data?.events?.subjectId === second.report.id);
+      expect(raw.messages.filter((m) => m.id === 'live').every((m) => m.type === 'next')).toBe(true);
+      const log = logLines(logBefore);
+      expect(notJson(log)).toEqual([]);
+      expect(log.filter((line) => line.includes('"operation refused"'))).toHaveLength(overLimit.length);
+      await closeAll();
+    });
+
+    it('closes a socket whose message is over 512 KiB with 1009, logging one JSON line', async () => {
+      const logBefore = server.output().length;
+      const raw = await open();
+      expect(await raw.init(server.adminToken)).toEqual({ acked: true });
+      raw.send({ id: 'big', type: 'subscribe', payload: { query: `{ zoneSummary { day } } #${'x'.repeat(600_000)}` } });
+      expect((await raw.closed).code).toBe(1009);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const log = logLines(logBefore);
+      expect(notJson(log)).toEqual([]);
+      expect(log.some((line) => line.includes('"websocket closed on a protocol error"'))).toBe(true);
       await closeAll();
     });
   });

@@ -1,11 +1,12 @@
 import { ErrorCode, CloseCode } from '@fangkong/zone';
-import type { Server } from 'node:http';
-import type { DocumentNode, ExecutionArgs } from 'graphql';
-import { GraphQLError } from 'graphql';
+import type { IncomingMessage, Server } from 'node:http';
+import { type DocumentNode, type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { TokenStore } from '../auth/tokens.ts';
 import type { Logger } from '../logger.ts';
+import { withCode } from '../plugins/with-code.ts';
 import { tokenOf, type FangkongYoga } from '../yoga.ts';
 
 export interface WebSocketOptions {
@@ -23,9 +24,14 @@ export interface WebSocketOptions {
   maxPerAddress?: number;
 }
 
-/** Close code for a reader that fell too far behind (the reason says how to resume). */
+type SocketExtra = { request: IncomingMessage; socket: WebSocket };
 
-type ExecutionRoot = { execute(args: ExecutionArgs): unknown; subscribe(args: ExecutionArgs): unknown };
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof (value as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === 'function';
+
+/** What onSubscribe hands graphql-ws as the root value: the operation's result, already obtained. */
+type Prepared = { result: unknown };
+
+const isErrorList = (value: ExecutionArgs | readonly unknown[]): value is readonly unknown[] => Array.isArray(value);
 
 /** Open sockets per key (token or address), each counted once and released once. */
 class SocketCounts {
@@ -59,6 +65,47 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
   const perToken = new SocketCounts(options.maxPerToken ?? 100);
   const perAddress = new SocketCounts(options.maxPerAddress ?? 200);
 
+  /**
+   * Parses, validates and starts one operation through Yoga's envelope; the errors of a refusal
+   * before execution (a result with errors and no data), or the execution arguments carrying the
+   * result to deliver.
+   */
+  async function prepare(extra: SocketExtra, connectionParams: Record<string, unknown> | undefined, payload: SubscribePayload): Promise<ExecutionArgs | readonly unknown[]> {
+    // No `request` key: Yoga would read the upgrade GET as the operation's method and refuse mutations.
+    const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+      upgradeRequest: extra.request,
+      socket: extra.socket,
+      connectionParams,
+      params: payload,
+    });
+    const document: DocumentNode = parse(payload.query);
+    const errors = validate(schema, document);
+    if (errors.length) return errors;
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return [new GraphQLError('send one operation, or name the one to run in operationName', { extensions: { code: ErrorCode.BadRequest } })];
+    const args: ExecutionArgs = {
+      schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue: await contextFactory(),
+    };
+    const result = operation.operation === 'subscription' ? await subscribe(args) : await execute(args);
+    if (!isAsyncIterable(result) && result.errors?.length && result.data === undefined) return result.errors;
+    return { ...args, rootValue: { result } satisfies Prepared };
+  }
+
+  /** A refusal as graphql-ws sends it: a GraphQLError with a code; anything unexpected is logged and masked. */
+  function refusal(error: unknown): GraphQLError {
+    if (error instanceof GraphQLError) return error.extensions?.code ? error : withCode(error, ErrorCode.BadUserInput);
+    if (!(error instanceof Error) && typeof (error as { message?: unknown })?.message === 'string') {
+      const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
+      return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, ...extensions } });
+    }
+    logger.error('unexpected error', { transport: 'websocket', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    return new GraphQLError('Unexpected error.');
+  }
+
   // Before graphql-ws sees the socket: sockets waiting for connection_init count too, so one
   // address cannot hold thousands of them open for the length of the init timeout.
   wss.on('connection', (socket, request) => {
@@ -67,7 +114,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
     }
   });
 
-  const disposable = useServer<Record<string, unknown> | undefined, { request: import('node:http').IncomingMessage; socket: WebSocket }>(
+  const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 5000,
       // graphql-transport-ws: a connection_init the server does not accept is closed with 4403.
@@ -86,37 +133,32 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
         }
         return true;
       },
-      execute: (args) => (args.rootValue as ExecutionRoot).execute(args) as never,
-      subscribe: (args) => (args.rootValue as ExecutionRoot).subscribe(args) as never,
+      // The operation already ran in onSubscribe (below); graphql-ws delivers its result.
+      execute: (args) => (args.rootValue as Prepared).result as never,
+      subscribe: (args) => (args.rootValue as Prepared).result as never,
+      // Everything that can refuse an operation runs here — parsing, validation (GraphQL Armor's
+      // limits throw), the context and the guards before execution (cost, list length, rate limit,
+      // access) — so a refusal is an `error` message for that operation alone. Before, a thrown
+      // limit error escaped graphql-ws's handler: the whole socket closed with 4500 and its other
+      // subscriptions died, with a raw stack trace on stderr.
       onSubscribe: async (ctx, _id, payload) => {
         const count = active.get(ctx) ?? 0;
         if (count >= maxSubscriptions) {
           return [new GraphQLError(`at most ${maxSubscriptions} subscriptions per connection; complete one first`, { extensions: { code: ErrorCode.TooManySubscriptions } })];
         }
-        // No `request` key: Yoga would read the upgrade GET as the operation's method and refuse mutations.
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          upgradeRequest: ctx.extra.request,
-          socket: ctx.extra.socket,
-          connectionParams: ctx.connectionParams,
-          params: payload,
-        });
-        let document: DocumentNode;
+        let prepared: ExecutionArgs | readonly unknown[];
         try {
-          document = parse(payload.query);
+          prepared = await prepare(ctx.extra, ctx.connectionParams, payload);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          prepared = [error];
         }
-        const errors = validate(schema, document);
-        if (errors.length) return errors;
+        if (isErrorList(prepared)) {
+          const errors = prepared.map(refusal);
+          logger.info('operation refused', { transport: 'websocket', codes: errors.map((e) => e.extensions.code ?? null) });
+          return errors;
+        }
         active.set(ctx, count + 1);
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies ExecutionRoot,
-        };
+        return prepared;
       },
       onNext: (ctx) => {
         const socket = ctx.extra.socket;
@@ -131,6 +173,14 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
     },
     wss,
   );
+
+  // A message over maxPayload or a broken frame: ws has already closed the socket with the code
+  // that says so (1009, 1002). graphql-ws would print the error with its stack on stderr; it is the
+  // client's mistake, written once as a JSON log line instead.
+  wss.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error: Error & { code?: string }) => logger.info('websocket closed on a protocol error', { code: error.code, error: error.message }));
+  });
 
   // Keepalive: a socket that does not answer a ping within one interval is dead (half-open TCP).
   const alive = new WeakSet<WebSocket>();
