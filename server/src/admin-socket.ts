@@ -12,7 +12,7 @@ import type { Logger } from './logger.ts';
 export const adminSocketPath = (dataDir: string) => join(dataDir, 'admin.sock');
 
 export type AdminRequest =
-  | { command: 'token:create'; role: Role; scope?: string[]; label?: string }
+  | { command: 'token:create'; role: Role; scope?: string[]; label?: string; /** ISO instant */ expiresAt?: string }
   | { command: 'token:list' }
   | { command: 'token:revoke'; id: string };
 

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { listenAdminSocket } from './admin-socket.ts';
 import { loadPersistedOperations } from './auth/persisted-operations.ts';
 import { memoryRateLimiter, redisRateLimiter } from './auth/rate-limit.ts';
+import { createTokenWatch } from './auth/token-watch.ts';
 import { TokenStore } from './auth/tokens.ts';
 import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
@@ -49,6 +50,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     throw new ConfigError((error as Error).message);
   }
   const tokens = new TokenStore(database.prisma);
+  const tokenWatch = createTokenWatch(tokens, logger);
   const rateRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
   rateRedis?.on('error', () => {});
   const rateLimiter = rateRedis ? redisRateLimiter(rateRedis, config.redisPrefix, config.rateLimit) : memoryRateLimiter(config.rateLimit);
@@ -62,6 +64,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     logger,
     live,
     tokens,
+    tokenWatch,
     persisted: loadPersistedOperations(),
     rateLimiter,
     traceSql: config.traceSql,
@@ -90,10 +93,11 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     return json(res, 404, { error: 'not found', see: '/graphql' });
   });
   server.keepAliveTimeout = 65_000;
-  const websocket = attachWebSocket(server, yoga, tokens, logger, {
+  const websocket = attachWebSocket(server, yoga, tokens, tokenWatch, logger, {
     connectionInitWaitTimeoutMs: config.wsInitTimeoutMs,
     maxPerToken: config.wsMaxPerToken,
     maxPerAddress: config.wsMaxPerAddress,
+    maxLifetimeMs: config.wsMaxLifetimeMs,
   });
   // Token commands reach an embedded database through the process that holds it.
   const admin = database.kind === 'pglite' ? await listenAdminSocket(config.database.dataDir, tokens, logger) : null;
@@ -118,6 +122,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     async stop() {
       admin?.close();
       follower.stop();
+      tokenWatch.close();
       live.close();
       await websocket.close();
       await new Promise<void>((resolve) => {

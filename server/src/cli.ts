@@ -18,8 +18,8 @@ const usage = `Usage: pnpm serve | pnpm start | pnpm fangkong token <create|list
 Configured by the environment (README, Configuration): DATABASE_URL (else the embedded database in
 FANGKONG_DATA_DIR, default .data), HOST and PORT (127.0.0.1:4000), FANGKONG_TZ (Asia/Shanghai),
 REDIS_URL and FANGKONG_REDIS_PREFIX, FANGKONG_RATE_LIMIT, FANGKONG_CORS_ORIGINS, FANGKONG_MIN_INTERVAL_MS,
-FANGKONG_WS_INIT_TIMEOUT_MS, FANGKONG_WS_MAX_PER_TOKEN, FANGKONG_WS_MAX_PER_ADDRESS, FANGKONG_SSE_STREAMS_PER_TOKEN,
-FANGKONG_SSE_RESERVATION_TIMEOUT_MS, FANGKONG_CLOCK_START, FANGKONG_TRACE_SQL, LOG_LEVEL.`;
+FANGKONG_WS_INIT_TIMEOUT_MS, FANGKONG_WS_MAX_PER_TOKEN, FANGKONG_WS_MAX_PER_ADDRESS, FANGKONG_WS_MAX_LIFETIME_MS,
+FANGKONG_SSE_STREAMS_PER_TOKEN, FANGKONG_SSE_RESERVATION_TIMEOUT_MS, FANGKONG_CLOCK_START, FANGKONG_TRACE_SQL, LOG_LEVEL.`;
 
 async function main(command: string | undefined, rest: string[]): Promise<void> {
   if (command !== 'token' && [command, ...rest].some((arg) => arg === '--help' || arg === '-h')) {

@@ -36,6 +36,8 @@ export interface ServerConfig {
   wsMaxPerToken: number;
   /** WebSockets one remote address may hold open, initialised or not; 0: no cap (e.g. behind a proxy). @default 200 */
   wsMaxPerAddress: number;
+  /** The longest a WebSocket stays open; then it is closed with 4414 and the client reconnects. @default 86400000 (24 h) */
+  wsMaxLifetimeMs: number;
   /** Operations per token per window (shared through Redis when REDIS_URL is set). @default 600 per 60 s */
   rateLimit: { limit: number; windowMs: number };
   /** Browser origins other than the server's own that may call the API (CORS). @default none: same-origin only */
@@ -77,6 +79,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     sseReservationTimeoutMs: positiveInt(env.FANGKONG_SSE_RESERVATION_TIMEOUT_MS, 'FANGKONG_SSE_RESERVATION_TIMEOUT_MS', 30_000),
     wsMaxPerToken: positiveInt(env.FANGKONG_WS_MAX_PER_TOKEN, 'FANGKONG_WS_MAX_PER_TOKEN', 100),
     wsMaxPerAddress: positiveInt(env.FANGKONG_WS_MAX_PER_ADDRESS, 'FANGKONG_WS_MAX_PER_ADDRESS', 200),
+    wsMaxLifetimeMs: positiveInt(env.FANGKONG_WS_MAX_LIFETIME_MS, 'FANGKONG_WS_MAX_LIFETIME_MS', 86_400_000),
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
     corsOrigins: origins(env.FANGKONG_CORS_ORIGINS),
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),

@@ -10,6 +10,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { authenticateToken, requestAuthenticator } from './auth/authentication.ts';
 import type { PersistedOperations } from './auth/persisted-operations.ts';
 import type { RateLimiter } from './auth/rate-limit.ts';
+import type { TokenWatch } from './auth/token-watch.ts';
 import { bearer, type TokenStore } from './auth/tokens.ts';
 import { graphiqlDefaultQuery } from './graphiql.ts';
 import type { Logger } from './logger.ts';
@@ -19,6 +20,7 @@ import { useAuthentication } from './plugins/use-authentication.ts';
 import { denialTally, useDenialAudit } from './plugins/use-denial-audit.ts';
 import { useGraphQLStream } from './plugins/use-graphql-stream.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
+import { useLiveAccess } from './plugins/use-live-access.ts';
 import { useRequestBounds } from './plugins/use-request-bounds.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
 import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts';
@@ -37,6 +39,8 @@ export interface YogaOptions {
   /** Told after every committed write (the live layer publishes it). */
   onCommitted: (event: CommittedEvent) => void;
   tokens: TokenStore;
+  /** Ends subscriptions whose token is revoked or expires. */
+  tokenWatch: TokenWatch;
   persisted: PersistedOperations;
   rateLimiter: RateLimiter;
   traceSql?: boolean;
@@ -106,6 +110,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useRequestBounds(),
     useResponseSize(),
     useDenialAudit(audit),
+    useLiveAccess(options.tokenWatch),
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
     // single-connection mode on /graphql/stream.
     useGraphQLStream({

@@ -1,7 +1,10 @@
+import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { globalId } from './support/ids.ts';
-import { tempDir } from './support/processes.ts';
+import { createTestDatabase, postgresReachable, query, type TestDatabase } from './support/postgres.ts';
+import { run, tempDir } from './support/processes.ts';
+import { redisReachable, redisUrl, runPrefix } from './support/redis.ts';
 import { countsInput, reportCounts } from './support/reporting.ts';
 import { createToken, startServer, type RunningServer } from './support/server.ts';
 
@@ -15,6 +18,8 @@ const CloseCode = { Unauthorized: 4401, Forbidden: 4403, TokenRevoked: 4411, Tok
 interface Closed {
   code: number;
   reason: string;
+  /** Date.now() when the close arrived. */
+  at: number;
 }
 
 /** A raw graphql-transport-ws socket, to see exactly what the server answers and when it closes. */
@@ -28,7 +33,7 @@ class RawSocket {
       this.messages.push(JSON.parse(String(data)));
       for (const wake of this.waiters) wake();
     });
-    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason), at: Date.now() })));
   }
 
   static async open(httpUrl: string): Promise<RawSocket> {
@@ -89,6 +94,104 @@ const freshReport = () => {
   const n = reports++;
   return countsInput({ checkpoint: CHECKPOINTS[n % CHECKPOINTS.length], now: Date.now() - Math.floor(n / CHECKPOINTS.length) * 3_600_000, peopleScreened: 1 });
 };
+
+const ZONE = `subscription { zoneSummary { asOfSeq } }`;
+
+/** A live stream seen from the client: what it received, and when it ended. */
+interface Stream {
+  /** Data payloads received, parsed. */
+  results: Record<string, any>[];
+  /** Resolves with Date.now() when the server ended the stream. */
+  ended: Promise<number>;
+  /** Resolves once the first result arrived. */
+  first: Promise<void>;
+  cancel(): void;
+}
+
+/** GraphQL over SSE, distinct connections (Yoga's, POST /graphql with Accept: text/event-stream). */
+async function sseDistinct(httpUrl: string, token: string, subscription: string): Promise<Stream> {
+  const controller = new AbortController();
+  const response = await fetch(`${httpUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: subscription }),
+    signal: controller.signal,
+  });
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const results: Record<string, any>[] = [];
+  let gotFirst!: () => void;
+  const first = new Promise<void>((resolve) => (gotFirst = resolve));
+  const ended = (async () => {
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return Date.now();
+      text += decoder.decode(value, { stream: true });
+      let boundary = text.indexOf('\n\n');
+      while (boundary >= 0) {
+        const data = /^data: (.*)$/m.exec(text.slice(0, boundary));
+        if (data?.[1]) {
+          results.push(JSON.parse(data[1]));
+          gotFirst();
+        }
+        text = text.slice(boundary + 2);
+        boundary = text.indexOf('\n\n');
+      }
+    }
+  })();
+  return { results, ended, first, cancel: () => controller.abort() };
+}
+
+/** graphql-sse's single-connection mode on /graphql/stream. */
+function sseSingle(httpUrl: string, token: string, subscription: string): Stream {
+  const client = createSseClient({ url: `${httpUrl}/graphql/stream`, singleConnection: true, retryAttempts: 0, headers: { authorization: `Bearer ${token}` } });
+  const results: Record<string, any>[] = [];
+  let gotFirst!: () => void;
+  const first = new Promise<void>((resolve) => (gotFirst = resolve));
+  let dispose = () => {};
+  const ended = new Promise<number>((resolve) => {
+    dispose = client.subscribe<Record<string, any>>({ query: subscription }, {
+      next: (result) => {
+        results.push(result as Record<string, any>);
+        gotFirst();
+      },
+      error: () => resolve(Date.now()),
+      complete: () => resolve(Date.now()),
+    });
+  });
+  return { results, ended, first, cancel: () => {
+    dispose();
+    client.dispose();
+  } };
+}
+
+/** A WebSocket subscription on a raw socket; it ends when the server closes the socket. */
+async function wsStream(httpUrl: string, token: string, subscription: string): Promise<Stream & { raw: RawSocket }> {
+  const raw = await RawSocket.open(httpUrl);
+  expect(await raw.init(token)).toEqual({ acked: true });
+  raw.send({ id: 's', type: 'subscribe', payload: { query: subscription } });
+  const results: Record<string, any>[] = [];
+  const first = raw.next((m) => m.id === 's' && m.type === 'next').then(() => undefined);
+  const ended = raw.closed.then((closed) => {
+    results.push(...raw.messages.filter((m) => m.id === 's').map((m) => m.payload));
+    return closed.at;
+  });
+  return { raw, results, ended, first, cancel: () => void raw.close() };
+}
+
+/** The token id `token list` shows for a label. */
+async function tokenId(env: NodeJS.ProcessEnv, label: string): Promise<string> {
+  const listed = await run('pnpm', ['--silent', 'fangkong', 'token', 'list'], env);
+  expect(listed.code, listed.stderr).toBe(0);
+  const line = listed.stdout.split('\n').find((l) => l.includes(label));
+  expect(line, listed.stdout).toBeDefined();
+  return line!.split(/\s+/)[0]!;
+}
+
+/** Whether a promise settles within the time. */
+const within = <T,>(promise: Promise<T>, ms: number) => Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
 
 const EVENTS = `subscription { events(types: [CHECKPOINT_REPORT_REPORTED]) { seq subjectId } }`;
 
@@ -254,5 +357,127 @@ describe('WebSocket connections on the embedded database', () => {
       expect(log.some((line) => line.includes('"websocket closed on a protocol error"'))).toBe(true);
       await closeAll();
     });
+  });
+
+  describe('Close: a token that expires ends its streams', () => {
+    it('ends a WebSocket and an SSE stream when their token expires, and refuses the token after', async () => {
+      const created = await run('pnpm', ['--silent', 'fangkong', 'token', 'create', '--role', 'display', '--label', 'short-lived wall', '--expires-in', '8s'], env);
+      expect(created.code, created.stderr).toBe(0);
+      const token = created.stdout.trim();
+      const expiresAt = Date.parse(/expiring (\S+);/.exec(created.stderr)![1]!);
+      expect(expiresAt - Date.now()).toBeGreaterThan(3000);
+      expect((await run('pnpm', ['--silent', 'fangkong', 'token', 'list'], env)).stdout).toMatch(/expires \S+\s+short-lived wall/);
+      const ws = await wsStream(server.url, token, ZONE);
+      const sse = await sseDistinct(server.url, token, ZONE);
+      await Promise.all([ws.first, sse.first]);
+      expect(await within(ws.ended, expiresAt - Date.now() + 10_000), 'the WebSocket outlived its token').toBe(true);
+      expect(await within(sse.ended, 3000), 'the SSE stream outlived its token').toBe(true);
+      const closed = await ws.raw.closed;
+      expect(closed.code).toBe(CloseCode.TokenExpired);
+      expect(closed.reason).toMatch(/expired/);
+      for (const end of [closed.at, await sse.ended]) {
+        expect(end).toBeGreaterThanOrEqual(expiresAt);
+        expect(end - expiresAt).toBeLessThanOrEqual(5000);
+      }
+      expect(sse.results.at(-1)?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(sse.results.at(-1)?.errors?.[0]?.message).toMatch(/expired/);
+      const again = await open();
+      expect(await again.init(token)).toMatchObject({ acked: false, code: CloseCode.Forbidden });
+      await closeAll();
+    });
+
+    it('refuses an expiry that is not in the future, or not a duration', async () => {
+      for (const args of [['--expires-in', '0h'], ['--expires-in', 'soon'], ['--expires-at', '2020-02-07T10:00:00+08:00'], ['--expires-at', '2099-01-01T00:00:00']]) {
+        const result = await run('pnpm', ['--silent', 'fangkong', 'token', 'create', '--role', 'display', ...args], env);
+        expect(result.code, args.join(' ')).not.toBe(0);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(/--expires-(in|at)/);
+      }
+    });
+  });
+});
+
+describe('the WebSocket connection lifetime', () => {
+  const dir = tempDir();
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startServer({ FANGKONG_DATA_DIR: dir.path, FANGKONG_WS_MAX_LIFETIME_MS: '3000' });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    dir.remove();
+  });
+
+  it('closes a socket once it reached the lifetime with 4414, telling the client to reconnect', async () => {
+    const opened = Date.now();
+    const ws = await wsStream(server.url, server.adminToken, ZONE);
+    await ws.first;
+    expect(await within(ws.ended, 8000), 'the socket outlived the lifetime').toBe(true);
+    const closed = await ws.raw.closed;
+    expect(closed.code).toBe(CloseCode.LifetimeReached);
+    expect(closed.reason).toMatch(/reconnect/);
+    // Up to a tenth earlier, never later than the lifetime plus scheduling.
+    expect(closed.at - opened).toBeGreaterThanOrEqual(2600);
+    expect(closed.at - opened).toBeLessThan(4500);
+    const again = await wsStream(server.url, server.adminToken, ZONE);
+    await again.first;
+    again.cancel();
+  });
+});
+
+const withServices = (await postgresReachable()) && (await redisReachable());
+
+describe.skipIf(!withServices)('revocation across two PostgreSQL-backed instances with Redis', () => {
+  let database: TestDatabase;
+  let a: RunningServer;
+  let b: RunningServer;
+  const prefix = runPrefix('live-access');
+  const env = () => ({ DATABASE_URL: database.url, REDIS_URL: redisUrl, FANGKONG_REDIS_PREFIX: prefix });
+
+  beforeAll(async () => {
+    database = await createTestDatabase('live_access');
+    a = await startServer(env());
+    b = await startServer(env());
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.drop();
+  });
+
+  it('ends WebSocket and both kinds of SSE subscription on every instance within 5 s of `token revoke` from the CLI', async () => {
+    const token = await createToken(env(), 'display', [], 'wall to revoke');
+    const id = await tokenId(env(), 'wall to revoke');
+    const streams: [string, Stream & { raw?: RawSocket }][] = [];
+    for (const [name, server] of [['A', a], ['B', b]] as const) {
+      streams.push([`${name} WebSocket`, await wsStream(server.url, token, ZONE)]);
+      streams.push([`${name} SSE /graphql`, await sseDistinct(server.url, token, ZONE)]);
+      streams.push([`${name} SSE /graphql/stream`, sseSingle(server.url, token, ZONE)]);
+    }
+    try {
+      await Promise.all(streams.map(([, stream]) => stream.first));
+      // The CLI writes to PostgreSQL itself: no server hears of it but through the database.
+      const revoked = await run('pnpm', ['--silent', 'fangkong', 'token', 'revoke', id], env());
+      expect(revoked.code, revoked.stderr).toBe(0);
+      const [row] = await query(database.url, `SELECT (EXTRACT(EPOCH FROM "revokedAt") * 1000)::float8 AS at FROM "ApiToken" WHERE id = $1`, [id]);
+      const revokedAt = Number(row!.at);
+      for (const [name, stream] of streams) {
+        expect(await within(stream.ended, Math.max(0, revokedAt + 10_000 - Date.now())), `${name} kept streaming after the revocation`).toBe(true);
+        const end = await stream.ended;
+        expect(end, name).toBeGreaterThanOrEqual(revokedAt);
+        expect(end - revokedAt, name).toBeLessThanOrEqual(5000);
+        if (stream.raw) {
+          const closed = await stream.raw.closed;
+          expect(closed.code, name).toBe(CloseCode.TokenRevoked);
+          expect(closed.reason, name).toMatch(/revoked/);
+        } else {
+          expect(stream.results.at(-1)?.errors?.[0]?.extensions?.code, name).toBe('UNAUTHENTICATED');
+        }
+      }
+    } finally {
+      for (const [, stream] of streams) stream.cancel();
+    }
   });
 });

@@ -159,7 +159,9 @@ function convertingInstants(open: () => Promise<CliDatabase>) {
         values: await fingerprint(sql, before.columns, (c) => `(${c} AT TIME ZONE 'UTC')::text`),
       }));
       expect(after.left).toEqual([]);
-      expect(after.converted).toEqual(before.columns);
+      // Later migrations add timestamptz columns of their own (ApiToken.expiresAt): only the old ones are compared.
+      const old = (c: { table: string; column: string }) => before.columns.some((b) => b.table === c.table && b.column === c.column);
+      expect(after.converted.filter(old)).toEqual(before.columns);
       expect(after.values).toEqual(before.values);
     } finally {
       earlier.remove();

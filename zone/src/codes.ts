@@ -63,6 +63,12 @@ export const CloseCode = {
   PongTimeout: 4410,
   /** A reader fell too far behind; it reconnects and resumes from its last cursor. */
   ConsumerTooSlow: 4413,
+  /** The token was revoked while the socket was open; a new token is needed. */
+  TokenRevoked: 4411,
+  /** The token expired while the socket was open; a new token is needed. */
+  TokenExpired: 4412,
+  /** The socket reached the longest a connection may last: reconnect at once and resubscribe. */
+  LifetimeReached: 4414,
   /** Refused at connection: this token, or this address, holds the most sockets it may; close one first. */
   TooManyConnections: 4430,
   /** Normal WebSocket code: the server is shutting down (restart or redeploy). */

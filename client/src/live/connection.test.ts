@@ -4,6 +4,7 @@ import { buildSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { CloseCode } from '@fangkong/zone';
 import { connectionReducer, initialConnectionState, type ConnectionState } from './connection-state.ts';
 import { createLiveConnection, graphqlWebSocketUrl } from './connection.ts';
 
@@ -21,6 +22,8 @@ interface Backend {
   seq: number;
   inits: unknown[];
   push(by: number): void;
+  /** Closes every open socket with this code, as Fangkong's server does at the connection lifetime. */
+  closeSockets(code: number, reason: string): void;
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,9 @@ async function startBackend(port = 0, start = { value: 0, seq: 0 }): Promise<Bac
       backend.value += by;
       backend.seq += 1;
       for (const wake of listeners) wake();
+    },
+    closeSockets(code, reason) {
+      for (const client of wss.clients) client.close(code, reason);
     },
     async stop() {
       for (const client of wss.clients) client.terminate();
@@ -160,6 +166,36 @@ describe('live connection', () => {
 
     backend.push(3);
     await until(() => values.at(-1)?.value, (v) => v === 15);
+  });
+
+  it('reconnects at once and resubscribes when the server closes for the connection lifetime (4414)', async () => {
+    const backend = await startBackend();
+    cleanups.push(() => backend.stop());
+    let state: ConnectionState = initialConnectionState;
+    const client = createLiveConnection({
+      url: `ws://127.0.0.1:${backend.port}/graphql`,
+      token: () => 't',
+      onEvent: (e) => (state = connectionReducer(state, e)),
+      webSocketImpl: WebSocket,
+    });
+    cleanups.push(() => disposeQuietly(client));
+    const values: number[] = [];
+    const dispose = client.subscribe<{ total: { value: number; asOfSeq: string } }>(
+      { query: 'subscription { total { value asOfSeq } }' },
+      { next: (r) => void (r.data && values.push(r.data.total.value)), error: () => {}, complete: () => {} },
+    );
+    cleanups.push(dispose);
+    await until(() => values.length, (n) => n === 1);
+    const closedAt = Date.now();
+    backend.closeSockets(CloseCode.LifetimeReached, 'Connection lifetime reached: reconnect and resubscribe');
+    await until(() => state.connections, (n) => n === 2);
+    // The default backoff's first retry: half a second at most.
+    expect(Date.now() - closedAt).toBeLessThan(2000);
+    await until(() => values.length, (n) => n === 2);
+    expect(backend.inits).toHaveLength(2);
+    backend.push(4);
+    await until(() => values.at(-1), (v) => v === 4);
+    expect(state.status).toBe('live');
   });
 
   it('keeps retrying while the server stays down, without giving up', async () => {

@@ -2,8 +2,8 @@ import type { Viewer } from '@fangkong/schema';
 import { ErrorCode } from '@fangkong/zone';
 import { bearer, type TokenStore } from './tokens.ts';
 
-/** Why a caller is nobody: no token, one that was never issued, or one that was revoked. */
-export type AuthFailure = 'missing' | 'unknown' | 'revoked';
+/** Why a caller is nobody: no token, one that was never issued, one that was revoked, or one past its expiry. */
+export type AuthFailure = 'missing' | 'unknown' | 'revoked' | 'expired';
 
 /** Who is calling, or why no one is. */
 export type Authentication = { viewer: Viewer; failure?: undefined } | { viewer: null; failure: AuthFailure };
@@ -33,7 +33,7 @@ export function requestAuthenticator(tokens: Pick<TokenStore, 'check'>): Request
   };
 }
 
-/** What a caller without a usable token is told: 401 for none or an unknown one, 403 for a revoked one. */
+/** What a caller without a usable token is told: 401 for none or an unknown one, 403 for a revoked or expired one. */
 export function authenticationRefusal(failure: AuthFailure): { message: string; code: ErrorCode; status: number } {
   switch (failure) {
     case 'missing':
@@ -46,5 +46,8 @@ export function authenticationRefusal(failure: AuthFailure): { message: string; 
       return { message: 'the token is unknown', code: ErrorCode.Unauthenticated, status: 401 };
     case 'revoked':
       return { message: 'the token was revoked; ask for a new one', code: ErrorCode.Unauthenticated, status: 403 };
+    // Refused like a revoked token: the credentials were good and are no longer.
+    case 'expired':
+      return { message: 'the token expired; ask for a new one', code: ErrorCode.Unauthenticated, status: 403 };
   }
 }

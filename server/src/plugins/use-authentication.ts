@@ -3,7 +3,7 @@ import { authenticationRefusal, type RequestAuthenticator } from '../auth/authen
 import { refuse, useGuard } from './guard.ts';
 
 /**
- * Every operation needs a valid token: none or an unknown one is refused with 401, a revoked one
+ * Every operation needs a valid token: none or an unknown one is refused with 401, a revoked or expired one
  * with 403. Over HTTP and SSE on /graphql the token is checked before the request is even parsed,
  * so a caller without one learns nothing of the schema from validation errors (graphql-sse on
  * /graphql/stream checks it in its own authenticate hook, plugins/use-graphql-stream.ts); every

@@ -4,6 +4,7 @@ import { type DocumentNode, type ExecutionArgs, getOperationAST, GraphQLError } 
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { TokenWatch } from '../auth/token-watch.ts';
 import type { TokenStore } from '../auth/tokens.ts';
 import type { Logger } from '../logger.ts';
 import { withCode } from '../plugins/with-code.ts';
@@ -22,6 +23,8 @@ export interface WebSocketOptions {
   maxPerToken?: number;
   /** Sockets one remote address may hold at once, initialised or not; 0: no cap. @default 200 */
   maxPerAddress?: number;
+  /** The longest a socket stays open before it is closed with 4414 (reconnect). @default 24 h */
+  maxLifetimeMs?: number;
 }
 
 type SocketExtra = { request: IncomingMessage; socket: WebSocket };
@@ -57,13 +60,14 @@ class SocketCounts {
  * go through yoga.getEnveloped, so WebSocket gets the same context, plugins, validation and error
  * masking as HTTP.
  */
-export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: TokenStore, logger: Logger, options: WebSocketOptions = {}) {
+export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: TokenStore, tokenWatch: TokenWatch, logger: Logger, options: WebSocketOptions = {}) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 512 * 1024 });
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 50;
   const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const active = new WeakMap<object, number>();
   const perToken = new SocketCounts(options.maxPerToken ?? 100);
   const perAddress = new SocketCounts(options.maxPerAddress ?? 200);
+  const maxLifetime = options.maxLifetimeMs ?? 86_400_000;
 
   /**
    * Parses, validates and starts one operation through Yoga's envelope; the errors of a refusal
@@ -111,7 +115,15 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
   wss.on('connection', (socket, request) => {
     if (!perAddress.take(request.socket.remoteAddress ?? 'unknown', socket)) {
       socket.close(CloseCode.TooManyConnections, `Too many connections from this address (at most ${perAddress.max})`);
+      return;
     }
+    // No socket lives forever: its token is checked afresh on reconnection, and load rebalances.
+    // Up to a tenth earlier at random, so sockets opened together (after a restart) do not all
+    // reconnect in the same second a day later.
+    const lifetime = maxLifetime * (0.9 + Math.random() * 0.1);
+    const timer = setTimeout(() => socket.close(CloseCode.LifetimeReached, 'Connection lifetime reached: reconnect and resubscribe'), lifetime);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   });
 
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
@@ -131,6 +143,13 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
           socket.close(CloseCode.TooManyConnections, `Too many connections for this token (at most ${perToken.max}); close one first`);
           return false;
         }
+        // Revoked or expired while open (on any instance, or by the CLI): the socket ends within seconds.
+        const unwatch = tokenWatch.watch(viewer.tokenId, (why) =>
+          why === 'revoked'
+            ? socket.close(CloseCode.TokenRevoked, 'Token revoked: this connection has ended')
+            : socket.close(CloseCode.TokenExpired, 'Token expired: connect again with a new token'),
+        );
+        socket.once('close', unwatch);
         return true;
       },
       // The operation already ran in onSubscribe (below); graphql-ws delivers its result.
