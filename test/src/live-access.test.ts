@@ -383,6 +383,16 @@ describe('WebSocket connections on the embedded database', () => {
       expect(sse.results.at(-1)?.errors?.[0]?.message).toMatch(/expired/);
       const again = await open();
       expect(await again.init(token)).toMatchObject({ acked: false, code: CloseCode.Forbidden });
+      // Refused over HTTP like a revoked token.
+      const http = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ zoneSummary { day } }' }),
+      });
+      expect(http.status).toBe(403);
+      const body = (await http.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+      expect(body.errors[0]!.message).toMatch(/expired/);
       await closeAll();
     });
 
