@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -27,6 +28,22 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * Contrib extensions every embedded database loads: the migrations create them (btree_gist lets the
+ * report tables' exclusion constraints compare ids with `=`), and PostgreSQL ships them as standard.
+ */
+export const pgliteExtensions = { btree_gist };
+
+/**
+ * The PGlite adapter factory, whose shadow database (Prisma's scratch copy for diffs) loads the
+ * extensions too: the adapter's own creates a bare PGlite, on which the migrations cannot run.
+ */
+export class PGliteAdapterFactory extends PrismaPGlite {
+  override connectToShadowDb() {
+    return new PrismaPGlite(new PGlite({ dataDir: 'memory://shadow', extensions: pgliteExtensions })).connect();
+  }
+}
+
 /** The one client factory: embedded PGlite by default, PostgreSQL when DATABASE_URL is set. */
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
   return config.databaseUrl ? openPostgres(config.databaseUrl, options) : openPglite(config.dataDir, options);
@@ -50,12 +67,12 @@ async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promis
   const releaseLock = lockDataDir(dataDir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
+    pglite = await PGlite.create({ dataDir: join(dataDir, 'pglite'), extensions: pgliteExtensions });
   } catch (error) {
     releaseLock();
     throw new ConfigError(`FANGKONG_DATA_DIR: cannot open the embedded database in ${dataDir} (${describe(error)})`);
   }
-  const adapterFactory = new PrismaPGlite(pglite);
+  const adapterFactory = new PGliteAdapterFactory(pglite);
   const prisma = new PrismaClient({ adapter: wrap(adapterFactory, options.onStatement) });
   return {
     kind: 'pglite',

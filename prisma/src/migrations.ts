@@ -3,8 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { Database } from './database.ts';
+import { type Database, PGliteAdapterFactory, pgliteExtensions } from './database.ts';
 import { startSchemaEngine } from './schema-engine.ts';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,9 +61,9 @@ export async function applyMigrations(db: Database, dir = migrationsDir): Promis
  * Runs the migrations on a throwaway in-memory PGlite, so it needs no configured database.
  */
 export async function pendingSchemaChanges(dir = migrationsDir): Promise<string> {
-  const scratch = new PGlite();
+  const scratch = new PGlite({ extensions: pgliteExtensions });
   try {
-    const result = await withEngine(new PrismaPGlite(scratch), (engine) =>
+    const result = await withEngine(new PGliteAdapterFactory(scratch), (engine) =>
       engine.diff({
         from: { tag: 'migrations', ...readMigrations(dir) },
         to: { tag: 'schemaDatamodel', files: [readDatamodel()] },

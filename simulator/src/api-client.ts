@@ -70,6 +70,8 @@ export interface WriteResult {
   message?: string;
   issues?: { field: string; message: string }[];
   current?: string;
+  /** For an OverlappingReportError: the end of the report already counted for (part of) the period. */
+  existingPeriodEnd?: string;
   line?: { status: string };
 }
 
@@ -79,6 +81,7 @@ const REFUSAL = `fragment SimulatorRefusal on Error {
   message
   ... on ValidationError { issues { field message } }
   ... on InvalidStateError { current }
+  ... on OverlappingReportError { existingPeriodEnd }
 }`;
 
 export const REPORT_CHECKPOINT_COUNTS = `mutation SimulatorReportCheckpointCounts($input: ReportCheckpointCountsInput!) {

@@ -155,6 +155,20 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
     }
   }
 
+  /**
+   * A slice the server refused because a report already counts (part of) it: time up to that
+   * report's end is reported, so the next slice starts there. This happens when the simulator could
+   * not learn where a site's reports end (a token that may not read them) or someone else reported.
+   */
+  function continueAfterCounted(site: Site, outcome: ReportOutcome, slice: { start: number }): void {
+    if (outcome.kind !== 'rejected' || !outcome.result.existingPeriodEnd) return;
+    const countedUntil = Date.parse(outcome.result.existingPeriodEnd);
+    if (countedUntil > slice.start) {
+      site.lastEnd = Math.max(slice.start, Math.min(countedUntil, ctx.now()));
+      site.nextDueAt = Math.min(site.nextDueAt, ctx.now() + minPeriodMs);
+    }
+  }
+
   async function reportCheckpoint(site: CheckpointSite): Promise<void> {
     const slice = nextSlice(site);
     if (!slice) return;
@@ -167,6 +181,7 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       source: 'SIMULATED',
       idempotencyKey: key(site),
     });
+    continueAfterCounted(site, outcome, slice);
     giveUpOn(site, outcome);
   }
 
@@ -189,6 +204,7 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       site.status = outcome.result.current;
       site.incident = undefined;
     }
+    continueAfterCounted(site, outcome, slice);
     giveUpOn(site, outcome);
     return slice.hours;
   }

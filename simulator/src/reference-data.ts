@@ -113,7 +113,7 @@ export async function loadLines(client: ApiClient): Promise<LineInfo[]> {
       }
     }`,
   );
-  const lastReports = await lastOutputReports(client);
+  const lastReports = await lastOutputReports(client, nodes.map((n) => n.id));
   return nodes.map((n) => ({
     id: n.id,
     slug: n.slug,
@@ -126,32 +126,33 @@ export async function loadLines(client: ApiClient): Promise<LineInfo[]> {
   }));
 }
 
-/** End of each line's latest output report; empty when the token may not read reports. */
-async function lastOutputReports(client: ApiClient): Promise<Map<string, Date>> {
+/**
+ * End of each line's latest output report, for the lines whose reports this token may read (an
+ * operator's own). Asked through nodes(ids:), where a line the token may not read is null in its
+ * place instead of failing the whole list: without its last report the first slice could overlap it.
+ */
+async function lastOutputReports(client: ApiClient, lineIds: string[]): Promise<Map<string, Date>> {
   interface Node {
     id: string;
-    outputReports: { edges: { node: { periodEnd: string } }[] } | null;
+    outputReports: { edges: { node: { periodEnd: string } }[] };
   }
+  const ends = new Map<string, Date>();
+  if (!lineIds.length) return ends;
   try {
-    const nodes = await allPages<Node | null>(
-      client,
-      'productionLines',
-      `query SimulatorLastOutput($after: String) {
-        productionLines(first: 100, after: $after) {
-          edges { node { id outputReports(first: 1) { edges { node { periodEnd } } } } }
-          pageInfo { hasNextPage endCursor }
-        }
+    const { data } = await client.post<{ nodes: (Node | null)[] | null }>(
+      `query SimulatorLastOutput($ids: [ID!]!) {
+        nodes(ids: $ids) { ... on ProductionLine { id outputReports(first: 1) { edges { node { periodEnd } } } } }
       }`,
+      { ids: lineIds },
     );
-    const ends = new Map<string, Date>();
-    for (const node of nodes) {
+    for (const node of data.nodes ?? []) {
       const end = node?.outputReports?.edges[0]?.node.periodEnd;
       if (node && end) ends.set(node.id, new Date(end));
     }
-    return ends;
   } catch {
-    return new Map();
+    // Lines without a known last report start one interval back; the server refuses any overlap.
   }
+  return ends;
 }
 
 /** The status a line had at an instant according to its history; undefined before its first entry. */

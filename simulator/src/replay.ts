@@ -85,7 +85,7 @@ export function startReplay(ctx: RunContext, checkpoints: CheckpointInfo[], line
       ctx.note(hours.length ? `${day} is not over yet: replaying its first ${hours.length} hours` : `${day} has no finished hour yet: nothing to replay`);
     }
     const before = await dayCheckpointReports(ctx.client, day).catch(() => undefined);
-    if (before) ctx.note(`${day} already holds ${before} checkpoint reports; those this replay stored before are answered as duplicates`);
+    if (before) ctx.note(`${day} already holds ${before} checkpoint reports; those this replay stored before are answered as duplicates, and hours others already reported are refused as overlapping (nothing counts twice)`);
     const startedAt = performance.now();
     for (const [n, hour] of hours.entries()) {
       // Stopping aborts the wait at once (the rejection is the signal to return).

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalId } from './support/ids.ts';
 import { wsClient } from './support/live.ts';
 import { pnpm, run, tempDir } from './support/processes.ts';
-import { lastHour } from './support/reporting.ts';
+import { freshPeriod } from './support/reporting.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 import manifest from '../../server/persisted-operations.json' with { type: 'json' };
 
@@ -98,7 +98,7 @@ describe('access control on every transport', () => {
     personal: { query: `{ isolationCases(first: 5) { edges { node { personName } } } }` },
     report: {
       query: `mutation($input: ReportCheckpointCountsInput!) { reportCheckpointCounts(input: $input) { __typename ... on CheckpointReportPayload { report { id peopleScreened checkpoint { slug } } } } }`,
-      variables: () => ({ input: { checkpointId: globalId('Checkpoint', 'fengshou-road'), ...lastHour(), peopleScreened: 1, idempotencyKey: randomUUID() } }),
+      variables: () => ({ input: { checkpointId: globalId('Checkpoint', 'fengshou-road'), ...freshPeriod(), peopleScreened: 1, idempotencyKey: randomUUID() } }),
     },
     command: {
       query: `mutation { assignTask(title: "核查卡点物资", ownerDepartmentId: "${globalId('Department', 'health')}") { __typename } }`,
@@ -167,7 +167,7 @@ describe('access control on every transport', () => {
 
   it('keeps an operator to its own checkpoints and lines', async () => {
     const other = await execute('http', tokens.operator!, OPS.report.query, {
-      input: { checkpointId: globalId('Checkpoint', 'yingbin-road-exit'), ...lastHour(), peopleScreened: 1, idempotencyKey: randomUUID() },
+      input: { checkpointId: globalId('Checkpoint', 'yingbin-road-exit'), ...freshPeriod(), peopleScreened: 1, idempotencyKey: randomUUID() },
     });
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

@@ -15,6 +15,8 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   /** The same idempotency key came with a different payload. */
   IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
+  /** A report's period overlaps a current report of the same checkpoint or line; correct that one instead. */
+  OverlappingReport: 'OVERLAPPING_REPORT',
   /** The object is not in a state that allows the change (e.g. a line must commission before it produces). */
   InvalidState: 'INVALID_STATE',
   /** An allocation would take stock below zero. */

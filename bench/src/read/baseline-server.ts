@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pgliteExtensions } from '@fangkong/prisma';
 import pg from 'pg';
 import { checkpointPage, zoneSummary, type BaselineOptions, type SqlDatabase } from './baseline-handler.ts';
 
@@ -36,7 +37,7 @@ async function openPostgres(url: string): Promise<SqlDatabase> {
 
 async function openPglite(dataDir: string): Promise<SqlDatabase> {
   // The same layout the server uses: <FANGKONG_DATA_DIR>/pglite.
-  const db = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
+  const db = await PGlite.create({ dataDir: join(dataDir, 'pglite'), extensions: pgliteExtensions });
   return {
     query: async (text, params) => (await db.query(text, params)).rows as never,
     snapshot: (work) =>

@@ -59,13 +59,29 @@ describe('reading the form', () => {
 describe('reading the answer', () => {
   const pending = (readForm(checkpointForm(), 'key-0001', zone) as { ok: true; pending: import('./draft.ts').PendingSubmission }).pending;
 
-  it('tells a stored report, a field problem and a refusal apart', () => {
+  it('tells a stored report, a field problem, an overlapping period and a refusal apart', () => {
     const stored = readAnswer({ reportCheckpointCounts: { __typename: 'CheckpointReportPayload', duplicate: true } } as never);
     expect(stored).toMatchObject({ kind: 'stored', payload: { duplicate: true } });
     const invalid = readAnswer({ reportCheckpointCounts: { __typename: 'ValidationError', code: 'VALIDATION_FAILED', message: 'm', issues: [{ field: 'feverCases', message: 'cannot exceed peopleScreened' }] } } as never);
     expect(invalid).toEqual({ kind: 'invalid', code: 'VALIDATION_FAILED', message: 'm', issues: [{ field: 'feverCases', message: 'cannot exceed peopleScreened' }] });
     const conflict = readAnswer({ reportProductionOutput: { __typename: 'IdempotencyConflictError', code: 'IDEMPOTENCY_CONFLICT', message: 'key reused' } } as never);
     expect(conflict).toEqual({ kind: 'refused', code: 'IDEMPOTENCY_CONFLICT', message: 'key reused', conflict: true });
+    const overlap = readAnswer({
+      reportCheckpointCounts: {
+        __typename: 'OverlappingReportError',
+        code: 'OVERLAPPING_REPORT',
+        message: 'periodStart: this period overlaps report r1',
+        existingReportId: 'r1',
+        existingPeriodStart: '2020-02-07T02:00:00.000Z',
+        existingPeriodEnd: '2020-02-07T03:00:00.000Z',
+      },
+    } as never);
+    expect(overlap).toEqual({
+      kind: 'overlap',
+      code: 'OVERLAPPING_REPORT',
+      message: 'periodStart: this period overlaps report r1',
+      existing: { id: 'r1', periodStart: '2020-02-07T02:00:00.000Z', periodEnd: '2020-02-07T03:00:00.000Z' },
+    });
     const notFound = readAnswer({ reportProductionOutput: { __typename: 'NotFoundError', code: 'NOT_FOUND', message: 'no line' } } as never);
     expect(notFound).toMatchObject({ kind: 'refused', conflict: false });
   });

@@ -51,13 +51,23 @@ export type Answer =
   | { kind: 'stored'; payload: StoredPayload }
   | { kind: 'invalid'; code: string; message: string; issues: { field: string; message: string }[] }
   /** `conflict`: the key was used before with other figures; only a new report (a new key) can go on. */
-  | { kind: 'refused'; code: string; message: string; conflict: boolean };
+  | { kind: 'refused'; code: string; message: string; conflict: boolean }
+  /** The period overlaps a report already counted: nothing was added; the period must change, or that report be corrected. */
+  | { kind: 'overlap'; code: string; message: string; existing: { id: string; periodStart: string; periodEnd: string } };
 
 /** What the server said of a report. */
 export function readAnswer(data: CheckpointResult | LineResult): Answer {
   const result: WriteResult = 'reportCheckpointCounts' in data ? data.reportCheckpointCounts : data.reportProductionOutput;
   if (result.__typename === 'CheckpointReportPayload' || result.__typename === 'OutputReportPayload') return { kind: 'stored', payload: result };
   if (result.__typename === 'ValidationError') return { kind: 'invalid', code: result.code, message: result.message, issues: result.issues };
+  if (result.__typename === 'OverlappingReportError') {
+    return {
+      kind: 'overlap',
+      code: result.code,
+      message: result.message,
+      existing: { id: result.existingReportId, periodStart: result.existingPeriodStart, periodEnd: result.existingPeriodEnd },
+    };
+  }
   return { kind: 'refused', code: result.code, message: result.message, conflict: result.code === ErrorCode.IdempotencyConflict || result.__typename === 'IdempotencyConflictError' };
 }
 

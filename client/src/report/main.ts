@@ -154,6 +154,7 @@ function clearErrors(): void {
   }
   for (const input of [...numberInputs.values(), periodStart, periodEnd, targetSelect]) input.removeAttribute('aria-invalid');
   formError.hidden = true;
+  delete formError.dataset.existingReport;
 }
 
 function showFieldError(field: string, message: string): boolean {
@@ -268,6 +269,11 @@ function showAnswer(pending: PendingSubmission, data: CheckpointResult | LineRes
       if (!showFieldError(issue.field, issue.message)) unplaced += `${issue.field}: ${issue.message}\n`;
     }
     showFormError(unplaced.trim() || answer.message || t.fixFields);
+  } else if (answer.kind === 'overlap') {
+    const period = periodText(answer.existing.periodStart, answer.existing.periodEnd);
+    for (const field of ['periodStart', 'periodEnd']) showFieldError(field, period);
+    showFormError(t.overlap(period));
+    formError.dataset.existingReport = answer.existing.id;
   } else {
     showFormError(`${answer.message} (${answer.code})${answer.conflict ? `\n${t.conflictHint}` : ''}`);
     if (answer.conflict) offerNewReport();
@@ -280,14 +286,12 @@ function renderStored(pending: PendingSubmission, payload: StoredPayload, confir
   // then the ones sent (a same-key retry with other figures would have been refused as a conflict).
   const { figures: r, fields, source, subject, targetId } = storedFigures(pending, payload);
   const subjectName = subject ? nameIn(lang, subject) : (targets[pending.kind].find((x) => x.id === targetId)?.label ?? '');
-  const start = Date.parse(r.periodStart);
-  const end = Date.parse(r.periodEnd);
   resultCard.replaceChildren(
     confirmedOnly
       ? h('p', { class: 'notice ok', 'data-testid': 'duplicate', 'data-duplicate': 'unknown', text: t.stored })
       : h('p', { class: payload.duplicate ? 'notice duplicate' : 'notice ok', 'data-testid': 'duplicate', 'data-duplicate': String(payload.duplicate), text: payload.duplicate ? t.duplicate : t.stored }),
     h('h2', { text: subjectName }),
-    h('p', { class: 'result-period', text: `${t.period}: ${toZonedInputValue(start, timeZone).slice(0, 10)} ${formatHourMinute(start, timeZone)}–${formatHourMinute(end, timeZone)}` }),
+    h('p', { class: 'result-period', text: `${t.period}: ${periodText(r.periodStart, r.periodEnd)}` }),
     h(
       'dl',
       { class: 'stored', 'data-source': source },
@@ -300,6 +304,12 @@ function renderStored(pending: PendingSubmission, payload: StoredPayload, confir
   resultCard.hidden = false;
   form.hidden = true;
   resultCard.scrollIntoView?.({ behavior: 'smooth', block: 'start' });
+}
+
+/** A period as the operator reads it: the zone's date and its two times, e.g. "2020-02-07 10:00–11:00". */
+function periodText(periodStart: string, periodEnd: string): string {
+  const start = Date.parse(periodStart);
+  return `${toZonedInputValue(start, timeZone).slice(0, 10)} ${formatHourMinute(start, timeZone)}–${formatHourMinute(Date.parse(periodEnd), timeZone)}`;
 }
 
 function newReportButton(): HTMLButtonElement {

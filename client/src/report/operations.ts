@@ -35,7 +35,10 @@ export const ReportTargetsQuery = graphql(`
   }
 `);
 
-/** What a refused report says: its code and message, and for invalid input each field's problem. */
+/**
+ * What a refused report says: its code and message, for invalid input each field's problem, and
+ * for a period already reported the report that holds it.
+ */
 const WriteRefusalFragment = graphql(`
   fragment WriteRefusal on Error @_unmask {
     code
@@ -45,6 +48,11 @@ const WriteRefusalFragment = graphql(`
         field
         message
       }
+    }
+    ... on OverlappingReportError {
+      existingReportId
+      existingPeriodStart
+      existingPeriodEnd
     }
   }
 `);

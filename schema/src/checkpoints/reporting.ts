@@ -5,11 +5,11 @@ import { builder, type SchemaTypes } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import type { Context } from '../core/context.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
-import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, ReportSource } from '../core/reports.ts';
+import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, overlappingCurrent, refusingOverlaps, replayOf, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
-import { IdempotencyConflictError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { IdempotencyConflictError, NotFoundError, OverlappingReportError, ValidationError } from '../core/write-errors.ts';
 import { CheckpointRef, CheckpointReportRef } from './checkpoints.ts';
 import type { EventTypeName } from '../core/event-types.ts';
 
@@ -91,8 +91,9 @@ builder.mutationFields((t) => ({
   reportCheckpointCounts: t.field({
     authScopes: (_root, args) => ({ operates: args.input.checkpointId.id }),
     type: CheckpointReportPayload,
-    description: "Report a checkpoint's counts for one interval. Safe to retry with the same idempotency key.",
-    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError] },
+    description:
+      "Report a checkpoint's counts for one interval. Safe to retry with the same idempotency key. A period that overlaps a report already counted for the checkpoint is refused: correct that report instead.",
+    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, OverlappingReportError] },
     args: { input: t.arg({ type: ReportCheckpointCountsInput, required: true, description: 'The report.' }) },
     resolve: async (_root, { input }, ctx) => {
       const counts = countsFrom((k) => input[k] ?? 0);
@@ -102,17 +103,26 @@ builder.mutationFields((t) => ({
       rules.check();
       const source = input.source ?? 'MANUAL';
       const key = submission(input.idempotencyKey, { checkpointId: input.checkpointId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, source, ...counts });
-      return commitChange(ctx, async (tx) => {
+      const write = () => commitChange(ctx, async (tx) => {
         const checkpoint = await loadCheckpoint(tx, input.checkpointId.id, 'checkpointId');
         if (checkpoint.status === 'CLOSED' && (!checkpoint.closedAt || input.periodStart >= checkpoint.closedAt)) {
           throw new ValidationError([{ field: 'checkpointId', message: `${checkpoint.id} is closed${checkpoint.closedAt ? ` since ${checkpoint.closedAt.toISOString()}` : ''}` }]);
         }
         const { row: report, duplicate } = await insertReport(
           tx,
-          { checkpointId: checkpoint.id, periodStart: input.periodStart, periodEnd: input.periodEnd, ...counts, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null },
+          { checkpointId: checkpoint.id, periodStart: input.periodStart, periodEnd: input.periodEnd, ...counts, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null, predatesOverlapRule: false },
           key,
         );
         return { value: { report, duplicate }, change: duplicate ? null : reportChange('checkpointReport:reported', report) };
+      });
+      return refusingOverlaps('CheckpointReport', write, {
+        replay: async () => replayOf(await ctx.prisma.checkpointReport.findUnique({ where: { idempotencyKey: key.idempotencyKey } }), key),
+        overlapped: () =>
+          ctx.prisma.checkpointReport.findFirst({
+            where: { checkpointId: input.checkpointId.id, ...overlappingCurrent(input.periodStart, input.periodEnd) },
+            orderBy: { periodStart: 'asc' },
+            select: { id: true, periodStart: true, periodEnd: true },
+          }),
       });
     },
   }),

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { ErrorCode } from '@fangkong/zone';
 import { builder } from './builder.ts';
 
@@ -48,6 +49,30 @@ export class InvalidStateError extends WriteError {
     message: string,
   ) {
     super(`${field}: ${message}`);
+  }
+}
+
+/** The report version a new report's period overlaps, and the mutation that changes its figures. */
+export interface OverlappedReport {
+  /** The GraphQL type: "CheckpointReport" or "OutputReport". */
+  type: 'CheckpointReport' | 'OutputReport';
+  id: string;
+  periodStart: Date;
+  periodEnd: Date;
+  correctWith: 'correctCheckpointReport' | 'correctOutputReport';
+}
+
+/** The period overlaps a current report of the same checkpoint or line (the database's exclusion constraint said so). */
+export class OverlappingReportError extends WriteError {
+  readonly code = ErrorCode.OverlappingReport;
+  readonly existingReportId: string;
+  constructor(readonly existing: OverlappedReport) {
+    const id = encodeGlobalID(existing.type, existing.id);
+    super(
+      `periodStart: this period overlaps report ${id} of ${existing.periodStart.toISOString()}–${existing.periodEnd.toISOString()}, ` +
+        `already counted; to change its figures, correct that report (${existing.correctWith}) instead of reporting again`,
+    );
+    this.existingReportId = id;
   }
 }
 
@@ -110,6 +135,18 @@ builder.objectType(InvalidStateError, {
   fields: (t) => ({
     field: t.exposeString('field', { description: 'The input field concerned.' }),
     current: t.exposeString('current', { description: 'The current state.' }),
+  }),
+});
+
+builder.objectType(OverlappingReportError, {
+  name: 'OverlappingReportError',
+  description: 'The period overlaps a report already counted for the same checkpoint or line. Nothing was written; correct that report instead.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    existingReportId: t.exposeID('existingReportId', { description: 'Global ID of the current report version the period overlaps.' }),
+    existingPeriodStart: t.field({ type: 'DateTime', description: "Start of that report's period.", resolve: (e) => e.existing.periodStart }),
+    existingPeriodEnd: t.field({ type: 'DateTime', description: "End of that report's period.", resolve: (e) => e.existing.periodEnd }),
+    correctWith: t.string({ description: 'The mutation that corrects that report (correctCheckpointReport or correctOutputReport).', resolve: (e) => e.existing.correctWith }),
   }),
 });
 

@@ -3,11 +3,11 @@ import { OUTPUT_CAPACITY_TOLERANCE, OUTPUT_FIGURES } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
-import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, ReportSource } from '../core/reports.ts';
+import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, overlappingCurrent, refusingOverlaps, replayOf, ReportSource } from '../core/reports.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
-import { IdempotencyConflictError, InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { IdempotencyConflictError, InvalidStateError, NotFoundError, OverlappingReportError, ValidationError } from '../core/write-errors.ts';
 import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
 import type { EventTypeName } from '../core/event-types.ts';
 
@@ -98,8 +98,9 @@ builder.mutationFields((t) => ({
   reportProductionOutput: t.field({
     authScopes: (_root, args) => ({ operates: args.input.lineId.id }),
     type: OutputReportPayload,
-    description: "Report a line's output for one interval. Safe to retry with the same idempotency key.",
-    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError] },
+    description:
+      "Report a line's output for one interval. Safe to retry with the same idempotency key. A period that overlaps a report already counted for the line is refused: correct that report instead.",
+    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError, OverlappingReportError] },
     args: { input: t.arg({ type: ReportProductionOutputInput, required: true, description: 'The report.' }) },
     resolve: async (_root, { input }, ctx) => {
       const rules = new Rules();
@@ -109,7 +110,7 @@ builder.mutationFields((t) => ({
       rules.check();
       const source = input.source ?? 'MANUAL';
       const key = submission(input.idempotencyKey, { lineId: input.lineId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source });
-      return commitChange(ctx, async (tx) => {
+      const write = () => commitChange(ctx, async (tx) => {
         const line = await tx.productionLine.findUnique({ where: { id: input.lineId.id } });
         if (!line) throw new NotFoundError('production line', input.lineId.id, 'lineId');
         const capacity = new Rules();
@@ -117,13 +118,22 @@ builder.mutationFields((t) => ({
         capacity.check();
         const { row: report, duplicate } = await insertOutput(
           tx,
-          { lineId: line.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null },
+          { lineId: line.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null, predatesOverlapRule: false },
           key,
         );
         if (!duplicate && !REPORTING_STATUSES.includes(line.status)) {
           throw new InvalidStateError('lineId', line.status, `the line is ${line.status.toLowerCase()}; output can be reported while commissioning, producing or idle`);
         }
         return { value: { report, duplicate }, change: duplicate ? null : outputChange('outputReport:reported', report, line) };
+      });
+      return refusingOverlaps('OutputReport', write, {
+        replay: async () => replayOf(await ctx.prisma.outputReport.findUnique({ where: { idempotencyKey: key.idempotencyKey } }), key),
+        overlapped: () =>
+          ctx.prisma.outputReport.findFirst({
+            where: { lineId: input.lineId.id, ...overlappingCurrent(input.periodStart, input.periodEnd) },
+            orderBy: { periodStart: 'asc' },
+            select: { id: true, periodStart: true, periodEnd: true },
+          }),
       });
     },
   }),

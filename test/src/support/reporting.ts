@@ -32,10 +32,25 @@ export function lastHour(hoursAgo = 1, now = Date.now()): { periodStart: string;
   return { periodStart: new Date(end.getTime() - 3_600_000).toISOString(), periodEnd: end.toISOString() };
 }
 
+const SLICE_MS = 10_000;
+let slices = 0;
+
+/**
+ * A period no earlier call returned: the next ten seconds of the last full hour before `now` (360 to
+ * an hour). A checkpoint's current reports may not overlap, so reports that stand for "some new
+ * report" each need a period of their own.
+ */
+export function freshPeriod(now = Date.now()): { periodStart: string; periodEnd: string } {
+  const hourStart = Date.parse(lastHour(1, now).periodStart);
+  const start = hourStart + (slices++ % (3_600_000 / SLICE_MS)) * SLICE_MS;
+  return { periodStart: new Date(start).toISOString(), periodEnd: new Date(start + SLICE_MS).toISOString() };
+}
+
+/** A new report's input: a fresh period of the last full hour unless one is given. */
 export function countsInput({ checkpoint = 'fengshou-road', now, ...rest }: CountsInput = {}) {
   return {
     checkpointId: globalId('Checkpoint', checkpoint),
-    ...lastHour(1, now),
+    ...freshPeriod(now),
     idempotencyKey: randomUUID(),
     ...rest,
   };
