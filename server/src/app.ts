@@ -7,6 +7,7 @@ import { prepareDatabase } from './database.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Redis } from 'ioredis';
 import { listenAdminSocket } from './admin-socket.ts';
+import { loadAuditKey } from './audit-key.ts';
 import { loadPersistedOperations } from './auth/persisted-operations.ts';
 import { memoryRateLimiter, redisRateLimiter } from './auth/rate-limit.ts';
 import { createTokenWatch } from './auth/token-watch.ts';
@@ -38,7 +39,8 @@ export interface BuildAppOptions {
 /** The database made ready (database.ts), then the live layer, GraphQL and HTTP wired around it. */
 export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory });
+  const auditKey = loadAuditKey(config, logger);
+  const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory, auditKey });
 
   const bootedAt = Date.now();
   const now = config.clockStart ? () => new Date(config.clockStart!.getTime() + (Date.now() - bootedAt)) : () => new Date();
@@ -70,6 +72,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     traceSql: config.traceSql,
     corsOrigins: config.corsOrigins,
     streams: { maxPerToken: config.sseStreamsPerToken, reservationTimeoutMs: config.sseReservationTimeoutMs },
+    auditKey,
     onCommitted: (event) => {
       bus.publish(event.seq);
       void follower.catchUp();

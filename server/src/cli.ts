@@ -1,38 +1,42 @@
 // `pnpm serve`: the server alone, for production. `pnpm start`: the whole live system on this
-// machine (server, client, simulated history and a live simulator). `pnpm fangkong token …`: API tokens.
+// machine (server, client, simulated history and a live simulator). `pnpm fangkong token …`: API tokens;
+// `pnpm fangkong audit prune …`: audit retention.
 import { ConfigError } from '@fangkong/prisma';
 import { buildApp } from './app.ts';
 import { serverConfigFromEnv } from './config.ts';
 import { startLiveSystem } from './live-system.ts';
 import { createLogger } from './logger.ts';
 import { tokenCommand } from './token-cli.ts';
+import { auditCommand } from './audit-cli.ts';
 
-const usage = `Usage: pnpm serve | pnpm start | pnpm fangkong token <create|list|revoke> …
+const usage = `Usage: pnpm serve | pnpm start | pnpm fangkong token <create|list|revoke> … | pnpm fangkong audit prune --before <date>
 
   serve   the server alone (production): GraphQL, GraphiQL, WebSocket and SSE on /graphql,
           the built client on / and /report, /health and /ready
   start   the whole live system on this machine: migrations, reference data and simulated
           history, the server, the client and a live simulator, with tokens to open them
   token   create, list and revoke API tokens (README, Access: tokens and roles)
+  audit   prune --before <date>: delete audit entries older than the date (README, Audit trail)
 
 Configured by the environment (README, Configuration): DATABASE_URL (else the embedded database in
 FANGKONG_DATA_DIR, default .data), HOST and PORT (127.0.0.1:4000), FANGKONG_TZ (Asia/Shanghai),
 REDIS_URL and FANGKONG_REDIS_PREFIX, FANGKONG_RATE_LIMIT, FANGKONG_CORS_ORIGINS, FANGKONG_MIN_INTERVAL_MS,
 FANGKONG_WS_INIT_TIMEOUT_MS, FANGKONG_WS_MAX_PER_TOKEN, FANGKONG_WS_MAX_PER_ADDRESS, FANGKONG_WS_MAX_LIFETIME_MS,
-FANGKONG_SSE_STREAMS_PER_TOKEN, FANGKONG_SSE_RESERVATION_TIMEOUT_MS, FANGKONG_CLOCK_START, FANGKONG_TRACE_SQL, LOG_LEVEL.`;
+FANGKONG_SSE_STREAMS_PER_TOKEN, FANGKONG_SSE_RESERVATION_TIMEOUT_MS, FANGKONG_CLOCK_START, FANGKONG_TRACE_SQL,
+FANGKONG_AUDIT_KEY, LOG_LEVEL.`;
 
 async function main(command: string | undefined, rest: string[]): Promise<void> {
   if (command !== 'token' && [command, ...rest].some((arg) => arg === '--help' || arg === '-h')) {
     process.stdout.write(`${usage}\n`);
     return;
   }
-  if (command === 'token') {
-    await tokenCommand(rest);
+  if (command === 'token' || command === 'audit') {
+    await (command === 'token' ? tokenCommand(rest) : auditCommand(rest));
     // Exit once output is flushed: idle database pools would otherwise hold the process open.
     process.stdout.write('', () => process.exit(0));
     return;
   }
-  if (command !== 'serve' && command !== 'start') throw new ConfigError(`unknown command ${command ?? '(none)'}; use serve, start or token`);
+  if (command !== 'serve' && command !== 'start') throw new ConfigError(`unknown command ${command ?? '(none)'}; use serve, start, token or audit`);
   // The demo prints what a person follows; the server's own log keeps to warnings unless asked.
   const config = serverConfigFromEnv(command === 'start' ? { LOG_LEVEL: 'warn', ...process.env } : process.env);
   const logger = createLogger(config.logLevel);

@@ -44,6 +44,8 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** The built client served at / and /report. @default "<repo>/client/dist" */
   clientDist: string;
+  /** Secret of the audit trail's keyed hashes of personal fields. @default a key made in the data folder */
+  auditKey?: string;
 }
 
 /**
@@ -83,7 +85,15 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
     corsOrigins: origins(env.FANGKONG_CORS_ORIGINS),
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),
+    auditKey: auditKey(env.FANGKONG_AUDIT_KEY),
   };
+}
+
+function auditKey(value: string | undefined): string | undefined {
+  const key = value?.trim();
+  if (!key) return undefined;
+  if (key.length < 32) throw new ConfigError('FANGKONG_AUDIT_KEY must be at least 32 characters, e.g. the output of `openssl rand -base64 32`');
+  return key;
 }
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {

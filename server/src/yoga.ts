@@ -48,6 +48,8 @@ export interface YogaOptions {
   corsOrigins?: string[];
   /** graphql-sse single-connection mode: streams per token, and how long a reservation waits to be connected. */
   streams?: { maxPerToken?: number; reservationTimeoutMs?: number };
+  /** Secret of the audit trail's keyed hashes (audit-key.ts). */
+  auditKey: string;
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -142,6 +144,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         viewer,
         authFailure: failure,
         actor: viewer ? `${viewer.role.toLowerCase()}:${viewer.label}` : 'anonymous',
+        auditKey: options.auditKey,
         onCommitted: options.onCommitted,
         live: options.live,
         ...denialTally(),

@@ -1,4 +1,4 @@
-import type { Role } from '@fangkong/prisma';
+import type { HealthCheck, IsolationCase, Role } from '@fangkong/prisma';
 import type { Context } from './context.ts';
 
 /**
@@ -22,6 +22,23 @@ export const ROLE_SCOPES = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ScopeName = keyof typeof ROLE_SCOPES;
+
+/**
+ * The fields that hold personal data, per model, named once: the schema marks them "(personal data)"
+ * and the audit trail never keeps them in clear (core/audit-trail.ts). Everything else about a case
+ * (ids, compound, status, dates, who acted) is not personal by itself.
+ */
+export const PERSONAL_FIELDS = {
+  IsolationCase: ['personName', 'phone', 'reason'],
+  HealthCheck: ['temperature', 'symptoms', 'note'],
+} as const satisfies { IsolationCase: readonly (keyof IsolationCase)[]; HealthCheck: readonly (keyof HealthCheck)[] };
+
+export type PersonalModel = keyof typeof PERSONAL_FIELDS;
+
+/** A field's description, marked "(personal data)" when PERSONAL_FIELDS names it. */
+export function describeField<M extends PersonalModel>(model: M, field: string, description: string): string {
+  return (PERSONAL_FIELDS[model] as readonly string[]).includes(field) ? `${description} (personal data)` : description;
+}
 
 export function hasScope(ctx: Context, scope: ScopeName): boolean {
   return !!ctx.viewer && (ROLE_SCOPES[scope] as readonly Role[]).includes(ctx.viewer.role);

@@ -1,4 +1,5 @@
 import { lockOutbox, type Prisma } from '@fangkong/prisma';
+import { auditSnapshot } from './audit-trail.ts';
 import type { Context } from './context.ts';
 import type { EventTypeName } from './event-types.ts';
 
@@ -32,8 +33,9 @@ export async function commitChange<T>(ctx: Context, work: (tx: Tx) => Promise<{ 
           action: change.type,
           entityType: change.entityType,
           entityId: change.entityId,
-          before: asJson(change.before),
-          after: asJson(change.after),
+          // Personal fields as keyed hashes, the rest in clear.
+          before: auditSnapshot(ctx.auditKey, change.entityType, change.before),
+          after: auditSnapshot(ctx.auditKey, change.entityType, change.after),
         },
       });
       await lockOutbox(tx);

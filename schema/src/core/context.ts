@@ -26,6 +26,8 @@ export interface Context {
   viewer: Viewer | null;
   /** Who is acting, as recorded in audit entries, events and reports. */
   actor: string;
+  /** The secret the audit trail's keyed hashes of personal fields are made with (core/audit-trail.ts). */
+  auditKey: string;
   /** Told when a scope check refuses a field (for logging and the audit trail). */
   onDenied?: (what: string) => void;
   /** Told after each write commits, with its outbox event (live subscriptions listen here). */

@@ -1,4 +1,5 @@
 import type { IsolationCase } from '@fangkong/prisma';
+import { describeField } from '../core/access.ts';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
@@ -11,8 +12,9 @@ import type { EventTypeName } from '../core/event-types.ts';
 import { prismaEnum } from '../core/enums.ts';
 import { $Enums } from '@fangkong/prisma';
 
-// Personal data: names, phones and health checks of people in home isolation. The access-control
-// work restricts these types to health staff and admins; everyone else reads counts (zoneSummary).
+// Personal data: names, phones and health checks of people in home isolation (the fields are named in
+// core/access.ts, PERSONAL_FIELDS). The access-control work restricts these types to health staff and
+// admins; everyone else reads counts (zoneSummary).
 
 const IsolationStatus = prismaEnum($Enums.IsolationStatus, 'IsolationStatus', 'Where a home-isolation case stands.', {
   ACTIVE: 'Under 24-hour home isolation.',
@@ -26,10 +28,10 @@ export const IsolationCaseRef = builder.prismaNode('IsolationCase', {
   description: 'A person under home isolation (personal data).',
   id: { field: 'id' },
   fields: (t) => ({
-    personName: t.exposeString('personName', { description: "The person's name (personal data)." }),
-    phone: t.exposeString('phone', { description: 'Contact phone (personal data).' }),
+    personName: t.exposeString('personName', { description: describeField('IsolationCase', 'personName', "The person's name") }),
+    phone: t.exposeString('phone', { description: describeField('IsolationCase', 'phone', 'Contact phone') }),
     compound: t.relation('compound', { description: 'The compound the person is isolated in.' }),
-    reason: t.exposeString('reason', { description: 'Why (e.g. returned from Hubei).' }),
+    reason: t.exposeString('reason', { description: describeField('IsolationCase', 'reason', 'Why (e.g. returned from Hubei)') }),
     startedAt: t.expose('startedAt', { type: 'DateTime', description: 'Start of isolation.' }),
     endsAt: t.expose('endsAt', { type: 'DateTime', nullable: true, description: 'Planned end.' }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'Actual end.' }),
@@ -43,9 +45,9 @@ builder.prismaObject('HealthCheck', {
   authScopes: { personal: true },
   description: 'One health check of a person in isolation (personal data).',
   fields: (t) => ({
-    temperature: t.exposeFloat('temperature', { description: 'Body temperature, °C.' }),
-    symptoms: t.exposeStringList('symptoms', { description: 'Symptoms observed.' }),
-    note: t.exposeString('note', { nullable: true, description: 'Remarks.' }),
+    temperature: t.exposeFloat('temperature', { description: describeField('HealthCheck', 'temperature', 'Body temperature, °C') }),
+    symptoms: t.exposeStringList('symptoms', { description: describeField('HealthCheck', 'symptoms', 'Symptoms observed') }),
+    note: t.exposeString('note', { nullable: true, description: describeField('HealthCheck', 'note', 'Remarks') }),
     checkedAt: t.expose('checkedAt', { type: 'DateTime', description: 'When.' }),
     checkedBy: t.exposeString('checkedBy', { description: 'By whom.' }),
   }),
