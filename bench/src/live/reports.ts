@@ -33,6 +33,7 @@ export function createReporter(graphqlUrl: string, token: string, maxSockets = 3
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   let count = 0;
   const retried = { count: 0, reasons: [] as string[] };
+  let periodsEndBy: number | undefined;
   const once = async (body: string, retry: boolean): Promise<string> => {
     const response = await post(graphqlUrl, body, token, agent);
     const result = response as { data?: { reportCheckpointCounts?: { __typename: string; duplicate?: boolean; report?: { id: string } } }; errors?: unknown };
@@ -49,9 +50,11 @@ export function createReporter(graphqlUrl: string, token: string, maxSockets = 3
     retried,
     async report() {
       count++;
-      // An hour ending a minute ago: inside the 24 h rule and never in the future.
-      const end = new Date(Date.now() - 60_000);
-      const start = new Date(end.getTime() - 3_600_000);
+      // A second of its own (one checkpoint's current reports may not overlap), going back from a
+      // minute before the first report: never in the future.
+      periodsEndBy ??= Date.now() - 60_000;
+      const end = new Date(periodsEndBy - count * 1000);
+      const start = new Date(end.getTime() - 1000);
       const body = JSON.stringify({
         query: MUTATION,
         variables: {

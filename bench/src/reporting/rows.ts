@@ -11,19 +11,26 @@ export type ReportRow = CheckpointCounts & {
 
 const int = (max: number) => Math.floor(Math.random() * (max + 1));
 
+/** Where this run's periods end: a minute before it started, then one second further back per report of a checkpoint. */
+const periodsEndBy = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+const SLICE_MS = 1000;
+let reports = 0;
+
 /**
- * A valid random report: an hour ending 1–60 minutes ago (never in the future, whatever the
- * server's clock drift in the meantime), counts within the rules, the fever, Hubei and referral
- * figures at most the people screened.
+ * A valid random report of a period no other report of this run has: current reports of one
+ * checkpoint may not overlap, so the n-th report takes checkpoint n mod k and the one-second slice
+ * n div k seconds before the run began (in the past, whatever the server's clock drift). Counts are
+ * within the rules, the fever, Hubei and referral figures at most the people screened.
  */
-export function randomReport(checkpointIds: readonly string[], idempotencyKey: string, now = Date.now()): ReportRow {
-  const checkpointId = checkpointIds[Math.floor(Math.random() * checkpointIds.length)];
+export function randomReport(checkpointIds: readonly string[], idempotencyKey: string): ReportRow {
+  const n = reports++;
+  const checkpointId = checkpointIds[n % checkpointIds.length];
   if (checkpointId === undefined) throw new Error('no open checkpoint to report from');
-  const periodEnd = new Date(now - 60_000 - int(59) * 60_000);
+  const periodEnd = new Date(periodsEndBy - Math.floor(n / checkpointIds.length) * SLICE_MS);
   const peopleScreened = int(600);
   return {
     checkpointId,
-    periodStart: new Date(periodEnd.getTime() - 3_600_000),
+    periodStart: new Date(periodEnd.getTime() - SLICE_MS),
     periodEnd,
     vehiclesInspected: int(300),
     peopleScreened,
