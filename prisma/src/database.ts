@@ -26,6 +26,12 @@ export interface OpenDatabaseOptions {
   onStatement?: StatementListener;
   /** Pool size for PostgreSQL. @default 10 */
   poolSize?: number;
+  /**
+   * PostgreSQL stops any statement of the client's that runs longer than this (its `statement_timeout`,
+   * set on every connection; lock waits count). Migrations are not bound by it. PGlite runs in-process
+   * and cannot interrupt a statement: there, statements are kept short instead. 0: no limit. @default 0
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -51,8 +57,11 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
 
 async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): Promise<Database> {
   const location = redactDatabaseUrl(databaseUrl);
-  const adapterFactory = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
-  const prisma = new PrismaClient({ adapter: wrap(adapterFactory, options.onStatement) });
+  const poolConfig = { connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 };
+  // Migrations get a factory of their own: a schema change on a large table may rightly run long.
+  const adapterFactory = new PrismaPg(poolConfig);
+  const queries = options.statementTimeoutMs ? new PrismaPg({ ...poolConfig, statement_timeout: options.statementTimeoutMs }) : adapterFactory;
+  const prisma = new PrismaClient({ adapter: wrap(queries, options.onStatement) });
   try {
     await prisma.$queryRaw`SELECT 1`;
   } catch (error) {

@@ -21,5 +21,6 @@ export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: tru
 export type { Context } from './core/context.ts';
 export type { CommittedEvent, LiveFeed, OutboxEvent, WatchOptions } from './core/live.ts';
 export type { Viewer } from './core/context.ts';
-export { PERSONAL_FIELDS, ROLE_SCOPES } from './core/access.ts';
+export { PERSONAL_FIELDS, READ_BUDGET, ROLE_SCOPES } from './core/access.ts';
 export { sealStoredAuditEntries } from './core/audit-trail.ts';
+export { LIST_SIZE, type ListSize } from './core/list-size.ts';

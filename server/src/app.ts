@@ -73,6 +73,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     corsOrigins: config.corsOrigins,
     streams: { maxPerToken: config.sseStreamsPerToken, reservationTimeoutMs: config.sseReservationTimeoutMs },
     auditKey,
+    heavyReads: { concurrency: config.heavyReads.concurrency ?? (database.kind === 'pglite' ? 1 : 3), maxWaitMs: config.heavyReads.maxWaitMs },
+    statementTimeoutMs: config.statementTimeoutMs,
     onCommitted: (event) => {
       bus.publish(event.seq);
       void follower.catchUp();

@@ -42,6 +42,13 @@ export interface ServerConfig {
   rateLimit: { limit: number; windowMs: number };
   /** Browser origins other than the server's own that may call the API (CORS). @default none: same-origin only */
   corsOrigins: string[];
+  /** PostgreSQL stops a statement running longer than this; 0: no limit. @default 5000 */
+  statementTimeoutMs: number;
+  /**
+   * Expensive statements (chart series) running at once, and how long one waits for its turn.
+   * @default 3 on PostgreSQL, 1 on the embedded database (it runs one statement at a time); 2000 ms
+   */
+  heavyReads: { concurrency?: number; maxWaitMs: number };
   /** The built client served at / and /report. @default "<repo>/client/dist" */
   clientDist: string;
   /** Secret of the audit trail's keyed hashes of personal fields. @default a key made in the data folder */
@@ -84,6 +91,11 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     wsMaxLifetimeMs: positiveInt(env.FANGKONG_WS_MAX_LIFETIME_MS, 'FANGKONG_WS_MAX_LIFETIME_MS', 86_400_000),
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
     corsOrigins: origins(env.FANGKONG_CORS_ORIGINS),
+    statementTimeoutMs: positiveInt(env.FANGKONG_STATEMENT_TIMEOUT_MS, 'FANGKONG_STATEMENT_TIMEOUT_MS', 5000),
+    heavyReads: {
+      concurrency: env.FANGKONG_HEAVY_READS ? atLeastOne(env.FANGKONG_HEAVY_READS, 'FANGKONG_HEAVY_READS') : undefined,
+      maxWaitMs: positiveInt(env.FANGKONG_HEAVY_READ_WAIT_MS, 'FANGKONG_HEAVY_READ_WAIT_MS', 2000),
+    },
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),
     auditKey: auditKey(env.FANGKONG_AUDIT_KEY),
   };
@@ -100,6 +112,12 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number ≥ 0, not "${value}"`);
+  return n;
+}
+
+function atLeastOne(value: string, name: string): number {
+  const n = positiveInt(value, name, 1);
+  if (n < 1) throw new ConfigError(`${name} must be a whole number ≥ 1, not "${value}"`);
   return n;
 }
 

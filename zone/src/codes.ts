@@ -29,8 +29,12 @@ export const ErrorCode = {
   PersistedQueryOnly: 'PERSISTED_QUERY_ONLY',
   /** Too many operations for this token in the current minute. */
   RateLimited: 'RATE_LIMITED',
-  /** The response the query would produce is estimated above the limit. */
+  /** What the operation would produce (fields, series buckets included) is over the budget of the caller's role. */
   QueryTooCostly: 'QUERY_TOO_COSTLY',
+  /** The database stopped a statement that ran longer than the statement timeout; retry later or ask for less. */
+  StatementTimeout: 'STATEMENT_TIMEOUT',
+  /** Expensive reads are at their concurrency limit and this one waited too long for its turn; retry shortly. */
+  ServerBusy: 'SERVER_BUSY',
   /** One WebSocket holds the most subscriptions it may. */
   TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
   /** The token holds the most single-connection SSE streams (graphql-sse reservations) it may. */

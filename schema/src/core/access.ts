@@ -39,6 +39,23 @@ export type PersonalModel = keyof typeof PERSONAL_FIELDS;
 export function describeField<M extends PersonalModel>(model: M, field: string, description: string): string {
   return (PERSONAL_FIELDS[model] as readonly string[]).includes(field) ? `${description} (personal data)` : description;
 }
+ * How many fields one operation of each role may produce, estimated before it runs with every list
+ * at its real length: pages by `first`, chart series by their buckets (a 400-day hourly series of
+ * every figure is 9,600 buckets × 11 fields, over every budget). The published operations of wall
+ * displays, partners and operators fit in 12,000 (the report page's targets are 11,000); analysis
+ * gets 20,000, about 75 days of every figure by the hour. The largest is bounded by the server, not
+ * by trust: producing and writing an answer runs on the event loop, and 20,000 fields keep that
+ * within a few tens of milliseconds (measured in test/src/heavy-reads.test.ts), so admins get no more.
+ */
+export const READ_BUDGET = {
+  ADMIN: 20_000,
+  COMMANDER: 20_000,
+  ANALYST: 20_000,
+  OPERATOR: 12_000,
+  HEALTH: 12_000,
+  PARTNER: 12_000,
+  DISPLAY: 12_000,
+} as const satisfies Record<Role, number>;
 
 export function hasScope(ctx: Context, scope: ScopeName): boolean {
   return !!ctx.viewer && (ROLE_SCOPES[scope] as readonly Role[]).includes(ctx.viewer.role);

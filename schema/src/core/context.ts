@@ -32,6 +32,12 @@ export interface Context {
   onDenied?: (what: string) => void;
   /** Told after each write commits, with its outbox event (live subscriptions listen here). */
   onCommitted?: (event: CommittedEvent) => void;
+  /**
+   * Runs one expensive statement (a window of a chart series) when there is room for it: the server
+   * lets only a few run at once, so they never hold the connections writes and live updates need,
+   * lets others in between, and refuses one that waited too long. Absent: runs at once.
+   */
+  heavyRead?: <T>(read: () => Promise<T>) => Promise<T>;
   /** Live data for subscriptions; absent where the transport offers none. */
   live?: LiveFeed;
 }

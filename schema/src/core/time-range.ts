@@ -14,11 +14,16 @@ export const SeriesBucket = builder.enumType('SeriesBucket', {
 
 const bucketMs = { hour: 3_600_000, day: 86_400_000 } as const;
 
+/** How many buckets a series over [from, to) holds (what it returns, one point each); 0 for an empty or reversed range. */
+export function bucketCount(from: Date, to: Date, bucket: 'hour' | 'day'): number {
+  return Math.max(0, Math.ceil((to.getTime() - from.getTime()) / bucketMs[bucket]));
+}
+
 /** Validates a [from, to) window: ordered, at most 400 days, and at most 10,000 buckets wide. */
 export function checkTimeRange(from: Date, to: Date, bucket?: 'hour' | 'day'): void {
   if (to.getTime() <= from.getTime()) throw invalidArgument('to', `must be after from (${from.toISOString()})`);
   if (bucket) {
-    const buckets = Math.ceil((to.getTime() - from.getTime()) / bucketMs[bucket]);
+    const buckets = bucketCount(from, to, bucket);
     if (buckets > MAX_BUCKETS) throw invalidArgument('bucket', `the range holds ${buckets} buckets; at most ${MAX_BUCKETS} are allowed`);
   }
   const days = (to.getTime() - from.getTime()) / bucketMs.day;
