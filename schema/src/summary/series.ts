@@ -54,8 +54,8 @@ function bucketStarts(from: Date, to: Date, bucket: Bucket, timeZone: string): D
  * 10-second statement. Each statement is an expensive read that waits for its turn (ctx.heavyRead),
  * so a few at once hold a few connections and others are served in between.
  */
-/** Points a turn of the event loop completes: each is a dozen fields of the answer. */
-const POINTS_PER_TURN = 250;
+/** Points a turn of the event loop completes: each is about a dozen fields of the answer. */
+const POINTS_PER_TURN = 100;
 
 /**
  * The points as promises settling POINTS_PER_TURN at a time, one turn of the event loop apart:
