@@ -39,6 +39,8 @@ export type PersonalModel = keyof typeof PERSONAL_FIELDS;
 export function describeField<M extends PersonalModel>(model: M, field: string, description: string): string {
   return (PERSONAL_FIELDS[model] as readonly string[]).includes(field) ? `${description} (personal data)` : description;
 }
+
+/**
  * How many fields one operation of each role may produce, estimated before it runs with every list
  * at its real length: pages by `first`, chart series by their buckets (a 400-day hourly series of
  * every figure is 9,600 buckets × 11 fields, over every budget). The published operations of wall
