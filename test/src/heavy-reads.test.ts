@@ -213,9 +213,12 @@ function suite(name: string, open: () => CliDatabase | Promise<CliDatabase>, ext
         const line = (label: string, l: number[]) =>
           `${label}: n=${l.length} p50 ${percentile(l, 0.5).toFixed(1)} ms p95 ${percentile(l, 0.95).toFixed(1)} ms p99 ${percentile(l, 0.99).toFixed(1)} ms max ${l.at(-1)!.toFixed(1)} ms`;
         console.log(`${name}, /health with ${role}'s ${hours}-hour series (budget ${budget}):\n  ${line('idle', idle)}\n  ${line('three in turn', alone)}\n  ${line('four at once, twice', parallel)}`);
-        // p95 rather than the maximum: on a loaded machine an idle server's /health has outliers too.
+        // p95 rather than the maximum, and beyond 100 ms only by what the same server showed idle in
+        // this run: on a loaded machine (CI runs test files side by side) an idle /health has
+        // outliers too. Before the fix one allowed series held /health for 0.2 to 9 s.
+        const noise = percentile(idle, 0.99);
         for (const latencies of [alone, parallel]) {
-          expect(percentile(latencies, 0.95)).toBeLessThan(100);
+          expect(percentile(latencies, 0.95)).toBeLessThan(100 + noise);
           expect(percentile(latencies, 0.5)).toBeLessThan(50);
         }
       });
