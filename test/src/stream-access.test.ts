@@ -318,12 +318,10 @@ describe('who may call, over HTTP and both SSE modes', () => {
           const response = await send(query, auth(analyst));
           const body = await response.text();
           expect(body).not.toContain('UNAUTHENTICATED');
-          if (transport.includes('/graphql/stream')) {
-            // graphql-sse answers Yoga's validation errors with 400 "Unable to detect operation AST"
-            // (the Yoga plugin hands it { errors } without `data`): as before, past authentication.
-            expect(response.status).toBe(400);
-            continue;
-          }
+          // On a reserved stream a refused operation is answered on its own request (graphql-sse's
+          // protocol: request errors as GraphQL over HTTP says); a distinct connection streams them.
+          if (transport.startsWith('SSE operation on a stream')) expect(response.status, body).toBe(400);
+          if (transport.startsWith('SSE distinct')) expect(response.status, body).toBe(200);
           expect(body).toContain(JSON.stringify(expected[i]).slice(1, -1));
           expect(body).toContain('"code":"GRAPHQL_VALIDATION_FAILED"');
         }
@@ -334,6 +332,98 @@ describe('who may call, over HTTP and both SSE modes', () => {
       const page = await fetch(server.graphqlUrl, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('GraphiQL');
+    });
+  });
+
+  describe('Refuse before executing', () => {
+    const nest = (depth: number) => `{ areas { edges { node { ${'parent { '.repeat(depth)}name${' }'.repeat(depth)} } } } }`;
+    // Each refused before anything runs, by a different step: parsing, validation rules (graphql-js
+    // and graphql-armor's limits) and the guards before execute and subscribe; with the code /graphql gives.
+    const REFUSED: [string, { query: string; variables?: Record<string, unknown> }, string][] = [
+      ['a syntax error', { query: '{ zoneSummary { day }' }, 'GRAPHQL_PARSE_FAILED'],
+      ['an unknown field', { query: '{ nonexistentField }' }, 'GRAPHQL_VALIDATION_FAILED'],
+      ['depth 50', { query: nest(50) }, 'BAD_USER_INPUT'],
+      ['40 aliases', { query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: zoneSummary { day }`).join(' ')} }` }, 'BAD_USER_INPUT'],
+      ['a huge page product', { query: '{ areas(first: 500) { edges { node { checkpoints(first: 500) { edges { node { reports(first: 500) { edges { node { id } } } } } } } } } }' }, 'QUERY_TOO_COSTLY'],
+      ['a list of 501 ids', { query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: Array.from({ length: 501 }, (_, i) => `id${i}`) } }, 'BAD_USER_INPUT'],
+      ['a subscription with a NUL character', { query: EVENTS, variables: { after: 'a\u0000b' } }, 'BAD_USER_INPUT'],
+    ];
+    /** What /graphql answers a client that accepts application/graphql-response+json. */
+    const overHttp = async (request: { query: string; variables?: Record<string, unknown> }) => {
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...auth(analyst) },
+        body: JSON.stringify(request),
+      });
+      return { body: (await response.json()) as Refusal };
+    };
+    /** The events of a finished event stream, in order, with their data parsed. */
+    const eventsOf = (text: string) =>
+      text
+        .split('\n\n')
+        .filter((block) => block.startsWith('event:'))
+        .map((block) => {
+          const [event, data] = block.split('\n').map((line) => line.slice(line.indexOf(':') + 1).trim());
+          return { event, data: data ? JSON.parse(data) : null };
+        });
+    let stream: string;
+    const hangUp = new AbortController();
+    beforeAll(async () => {
+      stream = await (await reserve(analyst)).text();
+      expect((await connect(analyst, stream, hangUp.signal)).status).toBe(200);
+    });
+    afterAll(() => hangUp.abort());
+
+    for (const [name, request, code] of REFUSED) {
+      it(`${name}: /graphql refuses it with ${code}, and so does /graphql/stream in both modes`, async () => {
+        const reference = await overHttp(request);
+        expect(reference.body).not.toHaveProperty('data');
+        expect(reference.body.errors.map((e) => e.extensions?.code)).toContain(code);
+
+        // A reserved stream: the operation's own request answers, a request error of GraphQL over HTTP
+        // (400, the status every refusal here has), with the errors /graphql gives.
+        const onStream = await fetch(streamUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [STREAM_TOKEN]: stream, ...auth(analyst) },
+          body: JSON.stringify({ ...request, extensions: { operationId: `refused-${name}` } }),
+        });
+        const onStreamText = await onStream.text();
+        expect(onStream.status, onStreamText).toBe(400);
+        expect(onStream.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(JSON.parse(onStreamText)).toEqual(reference.body);
+
+        // A distinct connection: accepted, the errors in one `next` event, then `complete` (graphql-sse's protocol).
+        const distinct = await fetch(streamUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...auth(analyst) },
+          body: JSON.stringify(request),
+        });
+        const distinctText = await readUntil(distinct, (text) => text.includes('event: complete'));
+        expect(distinct.status, distinctText).toBe(200);
+        expect(eventsOf(distinctText)).toEqual([
+          { event: 'next', data: reference.body },
+          { event: 'complete', data: null },
+        ]);
+      });
+    }
+
+    it('a refused operation leaves nothing on its stream: no event, and its id free for the corrected operation', async () => {
+      const own = new AbortController();
+      const mine = await (await reserve(analyst)).text();
+      const events = await connect(analyst, mine, own.signal);
+      expect(events.status).toBe(200);
+      const refused = await operate(analyst, mine, 'summary', '{ zoneSummary { nonexistentField } }');
+      expect(refused.status).toBe(400);
+      await refused.text();
+      // graphql-sse kept the id of an operation answered by its own request: 409 "Operation with ID already exists".
+      const corrected = await operate(analyst, mine, 'summary', '{ zoneSummary { day } }');
+      expect(corrected.status, await corrected.text()).toBe(202);
+      const text = await readUntil(events, (t) => t.includes('event: complete'));
+      own.abort();
+      expect(eventsOf(text).map(({ event, data }) => [event, data.id])).toEqual([
+        ['next', 'summary'],
+        ['complete', 'summary'],
+      ]);
     });
   });
 });
