@@ -1,9 +1,10 @@
-// `pnpm bench` — the read-API benchmark on PostgreSQL, then on PGlite; writes bench/results/read-api.md.
+// `pnpm bench:read` — the read-API benchmark on PostgreSQL, then on PGlite; writes bench/results/read-api.md.
 //   --rounds N      rounds of alternating load (default 5)
 //   --duration S    seconds of load per target in each round, split evenly between the two
 //                   operations (default 10: 5 s each; ~4-5 minutes in all)
 //   --connections C concurrent connections (default 10)
-//   --quick         2 rounds × 3 s, 1 s warm-up: a smoke run
+//   --quick         a smoke run (what `pnpm test` runs): 2 rounds × 2 s, no warm-up, both databases at
+//                   once; writes read-api.quick.tmp, never the committed table
 //   --only postgres|pglite
 // BENCH_POSTGRES_URL names the server to create the throwaway database on
 // (default postgres://postgres@127.0.0.1:5432/postgres).
@@ -37,8 +38,8 @@ async function main(): Promise<number> {
   const settings: ReadApiSettings = {
     rounds: Math.round(positive('rounds', values.rounds, quick ? 2 : 5)),
     // A round is `duration` seconds per target; the two operations share it.
-    secondsPerOperation: positive('duration', values.duration, quick ? 3 : 10) / 2,
-    warmupSeconds: quick ? 1 : 3,
+    secondsPerOperation: positive('duration', values.duration, quick ? 2 : 10) / 2,
+    warmupSeconds: quick ? 0 : 3,
     connections: Math.round(positive('connections', values.connections, 10)),
     day: '2020-02-07',
     clockStart: '2020-02-07T10:30:00+08:00',
@@ -55,25 +56,42 @@ async function main(): Promise<number> {
   const results: ReadApiResult[] = [];
   const problems: string[] = [];
 
-  for (const backend of backends) {
+  const measureOn = async (backend: Backend): Promise<ReadApiResult> => {
     let db: BenchDatabase | undefined;
     try {
       log(`${backend}: creating and seeding a fresh database`);
       db = backend === 'postgres' ? await createPostgresDatabase(repoRoot, adminUrl) : await createPgliteDatabase(repoRoot);
       log(`${backend}: ${db.location}; ${db.seedSummary}`);
-      results.push(await runReadApi(db, settings, log));
+      return await runReadApi(db, settings, log);
     } catch (error) {
-      const message = (error as Error).message;
-      log(`${backend}: FAILED: ${message}`);
-      problems.push(`${backend}: ${message.split('\n')[0]}`);
-      // A target that answers differently from the other is not worth timing: stop here.
-      if (/responses differ|answered|no checkpoint reports/.test(message)) break;
+      log(`${backend}: FAILED: ${(error as Error).message}`);
+      throw error;
     } finally {
       await db?.drop().catch((error: unknown) => log(`${backend}: could not drop ${db?.location}: ${String(error)}`));
     }
+  };
+  const failure = (backend: Backend, error: unknown) => `${backend}: ${(error as Error).message.split('\n')[0]}`;
+
+  if (quick) {
+    // A smoke: both databases at once, to be quick; their figures are not comparable with each other.
+    const outcomes = await Promise.allSettled(backends.map(measureOn));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') results.push(outcome.value);
+      else problems.push(failure(backends[i]!, outcome.reason));
+    });
+  } else {
+    for (const backend of backends) {
+      try {
+        results.push(await measureOn(backend));
+      } catch (error) {
+        problems.push(failure(backend, error));
+        // A target that answers differently from the other is not worth timing: stop here.
+        if (/responses differ|answered|no checkpoint reports/.test((error as Error).message)) break;
+      }
+    }
   }
 
-  const report = readApiReport({ machine, startedAt, finishedAt: new Date(), loadAverageAtEnd: os.loadavg()[0] ?? 0, settings, results, problems });
+  const report = readApiReport({ machine, startedAt, finishedAt: new Date(), loadAverageAtEnd: os.loadavg()[0] ?? 0, settings, results, problems, smoke: quick });
   const resultsFile = writeResults('read-api', report, { quick });
   process.stdout.write(report);
   log(`wrote ${resultsFile}`);

@@ -13,6 +13,8 @@ export interface ReportInput {
   results: ReadApiResult[];
   /** Why a database was not measured, if one was skipped or failed. */
   problems: string[];
+  /** A --quick smoke: both databases at once, too short to measure anything. */
+  smoke?: boolean;
 }
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
@@ -57,6 +59,7 @@ export function readApiReport(input: ReportInput): string {
       `the target that goes first alternating; ${settings.warmupSeconds} s warm-up per operation and target; ` +
       `${settings.connections} connections, no pipelining; autocannon in the bench process, every response body checked ` +
       `(non-200, "errors" or a body different from the verified one makes the run invalid).`,
+    ...(input.smoke ? ['- **Smoke run (--quick)**: both databases loaded at the same time, no warm-up; it proves the benchmark runs, its figures measure nothing.'] : []),
     `- Targets: ours = \`server/src/cli.ts serve\` (Yoga + Pothos + Prisma); baseline = \`bench/src/read/baseline-server.ts\`, ` +
       `the same SQL statements written by hand, same JSON; each its own Node process. Both verified deep-equal before loading.`,
     `- Operations: zoneSummary(day: "${settings.day}") (5 statements in one REPEATABLE READ snapshot) and checkpoints(first: 50) ` +

@@ -5,7 +5,7 @@ import pg from 'pg';
  * Where no server is reachable the PostgreSQL tests are skipped, unless FANGKONG_REQUIRE_POSTGRES=1
  * (CI sets it), in which case they fail.
  */
-const adminUrl = process.env.FANGKONG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const adminUrl = process.env.FANGKONG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   url: string;

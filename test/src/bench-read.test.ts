@@ -1,0 +1,31 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { adminUrl, postgresReachable } from './support/postgres.ts';
+import { pnpm, repoRoot } from './support/processes.ts';
+
+// The read benchmark's smoke, so that the benchmark cannot stop running unnoticed (it answered 401
+// once access control landed, and nothing ran it): the whole of `pnpm bench:read`, with --quick's short load.
+describe('pnpm bench:read --quick', () => {
+  const table = join(repoRoot, 'bench/results/read-api.quick.tmp');
+
+  it('seeds, creates a token, checks both targets give the same JSON under load and writes its table', async () => {
+    rmSync(table, { force: true });
+    // PostgreSQL as the other tests use it: required in CI, left out where the machine has none.
+    const databases = (await postgresReachable()) ? ['PostgreSQL', 'PGlite'] : ['PGlite'];
+    const only = databases.length === 1 ? ['--only', 'pglite'] : [];
+    const result = await pnpm(['bench:read', '--quick', ...only], { BENCH_POSTGRES_URL: adminUrl }, 170_000);
+    expect(result.code, result.stderr.slice(-4000)).toBe(0);
+
+    const report = readFileSync(table, 'utf8');
+    expect(report).not.toContain('Not measured');
+    for (const database of databases) {
+      for (const operation of ['zoneSummary(day: "2020-02-07")', 'checkpoints(first: 50) with today']) {
+        const row = report.split('\n').find((line) => line.startsWith(`| ${database} | ${operation} |`));
+        expect(row, `${database}, ${operation}:\n${report}`).toBeDefined();
+        // No error on either side, and a ratio of requests per second (ours ÷ baseline).
+        expect(row).toMatch(/\| 0 \/ 0 \| \*\*\d+\.\d\d\*\* \|$/);
+      }
+    }
+  }, 180_000);
+});
