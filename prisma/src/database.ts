@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client/client.ts';
 import { type DatabaseConfig, ConfigError, redactDatabaseUrl } from './config.ts';
 import { countStatements, type StatementListener } from './statement-counter.ts';
+import { type AvailabilityTimeouts, CONNECT_TIMEOUT_MS, clientWithSilenceProbe, SILENCE_PROBE_MS } from './availability.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -21,7 +22,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface OpenDatabaseOptions {
+export interface OpenDatabaseOptions extends AvailabilityTimeouts {
   /** Called for every SQL statement sent (statement-count checks, tracing). */
   onStatement?: StatementListener;
   /** Pool size for PostgreSQL. @default 10 */
@@ -57,7 +58,15 @@ export async function openDatabase(config: DatabaseConfig, options: OpenDatabase
 
 async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): Promise<Database> {
   const location = redactDatabaseUrl(databaseUrl);
-  const poolConfig = { connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 };
+  // An unreachable database is said within the connect timeout (connect, or wait for a free
+  // connection), and a connection gone silent in a partition is found out and closed (availability.ts).
+  const connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const poolConfig = {
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: connectTimeoutMs,
+    Client: clientWithSilenceProbe({ connectionString: databaseUrl }, options.silenceProbeMs ?? SILENCE_PROBE_MS, connectTimeoutMs),
+  };
   // Migrations get a factory of their own: a schema change on a large table may rightly run long.
   const adapterFactory = new PrismaPg(poolConfig);
   const queries = options.statementTimeoutMs ? new PrismaPg({ ...poolConfig, statement_timeout: options.statementTimeoutMs }) : adapterFactory;

@@ -1,4 +1,5 @@
 export { databaseConfigFromEnv, ConfigError, parseDatabaseUrl, redactDatabaseUrl, type DatabaseConfig } from './config.ts';
+export { isDatabaseUnavailable, type AvailabilityTimeouts } from './availability.ts';
 export { openDatabase, pgliteExtensions, type Database, type DatabaseKind, type OpenDatabaseOptions } from './database.ts';
 export { applyMigrations, createMigration, pendingSchemaChanges, readMigrations, migrationsDir, schemaPath } from './migrations.ts';
 export { seedDatabase, type SeedOptions } from './seed/seed.ts';

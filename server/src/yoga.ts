@@ -16,6 +16,7 @@ import { graphiqlDefaultQuery } from './graphiql.ts';
 import { createHeavyReads, type HeavyReadOptions } from './heavy-reads.ts';
 import type { Logger } from './logger.ts';
 import { createAudit } from './plugins/audit.ts';
+import { asDatabaseUnavailable, databaseOutageLog, databaseUnavailable } from './plugins/database-unavailable.ts';
 import type { ServerContext } from './plugins/guard.ts';
 import { useAuthentication } from './plugins/use-authentication.ts';
 import { denialTally, useDenialAudit } from './plugins/use-denial-audit.ts';
@@ -83,6 +84,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   const audit = createAudit(options.database.prisma, options.logger);
   const authenticateRequest = requestAuthenticator(options.tokens);
   const heavyRead = createHeavyReads(options.heavyReads);
+  const outage = databaseOutageLog(options.logger);
   const plugins: Plugin[] = [
     useMalformedParams(),
     useValidationErrorCode(),
@@ -178,7 +180,8 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     },
     maskedErrors: {
       maskError(error, message, isDev) {
-        if (!(error instanceof GraphQLError)) return defaultMaskError(error, message, isDev);
+        if (!(error instanceof GraphQLError)) return outage(error) ? databaseUnavailable() : defaultMaskError(error, message, isDev);
+        if (outage(error.originalError)) return asDatabaseUnavailable(error);
         const original = error.originalError;
         // Pothos rejects malformed global IDs and cursors with its own error type: that is bad input.
         // graphql-js's own errors (variable coercion: unknown enum values, wrong types) carry no code

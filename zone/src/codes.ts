@@ -39,6 +39,8 @@ export const ErrorCode = {
   TooManySubscriptions: 'TOO_MANY_SUBSCRIPTIONS',
   /** The token holds the most single-connection SSE streams (graphql-sse reservations) it may. */
   TooManyStreams: 'TOO_MANY_STREAMS',
+  /** The database does not answer now (an outage, a partition, an exhausted pool): nothing was done; retry after the Retry-After seconds. */
+  DatabaseUnavailable: 'DATABASE_UNAVAILABLE',
   /** A request body came without a Content-Length. */
   LengthRequired: 'LENGTH_REQUIRED',
   /** A request body is over the size limit. */
@@ -79,5 +81,7 @@ export const CloseCode = {
   TooManyConnections: 4430,
   /** Normal WebSocket code: the server is shutting down (restart or redeploy). */
   GoingAway: 1001,
+  /** Normal WebSocket code: the database does not answer, so the token cannot be checked; connect again shortly. */
+  TryAgainLater: 1013,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

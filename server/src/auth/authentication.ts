@@ -1,9 +1,14 @@
+import { isDatabaseUnavailable } from '@fangkong/prisma';
 import type { Viewer } from '@fangkong/schema';
 import { ErrorCode } from '@fangkong/zone';
+import { databaseUnavailableAnswer } from '../plugins/database-unavailable.ts';
 import { bearer, type TokenStore } from './tokens.ts';
 
-/** Why a caller is nobody: no token, one that was never issued, one that was revoked, or one past its expiry. */
-export type AuthFailure = 'missing' | 'unknown' | 'revoked' | 'expired';
+/**
+ * Why a caller is nobody: no token, one that was never issued, one that was revoked, one past its
+ * expiry, or one that cannot be checked now because the database does not answer.
+ */
+export type AuthFailure = 'missing' | 'unknown' | 'revoked' | 'expired' | 'unavailable';
 
 /** Who is calling, or why no one is. */
 export type Authentication = { viewer: Viewer; failure?: undefined } | { viewer: null; failure: AuthFailure };
@@ -11,7 +16,13 @@ export type Authentication = { viewer: Viewer; failure?: undefined } | { viewer:
 /** The viewer a bearer token (or its absence) stands for. */
 export async function authenticateToken(tokens: Pick<TokenStore, 'check'>, token: string | null): Promise<Authentication> {
   if (!token) return { viewer: null, failure: 'missing' };
-  return tokens.check(token);
+  try {
+    return await tokens.check(token);
+  } catch (error) {
+    // Nobody can be authenticated during an outage: 503, so the caller retries (the context must not throw either).
+    if (isDatabaseUnavailable(error)) return { viewer: null, failure: 'unavailable' };
+    throw error;
+  }
 }
 
 /** Authenticates an HTTP request by its Authorization header. */
@@ -33,9 +44,11 @@ export function requestAuthenticator(tokens: Pick<TokenStore, 'check'>): Request
   };
 }
 
-/** What a caller without a usable token is told: 401 for none or an unknown one, 403 for a revoked or expired one. */
-export function authenticationRefusal(failure: AuthFailure): { message: string; code: ErrorCode; status: number } {
+/** What a caller without a usable token is told: 401 for none or an unknown one, 403 for a revoked or expired one, 503 when it cannot be checked. */
+export function authenticationRefusal(failure: AuthFailure): { message: string; code: ErrorCode; status: number; headers?: Record<string, string> } {
   switch (failure) {
+    case 'unavailable':
+      return databaseUnavailableAnswer();
     case 'missing':
       return {
         message: 'authentication required: send "Authorization: Bearer <token>" (WebSocket: connection_init payload { "authorization": "Bearer <token>" })',

@@ -19,8 +19,8 @@ export interface Operation {
 }
 
 /** A refusal of the whole operation, with its code and HTTP status. */
-export const refuse = (message: string, code: string, status: number): ExecutionResult => ({
-  errors: [new GraphQLError(message, { extensions: { code, http: { status } } })],
+export const refuse = (message: string, code: string, status: number, headers?: Record<string, string>): ExecutionResult => ({
+  errors: [new GraphQLError(message, { extensions: { code, http: headers ? { status, headers } : { status } } })],
 });
 
 /**

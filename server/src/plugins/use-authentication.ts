@@ -14,13 +14,13 @@ export function useAuthentication(authenticate: RequestAuthenticator): Plugin {
     async onRequestParse({ request }) {
       const { failure } = await authenticate(request);
       if (!failure) return;
-      const { message, code, status } = authenticationRefusal(failure);
-      throw createGraphQLError(message, { extensions: { code, http: { status } } });
+      const { message, code, status, headers } = authenticationRefusal(failure);
+      throw createGraphQLError(message, { extensions: { code, http: { status, headers } } });
     },
     ...useGuard(({ ctx }) => {
       if (ctx.viewer) return null;
-      const { message, code, status } = authenticationRefusal(ctx.authFailure ?? 'missing');
-      return refuse(message, code, status);
+      const { message, code, status, headers } = authenticationRefusal(ctx.authFailure ?? 'missing');
+      return refuse(message, code, status, headers);
     }),
   };
 }

@@ -208,9 +208,9 @@ function withoutInternals<T extends { errors?: readonly GraphQLError[] }>(result
 }
 
 /** A refusal in graphql-sse's terms, worded and coded as every other refusal of ours. */
-function refusal({ message, code, status }: { message: string; code: string; status: number }): StreamResponse {
+function refusal({ message, code, status, headers }: { message: string; code: string; status: number; headers?: Record<string, string> }): StreamResponse {
   return [
     JSON.stringify({ errors: [{ message, extensions: { code } }] }),
-    { status, statusText: STATUS_CODES[status] ?? 'Error', headers: { 'content-type': 'application/json; charset=utf-8' } },
+    { status, statusText: STATUS_CODES[status] ?? 'Error', headers: { 'content-type': 'application/json; charset=utf-8', ...headers } },
   ];
 }

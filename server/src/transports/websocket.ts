@@ -1,5 +1,6 @@
 import { ErrorCode, CloseCode } from '@fangkong/zone';
 import type { IncomingMessage, Server } from 'node:http';
+import { isDatabaseUnavailable } from '@fangkong/prisma';
 import { type DocumentNode, type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -133,7 +134,14 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const token = tokenOf({ upgradeRequest: ctx.extra.request, connectionParams: ctx.connectionParams });
-        const viewer = token ? await tokens.verify(token) : null;
+        let viewer: Awaited<ReturnType<TokenStore['verify']>> = null;
+        try {
+          viewer = token ? await tokens.verify(token) : null;
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          socket.close(CloseCode.TryAgainLater, 'Try again later: the database does not answer');
+          return false;
+        }
         if (!viewer) {
           const reason = token ? 'Forbidden: the token is unknown, revoked or expired' : 'Forbidden: authentication required; send connection_init {"authorization":"Bearer <token>"}';
           socket.close(CloseCode.Forbidden, reason);
