@@ -75,3 +75,17 @@ export function mayCareFor(ctx: Context, compoundId: string): boolean {
   const viewer = ctx.viewer;
   return !!viewer && (viewer.role === 'ADMIN' || (viewer.role === 'HEALTH' && viewer.compoundIds.includes(compoundId)));
 }
+
+/** Each scope of the schema's `authScopes` for this caller: booleans, and checks taking an id. */
+export function scopesOf(ctx: Context) {
+  return {
+    reference: hasScope(ctx, 'reference'),
+    aggregates: hasScope(ctx, 'aggregates'),
+    records: hasScope(ctx, 'records'),
+    events: hasScope(ctx, 'events'),
+    command: hasScope(ctx, 'command'),
+    personal: hasScope(ctx, 'personal'),
+    operates: (id: string) => mayOperate(ctx, id),
+    caresFor: (compoundId: string) => mayCareFor(ctx, compoundId),
+  };
+}

@@ -6,7 +6,8 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import { getDatamodel, type PrismaTypes } from '@fangkong/prisma';
-import { hasScope, mayCareFor, mayOperate } from './access.ts';
+import { scopesOf } from './access.ts';
+import { hideForbiddenNode, hideForbiddenNodes } from './node-access.ts';
 import type { Context } from './context.ts';
 import { userError } from './errors.ts';
 import { DateResolver, DateTimeResolver, SeqResolver } from './scalars.ts';
@@ -42,16 +43,7 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // Checked again when a subscription starts, not only per event.
     authorizeOnSubscribe: true,
-    authScopes: (ctx) => ({
-      reference: hasScope(ctx, 'reference'),
-      aggregates: hasScope(ctx, 'aggregates'),
-      records: hasScope(ctx, 'records'),
-      events: hasScope(ctx, 'events'),
-      command: hasScope(ctx, 'command'),
-      personal: hasScope(ctx, 'personal'),
-      operates: (id) => mayOperate(ctx, id),
-      caresFor: (compoundId) => mayCareFor(ctx, compoundId),
-    }),
+    authScopes: scopesOf,
     unauthorizedError: (_parent, ctx, info) => {
       const what = `${info.parentType.name}.${info.fieldName}`;
       ctx.onDenied?.(what);
@@ -78,10 +70,16 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { description: 'Any object by its global ID.', args: { id: { description: 'A global ID.' } } },
+    // An object the caller may not see is answered as a missing one (node-access.ts).
+    nodeQueryOptions: {
+      description: 'Any object by its global ID; null when none exists or the token may not see it.',
+      args: { id: { description: 'A global ID.' } },
+      resolve: async (_root, args, ctx, info, resolveNode) => hideForbiddenNode(args.id.typename, await resolveNode(args.id), ctx, info),
+    },
     nodesQueryOptions: {
-      description: 'Several objects by their global IDs, in the order asked; null where none exists.',
+      description: 'Several objects by their global IDs, in the order asked; null where none exists or the token may not see it.',
       args: { ids: { description: 'Global IDs.' } },
+      resolve: async (_root, args, ctx, info, resolveNodes) => hideForbiddenNodes(args.ids.map((id) => id.typename), await resolveNodes(args.ids), ctx, info),
     },
     nodeTypeOptions: { description: 'An object with a global ID, fetchable with node(id).' },
     idFieldOptions: { description: 'Global ID, opaque; use it with node(id).' },
