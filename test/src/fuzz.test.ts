@@ -264,13 +264,10 @@ describe('fuzz: hostile operations on every transport', () => {
     ) as Case[];
     const raw = fc.sample(fc.tuple(malformedRequest, malformedQueryString, fc.constantFrom(...Object.keys(tokens))), { seed: SEED, numRuns: 2_000 });
     const logBefore = server.output().length;
-    const ran: { query: string; start: number; end: number }[] = [];
     const runStarted = Date.now();
     const until = runStarted + SECONDS * 1000;
 
     // /health every 50 ms throughout, from a thread of its own so this process's work does not count.
-    // A slow answer while a series read was in flight is put down to issue 12, item 1 (H1: series cost
-    // and the event loop), and counted apart.
     const control = await controlServer();
     const controlThread = pinger(control.url);
     const controlPings: number[] = [];
@@ -279,16 +276,9 @@ describe('fuzz: hostile operations on every transport', () => {
     const pingThread = pinger(server.url);
     const health: number[] = [];
     const slowest: { ms: number; at: number }[] = [];
-    const seriesHealth: number[] = [];
     pingThread.on('message', ({ at, ms }: { at: number; ms: number }) => {
-      const series = ran.find((r) => r.end >= at && r.start <= at + ms && /Series\b|Series\(/.test(r.query));
-      if (ms >= 100 && series) {
-        seriesHealth.push(ms);
-        noteKnown('/health slow while a series read runs (item 1, H1)', { ms: Math.round(ms), query: series.query.slice(0, 400) });
-      } else {
-        health.push(ms);
-        slowest.push({ ms: Math.round(ms), at: at - runStarted });
-      }
+      health.push(ms);
+      slowest.push({ ms: Math.round(ms), at: at - runStarted });
     });
     const pingerDone = new Promise((resolve) => pingThread.once('exit', resolve));
     // On PostgreSQL, the database refuses every connection for a second, a third of the way in.
@@ -329,10 +319,7 @@ describe('fuzz: hostile operations on every transport', () => {
           }
         }
         const current = cases[next++]!;
-        const record = { query: current.operation.query, start: Date.now(), end: Number.POSITIVE_INFINITY };
-        ran.push(record);
         await run(current);
-        record.end = Date.now();
         done++;
       }
     };
@@ -345,7 +332,7 @@ describe('fuzz: hostile operations on every transport', () => {
     const baseline = p99Of(controlPings);
 
     const p99 = p99Of(health);
-    console.info(`fuzz: ${done} operations and ${rawNext} malformed requests (each POST and GET) in ${SECONDS} s; /health p99 ${p99.toFixed(1)} ms (a trivial server on the same machine meanwhile: ${baseline.toFixed(1)} ms) over ${health.length} pings (and ${seriesHealth.length} slow ones during series reads, put down to H1); seed ${SEED}`);
+    console.info(`fuzz: ${done} operations and ${rawNext} malformed requests (each POST and GET) in ${SECONDS} s; /health p99 ${p99.toFixed(1)} ms (a trivial server on the same machine meanwhile: ${baseline.toFixed(1)} ms) over ${health.length} pings; seed ${SEED}`);
 
     console.info(`fuzz: slowest /health answers (ms at ms into the run): ${slowest.sort((a, b) => b.ms - a.ms).slice(0, 5).map((p) => `${p.ms}@${p.at}`).join(', ')}; outage ${outageStartedAt ? `${outageStartedAt - runStarted}–${outageEndedAt - runStarted}` : 'none'}`);
     for (const [what, { count, example }] of known) console.info(`fuzz: known, left to its item: ${what} ×${count}; e.g. ${JSON.stringify(example).slice(0, 600)}`);
