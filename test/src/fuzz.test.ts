@@ -27,9 +27,6 @@ const onPostgres = await postgresReachable();
 type Transport = 'post' | 'get' | 'sse' | 'stream' | 'stream-single' | 'ws';
 const TRANSPORTS: Transport[] = ['post', 'get', 'sse', 'stream', 'stream-single', 'ws'];
 
-/** graphql-sse on /graphql/stream lets a parse or limit error out as a 500 with its stack (H3's area). */
-const STREAM_PARSE_500 = /^GraphQLError: Syntax Error/;
-const STREAM_PARSE_KNOWN = 'graphql-sse /graphql/stream: a syntax or limit error is a 500 with the stack in the body (validation on SSE, H3)';
 
 interface Case {
   operation: FuzzOperation;
@@ -52,13 +49,6 @@ describe('fuzz: hostile operations on every transport', () => {
   const ws: Record<string, Client> = {};
   let schema: ReturnType<typeof schemaFromIntrospection>;
   const findings: Finding[] = [];
-  /** Defects known to belong to another item of issue 12, counted and printed, not failed on. */
-  const known = new Map<string, { count: number; example: unknown }>();
-  const noteKnown = (what: string, example: unknown) => {
-    const entry = known.get(what) ?? { count: 0, example };
-    entry.count++;
-    known.set(what, entry);
-  };
   /** A graphql-ws client per role, opened on first use and replaced after the server closes it. */
   const wsFor = (role: string): Client | undefined => {
     const token = tokens[role];
@@ -142,10 +132,6 @@ describe('fuzz: hostile operations on every transport', () => {
                 signal,
               });
         const body = response.headers.get('content-type')?.includes('text/event-stream') ? await firstEvents(response) : await response.text();
-        if (transport === 'stream' && response.status === 500 && STREAM_PARSE_500.test(body)) {
-          noteKnown(STREAM_PARSE_KNOWN, { body: body.split('\n')[0], reproduce });
-          return;
-        }
         checkStatus(response.status, body, reproduce);
         for (const chunk of body.split('\n')) {
           const text = chunk.startsWith('data:') ? chunk.slice(5) : chunk;
@@ -166,8 +152,7 @@ describe('fuzz: hostile operations on every transport', () => {
         }
         const message = String((error as Error | undefined)?.message ?? '');
         if (!/responded with 5\d\d/.test(message)) return;
-        // The client does not show the body: a document that Yoga's own endpoint refuses as a syntax or
-        // limit error is the known 500 of /graphql/stream.
+        // The client does not show the body: what /graphql answers for the same document goes in the finding.
         const again = await fetch(server.graphqlUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...auth },
@@ -175,8 +160,7 @@ describe('fuzz: hostile operations on every transport', () => {
           signal,
         });
         const body = await again.text();
-        if (again.status < 500 && /"message":"Syntax Error/.test(body)) noteKnown(STREAM_PARSE_KNOWN, { body: body.slice(0, 200), reproduce });
-        else if (!(outageWindow() && /responded with 503/.test(message))) findings.push({ problem: `graphql-sse single connection: ${message}; again: ${again.status} ${body.slice(0, 200)}`, reproduce });
+        if (!(outageWindow() && /responded with 503/.test(message))) findings.push({ problem: `graphql-sse single connection: ${message}; again: ${again.status} ${body.slice(0, 200)}`, reproduce });
         return;
       }
       const client = wsFor(role);
@@ -335,7 +319,6 @@ describe('fuzz: hostile operations on every transport', () => {
     console.info(`fuzz: ${done} operations and ${rawNext} malformed requests (each POST and GET) in ${SECONDS} s; /health p99 ${p99.toFixed(1)} ms (a trivial server on the same machine meanwhile: ${baseline.toFixed(1)} ms) over ${health.length} pings; seed ${SEED}`);
 
     console.info(`fuzz: slowest /health answers (ms at ms into the run): ${slowest.sort((a, b) => b.ms - a.ms).slice(0, 5).map((p) => `${p.ms}@${p.at}`).join(', ')}; outage ${outageStartedAt ? `${outageStartedAt - runStarted}–${outageEndedAt - runStarted}` : 'none'}`);
-    for (const [what, { count, example }] of known) console.info(`fuzz: known, left to its item: ${what} ×${count}; e.g. ${JSON.stringify(example).slice(0, 600)}`);
     const log = server.output().slice(logBefore);
     const errorLines = log.split('\n').filter((line) => /"level":"(error|fatal)"/.test(line) || /unhandled|uncaught/i.test(line));
     expect({ findings: findings.slice(0, 10), errorLines: errorLines.slice(0, 5).map((line) => line.slice(0, 2000)) }, `seed ${SEED}: ${findings.length} findings`).toEqual({ findings: [], errorLines: [] });
