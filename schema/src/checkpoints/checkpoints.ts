@@ -3,14 +3,15 @@ import DataLoader from 'dataloader';
 import { dayKey, perDayLoader } from '../core/daily-loader.ts';
 import { builder } from '../core/builder.ts';
 import { countsByCheckpoint, lastReportByCheckpoint, type CheckpointCounts } from './counts.ts';
-import { checkPageSize, type PageArgs } from '../core/pagination.ts';
+import { checkPageSize } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
-import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
+import { TimeRangeInput } from '../core/time-range.ts';
+import { historyPage, type HistoryConnection } from '../core/history-pages.ts';
 import type { Context } from '../core/context.ts';
 import { CHECKPOINT_FIGURES, type CheckpointFigure, localDate } from '@fangkong/zone';
 import { ReportSource } from '../core/reports.ts';
 import { prismaEnum } from '../core/enums.ts';
-import { $Enums } from '@fangkong/prisma';
+import { $Enums, type CheckpointReport } from '@fangkong/prisma';
 
 export const CheckpointKind = prismaEnum($Enums.CheckpointKind, 'CheckpointKind', 'What sort of site a checkpoint is.', {
   EXPRESSWAY_EXIT: 'An expressway exit (高速出口).',
@@ -65,23 +66,19 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
       select: (_args, _ctx, nestedSelection) => ({ staffing: { select: { department: nestedSelection(true) }, orderBy: { departmentId: 'asc' } } }),
       resolve: (_query, checkpoint) => checkpoint.staffing.map((s) => s.department),
     }),
-    reports: t.relatedConnection('reports', {
-      authScopes: (checkpoint) => ({ records: true, operates: checkpoint.id }),
-      cursor: 'id',
-      totalCount: true,
-      description: 'Reports, newest period first. Superseded versions are left out unless includeSuperseded is set.',
-      args: {
-        includeSuperseded: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list reports a correction replaced.' }),
-        period: t.arg({ type: TimeRangeInput, required: false, description: 'Only reports whose period starts in this window.' }),
+    reports: t.connection(
+      {
+        type: CheckpointReportRef,
+        authScopes: (checkpoint) => ({ records: true, operates: checkpoint.id }),
+        description: 'Reports, newest period first. Superseded versions are left out unless includeSuperseded is set.',
+        args: {
+          includeSuperseded: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list reports a correction replaced.' }),
+          period: t.arg({ type: TimeRangeInput, required: false, description: 'Only reports whose period starts in this window.' }),
+        },
+        resolve: (checkpoint, args, ctx) => historyPage<CheckpointReport>(ctx, 'CheckpointReport', checkpoint.id, args),
       },
-      query: (args) => {
-        checkPageSize(args as PageArgs);
-        return {
-          where: { ...(args.includeSuperseded ? {} : { supersededAt: null }), ...(args.period ? { periodStart: timeRangeWhere(args.period) } : {}) },
-          orderBy: [{ periodStart: 'desc' }, { id: 'desc' }],
-        };
-      },
-    }),
+      { fields: (c) => ({ totalCount: c.int({ description: 'Number of results across all pages.', resolve: (page) => (page as unknown as HistoryConnection<unknown>).totalCount() }) }) },
+    ),
     today: t.field({
       authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       type: CheckpointCountsRef,

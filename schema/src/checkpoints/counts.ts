@@ -49,11 +49,16 @@ export async function lastReportByCheckpoint(prisma: PrismaClient, checkpointIds
 }
 
 export function lastReportQuery(prisma: PrismaClient, checkpointIds: readonly string[]) {
+  // One index probe per checkpoint ("checkpointId", "periodEnd" DESC), not a scan of its history.
   return prisma.$queryRaw<{ checkpointId: string; lastReportAt: Date }[]>`
-    SELECT r."checkpointId", MAX(r."periodEnd") AS "lastReportAt"
-    FROM "CheckpointReport" r
-    WHERE r."supersededAt" IS NULL AND r."checkpointId" = ANY(${textArray(checkpointIds)})
-    GROUP BY r."checkpointId"`;
+    SELECT c.id AS "checkpointId", r."periodEnd" AS "lastReportAt"
+    FROM unnest(${textArray(checkpointIds)}) AS c(id)
+    CROSS JOIN LATERAL (
+      SELECT r."periodEnd" FROM "CheckpointReport" r
+      WHERE r."checkpointId" = c.id AND r."supersededAt" IS NULL
+      ORDER BY r."periodEnd" DESC
+      LIMIT 1
+    ) r`;
 }
 
 export function lastReportsOf(checkpointIds: readonly string[], rows: { checkpointId: string; lastReportAt: Date }[]): (Date | null)[] {

@@ -3,14 +3,15 @@ import { dayKey, perDayLoader } from '../core/daily-loader.ts';
 import { builder } from '../core/builder.ts';
 import { ReportSource } from '../core/reports.ts';
 import type { Context } from '../core/context.ts';
-import { checkPageSize, type PageArgs } from '../core/pagination.ts';
+import { checkPageSize } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { outputByLine, type OutputTotals } from './output.ts';
 import { localDate, localDay } from '@fangkong/zone';
 import { renamed } from '../core/renamed.ts';
 import { prismaEnum } from '../core/enums.ts';
-import { $Enums } from '@fangkong/prisma';
+import { $Enums, type OutputReport } from '@fangkong/prisma';
+import { historyPage, type HistoryConnection } from '../core/history-pages.ts';
 
 export const Sector = prismaEnum($Enums.Sector, 'Sector', 'What an enterprise makes.', {
   SANITARY_MATERIALS: 'Sanitary materials (卫生材料).',
@@ -77,17 +78,16 @@ export const ProductionLineRef = builder.prismaNode('ProductionLine', {
     status: t.expose('status', { type: LineStatus, description: 'Current status.' }),
     statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', description: 'When the status last changed.' }),
     statusHistory: t.relation('statusHistory', { description: 'Every status change, oldest first.', query: { orderBy: { at: 'asc' } } }),
-    outputReports: t.relatedConnection('outputReports', {
-      authScopes: (line) => ({ records: true, operates: line.id }),
-      cursor: 'id',
-      totalCount: true,
-      description: 'Output reports, newest period first; superseded versions left out unless asked.',
-      args: { includeSuperseded: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list replaced versions.' }) },
-      query: (args) => {
-        checkPageSize(args as PageArgs);
-        return { where: args.includeSuperseded ? {} : { supersededAt: null }, orderBy: [{ periodStart: 'desc' }, { id: 'desc' }] };
+    outputReports: t.connection(
+      {
+        type: OutputReportRef,
+        authScopes: (line) => ({ records: true, operates: line.id }),
+        description: 'Output reports, newest period first; superseded versions left out unless asked.',
+        args: { includeSuperseded: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list replaced versions.' }) },
+        resolve: (line, args, ctx) => historyPage<OutputReport>(ctx, 'OutputReport', line.id, args),
       },
-    }),
+      { fields: (c) => ({ totalCount: c.int({ description: 'Number of results across all pages.', resolve: (page) => (page as unknown as HistoryConnection<unknown>).totalCount() }) }) },
+    ),
     today: t.field({
       authScopes: (line) => ({ aggregates: true, operates: line.id }),
       type: OutputTotalsRef,
