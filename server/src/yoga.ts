@@ -12,7 +12,7 @@ import type { PersistedOperations } from './auth/persisted-operations.ts';
 import type { RateLimiter } from './auth/rate-limit.ts';
 import type { TokenWatch } from './auth/token-watch.ts';
 import { bearer, type TokenStore } from './auth/tokens.ts';
-import { graphiqlDefaultQuery } from './graphiql.ts';
+import { graphiqlDefaultQuery, graphiqlLiveQuery, renderOfflineGraphiQL } from './graphiql.ts';
 import { createHeavyReads, type HeavyReadOptions } from './heavy-reads.ts';
 import type { Logger } from './logger.ts';
 import { createAudit } from './plugins/audit.ts';
@@ -163,15 +163,16 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       };
       return ctx;
     },
-    // The page itself needs no token; an analyst pastes theirs once in the Headers tab, and the
-    // browser keeps it (shouldPersistHeaders).
+    // The page itself needs no token: it asks for one, keeps it in the browser and sends it with
+    // every request, subscriptions (over SSE) included (graphiql.ts). Served offline, whole.
     graphiql: {
       title: 'Fangkong 防控 — GraphiQL',
       defaultQuery: graphiqlDefaultQuery,
-      defaultHeaders: JSON.stringify({ Authorization: 'Bearer <paste your token: pnpm fangkong token create --role analyst>' }, null, 2),
+      defaultTabs: [{ query: graphiqlDefaultQuery }, { query: graphiqlLiveQuery }],
       shouldPersistHeaders: true,
-      subscriptionsProtocol: 'WS',
+      subscriptionsProtocol: 'SSE',
     },
+    renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: (...args) => options.logger.debug(String(args[0]), { args: args.slice(1).map(String) }),
       info: (...args) => options.logger.info(String(args[0])),
