@@ -174,7 +174,25 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
     await phone.click('[data-testid=new-report]');
     // The period the first report holds is refused, saying so by the period fields; nothing counts.
     await choosePeriodWithinToday(phone, 0);
+    // Blank is not zero: with only one figure typed nothing is sent, and each blank one says so.
+    const sent: string[] = [];
+    const countSent = (request: { postData(): string | null }) => {
+      if ((request.postData() ?? '').includes('reportCheckpointCounts')) sent.push(request.postData()!);
+    };
+    phone.on('request', countSent);
     await phone.fill('input[name=peopleScreened]', '5');
+    await phone.click('[data-testid=submit]');
+    await phone.waitForSelector('[data-error-for=vehiclesInspected]', { state: 'visible', timeout: 5_000 });
+    expect(await phone.textContent('[data-error-for=disinfections]')).toBe('请填写数字；没有则填 0');
+    expect(await phone.isVisible('[data-error-for=peopleScreened]')).toBe(false);
+    // "Nothing to report" with a figure above 0 is a contradiction, also refused on the page.
+    await phone.check('#nothingToReport');
+    await phone.click('[data-testid=submit]');
+    await phone.waitForSelector('[data-error-for=peopleScreened]', { state: 'visible', timeout: 5_000 });
+    await phone.uncheck('#nothingToReport');
+    expect(sent).toEqual([]);
+    phone.off('request', countSent);
+    for (const field of ['vehiclesInspected', 'feverCases', 'hubeiLinked', 'referred', 'disinfections']) await phone.fill(`input[name=${field}]`, '0');
     await phone.click('[data-testid=submit]');
     await phone.waitForSelector('[data-testid=form-error][data-code=OVERLAPPING_REPORT]', { state: 'visible', timeout: 10_000 });
     expect(await phone.textContent('[data-testid=form-error]')).toMatch(/该时段与已计入统计的报告（.+）重叠，本次未计入/);

@@ -7,12 +7,12 @@ const checkpointForm = (patch: Partial<FormValues> = {}): FormValues => ({
   target: 'yingbin-road-exit',
   periodStart: '2020-02-07T08:00',
   periodEnd: '2020-02-07T09:00',
-  numbers: { vehiclesInspected: '17', peopleScreened: '96', feverCases: '1', hubeiLinked: '', referred: '1', disinfections: '2' },
+  numbers: { vehiclesInspected: '17', peopleScreened: '96', feverCases: '1', hubeiLinked: '0', referred: '1', disinfections: '2' },
   ...patch,
 });
 
 describe('reading the form', () => {
-  it('makes a submission in zone time under the draft key; empty counts are 0', () => {
+  it('makes a submission in zone time under the draft key', () => {
     const reading = readForm(checkpointForm(), 'key-0001', zone);
     expect(reading).toEqual({
       ok: true,
@@ -35,7 +35,7 @@ describe('reading the form', () => {
   });
 
   it('names every field to fix at once', () => {
-    const reading = readForm(checkpointForm({ target: '', periodEnd: 'tomorrow', numbers: { peopleScreened: '12a', feverCases: '-1' } }), 'key-0001', zone);
+    const reading = readForm(checkpointForm({ target: '', periodEnd: 'tomorrow', numbers: { ...checkpointForm().numbers, peopleScreened: '12a', feverCases: '-1' } }), 'key-0001', zone);
     expect(reading).toEqual({
       ok: false,
       problems: [
@@ -45,6 +45,23 @@ describe('reading the form', () => {
         { field: 'feverCases', problem: 'notANumber' },
       ],
     });
+  });
+
+  it('takes a blank figure for a missing one, not for 0', () => {
+    expect(readForm(checkpointForm({ numbers: { ...checkpointForm().numbers, hubeiLinked: '' } }), 'key-0001', zone)).toEqual({ ok: false, problems: [{ field: 'hubeiLinked', problem: 'blank' }] });
+    const empty = Object.fromEntries(Object.keys(checkpointForm().numbers).map((field) => [field, '  ']));
+    const reading = readForm(checkpointForm({ numbers: empty }), 'key-0001', zone);
+    expect(reading.ok).toBe(false);
+    expect(!reading.ok && reading.problems.map((p) => p.problem)).toEqual(Array(6).fill('blank'));
+  });
+
+  it('sends every figure as 0 only when the operator says there is nothing to report', () => {
+    const empty = Object.fromEntries(Object.keys(checkpointForm().numbers).map((field) => [field, '']));
+    const reading = readForm(checkpointForm({ numbers: empty, nothingToReport: true }), 'key-0001', zone);
+    expect(reading.ok && reading.pending.input).toMatchObject({ vehiclesInspected: 0, peopleScreened: 0, feverCases: 0, hubeiLinked: 0, referred: 0, disinfections: 0 });
+    // A figure above 0 contradicts "nothing to report"; 0 typed does not.
+    const contradicted = readForm(checkpointForm({ numbers: { ...empty, peopleScreened: '12', feverCases: '0' }, nothingToReport: true }), 'key-0001', zone);
+    expect(contradicted).toEqual({ ok: false, problems: [{ field: 'peopleScreened', problem: 'notNothing' }] });
   });
 
   it('reads a line report with its two figures only', () => {

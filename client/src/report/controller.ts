@@ -13,10 +13,12 @@ export interface FormValues {
   periodStart: string;
   periodEnd: string;
   numbers: Record<string, string>;
+  /** The operator confirmed there is nothing to report for the period: every figure is 0. */
+  nothingToReport?: boolean;
 }
 
 /** Why a field cannot be sent; the page words it (messages.ts). */
-export type FormProblem = 'choose' | 'periodStart' | 'periodEnd' | 'notANumber';
+export type FormProblem = 'choose' | 'periodStart' | 'periodEnd' | 'notANumber' | 'blank' | 'notNothing';
 
 export type FormReading = { ok: true; pending: PendingSubmission } | { ok: false; problems: { field: string; problem: FormProblem }[] };
 
@@ -29,9 +31,16 @@ export function readForm(values: FormValues, idempotencyKey: string, timeZone: s
   if (!start) problems.push({ field: 'periodStart', problem: 'periodStart' });
   if (!end) problems.push({ field: 'periodEnd', problem: 'periodEnd' });
   const numbers: Record<string, number> = {};
+  // Blank is not zero: each figure is typed, or the operator says there is nothing to report (then
+  // every figure is 0, and one typed above 0 contradicts it).
   for (const field of values.kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS) {
-    const value = parseCount(values.numbers[field] ?? '');
-    if (value === null) problems.push({ field, problem: 'notANumber' });
+    const raw = (values.numbers[field] ?? '').trim();
+    const value = raw === '' ? null : parseCount(raw);
+    if (values.nothingToReport) {
+      if (raw !== '' && value !== 0) problems.push({ field, problem: 'notNothing' });
+      numbers[field] = 0;
+    } else if (raw === '') problems.push({ field, problem: 'blank' });
+    else if (value === null) problems.push({ field, problem: 'notANumber' });
     else numbers[field] = value;
   }
   if (problems.length || !start || !end) return { ok: false, problems };

@@ -35,10 +35,12 @@ export function newIdempotencyKey(random: { randomUUID(): string } = crypto): st
   return random.randomUUID();
 }
 
-/** A whole number ≥ 0 from a form field; empty means 0; anything else is null (invalid). */
+/**
+ * A whole number ≥ 0 from a form field; anything else is null (invalid). An empty field is null too:
+ * blank is not zero (an operator who saw nobody types 0, or says there is nothing to report).
+ */
 export function parseCount(raw: string): number | null {
   const text = raw.trim();
-  if (text === '') return 0;
   if (!/^\d+$/.test(text)) return null;
   const n = Number(text);
   return Number.isSafeInteger(n) && n <= 2_147_483_647 ? n : null;

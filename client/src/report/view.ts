@@ -32,12 +32,14 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
   };
   const numberInputs = new Map<string, HTMLInputElement>();
   const numberField = (field: string) => {
-    const input = h('input', { type: 'text', inputmode: 'numeric', pattern: '[0-9]*', id: field, name: field, class: 'input input-number', placeholder: '0', autocomplete: 'off' });
+    const input = h('input', { type: 'text', inputmode: 'numeric', pattern: '[0-9]*', id: field, name: field, class: 'input input-number', autocomplete: 'off' });
     numberInputs.set(field, input);
     return h('div', { class: 'field' }, h('label', { class: 'label', for: field, text: t.fields[field] ?? field }), input, errorSlot(field));
   };
   const countsGroup = h('div', { class: 'numbers', 'data-group': 'checkpoint' }, ...COUNT_FIELDS.map(numberField));
   const outputGroup = h('div', { class: 'numbers', 'data-group': 'line' }, ...OUTPUT_FIELDS.map(numberField));
+  const nothingToReport = h('input', { type: 'checkbox', id: 'nothingToReport', name: 'nothingToReport' });
+  const nothingToReportField = h('label', { class: 'check', for: 'nothingToReport' }, nothingToReport, h('span', { text: t.nothingToReport }));
   const formError = h('div', { class: 'form-error', role: 'alert', 'data-testid': 'form-error', hidden: true });
   const statusLine = h('div', { class: 'status', role: 'status', 'data-testid': 'status', hidden: true });
   const submitButton = h('button', { type: 'submit', class: 'button primary', 'data-testid': 'submit', text: t.submit });
@@ -57,6 +59,7 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
     periodHint,
     countsGroup,
     outputGroup,
+    nothingToReportField,
     formError,
     statusLine,
     h('div', { class: 'actions' }, submitButton, stopButton),
@@ -102,6 +105,7 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
     numberInputs,
     countsGroup,
     outputGroup,
+    nothingToReport,
     formError,
     statusLine,
     submitButton,
