@@ -66,6 +66,9 @@ export interface StatementCounts {
   large: number;
 }
 
+/** Reports of each extra checkpoint: enough to have a page, few enough to leave the history to the seed's sites. */
+const EXTRA_REPORTS = 4;
+
 /** The zone's time zone, as the server runs it by default. */
 const ZONE = 'Asia/Shanghai';
 
@@ -74,7 +77,7 @@ const tsxNode = ['--experimental-wasm-modules', '--no-warnings', '--import', 'ts
 /**
  * A database of its own with `reports` simulated checkpoint reports: the seed's eight checkpoints
  * carry nearly all of them, hour after hour back from the clock's day (each a history of its own),
- * the extra synthetic checkpoints a day each. Written with SQL: this is data, not the API under test.
+ * the extra synthetic checkpoints four hours each. Written with SQL: this is data, not the API under test.
  */
 async function prepare(settings: HistorySettings, label: 'small' | 'large', reports: number): Promise<Side> {
   const db = await createEmptyDatabase(settings.adminUrl, `fangkong_history_${label}`);
@@ -97,7 +100,7 @@ async function prepare(settings: HistorySettings, label: 'small' | 'large', repo
         [settings.extraCheckpoints],
       );
       const seedIds = (await client.query<{ id: string }>(`SELECT id FROM "Checkpoint" WHERE id NOT LIKE 'bench-%' ORDER BY id`)).rows.map((r) => r.id);
-      const extra = settings.extraCheckpoints * 24;
+      const extra = settings.extraCheckpoints * EXTRA_REPORTS;
       const perSite = Math.max(1, Math.floor((reports - extra) / seedIds.length));
       // Hourly periods ending at the start of the clock's local day, going back.
       const dayStart = localDay(localDate(new Date(settings.clockStart), ZONE), ZONE).start.toISOString();
@@ -111,8 +114,8 @@ async function prepare(settings: HistorySettings, label: 'small' | 'large', repo
       await client.query(
         `INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", "peopleScreened", source, "reportedBy")
          SELECT gen_random_uuid()::text, 'bench-' || n, ${end} - (h + 1) * interval '1 hour', ${end} - h * interval '1 hour', 1, 'SIMULATED', 'bench history'
-         FROM generate_series(1, $1::int) n, generate_series(0, 23) h`,
-        [settings.extraCheckpoints],
+         FROM generate_series(1, $1::int) n, generate_series(0, $2::int - 1) h`,
+        [settings.extraCheckpoints, EXTRA_REPORTS],
       );
       await client.query('VACUUM ANALYZE "CheckpointReport"');
       const [row] = (await client.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM "CheckpointReport"')).rows;

@@ -53,7 +53,7 @@ async function main(): Promise<number> {
     `- Date: ${startedAt.toISOString()} (took ${Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000)} s); ` +
       `1-minute load average ${machine.loadAverage.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end`,
     `- Two PostgreSQL databases that differ only in history: the seed's reference data, ${settings.extraCheckpoints} extra synthetic ` +
-      'checkpoints (bench databases only) with a day of hourly reports each, and the rest as hourly reports of the eight seed checkpoints ' +
+      'checkpoints (bench databases only) with four hourly reports each, and the rest as hourly reports of the eight seed checkpoints ' +
       `back from the clock's day. One Fangkong server per database (FANGKONG_TRACE_SQL=1 on both), an analyst token each.`,
     `- ${settings.rounds} rounds; in each, every read gets ${settings.secondsPerRead} s of load on each side, the side going first ` +
       `alternating; ${settings.connections} connections; every response body checked against that side's own first answer.`,
