@@ -16,6 +16,7 @@ import './checkpoints/subscriptions.ts';
 import './production/subscriptions.ts';
 import './summary/subscriptions.ts';
 import './events/events.ts';
+import './access/viewer.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';

@@ -130,11 +130,22 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
     const rankBefore = await rankValue(wall, 'fengshou-road');
 
     await phone.goto(`${origin}/report`);
+    // A wrong token is refused in words and not kept: the page asks for it again.
+    await phone.fill('input[name=token]', 'fk_not-a-token-this-server-made-000000000000000');
+    await phone.press('input[name=token]', 'Enter');
+    await phone.waitForSelector('[data-testid=token-error]', { state: 'visible', timeout: 10_000 });
+    expect(await phone.textContent('[data-testid=token-error]')).toMatch(/服务器拒绝了这个令牌（UNAUTHENTICATED）。令牌未保存/);
+    expect(await phone.isVisible('[data-testid=token-saved]')).toBe(false);
+    expect(await phone.evaluate(() => (globalThis as any).localStorage.getItem('fangkong.token'))).toBeNull();
+
     await phone.fill('input[name=token]', operatorToken);
     await phone.press('input[name=token]', 'Enter');
     await expect.poll(() => phone.locator('[data-testid=token-saved]').isVisible()).toBe(true);
     const checkpointId = globalId('Checkpoint', REPORTED_ON_PAGE);
     await phone.waitForSelector(`#target option[value="${checkpointId}"]`, { state: 'attached' });
+    // Who is signed in, and only the site this operator may report for (not every site, to fail on submit).
+    await expect.poll(() => phone.textContent('[data-testid=token-saved]')).toMatch(/fengshou operator e2e（上报员），可上报 1 个站点/);
+    expect(await phone.locator('#target option').evaluateAll((options) => options.map((o: any) => o.value).filter(Boolean))).toEqual([checkpointId]);
     await phone.selectOption('#target', checkpointId);
     await choosePeriodWithinToday(phone, 0);
     const figures = { vehiclesInspected: 7, peopleScreened: 41, feverCases: 2, hubeiLinked: 1, referred: 1, disinfections: 3 };

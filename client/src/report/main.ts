@@ -3,7 +3,7 @@
 import type { CombinedError } from '@urql/core';
 import '../ui/base.css';
 import './report.css';
-import { DEFAULT_TIME_ZONE, lastFullHour } from '@fangkong/zone';
+import { DEFAULT_TIME_ZONE, ErrorCode, lastFullHour } from '@fangkong/zone';
 import { readToken, storeToken, takeTokenFromUrl } from '../auth/token.ts';
 import { formatCount } from '../format/number.ts';
 import { formatHourMinute, toZonedInputValue } from '../format/time.ts';
@@ -33,6 +33,8 @@ interface Target {
 }
 let kind: ReportKind = storage.getItem('fangkong.reportKind') === 'line' ? 'line' : 'checkpoint';
 let targets: Record<ReportKind, Target[]> = { checkpoint: [], line: [] };
+/** Who the saved token is, once the server has said so: shown beside it. */
+let signedIn: string | null = null;
 /** Periods are read and written in the zone's time, whatever the phone's own time zone. */
 const timeZone = DEFAULT_TIME_ZONE;
 /** The key of the report being written: chosen once, reused by every retry, renewed after success. */
@@ -54,11 +56,12 @@ function renderToken(): void {
   const current = token();
   tokenEdit.hidden = !!current;
   tokenShown.hidden = !current;
-  if (current) setText(tokenShownText, t.tokenSaved(current.slice(-4)));
+  if (current) setText(tokenShownText, signedIn ? `${t.tokenSaved(current.slice(-4))} · ${signedIn}` : t.tokenSaved(current.slice(-4)));
 }
 tokenSave.addEventListener('click', () => {
   const value = tokenInput.value.trim();
   if (!value) return tokenInput.focus();
+  signedIn = null;
   storeToken(storage, value);
   tokenInput.value = '';
   renderToken();
@@ -72,6 +75,7 @@ tokenInput.addEventListener('keydown', (e) => {
   }
 });
 tokenChange.addEventListener('click', () => {
+  signedIn = null;
   storeToken(storage, null);
   renderToken();
   tokenError.hidden = true;
@@ -94,7 +98,8 @@ for (const b of kindButtons) b.addEventListener('click', () => setKind(b.dataset
 function renderTargets(): void {
   const remembered = storage.getItem(`fangkong.reportTarget.${kind}`);
   const list = targets[kind];
-  targetSelect.replaceChildren(h('option', { value: '', text: list.length ? t.choose : t.loading }), ...list.map((x) => h('option', { value: x.id, text: x.label })));
+  const empty = signedIn ? t.noTargets(t.target[kind]) : t.loading;
+  targetSelect.replaceChildren(h('option', { value: '', text: list.length ? t.choose : empty }), ...list.map((x) => h('option', { value: x.id, text: x.label })));
   if (remembered && list.some((x) => x.id === remembered)) targetSelect.value = remembered;
 }
 targetSelect.addEventListener('change', () => storage.setItem(`fangkong.reportTarget.${kind}`, targetSelect.value));
@@ -120,14 +125,27 @@ async function loadTargets(attempt = 0): Promise<void> {
     setText(targetSelect.options[0]!, t.tokenMissing);
     return;
   }
-  const result = await client.query(ReportTargetsQuery, {}).toPromise();
+  // Asked afresh each time: the answer depends on the token, which may have just changed.
+  const result = await client.query(ReportTargetsQuery, {}, { requestPolicy: 'network-only' }).toPromise();
   if (!result.data) {
-    const refused = result.error?.graphQLErrors[0];
-    if (refused && !result.error?.networkError) {
-      // The token is refused: wait for another one rather than retry.
-      setText(targetSelect.options[0]!, refused.message);
+    const refused = result.error?.graphQLErrors.find((e) => e.extensions?.code === ErrorCode.Unauthenticated);
+    if (refused) {
+      // The token is refused: it is not kept (a wrong token must not look saved), and the page waits
+      // for another one rather than retry.
+      storeToken(storage, null);
+      signedIn = null;
+      renderToken();
+      const status = String(refused.extensions?.code ?? refused.message);
+      setText(targetSelect.options[0]!, t.tokenMissing);
       tokenError.hidden = false;
-      setText(tokenError, refused.message);
+      setText(tokenError, t.tokenRefused(status));
+      tokenInput.focus();
+      return;
+    }
+    const other = result.error?.graphQLErrors[0];
+    if (other && !result.error?.networkError) {
+      // Refused for another reason (no retry would change that): say it.
+      setText(targetSelect.options[0]!, other.message);
       return;
     }
     setText(targetSelect.options[0]!, t.loadFailed);
@@ -136,13 +154,21 @@ async function loadTargets(attempt = 0): Promise<void> {
   }
   tokenError.hidden = true;
   const data = result.data;
+  // An operator is offered its own sites only, an admin every site, other roles none: anything else
+  // would be refused on submit.
+  const scoped = data.viewer.role === 'OPERATOR';
+  const reports = scoped || data.viewer.role === 'ADMIN';
+  const mine = ({ slug }: { slug: string }) => reports && (!scoped || data.viewer.scope.includes(slug));
   targets = {
-    checkpoint: data.checkpoints.edges.map(({ node }) => ({ id: node.id, label: nameIn(lang, node) })),
-    line: data.productionLines.edges.map(({ node }) => ({
-      id: node.id,
-      label: `${nameIn(lang, node)}（${nameIn(lang, node.product)}）`,
-    })),
+    checkpoint: data.checkpoints.edges.filter(({ node }) => mine(node)).map(({ node }) => ({ id: node.id, label: nameIn(lang, node) })),
+    line: data.productionLines.edges
+      .filter(({ node }) => mine(node))
+      .map(({ node }) => ({ id: node.id, label: `${nameIn(lang, node)}（${nameIn(lang, node.product)}）` })),
   };
+  signedIn = t.signedIn(data.viewer.label, data.viewer.role, data.viewer.role === 'ADMIN' ? null : targets.checkpoint.length + targets.line.length);
+  renderToken();
+  // An operator of lines only (or checkpoints only) starts on what it reports.
+  if (scoped && targets[kind].length === 0 && targets[kind === 'checkpoint' ? 'line' : 'checkpoint'].length > 0) setKind(kind === 'checkpoint' ? 'line' : 'checkpoint');
   renderTargets();
 }
 

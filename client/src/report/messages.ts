@@ -1,5 +1,11 @@
 import type { Lang } from '../i18n/messages.ts';
 
+/** Role names as the page shows them (the API's Role enum). */
+const roleNames: Record<Lang, Record<string, string>> = {
+  zh: { ADMIN: '管理员', COMMANDER: '指挥', ANALYST: '分析', OPERATOR: '上报员', HEALTH: '卫健', PARTNER: '合作方', DISPLAY: '大屏' },
+  en: { ADMIN: 'admin', COMMANDER: 'commander', ANALYST: 'analyst', OPERATOR: 'operator', HEALTH: 'health', PARTNER: 'partner', DISPLAY: 'display' },
+};
+
 const zh = {
   title: '数据上报',
   zoneName: '示范区（高新区）疫情防控指挥部',
@@ -10,6 +16,9 @@ const zh = {
   tokenSaved: (tail: string) => `令牌已保存（…${tail}）`,
   tokenChange: '更换',
   tokenMissing: '请先填写访问令牌',
+  tokenRefused: (status: string) => `服务器拒绝了这个令牌（${status}）。令牌未保存，请核对后重新填写。`,
+  signedIn: (label: string, role: string, sites: number | null) => `${label}（${roleNames.zh[role] ?? role}）${sites === null ? '' : `，可上报 ${sites} 个站点`}`,
+  noTargets: (what: string) => `本令牌无可上报的${what}`,
   kindCheckpoint: '检查点',
   kindLine: '生产线',
   target: { checkpoint: '检查点', line: '生产线' },
@@ -66,6 +75,9 @@ const en: Messages = {
   tokenSaved: (tail) => `Token saved (…${tail})`,
   tokenChange: 'Change',
   tokenMissing: 'Enter your access token first',
+  tokenRefused: (status) => `The server refused this token (${status}). It was not saved; check it and enter it again.`,
+  signedIn: (label, role, sites) => `${label} (${roleNames.en[role] ?? role})${sites === null ? '' : `, reporting for ${sites} site${sites === 1 ? '' : 's'}`}`,
+  noTargets: (what) => `No ${what.toLowerCase()} this token may report for`,
   kindCheckpoint: 'Checkpoint',
   kindLine: 'Production line',
   target: { checkpoint: 'Checkpoint', line: 'Production line' },
