@@ -10,17 +10,12 @@
 // (default postgres://postgres@127.0.0.1:5432/postgres).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { positive } from '../shared/args.ts';
 import { describeMachine, machineLine } from '../shared/machine.ts';
 import { repoRoot, writeResults } from '../shared/paths.ts';
 import { median } from '../shared/stats.ts';
 import { runHistory, type HistorySettings } from './bench.ts';
 
-function positive(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number, not "${value}"`);
-  return number;
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -10,6 +10,7 @@
 // (default postgres://postgres@127.0.0.1:5432/postgres).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { positive } from '../shared/args.ts';
 import { createPgliteDatabase, createPostgresDatabase, type Backend, type BenchDatabase } from '../shared/databases.ts';
 import { describeMachine } from '../shared/machine.ts';
 import { runReadApi, type ReadApiResult, type ReadApiSettings } from './bench.ts';
@@ -17,12 +18,6 @@ import { readApiReport, summarise } from './report.ts';
 import { benchDir, repoRoot, writeResults } from '../shared/paths.ts';
 
 
-function positive(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number, not "${value}"`);
-  return number;
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
