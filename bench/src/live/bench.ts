@@ -10,7 +10,7 @@ import { measureHop, startPair, type InstancePair } from './hop.ts';
 import { currentCursor, eventsOperation, percentiles, timeReports, warmUp, type Percentiles } from './latency.ts';
 import { heapAfterGc, type HeapReading } from './inspector.ts';
 import { idleMemory, type IdleMemory, startIdleServer } from './memory.ts';
-import { createReporter, type Reporter } from './reports.ts';
+import { createReporter, type Reporter, SEED_CHECKPOINT_IDS } from './reports.ts';
 import { createToken } from '../shared/tokens.ts';
 import { cleanEnv } from '../shared/databases.ts';
 import { createLiveDatabase, type LiveServer, redisVersion, startLiveServer, startRawBroadcaster, type RawBroadcaster } from './server.ts';
@@ -353,7 +353,8 @@ async function throughputPhase(server: LiveServer, token: string, settings: Live
  */
 async function fanoutPhase(databaseUrl: string, token: string, settings: LiveSettings, result: LiveResult): Promise<void> {
   const server = await startLiveServer('fangkong (coalesced fan-out)', repoRoot, { DATABASE_URL: databaseUrl, FANGKONG_MIN_INTERVAL_MS: String(settings.fanoutIntervalMs) });
-  const reporter = createReporter(server.graphqlUrl, token, 64);
+  // Thousands of one-second periods: spread over the seed's checkpoints, so that they all fall within today.
+  const reporter = createReporter(server.graphqlUrl, token, 64, SEED_CHECKPOINT_IDS);
   let raw: RawBroadcaster | undefined;
   try {
     raw = await startRawBroadcaster(resolve(dirname(fileURLToPath(import.meta.url)), 'raw-broadcast.ts'));

@@ -54,7 +54,7 @@ function gatherer(pool: SubscriberPool) {
   return {
     all,
     collect() {
-      pool.take().forEach((list, i) => all[i]!.push(...list));
+      for (const [i, list] of pool.take().entries()) all[i]!.push(...list);
     },
   };
 }
@@ -88,7 +88,7 @@ function latencies(all: Delivery[][], bases: number[], sentAt: number[], from: n
 }
 
 /** Sends `count` reports at `rate` per second (on schedule, not waiting for answers). */
-async function onSchedule(count: number, rate: number, send: () => Promise<unknown> | void): Promise<{ sentAt: number[]; errors: number; startedAt: number }> {
+async function onSchedule(count: number, rate: number, send: () => Promise<unknown> | undefined): Promise<{ sentAt: number[]; errors: number; startedAt: number }> {
   const sentAt: number[] = [];
   const pending: Promise<unknown>[] = [];
   let errors = 0;
@@ -173,7 +173,10 @@ export async function rawFanout(raw: { url: string; pid: number }, template: str
     const report: ReportCommand = { report: true };
     const message = JSON.stringify(report);
     const cpuBefore = cpuMicros(raw.pid);
-    const { sentAt, startedAt } = await onSchedule(count, rate, () => void control.send(message));
+    const { sentAt, startedAt } = await onSchedule(count, rate, () => {
+      control.send(message);
+      return undefined;
+    });
     await untilReflected(pool, gathered, bases.map((b) => b + count), timeoutMs);
     const cpu = cpuMicros(raw.pid) - cpuBefore;
     return side(subscribers, rate, sentAt, gathered.all, bases, startedAt, cpu, 0, 0);
