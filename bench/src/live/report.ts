@@ -25,6 +25,7 @@ export function liveReport(result: LiveResult): string {
     '- Writes: `reportCheckpointCounts` over HTTP keep-alive from the bench process; each commits one `checkpointReport:reported` outbox event.',
     '- Access: every operation carries one ADMIN bearer token from `fangkong token create --role admin` on the bench\'s database. ' +
       '`FANGKONG_RATE_LIMIT=1000000000` on every server: the default budget of 600 operations a minute per token would refuse the bench\'s 1,000 subscriptions on one token; `FANGKONG_WS_MAX_PER_TOKEN=0` and `FANGKONG_WS_MAX_PER_ADDRESS=0` (no WebSocket caps) for its 1,000 sockets from one process.',
+    ...(s.phases.length < 5 ? [`- Phases measured in this run: ${s.phases.join(', ')} (\`--only\`); the others' sections are empty.`] : []),
     ...(s.runs < 3 ? [`- **Smoke run (${s.runs} run${s.runs === 1 ? '' : 's'}, reduced counts): not for comparison.**`] : []),
     '',
   );
@@ -99,7 +100,7 @@ export function liveReport(result: LiveResult): string {
         '',
       );
     }
-  } else push('Failed; see Failures.', '');
+  } else push(s.phases.includes('throughput') ? 'Failed; see Failures.' : 'Not measured in this run (`--only` left it out).', '');
 
   if (result.fanout.length || s.phases.includes('fanout')) {
     push(
