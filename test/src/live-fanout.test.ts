@@ -1,5 +1,6 @@
 import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { globalId } from './support/ids.ts';
 import { collect, wsClient, type Collected } from './support/live.ts';
 import { tempDir } from './support/processes.ts';
@@ -147,6 +148,49 @@ async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('a WebSocket that stops reading', () => {
+  const dir = tempDir('fangkong-fanout-slow-');
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startServer({ FANGKONG_DATA_DIR: dir.path, FANGKONG_WS_KEEPALIVE_MS: '1500', FANGKONG_CLOCK_START: clock.start });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    dir.remove();
+  });
+
+  it('is closed with 4413 and a reason saying how to resume, while a reading one on the same server goes on', async () => {
+    const open = async () => {
+      const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      const messages: { type: string }[] = [];
+      socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${server.adminToken}` } }));
+      await until(() => messages.some((m) => m.type === 'connection_ack'));
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { events { cursor } }' } }));
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+      return { socket, closed };
+    };
+    const slow = await open();
+    const reading = await open();
+    // The slow consumer's client stops reading its socket: pings (and anything else) wait unread.
+    (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.resume();
+    const { code, reason } = await slow.closed;
+    expect(code).toBe(4413);
+    expect(reason).toMatch(/too slow.*resume.*cursor/i);
+    expect(reading.socket.readyState).toBe(WebSocket.OPEN);
+    reading.socket.close();
+    await reading.closed;
+  }, 150_000);
+});
 
 /** A subscription over graphql-sse (distinct connections), collected like `collect`. */
 function collectSse(client: ReturnType<typeof createSseClient>, query: string, variables: Record<string, unknown>, operationName: string): Collected<any> {

@@ -251,7 +251,11 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
     socket.on('error', (error: Error & { code?: string }) => logger.info('websocket closed on a protocol error', { code: error.code, error: error.message }));
   });
 
-  // Keepalive: a socket that does not answer a ping within one interval is dead (half-open TCP).
+  // Keepalive: a socket that has not answered the previous ping within one interval has not read
+  // what it was sent — a half-open TCP connection, or a consumer too slow to keep up (the ping
+  // waits behind the data it has not read). Its writes would only queue: it is closed with 4413
+  // and a reason saying how to resume (events: from the last cursor it received), and cut after a
+  // grace period if it does not even take the close.
   const alive = new WeakSet<WebSocket>();
   wss.on('connection', (socket) => {
     alive.add(socket);
@@ -259,8 +263,11 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
   });
   const pinger = setInterval(() => {
     for (const socket of wss.clients) {
+      if (socket.readyState !== WebSocket.OPEN) continue;
       if (!alive.has(socket)) {
-        socket.terminate();
+        logger.info('closing a WebSocket that did not read its ping', { buffered: socket.bufferedAmount });
+        socket.close(CloseCode.ConsumerTooSlow, 'Consumer too slow: reconnect and resume events from your last cursor');
+        setTimeout(() => socket.terminate(), 5000).unref();
         continue;
       }
       alive.delete(socket);
