@@ -35,6 +35,8 @@ export interface FanoutSide {
   fanoutCpuMicrosPerMessage: number;
   /** Reports the server answered with an error (ours only). */
   errors: number;
+  /** Ours: how long each report took to be answered (its write), from the instant it was sent. */
+  answered?: Percentiles;
 }
 
 /** utime + stime of a process, in µs (/proc/<pid>/stat; clock ticks of 10 ms). */
@@ -88,8 +90,9 @@ function latencies(all: Delivery[][], bases: number[], sentAt: number[], from: n
 }
 
 /** Sends `count` reports at `rate` per second (on schedule, not waiting for answers). */
-async function onSchedule(count: number, rate: number, send: () => Promise<unknown> | undefined): Promise<{ sentAt: number[]; errors: number; startedAt: number }> {
+async function onSchedule(count: number, rate: number, send: () => Promise<unknown> | undefined): Promise<{ sentAt: number[]; errors: number; startedAt: number; answeredMs: number[] }> {
   const sentAt: number[] = [];
+  const answeredMs: number[] = [];
   const pending: Promise<unknown>[] = [];
   let errors = 0;
   const startedAt = performance.now();
@@ -97,12 +100,13 @@ async function onSchedule(count: number, rate: number, send: () => Promise<unkno
     const due = startedAt + (k * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    sentAt.push(performance.now());
+    const at = performance.now();
+    sentAt.push(at);
     const sent = send();
-    if (sent) pending.push(sent.catch(() => void errors++));
+    if (sent) pending.push(sent.then(() => void answeredMs.push(performance.now() - at)).catch(() => void errors++));
   }
   await Promise.all(pending);
-  return { sentAt, errors, startedAt };
+  return { sentAt, errors, startedAt, answeredMs };
 }
 
 function side(subscribers: number, rate: number, sentAt: number[], all: Delivery[][], bases: number[], startedAt: number, cpu: number, writesCpu: number, errors: number): FanoutSide {
@@ -142,11 +146,11 @@ export async function oursFanout(server: FanoutTarget, reporter: Reporter, subsc
     gathered.collect();
     const bases = gathered.all.map((list) => Math.max(...list.map(reportsOf)));
     const cpuBefore = cpuMicros(server.pid);
-    const { sentAt, errors, startedAt } = await onSchedule(count, rate, () => reporter.report());
+    const { sentAt, errors, startedAt, answeredMs } = await onSchedule(count, rate, () => reporter.report());
     await untilReflected(pool, gathered, bases.map((b) => b + count - errors), timeoutMs);
     const cpu = cpuMicros(server.pid) - cpuBefore;
     if (!pool.sample) throw new Error('no message captured');
-    return { ...side(subscribers, rate, sentAt, gathered.all, bases, startedAt, cpu, writesCpu, errors), sample: pool.sample };
+    return { ...side(subscribers, rate, sentAt, gathered.all, bases, startedAt, cpu, writesCpu, errors), answered: percentiles(answeredMs), sample: pool.sample };
   } finally {
     await pool.close();
   }
