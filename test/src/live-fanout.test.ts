@@ -43,7 +43,7 @@ describe('live fan-out', () => {
     dir.remove();
   });
 
-  it('runs one execution per update for 24 subscribers of the same subscription over WebSocket and SSE, and every one gets the update', async () => {
+  it('runs one execution per update for 26 subscribers of the same subscription over WebSocket and both SSE transports, and every one gets the update', async () => {
     const ids = [globalId('Checkpoint', 'fengshou-road')];
     const sockets = Array.from({ length: 4 }, () => wsClient(server.url));
     const sse = createSseClient({ url: `${server.url}/graphql/stream`, headers: { authorization: `Bearer ${server.adminToken}` }, retryAttempts: 0 });
@@ -51,8 +51,9 @@ describe('live fan-out', () => {
     try {
       for (const socket of sockets) for (let i = 0; i < 5; i++) subscribers.push(collect(socket, SHARED, { ids }, (d) => d.checkpointCounts));
       for (let i = 0; i < 4; i++) subscribers.push(collectSse(sse, SHARED, { ids }, 'Shared'));
+      for (let i = 0; i < 2; i++) subscribers.push(collectYogaSse(server, SHARED, { ids }));
       const snapshots = await Promise.all(subscribers.map((s) => s.until(1, 30_000).then((values) => values[0])));
-      // Everyone's snapshot is the same value: one computation, one execution for all 24.
+      // Everyone's snapshot is the same value: one computation, one execution for all 26.
       expect(new Set(snapshots.map((s) => s.asOf)).size).toBe(1);
       expect(executions(server, 'Shared').length).toBe(1);
       const before = snapshots[0].today.peopleScreened;
@@ -191,6 +192,55 @@ describe('a WebSocket that stops reading', () => {
     await reading.closed;
   }, 150_000);
 });
+
+/** A subscription over Yoga's SSE on /graphql (Accept: text/event-stream), collected like `collect`. */
+function collectYogaSse(server: RunningServer, query: string, variables: Record<string, unknown>): Collected<any> {
+  const controller = new AbortController();
+  const values: any[] = [];
+  const errors: unknown[] = [];
+  let resolveCompleted!: () => void;
+  const completed = new Promise<void>((r) => (resolveCompleted = r));
+  void (async () => {
+    try {
+      const response = await fetch(server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${server.adminToken}` },
+        body: JSON.stringify({ query, variables }),
+        signal: controller.signal,
+      });
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end = buffered.indexOf('\n\n');
+        while (end >= 0) {
+          const data = buffered
+            .slice(0, end)
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('');
+          buffered = buffered.slice(end + 2);
+          if (data) {
+            const result = JSON.parse(data);
+            if (result.errors) errors.push(result.errors);
+            if (result.data) values.push(result.data.checkpointCounts);
+          }
+          end = buffered.indexOf('\n\n');
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) errors.push(String(error));
+    } finally {
+      resolveCompleted();
+    }
+  })();
+  const waitFor = async (predicate: (value: any) => boolean, timeoutMs = 15_000) => {
+    await until(() => values.some(predicate), timeoutMs);
+    return values.find(predicate);
+  };
+  return { values, errors, until: (count, timeoutMs) => waitFor(() => values.length >= count, timeoutMs).then(() => values), waitFor, dispose: () => controller.abort(), completed };
+}
 
 /** A subscription over graphql-sse (distinct connections), collected like `collect`. */
 function collectSse(client: ReturnType<typeof createSseClient>, query: string, variables: Record<string, unknown>, operationName: string): Collected<any> {

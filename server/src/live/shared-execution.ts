@@ -56,7 +56,10 @@ export function useSharedExecution(options: SharedExecutionOptions = {}): Plugin
   const groups = new Map<string, Group>();
   const around = options.around ?? ((_operation, run) => run());
 
-  const run = (args: ExecutionArgs, payload: unknown) => around(args.operationName ?? 'anonymous', () => execute({ ...args, rootValue: payload }));
+  const run = (args: ExecutionArgs, payload: unknown) => {
+    const result = around(args.operationName ?? 'anonymous', () => execute({ ...args, rootValue: payload }));
+    return result instanceof Promise ? result.then(stringifiedOnce) : stringifiedOnce(result);
+  };
 
   async function sharedSubscribe(args: ExecutionArgs) {
     const source = await createSourceEventStream(args);
@@ -124,13 +127,33 @@ export function useSharedExecution(options: SharedExecutionOptions = {}): Plugin
 }
 
 /** The JSON of a result, computed once however many subscribers it goes to. */
-const serialised = new WeakMap<object, Buffer>();
+const texts = new WeakMap<object, string>();
+const buffers = new WeakMap<object, Buffer>();
+
+export function serialisedText(result: object): string {
+  let text = texts.get(result);
+  if (text === undefined) {
+    text = JSON.stringify(result);
+    texts.set(result, text);
+  }
+  return text;
+}
 
 export function serialisedOnce(result: object): Buffer {
-  let json = serialised.get(result);
-  if (!json) {
-    json = Buffer.from(JSON.stringify(result));
-    serialised.set(result, json);
+  let buffer = buffers.get(result);
+  if (!buffer) {
+    buffer = Buffer.from(serialisedText(result));
+    buffers.set(result, buffer);
   }
-  return json;
+  return buffer;
+}
+
+/**
+ * Yoga's SSE writes each result with its `stringify` when it has one (its hook for custom
+ * serialisers): a shared result answers with its one serialisation. Yoga hands it a copy instead
+ * when it takes internals off errors; a copy is serialised as usual.
+ */
+function stringifiedOnce(result: ExecutionResult): ExecutionResult {
+  Object.defineProperty(result, 'stringify', { value: (value: unknown) => (value === result ? serialisedText(result) : JSON.stringify(value)), enumerable: false });
+  return result;
 }
