@@ -100,6 +100,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   server.keepAliveTimeout = 65_000;
   const websocket = attachWebSocket(server, yoga, tokens, tokenWatch, logger, {
     connectionInitWaitTimeoutMs: config.wsInitTimeoutMs,
+    keepAliveMs: config.wsKeepAliveMs,
     maxPerToken: config.wsMaxPerToken,
     maxPerAddress: config.wsMaxPerAddress,
     maxLifetimeMs: config.wsMaxLifetimeMs,

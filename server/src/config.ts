@@ -28,6 +28,8 @@ export interface ServerConfig {
   minIntervalMs: number;
   /** WebSocket clients must send connection_init within this time. @default 5000 */
   wsInitTimeoutMs: number;
+  /** A WebSocket is pinged this often; one that has not read the previous ping is closed with 4413. */
+  wsKeepAliveMs: number;
   /** graphql-sse single-connection streams one token may hold, connected or not. @default 10 */
   sseStreamsPerToken: number;
   /** A reserved stream (graphql-sse PUT) nobody connects to within this is freed. @default 30000 */
@@ -84,6 +86,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
+    wsKeepAliveMs: positiveInt(env.FANGKONG_WS_KEEPALIVE_MS, 'FANGKONG_WS_KEEPALIVE_MS', 15_000),
     sseStreamsPerToken: positiveInt(env.FANGKONG_SSE_STREAMS_PER_TOKEN, 'FANGKONG_SSE_STREAMS_PER_TOKEN', 10),
     sseReservationTimeoutMs: positiveInt(env.FANGKONG_SSE_RESERVATION_TIMEOUT_MS, 'FANGKONG_SSE_RESERVATION_TIMEOUT_MS', 30_000),
     wsMaxPerToken: positiveInt(env.FANGKONG_WS_MAX_PER_TOKEN, 'FANGKONG_WS_MAX_PER_TOKEN', 100),

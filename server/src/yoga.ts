@@ -30,7 +30,8 @@ import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useResponseSize } from './plugins/use-response-size.ts';
-import { useSqlStatementCount } from './plugins/use-sql-statement-count.ts';
+import { countStatements, useSqlStatementCount } from './plugins/use-sql-statement-count.ts';
+import { useSharedExecution } from './live/shared-execution.ts';
 import { isStatementTimeout, statementTimeoutError } from './plugins/statement-timeout.ts';
 import { useValidationErrorCode } from './plugins/use-validation-error-code.ts';
 
@@ -134,6 +135,11 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       reservationTimeoutMs: options.streams?.reservationTimeoutMs,
     }),
     useReadiness(options.database, options.logger),
+    // Subscribers of the same operation, variables and access scope share each update's execution
+    // (live/shared-execution.ts). With FANGKONG_TRACE_SQL each one is logged with its statements.
+    useSharedExecution({
+      around: options.traceSql ? (operation, run) => countStatements(run, (statements) => options.logger.info('live execution', { operation, statements })) : undefined,
+    }),
   ];
   if (options.traceSql) plugins.push(useSqlStatementCount());
   return createYoga<Record<string, unknown>, ServerContext>({

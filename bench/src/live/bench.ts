@@ -10,18 +10,34 @@ import { measureHop, startPair, type InstancePair } from './hop.ts';
 import { currentCursor, eventsOperation, percentiles, timeReports, warmUp, type Percentiles } from './latency.ts';
 import { heapAfterGc, type HeapReading } from './inspector.ts';
 import { idleMemory, type IdleMemory, startIdleServer } from './memory.ts';
-import { createReporter, type Reporter } from './reports.ts';
+import { createReporter, type Reporter, SEED_CHECKPOINT_IDS } from './reports.ts';
 import { createToken } from '../shared/tokens.ts';
 import { cleanEnv } from '../shared/databases.ts';
 import { createLiveDatabase, type LiveServer, redisVersion, startLiveServer, startRawBroadcaster, type RawBroadcaster } from './server.ts';
 import { openPool, type Transport } from './subscribers.ts';
 import { oursThroughput, rawThroughput, type OursThroughput, type Throughput } from './throughput.ts';
+import { type FanoutSide, oursFanout, rawFanout } from './fanout.ts';
 import { describeMachine, type Machine } from '../shared/machine.ts';
 import { benchDir, repoRoot } from '../shared/paths.ts';
 
 
+/** The phases of the live bench, in the order they run. */
+export const LIVE_PHASES = ['latency', 'throughput', 'fanout', 'idle', 'hop'] as const;
+export type LivePhase = (typeof LIVE_PHASES)[number];
+
+export interface FanoutConfig {
+  subscribers: number;
+  /** Reports per second, on schedule. */
+  rate: number;
+}
+
 export interface LiveSettings {
   runs: number;
+  phases: LivePhase[];
+  /** Coalesced fan-out: configurations, seconds of reports each, the coalescing interval of both sides. */
+  fanout: FanoutConfig[];
+  fanoutSeconds: number;
+  fanoutIntervalMs: number;
   /** Subscriber counts of the latency phase. */
   sizes: number[];
   transports: Transport[];
@@ -45,16 +61,31 @@ export interface LiveSettings {
 
 export function liveSettings(quick: boolean, env: NodeJS.ProcessEnv = process.env): LiveSettings {
   return {
-    runs: quick ? 1 : 3,
-    sizes: [1, 100, 1000],
+    runs: quick ? 1 : 5,
+    phases: [...LIVE_PHASES],
+    fanout: quick
+      ? [
+          { subscribers: 100, rate: 20 },
+          { subscribers: 300, rate: 20 },
+        ]
+      : [
+          // 167 reports/s (the province's rate) is beyond what the write path sustains on the shared
+          // 2-core machine today (reports back up for tens of seconds, which the latency then
+          // measures); the fan-out is compared at a rate the writes keep up with.
+          { subscribers: 1000, rate: 20 },
+          { subscribers: 5000, rate: 20 },
+        ],
+    fanoutSeconds: quick ? 3 : 10,
+    fanoutIntervalMs: 250,
+    sizes: quick ? [1, 100] : [1, 100, 1000],
     transports: ['ws', 'sse'],
     latencyReports: quick ? 10 : 50,
     latencyReportsLarge: quick ? 5 : 20,
     warmupReports: 2,
-    burstSubscribers: 1000,
+    burstSubscribers: quick ? 200 : 1000,
     burstReports: quick ? 30 : 60,
     burstConcurrency: 16,
-    idleSubscribers: 1000,
+    idleSubscribers: quick ? 200 : 1000,
     hopReports: quick ? 10 : 50,
     pollReports: quick ? 4 : 8,
     adminUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -84,6 +115,15 @@ export interface ThroughputRun {
   ratio: number;
 }
 
+export interface FanoutRun {
+  run: number;
+  config: FanoutConfig;
+  ours: FanoutSide;
+  raw: FanoutSide;
+  /** Which side went first. */
+  first: 'ours' | 'raw';
+}
+
 export interface HopCell {
   bus: 'redis' | 'poll';
   runs: {
@@ -109,6 +149,7 @@ export interface LiveResult {
   /** Memory of the latency/throughput server over its life, each after a forced GC. */
   latencyServerMemory: [string, HeapReading][];
   throughput: ThroughputRun[];
+  fanout: FanoutRun[];
   memory: IdleMemory[];
   hops: HopCell[];
   /** Warning/error lines the servers logged, per server. */
@@ -137,6 +178,7 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
     latency: [],
     latencyServerMemory: [],
     throughput: [],
+    fanout: [],
     memory: [],
     hops: [],
     serverWarnings: [],
@@ -154,24 +196,36 @@ export async function runLiveBench(settings: LiveSettings): Promise<LiveResult> 
     // The token command migrates the empty database and loads reference data before it creates
     // the token, so every server after it finds the database ready.
     const token = await createToken({ repoRoot, env: { ...cleanEnv(), DATABASE_URL: database.url }, role: 'admin', label: 'bench live' });
+    const runs = (name: LivePhase) => settings.phases.includes(name);
     // Latency and throughput share one server: PostgreSQL, no coalescing.
-    phase('latency');
-    const server = await startLiveServer('fangkong (latency, throughput)', repoRoot, { DATABASE_URL: database.url, FANGKONG_MIN_INTERVAL_MS: '0' }, { inspect: true });
-    try {
-      await noteMemory(result, server, 'started');
-      await latencyPhase(server, token, settings, result);
-      phase('throughput');
-      await throughputPhase(server, token, settings, result);
-    } finally {
-      await server.stop();
-      keepWarnings(result, server);
+    if (runs('latency') || runs('throughput')) {
+      phase('latency');
+      const server = await startLiveServer('fangkong (latency, throughput)', repoRoot, { DATABASE_URL: database.url, FANGKONG_MIN_INTERVAL_MS: '0' }, { inspect: true });
+      try {
+        await noteMemory(result, server, 'started');
+        if (runs('latency')) await latencyPhase(server, token, settings, result);
+        phase('throughput');
+        if (runs('throughput')) await throughputPhase(server, token, settings, result);
+      } finally {
+        await server.stop();
+        keepWarnings(result, server);
+      }
     }
 
-    phase('idle memory');
-    await idlePhase(database.url, token, settings, result);
+    if (runs('fanout')) {
+      phase('coalesced fan-out');
+      await fanoutPhase(database.url, token, settings, result);
+    }
 
-    phase('redis hop');
-    await hopPhase(database.url, token, settings, result);
+    if (runs('idle')) {
+      phase('idle memory');
+      await idlePhase(database.url, token, settings, result);
+    }
+
+    if (runs('hop')) {
+      phase('redis hop');
+      await hopPhase(database.url, token, settings, result);
+    }
   } finally {
     await database.drop().catch((error: Error) => result.failures.push(`dropping ${database.name}: ${error.message}`));
   }
@@ -291,6 +345,58 @@ async function throughputPhase(server: LiveServer, token: string, settings: Live
     keepRetries(result, 'throughput', reporter);
     reporter.close();
     await raw?.stop();
+  }
+}
+
+/**
+ * Ours and the raw broadcaster, both coalescing at the same interval, the same subscribers and the
+ * same report schedule; sides alternate from run to run (the raw side needs one message of ours as
+ * its template, so the very first measurement is ours).
+ */
+async function fanoutPhase(databaseUrl: string, token: string, settings: LiveSettings, result: LiveResult): Promise<void> {
+  const server = await startLiveServer('fangkong (coalesced fan-out)', repoRoot, { DATABASE_URL: databaseUrl, FANGKONG_MIN_INTERVAL_MS: String(settings.fanoutIntervalMs) });
+  // Thousands of one-second periods: spread over the seed's checkpoints, so that they all fall within today.
+  const reporter = createReporter(server.graphqlUrl, token, 64, SEED_CHECKPOINT_IDS);
+  let raw: RawBroadcaster | undefined;
+  try {
+    raw = await startRawBroadcaster(resolve(dirname(fileURLToPath(import.meta.url)), 'raw-broadcast.ts'));
+    let template: string | undefined;
+    for (let run = 1; run <= settings.runs; run++) {
+      for (const config of settings.fanout) {
+        try {
+          const measureOurs = async () => {
+            const ours = await oursFanout(server, reporter, config.subscribers, config.rate, settings.fanoutSeconds, settings.timeoutMs);
+            template ??= ours.sample;
+            return ours;
+          };
+          const measureRaw = () => rawFanout(raw!, template!, config.subscribers, config.rate, settings.fanoutSeconds, settings.fanoutIntervalMs, settings.timeoutMs);
+          const first = !template || run % 2 ? 'ours' : 'raw';
+          let ours: FanoutSide;
+          let baseline: FanoutSide;
+          if (first === 'ours') {
+            ours = await measureOurs();
+            baseline = await measureRaw();
+          } else {
+            baseline = await measureRaw();
+            ours = await measureOurs();
+          }
+          const { sample: _sample, ...oursFigures } = ours as FanoutSide & { sample?: string };
+          result.fanout.push({ run, config, ours: oursFigures, raw: baseline, first });
+          log(
+            `  ×${config.subscribers} at ${config.rate}/s run ${run}: p99 ours ${ours.latency.p99.toFixed(0)} / raw ${baseline.latency.p99.toFixed(0)} ms; ` +
+              `${Math.round(ours.perSecond)} / ${Math.round(baseline.perSecond)} msg/s; reports answered p99 ${ours.answered?.p99.toFixed(0)} ms; CPU ${ours.cpuMicrosPerMessage.toFixed(1)} (fan-out ${ours.fanoutCpuMicrosPerMessage.toFixed(1)}) / ${baseline.cpuMicrosPerMessage.toFixed(1)} µs per message`,
+          );
+        } catch (error) {
+          result.failures.push(`fan-out ×${config.subscribers} at ${config.rate}/s run ${run}: ${(error as Error).message}`);
+        }
+      }
+    }
+  } finally {
+    keepRetries(result, 'fan-out', reporter);
+    reporter.close();
+    await raw?.stop();
+    await server.stop();
+    keepWarnings(result, server);
   }
 }
 

@@ -25,6 +25,7 @@ export function liveReport(result: LiveResult): string {
     '- Writes: `reportCheckpointCounts` over HTTP keep-alive from the bench process; each commits one `checkpointReport:reported` outbox event.',
     '- Access: every operation carries one ADMIN bearer token from `fangkong token create --role admin` on the bench\'s database. ' +
       '`FANGKONG_RATE_LIMIT=1000000000` on every server: the default budget of 600 operations a minute per token would refuse the bench\'s 1,000 subscriptions on one token; `FANGKONG_WS_MAX_PER_TOKEN=0` and `FANGKONG_WS_MAX_PER_ADDRESS=0` (no WebSocket caps) for its 1,000 sockets from one process.',
+    ...(s.phases.length < 5 ? [`- Phases measured in this run: ${s.phases.join(', ')} (\`--only\`); the others' sections are empty.`] : []),
     ...(s.runs < 3 ? [`- **Smoke run (${s.runs} run${s.runs === 1 ? '' : 's'}, reduced counts): not for comparison.**`] : []),
     '',
   );
@@ -99,7 +100,47 @@ export function liveReport(result: LiveResult): string {
         '',
       );
     }
-  } else push('Failed; see Failures.', '');
+  } else push(s.phases.includes('throughput') ? 'Failed; see Failures.' : 'Not measured in this run (`--only` left it out).', '');
+
+  if (result.fanout.length || s.phases.includes('fanout')) {
+    push(
+      '## 2b. Coalesced fan-out, like for like: ours ÷ a raw `ws` server that coalesces the same way',
+      '',
+      `N WebSocket subscribers of \`zoneSummary { checkpointTotals { peopleScreened feverCases reports } peopleUnderIsolation asOfSeq }\` on a server with the default coalescing (\`FANGKONG_MIN_INTERVAL_MS=${s.fanoutIntervalMs}\`), ` +
+        `while reports arrive on schedule at the given rate for ${s.fanoutSeconds} s (sent without waiting for answers). ` +
+        `Raw: \`bench/src/live/raw-broadcast.ts\` in its coalescing mode, its own process: each report is one control message; at most one update per ${s.fanoutIntervalMs} ms (the first change after a quiet interval at once, as ours), ` +
+        'each update serialised once from a real message of ours (its `reports` total set) and sent to every subscriber. The same client code receives both. ' +
+        'Latency: for every report and every subscriber, the first update whose `reports` total includes it, minus the instant the report was sent. ' +
+        'CPU: user + system time of the serving process (/proc, 10 ms ticks) over the window, ÷ messages delivered. Ours in two figures: all of it, which **includes the report mutations themselves** (HTTP, GraphQL, the PostgreSQL transaction), which raw does not do; and **fan-out only**: less the CPU the same schedule of reports took just before with no subscriber connected. ' +
+        'Sides alternate from run to run (the very first measurement is ours: raw needs one message of ours as its template).',
+      '',
+      '| Subscribers | Reports/s | p50 ms ours / raw | **p99 ms ours / raw** | **p99 ÷ raw** | **Delivered msg/s ours / raw (÷)** | CPU µs per message, all: ours / raw (÷) | **CPU µs per message, fan-out only: ours / raw (÷)** | Report errors | Reports answered (ours), p50 / p99 ms | Per-run p99 ms ours / raw |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    );
+    const configs = s.fanout;
+    for (const config of configs) {
+      const runs = result.fanout.filter((r) => r.config.subscribers === config.subscribers && r.config.rate === config.rate);
+      if (!runs.length) {
+        push(`| ${whole(config.subscribers)} | ${config.rate} | failed | | | | | | | | |`);
+        continue;
+      }
+      const med = (pick: (r: (typeof runs)[number]) => number) => median(runs.map(pick));
+      push(
+        `| ${whole(config.subscribers)} | ${config.rate} | ${ms(med((r) => r.ours.latency.p50))} / ${ms(med((r) => r.raw.latency.p50))} | ` +
+          `**${ms(med((r) => r.ours.latency.p99))} / ${ms(med((r) => r.raw.latency.p99))}** | **${med((r) => r.ours.latency.p99 / r.raw.latency.p99).toFixed(2)}** | ` +
+          `**${whole(med((r) => r.ours.perSecond))} / ${whole(med((r) => r.raw.perSecond))} (${med((r) => r.ours.perSecond / r.raw.perSecond).toFixed(2)})** | ` +
+          `${med((r) => r.ours.cpuMicrosPerMessage).toFixed(1)} / ${med((r) => r.raw.cpuMicrosPerMessage).toFixed(1)} (${med((r) => r.ours.cpuMicrosPerMessage / r.raw.cpuMicrosPerMessage).toFixed(1)}) | ` +
+          `**${med((r) => r.ours.fanoutCpuMicrosPerMessage).toFixed(1)} / ${med((r) => r.raw.cpuMicrosPerMessage).toFixed(1)} (${med((r) => r.ours.fanoutCpuMicrosPerMessage / r.raw.cpuMicrosPerMessage).toFixed(1)})** | ` +
+          `${runs.reduce((n, r) => n + r.ours.errors, 0)} | ${ms(med((r) => r.ours.answered?.p50 ?? Number.NaN))} / ${ms(med((r) => r.ours.answered?.p99 ?? Number.NaN))} | ${runs.map((r) => `${ms(r.ours.latency.p99)} / ${ms(r.raw.latency.p99)}${r.first === 'raw' ? ' (raw first)' : ''}`).join('; ')} |`,
+      );
+    }
+    push(
+      '',
+      'Latency runs from the instant a report is sent, so it includes its write: where reports are answered slowly (the "answered" column), the report → subscriber figures mostly measure the write path, not the fan-out. ' +
+        'Ratios are medians of the per-run ratios. Delivered messages/s counts every update received from the first report to the last delivery; with both sides coalescing it is about subscribers × updates per second when a side keeps up, so a ratio below 1 means ours fell behind.',
+      '',
+    );
+  }
 
   push(
     '## 3. RSS per idle subscriber',

@@ -3,8 +3,13 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 
-/** Relay global ID of the checkpoint every report goes to. */
+/** Relay global ID of the checkpoint reports go to unless a reporter is given others. */
 export const CHECKPOINT_ID = Buffer.from('Checkpoint:fengshou-road').toString('base64');
+
+/** The seed's checkpoints, for reporters that spread many reports over them (each one's periods are its own). */
+export const SEED_CHECKPOINT_IDS = ['yingbin-road-exit', 'zhongyuan-road-exit', 'fengshou-road', 'linxigu-gate', 'binhe-gate', 'jinshan-gate', 'baida-supermarket', 'lubao-market'].map((id) =>
+  Buffer.from(`Checkpoint:${id}`).toString('base64'),
+);
 
 const MUTATION = `mutation Report($input: ReportCheckpointCountsInput!) {
   reportCheckpointCounts(input: $input) {
@@ -28,12 +33,18 @@ export interface Reporter {
   close(): void;
 }
 
-/** Reports over a keep-alive connection pool (one socket per concurrent report). */
-export function createReporter(graphqlUrl: string, token: string, maxSockets = 32): Reporter {
+/**
+ * Periods are numbered across the whole bench process, not per reporter: every phase reports to the
+ * same checkpoint, and the server refuses a period overlapping a current report of it.
+ */
+const periods = new Map<string, number>();
+let periodsEndBy: number | undefined;
+
+/** Reports over a keep-alive connection pool (one socket per concurrent report), in turn to each of `checkpoints`. */
+export function createReporter(graphqlUrl: string, token: string, maxSockets = 32, checkpoints: readonly string[] = [CHECKPOINT_ID]): Reporter {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  let count = 0;
+  let sent = 0;
   const retried = { count: 0, reasons: [] as string[] };
-  let periodsEndBy: number | undefined;
   const once = async (body: string, retry: boolean): Promise<string> => {
     const response = await post(graphqlUrl, body, token, agent);
     const result = response as { data?: { reportCheckpointCounts?: { __typename: string; duplicate?: boolean; report?: { id: string } } }; errors?: unknown };
@@ -49,7 +60,9 @@ export function createReporter(graphqlUrl: string, token: string, maxSockets = 3
     token,
     retried,
     async report() {
-      count++;
+      const checkpointId = checkpoints[sent++ % checkpoints.length]!;
+      const count = (periods.get(checkpointId) ?? 0) + 1;
+      periods.set(checkpointId, count);
       // A second of its own (one checkpoint's current reports may not overlap), going back from a
       // minute before the first report: never in the future.
       periodsEndBy ??= Date.now() - 60_000;
@@ -59,7 +72,7 @@ export function createReporter(graphqlUrl: string, token: string, maxSockets = 3
         query: MUTATION,
         variables: {
           input: {
-            checkpointId: CHECKPOINT_ID,
+            checkpointId,
             periodStart: start.toISOString(),
             periodEnd: end.toISOString(),
             peopleScreened: 1 + (count % 50),

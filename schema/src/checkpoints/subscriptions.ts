@@ -1,15 +1,18 @@
+import type { Checkpoint } from '@fangkong/prisma';
 import { Repeater } from '@repeaterjs/repeater';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import { userError } from '../core/errors.ts';
 import type { OutboxEvent } from '../core/live.ts';
-import { asOfFields, CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
+import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, needsRelations, pacing, snapshot } from '../core/live-values.ts';
 import { today, ErrorCode } from '@fangkong/zone';
 import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
 import { byCheckpoint, countsQuery, lastReportQuery, lastReportsOf, type CheckpointCounts } from './counts.ts';
 
 interface CheckpointUpdate {
   checkpointId: string;
+  /** The checkpoint's row, read with the figures: `checkpoint { … }` costs no query per subscriber. */
+  row: Checkpoint;
   today: CheckpointCounts;
   lastReportAt: Date | null;
   asOf: Date;
@@ -22,7 +25,8 @@ const CheckpointCountsUpdateRef = builder.objectRef<CheckpointUpdate>('Checkpoin
     checkpoint: t.prismaField({
       type: 'Checkpoint',
       description: 'The checkpoint.',
-      resolve: (query, update, _args, ctx) => ctx.prisma.checkpoint.findUniqueOrThrow({ ...query, where: { id: update.checkpointId } }),
+      // Its own columns come with the shared value; only relations below it need a query.
+      resolve: (query, update, _args, ctx) => (needsRelations(query) ? ctx.prisma.checkpoint.findUniqueOrThrow({ ...query, where: { id: update.checkpointId } }) : update.row),
     }),
     today: t.field({ type: CheckpointCountsRef, description: "Today's figures.", resolve: (u) => u.today }),
     lastReportAt: t.expose('lastReportAt', { type: 'DateTime', nullable: true, description: 'End of the latest period reported.' }),
@@ -32,16 +36,21 @@ const CheckpointCountsUpdateRef = builder.objectRef<CheckpointUpdate>('Checkpoin
 
 const isCheckpointEvent = (id: string) => (e: OutboxEvent) => e.type.startsWith('checkpointReport:') && e.payload.checkpointId === id;
 
-function watchCheckpoint(ctx: Context, id: string) {
+function watchCheckpoint(ctx: Context, id: string, minIntervalMs: number | null) {
   return liveFeed(ctx).watch<CheckpointUpdate>(`checkpoint:${id}`, {
+    minIntervalMs,
     relevant: isCheckpointEvent(id),
     refreshMs: CLOCK_REFRESH_MS,
     compute: async () => {
       const day = today(ctx.now(), ctx.timeZone);
-      const { asOf, asOfSeq, values } = await snapshot(ctx, [countsQuery(ctx.prisma, [id], day.start, day.end), lastReportQuery(ctx.prisma, [id])]);
+      const { asOf, asOfSeq, values } = await snapshot(ctx, [
+        countsQuery(ctx.prisma, [id], day.start, day.end),
+        lastReportQuery(ctx.prisma, [id]),
+        ctx.prisma.checkpoint.findUniqueOrThrow({ where: { id } }),
+      ]);
       const [counts] = byCheckpoint([id], values[0]);
       const [last] = lastReportsOf([id], values[1]);
-      return { checkpointId: id, today: counts!, lastReportAt: last ?? null, asOf, asOfSeq };
+      return { checkpointId: id, row: values[2], today: counts!, lastReportAt: last ?? null, asOf, asOfSeq };
     },
   });
 }
@@ -51,14 +60,18 @@ builder.subscriptionFields((t) => ({
     authScopes: { aggregates: true },
     type: CheckpointCountsUpdateRef,
     description: "Today's figures per checkpoint (all when none are named): one update per checkpoint as a snapshot, then one per change.",
-    args: { checkpointIds: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.' }) },
+    args: {
+      checkpointIds: t.arg.globalIDList({ for: CheckpointRef, required: false, description: 'Only these checkpoints.' }),
+      minIntervalMs: minIntervalArg(t.arg),
+    },
     subscribe: async (_root, args, ctx) => {
+      const minIntervalMs = pacing(args.minIntervalMs);
       const ids = args.checkpointIds?.length
         ? [...new Set(args.checkpointIds.map((id) => id.id))]
         : (await ctx.prisma.checkpoint.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((c) => c.id);
       const known = await ctx.prisma.checkpoint.count({ where: { id: { in: ids } } });
       if (known !== ids.length) throw userError('checkpointIds: one or more checkpoints do not exist', ErrorCode.NotFound);
-      return Repeater.merge(ids.map((id) => watchCheckpoint(ctx, id)));
+      return Repeater.merge(ids.map((id) => watchCheckpoint(ctx, id, minIntervalMs)));
     },
     resolve: (update) => update,
   }),

@@ -40,4 +40,9 @@ export interface WatchOptions<T> {
   compute(): Promise<T>;
   /** Also recompute on this period, for values that change with the clock (today rolls over at midnight). */
   refreshMs?: number;
+  /**
+   * The subscriber's own pacing: at most one value per this many ms. Only ever slower than the
+   * server's minimum interval (FANGKONG_MIN_INTERVAL_MS): a shorter one is raised to it.
+   */
+  minIntervalMs?: number | null;
 }

@@ -1,15 +1,17 @@
-import type { $Enums } from '@fangkong/prisma';
+import type { $Enums, ProductionLine } from '@fangkong/prisma';
 import { Repeater } from '@repeaterjs/repeater';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import type { OutboxEvent } from '../core/live.ts';
-import { asOfFields, CLOCK_REFRESH_MS, liveFeed, snapshot } from '../core/live-values.ts';
+import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, needsRelations, pacing, snapshot } from '../core/live-values.ts';
 import { today } from '@fangkong/zone';
 import { byLine, outputQuery, type OutputTotals } from './output.ts';
 import { EnterpriseRef, LineStatus, OutputTotalsRef } from './production.ts';
 
 interface LineUpdate {
   lineId: string;
+  /** The line's row, read with the figures: `line { … }` costs no query per subscriber. */
+  row: ProductionLine;
   status: $Enums.LineStatus;
   ratedDailyCapacity: number;
   today: OutputTotals;
@@ -24,7 +26,8 @@ const ProductionUpdateRef = builder.objectRef<LineUpdate>('ProductionUpdate').im
     line: t.prismaField({
       type: 'ProductionLine',
       description: 'The line.',
-      resolve: (query, update, _args, ctx) => ctx.prisma.productionLine.findUniqueOrThrow({ ...query, where: { id: update.lineId } }),
+      // Its own columns come with the shared value; only relations below it need a query.
+      resolve: (query, update, _args, ctx) => (needsRelations(query) ? ctx.prisma.productionLine.findUniqueOrThrow({ ...query, where: { id: update.lineId } }) : update.row),
     }),
     status: t.field({ type: LineStatus, description: 'Its status now.', resolve: (u) => u.status }),
     ratedDailyCapacity: t.exposeInt('ratedDailyCapacity', { description: 'Rated output per 24 hours.' }),
@@ -42,22 +45,27 @@ builder.subscriptionFields((t) => ({
     authScopes: { aggregates: true },
     type: ProductionUpdateRef,
     description: "Today's output per production line of the named enterprises (all when none are named): a snapshot per line, then one per change.",
-    args: { enterpriseIds: t.arg.globalIDList({ for: EnterpriseRef, required: false, description: 'Only lines of these enterprises.' }) },
+    args: {
+      enterpriseIds: t.arg.globalIDList({ for: EnterpriseRef, required: false, description: 'Only lines of these enterprises.' }),
+      minIntervalMs: minIntervalArg(t.arg),
+    },
     subscribe: async (_root, args, ctx) => {
+      const minIntervalMs = pacing(args.minIntervalMs);
       const enterpriseIds = args.enterpriseIds?.map((id) => id.id);
       const lines = await ctx.prisma.productionLine.findMany({
         where: enterpriseIds ? { enterpriseId: { in: enterpriseIds } } : {},
         select: { id: true },
         orderBy: { id: 'asc' },
       });
-      return Repeater.merge(lines.map(({ id }) => watchLine(ctx, id)));
+      return Repeater.merge(lines.map(({ id }) => watchLine(ctx, id, minIntervalMs)));
     },
     resolve: (update) => update,
   }),
 }));
 
-function watchLine(ctx: Context, id: string) {
+function watchLine(ctx: Context, id: string, minIntervalMs: number | null) {
   return liveFeed(ctx).watch<LineUpdate>(`line:${id}`, {
+    minIntervalMs,
     relevant: isLineEvent(id),
     refreshMs: CLOCK_REFRESH_MS,
     compute: async () => {
@@ -72,6 +80,7 @@ function watchLine(ctx: Context, id: string) {
       const elapsed = (now.getTime() - day.start.getTime()) / (day.end.getTime() - day.start.getTime());
       return {
         lineId: id,
+        row: line,
         status: line.status,
         ratedDailyCapacity: line.ratedDailyCapacity,
         today: output!,

@@ -1,6 +1,6 @@
 import { builder } from '../core/builder.ts';
 import type { OutboxEvent } from '../core/live.ts';
-import { asOfFields, CLOCK_REFRESH_MS, liveFeed } from '../core/live-values.ts';
+import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, pacing } from '../core/live-values.ts';
 import { today } from '@fangkong/zone';
 import { computeZoneSummary, ProductStockRef, ZoneSummaryRef, type ZoneSummary } from './zone-summary.ts';
 
@@ -24,9 +24,11 @@ builder.subscriptionFields((t) => ({
   zoneSummary: t.field({
     authScopes: { aggregates: true },
     type: ZoneSummaryRef,
-    description: "Today's zone figures: the current snapshot first, then one after every change (at most one per 250 ms).",
-    subscribe: (_root, _args, ctx) =>
+    description: "Today's zone figures: the current snapshot first, then one after every change (at most one per 250 ms, or per `minIntervalMs`).",
+    args: { minIntervalMs: minIntervalArg(t.arg) },
+    subscribe: (_root, args, ctx) =>
       liveFeed(ctx).watch<ZoneSummary>('zoneSummary', {
+        minIntervalMs: pacing(args.minIntervalMs),
         relevant: () => true,
         refreshMs: CLOCK_REFRESH_MS,
         compute: () => {
@@ -40,8 +42,10 @@ builder.subscriptionFields((t) => ({
     authScopes: { aggregates: true },
     type: StockLevelsRef,
     description: 'Stock per product: a snapshot, then one after every production or allocation change.',
-    subscribe: (_root, _args, ctx) =>
+    args: { minIntervalMs: minIntervalArg(t.arg) },
+    subscribe: (_root, args, ctx) =>
       liveFeed(ctx).watch<StockUpdate>('stockLevels', {
+        minIntervalMs: pacing(args.minIntervalMs),
         relevant: isStockEvent,
         compute: async () => {
           const now = ctx.now();

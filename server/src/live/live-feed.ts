@@ -82,11 +82,14 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
   return {
     watch<T>(key: string, watchOptions: WatchOptions<T>): AsyncIterable<T> {
       // A slow subscriber holds only the newest value: aggregates coalesce, they never queue.
+      // Subscribers paced alike share one value; a slower pace is a value of its own, never a faster one.
+      const interval = Math.max(minIntervalMs, watchOptions.minIntervalMs ?? 0);
+      const paced = interval === minIntervalMs ? key : `${key}@${interval}ms`;
       return new Repeater<T>(async (push, stop) => {
-        let entry = shared.get(key) as SharedValue<T> | undefined;
+        let entry = shared.get(paced) as SharedValue<T> | undefined;
         if (!entry) {
-          entry = new SharedValue<T>(watchOptions, follower, minIntervalMs, logger, key);
-          shared.set(key, entry as SharedValue<unknown>);
+          entry = new SharedValue<T>(watchOptions, follower, interval, logger, paced);
+          shared.set(paced, entry as SharedValue<unknown>);
         }
         const watcher: Watcher<T> = { push: (value) => void push(value) };
         entry.watchers.add(watcher);
@@ -95,7 +98,7 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
         entry.watchers.delete(watcher);
         if (entry.watchers.size === 0) {
           entry.dispose();
-          shared.delete(key);
+          shared.delete(paced);
         }
       }, new SlidingBuffer(1));
     },

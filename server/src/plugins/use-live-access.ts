@@ -29,11 +29,14 @@ export function untilTokenEnds(source: AsyncIterable<ExecutionResult>, tokenId: 
       void push(accessEnded(why));
       stop();
     });
-    const stopped = stop.then(() => null);
+    // Stopping returns the source, which ends a pending next(). (Racing every next() against
+    // `stop` instead left a reaction on it per result: heap that grew with every event a
+    // connected subscriber received.)
+    void stop.then(() => Promise.resolve(iterator.return?.()).catch(() => {}));
     try {
       for (;;) {
-        const step = await Promise.race([iterator.next(), stopped]);
-        if (!step || step.done) break;
+        const step = await iterator.next();
+        if (step.done) break;
         await push(step.value);
       }
     } catch (error) {
@@ -41,7 +44,6 @@ export function untilTokenEnds(source: AsyncIterable<ExecutionResult>, tokenId: 
     } finally {
       unwatch();
       stop();
-      void Promise.resolve(iterator.return?.()).catch(() => {});
     }
   });
 }

@@ -9,6 +9,15 @@ export function countStatement(): void {
   if (store) store.statements++;
 }
 
+/** Runs `run`, then tells `done` how many SQL statements it sent (awaited when it is a promise). */
+export function countStatements<T>(run: () => T, done: (statements: number) => void): T {
+  const store = { statements: 0 };
+  const result = current.run(store, run);
+  if (result instanceof Promise) return result.finally(() => done(store.statements)) as T;
+  done(store.statements);
+  return result;
+}
+
 /**
  * Adds `extensions.sqlStatements` to each result: how many SQL statements the operation sent.
  * Lets tests and operators check that a page's cost does not grow with its size.

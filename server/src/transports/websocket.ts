@@ -2,9 +2,11 @@ import { ErrorCode, CloseCode } from '@fangkong/zone';
 import type { IncomingMessage, Server } from 'node:http';
 import { isDatabaseUnavailable } from '@fangkong/prisma';
 import { type DocumentNode, type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
-import type { SubscribePayload } from 'graphql-ws';
+import { randomUUID } from 'node:crypto';
+import { MessageType, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import { serialisedOnce } from '../live/shared-execution.ts';
 import type { TokenWatch } from '../auth/token-watch.ts';
 import type { TokenStore } from '../auth/tokens.ts';
 import type { Logger } from '../logger.ts';
@@ -37,6 +39,43 @@ type Prepared = { result: unknown };
 
 const isErrorList = (value: ExecutionArgs | readonly unknown[]): value is readonly unknown[] => Array.isArray(value);
 
+/**
+ * Serialising a result once for all its subscribers. graphql-ws writes each `next` message as
+ * JSON.stringify({ id, type, payload }) with our replacer; the replacer answers the payload (a result
+ * shared by every subscriber of the same subscription, shared-execution.ts) with a marker and hands
+ * the result's JSON, made once, to the socket's send, which is called in the same synchronous step
+ * (graphql-ws: `socket.send(stringifyMessage(…))`). The socket splices it in: per subscriber only the
+ * envelope with its id is written, the payload's bytes are copied. The marker is random per process
+ * and stands where only the payload's object could be, so no data can forge it.
+ */
+const SHARED_PAYLOAD = `fangkong-shared-payload-${randomUUID()}`;
+const SHARED_TAIL = `"payload":"${SHARED_PAYLOAD}"}`;
+const CLOSING_BRACE = Buffer.from('}');
+let handoff: Buffer | undefined;
+
+function sharedPayloadReplacer(this: unknown, key: string, value: unknown): unknown {
+  if (key === 'payload' && value !== null && typeof value === 'object' && (this as { type?: unknown }).type === MessageType.Next) {
+    handoff = serialisedOnce(value);
+    return SHARED_PAYLOAD;
+  }
+  return value;
+}
+
+/** ws's socket, with `next` messages' payloads spliced in from their one serialisation. */
+class LiveSocket extends WebSocket {
+  override send(data: unknown, ...rest: unknown[]): void {
+    if (typeof data === 'string' && data.endsWith(SHARED_TAIL) && handoff) {
+      const payload = handoff;
+      handoff = undefined;
+      const envelope = Buffer.from(`${data.slice(0, -SHARED_TAIL.length)}"payload":`);
+      const cb = rest.find((r) => typeof r === 'function') as ((error?: Error) => void) | undefined;
+      super.send(Buffer.concat([envelope, payload, CLOSING_BRACE]), { binary: false }, cb);
+      return;
+    }
+    (super.send as (...args: unknown[]) => void)(data, ...rest);
+  }
+}
+
 /** Open sockets per key (token or address), each counted once and released once. */
 class SocketCounts {
   private readonly counts = new Map<string, number>();
@@ -62,7 +101,7 @@ class SocketCounts {
  * masking as HTTP.
  */
 export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: TokenStore, tokenWatch: TokenWatch, logger: Logger, options: WebSocketOptions = {}) {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 512 * 1024 });
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 512 * 1024, WebSocket: LiveSocket });
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 50;
   const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const active = new WeakMap<object, number>();
@@ -130,6 +169,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 5000,
+      jsonMessageReplacer: sharedPayloadReplacer,
       // graphql-transport-ws: a connection_init the server does not accept is closed with 4403.
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
@@ -187,12 +227,14 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
         active.set(ctx, count + 1);
         return prepared;
       },
-      onNext: (ctx) => {
+      onNext: (ctx, _id, _payload, _args, result) => {
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > maxBuffered) {
           logger.warn('closing a consumer that fell too far behind', { buffered: socket.bufferedAmount });
           socket.close(CloseCode.ConsumerTooSlow, 'Consumer too slow: reconnect and resume events from your last cursor');
         }
+        // The shared result itself (graphql-ws would copy it per subscriber), serialised once.
+        return result;
       },
       onComplete: (ctx) => {
         active.set(ctx, Math.max(0, (active.get(ctx) ?? 1) - 1));
@@ -209,7 +251,11 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
     socket.on('error', (error: Error & { code?: string }) => logger.info('websocket closed on a protocol error', { code: error.code, error: error.message }));
   });
 
-  // Keepalive: a socket that does not answer a ping within one interval is dead (half-open TCP).
+  // Keepalive: a socket that has not answered the previous ping within one interval has not read
+  // what it was sent — a half-open TCP connection, or a consumer too slow to keep up (the ping
+  // waits behind the data it has not read). Its writes would only queue: it is closed with 4413
+  // and a reason saying how to resume (events: from the last cursor it received), and cut after a
+  // grace period if it does not even take the close.
   const alive = new WeakSet<WebSocket>();
   wss.on('connection', (socket) => {
     alive.add(socket);
@@ -217,8 +263,11 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
   });
   const pinger = setInterval(() => {
     for (const socket of wss.clients) {
+      if (socket.readyState !== WebSocket.OPEN) continue;
       if (!alive.has(socket)) {
-        socket.terminate();
+        logger.info('closing a WebSocket that did not read its ping', { buffered: socket.bufferedAmount });
+        socket.close(CloseCode.ConsumerTooSlow, 'Consumer too slow: reconnect and resume events from your last cursor');
+        setTimeout(() => socket.terminate(), 5000).unref();
         continue;
       }
       alive.delete(socket);
