@@ -83,7 +83,9 @@ function loaderFor<T>(ctx: Context, key: string, load: (siteIds: readonly string
   const cache = loaders(ctx);
   let loader = cache.get(key) as DataLoader<string, T> | undefined;
   if (!loader) {
-    loader = new DataLoader<string, T>(load);
+    // Batched, never memoised: a subscription keeps its context for hours, and a count or page it
+    // read at the snapshot must be read again at the next update.
+    loader = new DataLoader<string, T>(load, { cache: false });
     cache.set(key, loader as DataLoader<string, unknown>);
   }
   return loader;
@@ -106,7 +108,7 @@ function pageLoader<Row>(ctx: Context, history: History, filter: Filter, window:
     };
     const rows = await ctx.prisma.$queryRaw<(Row & Record<string, unknown>)[]>`
       SELECT h.*
-      FROM unnest(${textArray(siteIds)}) AS s(id)
+      FROM unnest(${textArray([...new Set(siteIds)])}) AS s(id)
       CROSS JOIN LATERAL (
         SELECT h.* FROM ${table} h
         WHERE h.${siteColumn} = s.id
@@ -130,7 +132,7 @@ function countLoader(ctx: Context, history: History, filter: Filter): DataLoader
     const rows = await ctx.prisma.$queryRaw<{ site: string; n: number }[]>`
       SELECT h.${siteColumn} AS site, COUNT(*)::int AS n
       FROM ${Prisma.raw(`"${history}"`)} h
-      WHERE h.${siteColumn} = ANY(${textArray(siteIds)})
+      WHERE h.${siteColumn} = ANY(${textArray([...new Set(siteIds)])})
         ${filter.includeSuperseded ? Prisma.empty : Prisma.sql`AND h."supersededAt" IS NULL`}
         ${filter.from ? Prisma.sql`AND h."periodStart" >= ${instant(filter.from)}` : Prisma.empty}
         ${filter.to ? Prisma.sql`AND h."periodStart" < ${instant(filter.to)}` : Prisma.empty}
