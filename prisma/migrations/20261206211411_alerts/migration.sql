@@ -71,7 +71,7 @@ CREATE UNIQUE INDEX "Alert_ruleId_subjectType_subjectId_occurrence_key" ON "Aler
 -- AddForeignKey
 ALTER TABLE "Alert" ADD CONSTRAINT "Alert_ruleId_fkey" FOREIGN KEY ("ruleId") REFERENCES "AlertRule"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
--- The default rules (rows an admin changes through `updateAlertRule`; every change is audited).
+-- The default rules: rows an admin changes through `updateAlertRule`, every change audited.
 -- Parameters per kind are documented and validated in schema/src/alerts/rule-kinds.ts.
 INSERT INTO "AlertRule" ("id", "kind", "name", "nameEn", "severity", "enabled", "parameters", "cooldownMinutes") VALUES
   ('fever-at-entry', 'FEVER_AT_ENTRY', '入口发现发热人员', 'Fever case at an entry point', 'HIGH', true,

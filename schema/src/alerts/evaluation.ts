@@ -343,16 +343,17 @@ async function haltedLines(ctx: Context, rule: AlertRule, p: RuleParameters['LIN
 async function outputUnderTarget(ctx: Context, rule: AlertRule, p: RuleParameters['OUTPUT_UNDER_TARGET']) {
   const now = ctx.now();
   const from = new Date(now.getTime() - p.windowHours * HOUR_MS);
-  const rows = await ctx.prisma.$queryRaw<{ id: string; name: string; nameEn: string; path: string | null; capacity: number; produced: bigint; status: string; since: Date }[]>`
-    SELECT l.id, l.name, l."nameEn", a.path, l."ratedDailyCapacity" AS capacity, l.status, l."statusChangedAt" AS since,
-      COALESCE((SELECT SUM(r.produced) FROM "OutputReport" r
-        WHERE r."lineId" = l.id AND r."supersededAt" IS NULL AND r."periodStart" >= ${instant(from)} AND r."periodEnd" <= ${instant(now)}), 0)::bigint AS produced
-    FROM "ProductionLine" l JOIN "Enterprise" e ON e.id = l."enterpriseId" LEFT JOIN "Area" a ON a.id = e."areaId"`;
+  const rows = await ctx.prisma.$queryRaw<{ id: string; name: string; nameEn: string; path: string | null; capacity: number; produced: bigint; reports: number; status: string; since: Date }[]>`
+    SELECT l.id, l.name, l."nameEn", a.path, l."ratedDailyCapacity" AS capacity, l.status, l."statusChangedAt" AS since, w.produced, w.reports
+    FROM "ProductionLine" l JOIN "Enterprise" e ON e.id = l."enterpriseId" LEFT JOIN "Area" a ON a.id = e."areaId",
+    LATERAL (SELECT COALESCE(SUM(r.produced), 0)::bigint AS produced, COUNT(*)::int AS reports FROM "OutputReport" r
+        WHERE r."lineId" = l.id AND r."supersededAt" IS NULL AND r."periodStart" >= ${instant(from)} AND r."periodEnd" <= ${instant(now)}) w`;
   for (const line of rows) {
     const target = (Number(line.capacity) * p.windowHours) / 24;
     const produced = Number(line.produced);
     // Judged only on a line producing for the whole window.
-    const judged = line.status === 'PRODUCING' && line.since.getTime() <= from.getTime() && target > 0;
+    // A line that reported nothing in the window is the silent-site rule's business.
+    const judged = line.status === 'PRODUCING' && line.since.getTime() <= from.getTime() && target > 0 && line.reports > 0;
     if (!judged || produced >= (target * p.minPercent) / 100) {
       await resolveOpen(ctx, rule, 'ProductionLine', line.id, judged ? `output ${produced} back at ≥ ${p.minPercent}% of target` : 'line not producing');
       continue;

@@ -30,12 +30,15 @@ export function alertPayload(alert: Alert): Record<string, unknown> {
   return { ruleId: alert.ruleId, kind: alert.kind, severity: alert.severity, status: alert.status, siteId: alert.siteId, areaPath: alert.areaPath };
 }
 
+/** The row as the audit trail keeps it (JSON has no 64-bit integers). */
+const auditable = (alert: Alert | undefined) => alert && { ...alert, raisedSeq: String(alert.raisedSeq) };
+
 const alertChange = (type: EventTypeName, alert: Alert, before?: Alert): Change => ({
   type,
   entityType: 'Alert',
   entityId: alert.id,
-  before,
-  after: alert,
+  before: auditable(before),
+  after: auditable(alert),
   payload: alertPayload(alert),
 });
 
