@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import manifest from '../../server/persisted-operations.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedClock } from './support/clock.ts';
 import { globalId } from './support/ids.ts';
@@ -153,12 +154,12 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       expect(health.data?.node?.isolationCase).toEqual({ personName: '测试张三', phone: '139-0000-1234' });
     });
 
-    it('raises for a case without a health check today by 10:00 and resolves it when one is recorded; a case checked today has none', async () => {
+    it('raises for a case without a health check today by 10:00 and resolves it when one is recorded; a case begun today has none', async () => {
       const unchecked = await openCase(at(60 * 48));
-      const checked = await openCase(at(60 * 48));
-      await check(checked, 36.5);
-      const found = await until('isolation-no-check', (a) => a.some(about(unchecked)));
-      expect(found.filter(about(checked))).toEqual([]);
+      const begunToday = await openCase(at(60));
+      await until('isolation-no-check', (a) => a.some(about(unchecked)));
+      await sleep(1000); // later sweeps looked at both cases
+      expect((await alerts('isolation-no-check')).filter(about(begunToday))).toEqual([]);
       await check(unchecked, 36.6);
       await until('isolation-no-check', (a) => a.some((x) => about(unchecked)(x) && x.status === 'RESOLVED'));
     });
@@ -301,6 +302,65 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       const found = await until('suspicious-figures', (a) => a.length > 0);
       expect(found).toHaveLength(1);
       expect(JSON.parse(found[0].details)).toMatchObject({ figure: 'peopleScreened', value: 900, samples: 9 });
+    });
+  });
+
+  describe('personal data on every transport', () => {
+    const PARTNER_ALERTS = Object.entries(manifest).find(([, q]) => q.includes('PartnerAlerts'))!;
+    const SUBSCRIBE = `subscription { alerts { kind alerts { id kind message messageEn details isolationCase { personName phone } } } }`;
+
+    /** The first result of an operation over a transport, as text (for the absence of the name and phone). */
+    async function first(transport: 'http' | 'ws' | 'sse', token: string, document: string, extensions?: unknown): Promise<string> {
+      if (transport === 'ws') {
+        const client = wsClient(url, { token });
+        const stream = collect(client, document);
+        try {
+          await Promise.race([stream.until(1, 10_000), stream.completed]);
+          return JSON.stringify({ values: stream.values, errors: stream.errors });
+        } finally {
+          stream.dispose();
+          await client.dispose();
+        }
+      }
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: transport === 'sse' ? 'text/event-stream' : 'application/graphql-response+json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(extensions ? { extensions } : { query: document }),
+      });
+      if (transport === 'http') return response.text();
+      const reader = response.body!.getReader();
+      let text = '';
+      while (!/^data: .*$/m.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      await reader.cancel();
+      return text;
+    }
+
+    it('display, analyst and partner never receive the name or phone of an isolation alert, over HTTP, WebSocket or SSE', async () => {
+      const isolation = (await alerts('isolation-fever')).length + (await alerts('isolation-no-check')).length;
+      expect(isolation).toBeGreaterThan(0);
+      tokens.partner = await createToken({ DATABASE_URL: database.url }, 'partner');
+      const QUERY = `{ alerts(first: 500) { edges { node { id message details isolationCase { personName phone } } } } }`;
+      for (const role of ['display', 'analyst']) {
+        for (const transport of ['http', 'ws', 'sse'] as const) {
+          const text = await first(transport, tokens[role]!, transport === 'http' ? QUERY : SUBSCRIBE);
+          expect(text, `${role} over ${transport}`).toContain('居家隔离人员');
+          expect(text, `${role} over ${transport}`).toContain('FORBIDDEN');
+          expect(text).not.toContain('测试张三');
+          expect(text).not.toContain('139-0000-1234');
+        }
+      }
+      const partner = await first('http', tokens.partner, '', { persistedQuery: { version: 1, sha256Hash: PARTNER_ALERTS[0] } });
+      expect(partner).toContain('居家隔离人员');
+      expect(partner).not.toContain('测试张三');
+      expect(partner).not.toContain('139-0000-1234');
+      const partnerFreeText = await first('http', tokens.partner, QUERY);
+      expect(partnerFreeText).toContain('PERSISTED_QUERY_ONLY');
+      // Health staff of the area do get them, on the same operation.
+      expect(await first('ws', tokens.health!, SUBSCRIBE)).toContain('测试张三');
     });
   });
 
