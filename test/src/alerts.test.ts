@@ -382,3 +382,44 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
     });
   });
 });
+
+describe.skipIf(!(await postgresReachable()))('alerts across midnight', () => {
+  // Clock at 00:20 local: the silence began yesterday evening; the 10:00 health-check deadline is hours away.
+  let database: TestDatabase;
+  let server: RunningServer;
+  let clock: ReturnType<typeof pinnedClock>;
+  const at = (minutesAgo: number) => new Date(clock.now() - minutesAgo * 60_000).toISOString();
+
+  beforeAll(async () => {
+    database = await createTestDatabase('alerts_midnight');
+    clock = pinnedClock('00:20');
+    server = await startServer({ DATABASE_URL: database.url, FANGKONG_CLOCK_START: clock.start, FANGKONG_ALERT_SWEEP_MS: '300' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+  });
+
+  it('a site silent since 22:00 yesterday is silent at 00:20; a case with no check yet today raises nothing before 10:00', async () => {
+    const report = await reportCounts(server.graphqlUrl, {
+      checkpointId: globalId('Checkpoint', 'zhongyuan-road-exit'),
+      periodStart: at(200),
+      periodEnd: at(140),
+      peopleScreened: 12,
+      idempotencyKey: randomUUID(),
+    } as any);
+    expect(report.__typename).toBe('CheckpointReportPayload');
+    const OPEN_CASE = `mutation($startedAt: DateTime!) { openIsolationCase(compoundId: "${globalId('Area', 'hpu-binhe')}", personName: "测试李四", phone: "139-0000-5678", reason: "returned from Hubei", startedAt: $startedAt) { __typename } }`;
+    expect((await graphql(server.graphqlUrl, OPEN_CASE, { startedAt: at(60 * 48) })).data?.openIsolationCase.__typename).toBe('IsolationCasePayload');
+    const byRule = async (ruleId: string) =>
+      ((await graphql(server.graphqlUrl, ALERTS, { rule: rule(ruleId) })).data!.alerts.edges as any[]).map((e) => e.node);
+    const deadline = Date.now() + 10_000;
+    while (!(await byRule('silent-site')).some((a) => a.subjectId === globalId('Checkpoint', 'zhongyuan-road-exit'))) {
+      if (Date.now() > deadline) throw new Error('no silent-site alert across midnight');
+      await sleep(100);
+    }
+    await sleep(1000); // more sweeps
+    expect(await byRule('isolation-no-check')).toEqual([]);
+  });
+});
