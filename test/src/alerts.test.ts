@@ -305,6 +305,32 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
     });
   });
 
+  describe('cool-down', () => {
+    it('a rule in its cool-down raises no new alert for the same subject; without one it does', async () => {
+      const zhongyuan = globalId('Checkpoint', 'zhongyuan-road-exit');
+      const feverAt = () => reportCounts(url, countsInput({ checkpoint: 'zhongyuan-road-exit', now: clock.now(), peopleScreened: 10, feverCases: 1 }));
+      expect((await updateRule('fever-at-entry', { cooldownMinutes: 60 })).rule.cooldownMinutes).toBe(60);
+      try {
+        await feverAt();
+        await until('fever-at-entry', (a) => a.some(about(zhongyuan)));
+        await feverAt();
+        await feverAt();
+        // The evaluator's recorded position passes the last report: both were looked at.
+        const [{ seq }] = await sql(`SELECT MAX(seq)::text AS seq FROM "Event" WHERE type = 'checkpointReport:reported'`);
+        for (const deadline = Date.now() + 10_000; ; await sleep(100)) {
+          const [cursor] = await sql(`SELECT seq::text AS seq FROM "AlertCursor"`);
+          if (BigInt(cursor!.seq) >= BigInt(seq)) break;
+          if (Date.now() > deadline) throw new Error('the evaluator did not get past the reports');
+        }
+        expect((await alerts('fever-at-entry')).filter(about(zhongyuan))).toHaveLength(1);
+      } finally {
+        await updateRule('fever-at-entry', { cooldownMinutes: 0 });
+      }
+      await feverAt();
+      await until('fever-at-entry', (a) => a.filter(about(zhongyuan)).length === 2);
+    });
+  });
+
   describe('personal data on every transport', () => {
     const PARTNER_ALERTS = Object.entries(manifest).find(([, q]) => q.includes('PartnerAlerts'))!;
     const SUBSCRIBE = `subscription { alerts { kind alerts { id kind message messageEn details isolationCase { personName phone } } } }`;
@@ -377,6 +403,20 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       expect(Date.now() - sent).toBeLessThan(2000);
       expect(BigInt(raised.asOfSeq)).toBeGreaterThan(BigInt(snapshot.asOfSeq));
       expect(stream.errors).toEqual([]);
+      stream.dispose();
+      await client.dispose();
+    });
+
+    it("an operator's subscription carries the alerts of its own sites only", async () => {
+      const client = wsClient(url, { token: tokens.operator });
+      const stream = collect(client, `subscription { alerts { kind alerts { subjectId message } } }`, {}, (d) => d.alerts);
+      const [snapshot] = await stream.until(1);
+      expect(snapshot.alerts.every((a: any) => a.subjectId === globalId('Checkpoint', 'yingbin-road-exit'))).toBe(true);
+      await reportCounts(url, countsInput({ checkpoint: 'zhongyuan-road-exit', now: clock.now(), peopleScreened: 10, feverCases: 5 }));
+      await reportCounts(url, countsInput({ checkpoint: 'yingbin-road-exit', now: clock.now(), peopleScreened: 10, feverCases: 6 }));
+      await stream.waitFor((u) => u.kind === 'RAISED' && u.alerts[0].message.includes('6 人'));
+      const raised = stream.values.filter((u) => u.kind === 'RAISED').flatMap((u) => u.alerts);
+      expect(raised.every((a: any) => a.subjectId === globalId('Checkpoint', 'yingbin-road-exit'))).toBe(true);
       stream.dispose();
       await client.dispose();
     });
