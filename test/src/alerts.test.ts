@@ -316,7 +316,7 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
         await feverAt();
         await feverAt();
         // The evaluator's recorded position passes the last report: both were looked at.
-        const [{ seq }] = await sql(`SELECT MAX(seq)::text AS seq FROM "Event" WHERE type = 'checkpointReport:reported'`);
+        const seq = (await sql(`SELECT MAX(seq)::text AS seq FROM "Event" WHERE type = 'checkpointReport:reported'`))[0]!.seq as string;
         for (const deadline = Date.now() + 10_000; ; await sleep(100)) {
           const [cursor] = await sql(`SELECT seq::text AS seq FROM "AlertCursor"`);
           if (BigInt(cursor!.seq) >= BigInt(seq)) break;
