@@ -17,11 +17,13 @@ import './production/subscriptions.ts';
 import './summary/subscriptions.ts';
 import './events/events.ts';
 import './access/viewer.ts';
+import './alerts/alerts.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';
 export type { CommittedEvent, LiveFeed, OutboxEvent, WatchOptions } from './core/live.ts';
 export type { Viewer } from './core/context.ts';
 export { PERSONAL_FIELDS, READ_BUDGET, ROLE_SCOPES } from './core/access.ts';
+export { evaluateEvents, sweep as sweepAlerts } from './alerts/evaluation.ts';
 export { sealStoredAuditEntries } from './core/audit-trail.ts';
 export { LIST_SIZE, type ListSize } from './core/list-size.ts';

@@ -15,6 +15,7 @@ import { TokenStore } from './auth/tokens.ts';
 import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
 import { OutboxFollower } from './live/outbox-follower.ts';
+import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
@@ -59,6 +60,13 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const follower = new OutboxFollower(database.prisma, bus, logger);
   await follower.start();
   const live = createLiveFeed(follower, logger, { minIntervalMs: config.minIntervalMs });
+  const onCommitted = (event: { seq: bigint }) => {
+    bus.publish(event.seq);
+    void follower.catchUp();
+  };
+  const alerts = startAlertEvaluator(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, {
+    sweepMs: config.alertSweepMs,
+  });
   const yoga = createFangkongYoga({
     database,
     timeZone: config.timeZone,
@@ -75,10 +83,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     auditKey,
     heavyReads: { concurrency: config.heavyReads.concurrency ?? (database.kind === 'pglite' ? 1 : 3), maxWaitMs: config.heavyReads.maxWaitMs },
     statementTimeoutMs: config.statementTimeoutMs,
-    onCommitted: (event) => {
-      bus.publish(event.seq);
-      void follower.catchUp();
-    },
+    onCommitted,
   });
 
   const clientFiles = createClientFiles(config.clientDist);
@@ -127,7 +132,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       }),
     async stop() {
       admin?.close();
+      const alertsStopped = alerts.stop();
       follower.stop();
+      await alertsStopped;
       tokenWatch.close();
       live.close();
       await websocket.close();

@@ -26,6 +26,8 @@ export interface ServerConfig {
   redisPrefix: string;
   /** At most one aggregate update per subscription key per this interval. @default 250 */
   minIntervalMs: number;
+  /** How often the alert rules about time (silent sites, overdue work, isolation follow-up) are swept. @default 30000 */
+  alertSweepMs: number;
   /** WebSocket clients must send connection_init within this time. @default 5000 */
   wsInitTimeoutMs: number;
   /** A WebSocket is pinged this often; one that has not read the previous ping is closed with 4413. */
@@ -85,6 +87,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     redisUrl: env.REDIS_URL?.trim() || undefined,
     redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
+    alertSweepMs: positiveInt(env.FANGKONG_ALERT_SWEEP_MS, 'FANGKONG_ALERT_SWEEP_MS', 30_000),
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
     wsKeepAliveMs: positiveInt(env.FANGKONG_WS_KEEPALIVE_MS, 'FANGKONG_WS_KEEPALIVE_MS', 15_000),
     sseStreamsPerToken: positiveInt(env.FANGKONG_SSE_STREAMS_PER_TOKEN, 'FANGKONG_SSE_STREAMS_PER_TOKEN', 10),

@@ -18,7 +18,17 @@ export interface LiveOptions {
   minPeriodMs?: number;
   /** Re-read checkpoints and lines this often, to follow openings, closings and status changes. @default 60000 */
   refreshMs?: number;
+  /**
+   * Now and then, conditions the command room's alerts are for: a fever case at the 迎宾路 exit about
+   * every `feverEveryMs` real time, and once per run a compound gate that falls silent for longer
+   * than twice its reporting interval (server time), then reports again. @default off
+   */
+  alertConditions?: { feverEveryMs?: number; silentGateAfterMs?: number };
 }
+
+/** The site of the simulated fever cases, and the kind of site that falls silent. */
+const FEVER_SITE = 'yingbin-road-exit';
+const SILENT_KIND = 'COMPOUND_GATE';
 
 /** Lines have no reporting interval in the schema; an hour, like the checkpoints. */
 const LINE_INTERVAL_MINUTES = 60;
@@ -74,6 +84,11 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
   let stopping = false;
   const outOfScope: string[] = [];
   let forbiddenNote: NodeJS.Timeout | undefined;
+  const conditions = options.alertConditions;
+  let nextFeverAt = conditions ? ctx.now() + (conditions.feverEveryMs ?? 180_000) / 3 : Infinity;
+  /** The gate kept silent, and until when (server time). */
+  let silence: { id: string; until: number } | null = null;
+  const silenceStartsAt = conditions ? ctx.now() + (conditions.silentGateAfterMs ?? 300_000) : Infinity;
 
   function firstSlice(intervalMs: number, lastReportAt: Date | null) {
     const now = ctx.now();
@@ -173,6 +188,14 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
     const slice = nextSlice(site);
     if (!slice) return;
     const counts = drawCheckpointCounts(site.kind, localHourAt((slice.start + slice.end) / 2), slice.hours, ctx.rand);
+    if (site.slug === FEVER_SITE && ctx.now() >= nextFeverAt) {
+      // A drill-sized incident: one traveller with a fever among those screened.
+      nextFeverAt = ctx.now() + (conditions?.feverEveryMs ?? 180_000) * (0.5 + ctx.rand());
+      counts.peopleScreened = Math.max(counts.peopleScreened, 1);
+      counts.feverCases = Math.max(counts.feverCases, 1);
+      counts.referred = Math.max(counts.referred, 1);
+      ctx.note(`${site.slug}: a fever case (alert condition)`);
+    }
     const outcome = await ctx.reporter.report('checkpoint', {
       checkpointId: site.id,
       periodStart: new Date(slice.start).toISOString(),
@@ -254,7 +277,18 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
   function tick(): void {
     if (stopping) return;
     const now = ctx.now();
-    const due = [...sites.values()].filter((s) => !s.busy && !s.closed && !s.excluded && dueAt(s) <= now).sort((a, b) => dueAt(a) - dueAt(b));
+    if (!silence && now >= silenceStartsAt) {
+      const gate = [...sites.values()].find((s): s is CheckpointSite => s.type === 'checkpoint' && s.kind === SILENT_KIND && !s.closed && !s.excluded);
+      // Silent for longer than twice the interval on the server's clock, whatever the speed.
+      if (gate) {
+        silence = { id: gate.id, until: now + 2 * gate.intervalMs * options.speed + 5 * 60_000 };
+        ctx.note(`${gate.slug}: falls silent until ${localClock(new Date(silence.until), ctx.timeZone)} (alert condition)`);
+      } else silence = { id: '', until: 0 };
+    }
+    const silenced = silence && now < silence.until ? silence.id : null;
+    const due = [...sites.values()]
+      .filter((s) => !s.busy && !s.closed && !s.excluded && s.id !== silenced && dueAt(s) <= now)
+      .sort((a, b) => dueAt(a) - dueAt(b));
     for (const site of due) {
       if (pool.full) break;
       site.busy = true;

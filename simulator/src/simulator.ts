@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   duplicateFraction?: number;
   /** Let lines go idle or halt now and then, and bring them back (live mode). @default true */
   lineIncidents?: boolean;
+  /** Live mode: now and then a fever case at 迎宾路 and a silent gate, for the alerts (see LiveOptions). @default off */
+  alertConditions?: { feverEveryMs?: number; silentGateAfterMs?: number };
   /** Reports in flight at once. @default 4 */
   concurrency?: number;
   /** A status line this often; 0 for none. @default 5000 */
@@ -132,7 +134,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     sendingSince = performance.now();
     mode = replayDay
       ? startReplay(ctx, checkpoints, lines, { day: replayDay, speed })
-      : startLive(ctx, checkpoints, lines, { speed, lineIncidents: options.lineIncidents ?? true });
+      : startLive(ctx, checkpoints, lines, { speed, lineIncidents: options.lineIncidents ?? true, alertConditions: options.alertConditions });
     const statusLine = new StatusLine(`${totals.mode} → ${target}`, rate);
     const every = options.statusIntervalMs ?? 5000;
     if (every > 0) timers.push(setInterval(() => log(statusLine.format(snapshot(), mode!.where(), mode!.extra())), every));

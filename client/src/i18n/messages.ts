@@ -41,6 +41,11 @@ const zh = {
   neverReported: '今日未上报',
   lastReport: (time: string) => `最近上报 ${time}`,
   noData: '暂无数据',
+  alerts: '预警',
+  noAlerts: '暂无预警',
+  alertAge: (minutes: number) => (minutes < 1 ? '刚刚' : minutes < 60 ? `${minutes} 分钟前` : `${Math.floor(minutes / 60)} 小时前`),
+  severity: { HIGH: '高', MEDIUM: '中', LOW: '低' } as Record<string, string>,
+  acknowledged: '已处置中',
   qc: '合格',
   capacity: '产能',
   status: {
@@ -98,6 +103,11 @@ const en: Messages = {
   neverReported: 'No report today',
   lastReport: (time) => `last report ${time}`,
   noData: 'No data yet',
+  alerts: 'Alerts',
+  noAlerts: 'No open alerts',
+  alertAge: (minutes) => (minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} min ago` : `${Math.floor(minutes / 60)} h ago`),
+  severity: { HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low' },
+  acknowledged: 'being handled',
   qc: 'passed QC',
   capacity: 'capacity',
   status: {

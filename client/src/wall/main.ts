@@ -11,7 +11,7 @@ import { connectionReducer, initialConnectionState, type ConnectionState } from 
 import { createLiveConnection, graphqlWebSocketUrl } from '../live/connection.ts';
 import { h } from '../ui/dom.ts';
 import { createFangkongClient } from '../urql/client.ts';
-import { CheckpointCountsSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
+import { AlertsSubscription, CheckpointCountsSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
 import {
   includesSimulated,
   initialWallState,
@@ -25,6 +25,8 @@ import {
   type WallAction,
   type WallState,
 } from './state.ts';
+import { alertsReducer, initialAlertsState, sortedAlerts } from './alerts.ts';
+import { createAlertsStrip } from './view/alerts.ts';
 import { createHeader } from './view/header.ts';
 import { createHourlyChart } from './view/hourly-chart.ts';
 import { createKpis } from './view/kpis.ts';
@@ -40,6 +42,7 @@ const token = () => readToken(storage);
 
 // ── state ──────────────────────────────────────────────────────────────────────────────────────
 let state: WallState = initialWallState;
+let alertsState = initialAlertsState;
 let connection: ConnectionState = initialConnectionState;
 let clockOffset: number | null = null;
 const serverNow = () => Date.now() + (clockOffset ?? 0);
@@ -128,6 +131,12 @@ live(ZoneSummarySubscription, (data) => {
 live(CheckpointCountsSubscription, (data) => dispatch({ type: 'checkpoint', value: data.checkpointCounts }));
 live(ProductionOutputSubscription, (data) => dispatch({ type: 'line', value: data.productionOutput }));
 live(StockLevelsSubscription, (data) => dispatch({ type: 'stock', value: data.stockLevels }));
+live(AlertsSubscription, (data) => {
+  const next = alertsReducer(alertsState, data.alerts);
+  if (next === alertsState) return;
+  alertsState = next;
+  scheduleRender();
+});
 
 // A new hour begins on the chart even when nothing is reported.
 setInterval(() => series.request(), 60_000);
@@ -139,6 +148,7 @@ const ranking = createRanking(lang);
 const chart = createHourlyChart(lang);
 const production = createProduction(lang);
 const stock = createStock(lang);
+const alertsStrip = createAlertsStrip(lang);
 
 document.body.replaceChildren(
   h(
@@ -146,6 +156,7 @@ document.body.replaceChildren(
     { class: 'wall', 'data-testid': 'wall' },
     header.el,
     kpis.el,
+    alertsStrip.el,
     h('main', { class: 'wall-grid' }, ranking.el, h('div', { class: 'wall-center' }, chart.el, stock.el), production.el),
   ),
 );
@@ -171,6 +182,7 @@ function render(): void {
   chart.update(state.series);
   production.update(maskProduction(state, now), maskTotals(state));
   stock.update(stockItems(state));
+  alertsStrip.update(sortedAlerts(alertsState), now);
   document.body.dataset.ready = state.zone ? 'true' : 'false';
   document.body.dataset.connection = connection.status;
 }
@@ -179,6 +191,7 @@ function render(): void {
 setInterval(() => {
   const tz = timeZone();
   header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: serverNow(), offsetMs: clockOffset ?? 0, timeZone: tz });
+  alertsStrip.tick(sortedAlerts(alertsState), serverNow());
 }, 1000);
 setInterval(scheduleRender, 30_000);
 

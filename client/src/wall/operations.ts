@@ -134,3 +134,21 @@ export const HourlySeriesQuery = graphql(`
     }
   }
 `);
+
+export const AlertsSubscription = graphql(`
+  subscription WallAlerts {
+    alerts {
+      kind
+      asOfSeq
+      alerts {
+        id
+        kind
+        severity
+        status
+        message
+        messageEn
+        raisedAt
+      }
+    }
+  }
+`);

@@ -13,10 +13,14 @@ export const ROLE_SCOPES = {
   aggregates: ['ADMIN', 'COMMANDER', 'ANALYST', 'PARTNER', 'DISPLAY'],
   /** Individual records that are not personal: reports, allocations, tasks, inspections, applications. */
   records: ['ADMIN', 'COMMANDER', 'ANALYST'],
+  /** Every alert, without personal data (operators see their own sites' alerts, health staff isolation alerts of their areas). */
+  alerts: ['ADMIN', 'COMMANDER', 'ANALYST', 'PARTNER', 'DISPLAY'],
   /** The outbox event stream. */
   events: ['ADMIN', 'COMMANDER', 'ANALYST'],
   /** Command work: directives, tasks, findings, resumption decisions, supply allocation. */
   command: ['ADMIN', 'COMMANDER'],
+  /** Platform settings such as alert rules. */
+  admin: ['ADMIN'],
   /** Personal data of people in isolation (further limited to the health token's areas). */
   personal: ['ADMIN', 'HEALTH'],
 } as const satisfies Record<string, readonly Role[]>;
@@ -83,6 +87,8 @@ export function scopesOf(ctx: Context) {
     aggregates: hasScope(ctx, 'aggregates'),
     records: hasScope(ctx, 'records'),
     events: hasScope(ctx, 'events'),
+    alerts: hasScope(ctx, 'alerts'),
+    admin: hasScope(ctx, 'admin'),
     command: hasScope(ctx, 'command'),
     personal: hasScope(ctx, 'personal'),
     operates: (id: string) => mayOperate(ctx, id),

@@ -25,6 +25,8 @@ export const builder = new SchemaBuilder<{
     aggregates: boolean;
     records: boolean;
     events: boolean;
+    alerts: boolean;
+    admin: boolean;
     command: boolean;
     personal: boolean;
     /** A checkpoint or production line id the caller may report for. */

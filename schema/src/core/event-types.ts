@@ -20,6 +20,10 @@ export const EVENT_TYPES = {
   'finding:resolved': 'An inspection finding was resolved.',
   'resumptionApplication:submitted': 'An enterprise applied to resume work.',
   'resumptionApplication:decided': 'A resumption application was decided.',
+  'alert:raised': 'A rule raised an alert.',
+  'alert:acknowledged': 'Someone acknowledged an alert.',
+  'alert:resolved': 'An alert was resolved, by a person or because its condition cleared.',
+  'alertRule:updated': 'An admin changed an alert rule.',
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
+import { pnpm, repoRoot, tempDir } from './support/processes.ts';
+import { countsInput, reportCounts } from './support/reporting.ts';
+import { createToken, startServer, type RunningServer } from './support/server.ts';
+
+// The wall's alerts strip in headless Chromium: open alerts show at once, a new fever case at an
+// expressway exit appears within 2 s, highlighted, in Chinese and in English.
+
+const distDir = join(repoRoot, 'client', 'dist');
+const artifacts = join(repoRoot, 'test', 'artifacts');
+
+describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => {
+  const data = tempDir('fangkong-alerts-wall-');
+  let server: RunningServer;
+  let browser: Browser;
+  let wall: Page;
+  let displayToken: string;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
+    expect(build.code, build.stderr + build.stdout).toBe(0);
+    const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: distDir };
+    server = await startServer(env);
+    displayToken = await createToken(env, 'display', [], 'alerts wall e2e');
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
+    wall = await context.newPage();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    data.remove();
+  });
+
+  const fever = (feverCases: number) =>
+    reportCounts(server.graphqlUrl, countsInput({ checkpoint: 'yingbin-road-exit', peopleScreened: 40, feverCases }));
+  const items = (page: Page) => page.locator('[data-testid="alerts"] .alert');
+
+  it('shows the open alerts, then a new one within 2 s, highlighted, newest first', async () => {
+    expect((await fever(1)).__typename).toBe('CheckpointReportPayload');
+    await wall.goto(`${server.url}/?token=${displayToken}`);
+    await wall.locator('[data-testid="alerts"] .alert[data-severity="HIGH"]').first().waitFor({ timeout: 15_000 });
+    const before = await items(wall).count();
+
+    const sent = Date.now();
+    expect((await fever(4)).__typename).toBe('CheckpointReportPayload');
+    // Within 2 s of the report being committed (its answer); the answer itself waits on the loaded machine.
+    const acknowledgedAt = Date.now();
+    await wall.locator('.alert.is-new', { hasText: '发热人员 4 人' }).waitFor({ timeout: 2000 });
+    const latency = Date.now() - acknowledgedAt;
+    expect(latency).toBeLessThan(2000);
+    expect(await items(wall).count()).toBe(before + 1);
+    // Newest first among the high ones.
+    expect(await items(wall).first().textContent()).toContain('发热人员 4 人');
+    expect(await items(wall).first().textContent()).toContain('刚刚');
+    const png = await wall.screenshot({ path: join(artifacts, 'wall-alerts.png') });
+    const stats = await imageStats(browser, png);
+    expect(stats.distinctColors).toBeGreaterThan(64);
+    console.info(`new alert on the wall ${latency} ms after the report's answer (${Date.now() - sent} ms after it was sent)`);
+  });
+
+  it('speaks English with ?lang=en', async () => {
+    const english = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await english.goto(`${server.url}/?lang=en&token=${displayToken}`);
+    await english.locator('[data-testid="alerts"] .alert').first().waitFor({ timeout: 15_000 });
+    const text = await english.locator('.alerts-strip').textContent();
+    expect(text).toContain('Alerts');
+    expect(text).toContain('fever case(s) found');
+    expect(text).toContain('High');
+    await english.screenshot({ path: join(artifacts, 'wall-alerts-en.png') });
+    await english.close();
+  });
+});
