@@ -7,6 +7,8 @@ import './isolation/isolation.ts';
 import './command/command.ts';
 import './summary/zone-summary.ts';
 import './summary/series.ts';
+import './completeness/schedule.ts';
+import './completeness/completeness.ts';
 import './checkpoints/reporting.ts';
 import './production/reporting.ts';
 import './supplies/allocation.ts';
@@ -15,6 +17,7 @@ import './core/live-values.ts';
 import './checkpoints/subscriptions.ts';
 import './production/subscriptions.ts';
 import './summary/subscriptions.ts';
+import './completeness/subscriptions.ts';
 import './events/events.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
