@@ -7,6 +7,7 @@ import './isolation/isolation.ts';
 import './command/command.ts';
 import './summary/zone-summary.ts';
 import './summary/series.ts';
+import './summary/area-totals.ts';
 import './completeness/schedule.ts';
 import './completeness/completeness.ts';
 import './checkpoints/reporting.ts';

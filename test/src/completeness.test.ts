@@ -296,6 +296,96 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
     expect(tally(sites[0]!, yesterday, t2, reports, 120)).toMatchObject({ expected: 24, received: 22, receivedOnTime: 22 });
   });
 
+  it('breaks the day down by area at every level, each equal to the sums of the reports below it, with ratio numerators and denominators', async () => {
+    // Isolation cases: two active in the compound, one ended before yesterday.
+    await db().inspect(async (sql) => {
+      for (const [id, start, end] of [
+        ['cmp-iso-1', at(yesterday, '00:00') - 3 * DAY, null],
+        ['cmp-iso-2', at(yesterday, '09:00'), null],
+        ['cmp-iso-3', at(yesterday, '00:00') - 5 * DAY, at(yesterday, '00:00') - DAY],
+      ] as const) {
+        await sql(`INSERT INTO "IsolationCase" (id, "personName", phone, "compoundId", reason, "startedAt", "endedAt", status, "createdBy")
+          VALUES ('${id}', 'x', '0', 'cmp-compound-a1', 'test', ${ts(start)}, ${ts(end)}, '${end ? 'RELEASED' : 'ACTIVE'}', 'test')`);
+      }
+    });
+    const AREA = `query($day: Date!, $within: ID, $level: AreaLevel) { zoneSummary(day: $day, within: $within) {
+      within { slug }
+      checkpointTotals { peopleScreened reports } production { masks { produced passedQc ratedCapacity } } peopleUnderIsolation
+      indicators { feverPer10kScreened { numerator denominator value } maskQcPassRate { numerator denominator value } maskUtilisation { numerator denominator value } }
+      byArea(level: $level) { area { slug } level checkpoints counts { peopleScreened reports } peopleUnderIsolation
+        production { produced passedQc maskProduced maskPassedQc maskRatedCapacity linesProducing }
+        indicators { maskQcPassRate { numerator denominator value } maskUtilisation { numerator denominator value } } } } }`;
+    const dayStart = at(yesterday, '00:00');
+    const current = reports.filter((r) => !r.superseded && r.start >= dayStart && r.start < dayStart + DAY);
+    const kindOf = new Map(sites.map((s) => [s.id, s]));
+    const byPath = (path: string) => {
+      const here = current.filter((r) => areas.find((a) => a.id === kindOf.get(r.site)!.areaId)!.path.startsWith(path));
+      const cps = here.filter((r) => kindOf.get(r.site)!.kind === 'CHECKPOINT');
+      const out = here.filter((r) => kindOf.get(r.site)!.kind === 'PRODUCTION_LINE');
+      // Every inserted checkpoint report screened 10; every output report made 100 and passed 99.
+      return { peopleScreened: cps.length * 10, reports: cps.length, produced: out.length * 100, passedQc: out.length * 99 };
+    };
+    const district = (await graphql(url, AREA, { day: yesterday, within })).data!.zoneSummary;
+    const all = byPath('/cmp-district/');
+    expect(all.reports).toBeGreaterThan(30);
+    expect(district.within).toEqual({ slug: 'cmp-district' });
+    expect(district.checkpointTotals).toEqual({ peopleScreened: all.peopleScreened, reports: all.reports });
+    expect(district.production.masks).toEqual({ produced: all.produced, passedQc: all.passedQc, ratedCapacity: 24000 });
+    expect(district.peopleUnderIsolation).toBe(2);
+    expect(district.indicators.maskQcPassRate).toEqual({ numerator: all.passedQc, denominator: all.produced, value: all.passedQc / all.produced });
+    expect(district.indicators.maskUtilisation).toEqual({ numerator: all.produced, denominator: 24000, value: all.produced / 24000 });
+    expect(district.indicators.feverPer10kScreened).toEqual({ numerator: 0, denominator: all.peopleScreened, value: 0 });
+    // Next level down by default: the township.
+    expect(district.byArea.map((a: { area: { slug: string } }) => a.area.slug)).toEqual(['cmp-town']);
+    for (const level of ['TOWNSHIP', 'COMMUNITY', 'COMPOUND'] as const) {
+      const rows = (await graphql(url, AREA, { day: yesterday, within, level })).data!.zoneSummary.byArea;
+      const want = areas.filter((a) => a.level === level);
+      expect(rows.map((r: { area: { slug: string } }) => r.area.slug)).toEqual(want.map((a) => a.id));
+      for (const area of want) {
+        const row = rows.find((r: { area: { slug: string } }) => r.area.slug === area.id);
+        const figures = byPath(area.path);
+        const lines = sites.filter((s) => s.kind === 'PRODUCTION_LINE' && areas.find((a) => a.id === s.areaId)!.path.startsWith(area.path)).length;
+        expect({ area: area.id, level: row.level, checkpoints: row.checkpoints, counts: row.counts, production: row.production, isolated: row.peopleUnderIsolation }).toEqual({
+          area: area.id,
+          level,
+          checkpoints: sites.filter((s) => s.kind === 'CHECKPOINT' && areas.find((a) => a.id === s.areaId)!.path.startsWith(area.path)).length,
+          counts: { peopleScreened: figures.peopleScreened, reports: figures.reports },
+          production: { produced: figures.produced, passedQc: figures.passedQc, maskProduced: figures.produced, maskPassedQc: figures.passedQc, maskRatedCapacity: 24000 * lines, linesProducing: lines },
+          isolated: area.path.startsWith('/cmp-district/cmp-town/cmp-comm-a/') || area.level === 'TOWNSHIP' ? 2 : 0,
+        });
+        expect(row.indicators.maskQcPassRate).toEqual({ numerator: figures.passedQc, denominator: figures.produced, value: figures.produced ? figures.passedQc / figures.produced : null });
+      }
+    }
+    // The communities add up to the township.
+    const communities = (await graphql(url, AREA, { day: yesterday, within, level: 'COMMUNITY' })).data!.zoneSummary.byArea;
+    const town = (await graphql(url, AREA, { day: yesterday, within, level: 'TOWNSHIP' })).data!.zoneSummary.byArea[0];
+    expect(communities.reduce((n: number, r: { counts: { peopleScreened: number } }) => n + r.counts.peopleScreened, 0)).toBe(town.counts.peopleScreened);
+  });
+
+  it('sums series by ISO week in local time across a year boundary, and limits them to an area', async () => {
+    // Reports of cmp-24h on Thu 31 Dec 2020, Sat 2 Jan 2021 (ISO week 2020-W53) and Mon 4 Jan 2021 (2021-W01), and of cmp-shop on 3 Jan 23:30 local.
+    const old = [
+      { site: 'cmp-24h', start: Date.parse('2020-12-31T10:00:00+08:00'), people: 7 },
+      { site: 'cmp-24h', start: Date.parse('2021-01-02T23:00:00+08:00'), people: 11 },
+      { site: 'cmp-24h', start: Date.parse('2021-01-04T00:00:00+08:00'), people: 13 },
+      { site: 'cmp-shop', start: Date.parse('2021-01-03T23:30:00+08:00'), people: 17 },
+    ];
+    await db().inspect(async (sql) => {
+      for (const r of old) {
+        await sql(`INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", "reportedBy", "peopleScreened")
+          VALUES ('${randomUUID()}', '${r.site}', ${ts(r.start)}, ${ts(r.start + 30 * MIN)}, 'test', ${r.people})`);
+      }
+    });
+    const SERIES = `query($within: ID) { checkpointSeries(from: "2020-12-30T00:00:00+08:00", to: "2021-01-11T00:00:00+08:00", bucket: WEEK, within: $within) { start counts { peopleScreened } } }`;
+    const weeks = (await graphql(url, SERIES, { within })).data!.checkpointSeries;
+    expect(weeks).toEqual([
+      { start: '2020-12-27T16:00:00.000Z', counts: { peopleScreened: 7 + 11 + 17 } },
+      { start: '2021-01-03T16:00:00.000Z', counts: { peopleScreened: 13 } },
+    ]);
+    const compound = (await graphql(url, SERIES, { within: globalId('Area', 'cmp-compound-a1') })).data!.checkpointSeries;
+    expect(compound.map((w: { counts: { peopleScreened: number } }) => w.counts.peopleScreened)).toEqual([17, 0]);
+  });
+
   it('refuses bad arguments with a typed error', async () => {
     for (const variables of [
       { day: today, from: yesterday, to: today },
@@ -371,6 +461,11 @@ describe('reporting completeness across DST (embedded database, Europe/Berlin)',
   afterAll(async () => {
     await server?.stop();
     await database?.dispose();
+  });
+
+  it('starts ISO weeks at local Monday midnight on both sides of a DST change', async () => {
+    const weeks = (await graphql(url, `{ checkpointSeries(from: "2026-03-23T00:00:00+01:00", to: "2026-04-06T00:00:00+02:00", bucket: WEEK) { start } }`)).data!.checkpointSeries;
+    expect(weeks.map((w: { start: string }) => w.start)).toEqual(['2026-03-22T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
   });
 
   it('counts 23 hourly periods on the spring day and 25 on the autumn day; opening hours follow the wall clock', async () => {

@@ -1,7 +1,7 @@
 import { builder } from '../core/builder.ts';
 import { checkPageSize } from '../core/pagination.ts';
 import { prismaEnum } from '../core/enums.ts';
-import { $Enums } from '@fangkong/prisma';
+import { $Enums, Prisma } from '@fangkong/prisma';
 
 export const AreaLevel = prismaEnum($Enums.AreaLevel, 'AreaLevel', 'A level of the administrative tree.', {
   DISTRICT: 'The zone (示范区/高新区).',
@@ -14,6 +14,11 @@ export const AreaLevel = prismaEnum($Enums.AreaLevel, 'AreaLevel', 'A level of t
 /** `where` for "inside this area, at any depth": the materialised path holds every ancestor id. */
 export function withinAreaPath(areaId: string) {
   return { path: { contains: `/${areaId}/` } };
+}
+
+/** SQL condition on an "Area" row's `path`: the area itself or any area below it. */
+export function areaBelow(areaId: string, path: Prisma.Sql = Prisma.sql`path`) {
+  return Prisma.sql`${path} LIKE ${`%/${areaId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`}`;
 }
 
 export const AreaRef = builder.prismaNode('Area', {
