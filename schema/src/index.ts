@@ -10,6 +10,7 @@ import './summary/series.ts';
 import './summary/area-totals.ts';
 import './completeness/schedule.ts';
 import './completeness/completeness.ts';
+import './completeness/sign-off.ts';
 import './checkpoints/reporting.ts';
 import './production/reporting.ts';
 import './supplies/allocation.ts';

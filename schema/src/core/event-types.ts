@@ -20,6 +20,8 @@ export const EVENT_TYPES = {
   'finding:resolved': 'An inspection finding was resolved.',
   'resumptionApplication:submitted': 'An enterprise applied to resume work.',
   'resumptionApplication:decided': 'A resumption application was decided.',
+  'dayApproval:approved': "An area's figures for a local day were approved (and locked).",
+  'dayApproval:reopened': "An approved day of an area was reopened for corrections.",
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

@@ -63,13 +63,22 @@ type Row = Record<keyof CheckpointCounts, bigint> & {
 
 /**
  * One row per area of `level` inside `within` (or, without a level, per area directly below
- * `within`, the zone's top areas without it), in one statement: the day's current reports of the
+ * `within`, the zone's top areas without it; with `only`, `within` itself), in one statement: the day's current reports of the
  * checkpoints and lines below each area, mask capacity of lines producing at the day's end (or now),
  * people under isolation in its compounds then.
  */
-export async function computeAreaTotals(prisma: PrismaClient, day: LocalDay, now: Date, within: string | null, level: string | null): Promise<AreaTotals[]> {
+export async function computeAreaTotals(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  day: LocalDay,
+  now: Date,
+  within: string | null,
+  level: string | null,
+  { only = false } = {},
+): Promise<AreaTotals[]> {
   const at = now < day.end ? now : day.end;
-  const targets = level
+  const targets = only && within
+    ? Prisma.sql`a.id = ${within}`
+    : level
     ? Prisma.sql`a.level = ${level}::"AreaLevel" ${within ? Prisma.sql`AND ${areaBelow(within, Prisma.sql`a.path`)}` : Prisma.empty}`
     : within
       ? Prisma.sql`a."parentId" = ${within}`
@@ -180,7 +189,7 @@ const ProductionTotalsRef = builder.objectRef<AreaTotals>('AreaProduction').impl
   }),
 });
 
-const AreaTotalsRef = builder.objectRef<AreaTotals>('AreaTotals').implement({
+export const AreaTotalsRef = builder.objectRef<AreaTotals>('AreaTotals').implement({
   description: "One area's figures for the day: every checkpoint, line (by its enterprise) and compound at any depth below it.",
   fields: (t) => ({
     area: t.prismaField({ type: 'Area', description: 'The area.', resolve: (query, a, _args, ctx) => ctx.prisma.area.findUniqueOrThrow({ ...query, where: { id: a.areaId } }) }),
