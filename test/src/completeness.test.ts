@@ -12,6 +12,7 @@ import { collect, wsClient } from './support/live.ts';
 import { postgresReachable } from './support/postgres.ts';
 import { REPORT_CHECKPOINT } from './support/reporting.ts';
 import { graphql, startServer, type RunningServer } from './support/server.ts';
+import { graphiqlDefaultQuery } from '../../server/src/graphiql.ts';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -461,6 +462,30 @@ describe('reporting completeness across DST (embedded database, Europe/Berlin)',
   afterAll(async () => {
     await server?.stop();
     await database?.dispose();
+  });
+
+  it('locks an approved day on the embedded database too: a report of it is a DayLockedError', async () => {
+    const approved = (await graphql(url, `mutation { approveDay(areaId: "${globalId('Area', 'cmp-comm-a')}", day: "2026-03-29") { __typename ... on DayApprovalPayload { approval { version totals { counts { reports } } } } } }`)).data!.approveDay;
+    expect(approved).toEqual({ __typename: 'DayApprovalPayload', approval: { version: 1, totals: { counts: { reports: 0 } } } });
+    const input = (start: string) => ({ checkpointId: globalId('Checkpoint', 'cmp-24h'), periodStart: start, periodEnd: new Date(Date.parse(start) + 3_600_000).toISOString(), peopleScreened: 3, idempotencyKey: randomUUID() });
+    const locked = (await graphql(url, REPORT_CHECKPOINT, { input: input('2026-03-29T10:00:00Z') })).data!.reportCheckpointCounts;
+    expect(locked).toMatchObject({ __typename: 'DayLockedError', code: 'DAY_LOCKED' });
+    // 22:30Z on the 29th is 00:30 on the 30th in Berlin: the next day, open.
+    const nextDay = (await graphql(url, REPORT_CHECKPOINT, { input: input('2026-03-29T22:30:00Z') })).data!.reportCheckpointCounts;
+    expect(nextDay.__typename).toBe('CheckpointReportPayload');
+  });
+
+  it("runs GraphiQL's completeness and area examples", async () => {
+    for (const operationName of ['WhoHasReported', 'ByCommunity']) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminToken}` },
+        body: JSON.stringify({ query: graphiqlDefaultQuery, operationName }),
+      });
+      const body = (await response.json()) as { errors?: unknown; data?: unknown };
+      expect(body.errors, operationName).toBeUndefined();
+      expect(body.data, operationName).toBeTruthy();
+    }
   });
 
   it('starts ISO weeks at local Monday midnight on both sides of a DST change', async () => {
