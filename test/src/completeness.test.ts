@@ -155,7 +155,7 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
     now = clock.now;
     today = shanghaiDay(clock.now());
     yesterday = shanghaiDay(clock.now() - DAY);
-    server = await startServer({ ...db().env, FANGKONG_CLOCK_START: clock.start });
+    server = await startServer({ ...db().env, FANGKONG_CLOCK_START: clock.start, FANGKONG_TRACE_SQL: '1' });
     url = server.graphqlUrl;
     sites = [
       { kind: 'CHECKPOINT', id: 'cmp-24h', areaId: 'cmp-comm-a', every: 60, opens: null, closes: null, openedAt: at(yesterday, '00:00') - 30 * DAY, closedAt: null },
@@ -387,6 +387,21 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
     expect(compound.map((w: { counts: { peopleScreened: number } }) => w.counts.peopleScreened)).toEqual([17, 0]);
   });
 
+  it('sends the same number of SQL statements whatever the number of sites', async () => {
+    const statements = async (variables: Record<string, unknown>) => {
+      const response = await graphql(url, COMPLETENESS, { day: yesterday, ...variables });
+      expect(response.errors).toBeUndefined();
+      return { sites: response.data!.reportingCompleteness.siteCount as number, statements: response.extensions!.sqlStatements as number };
+    };
+    const one = await statements({ within: globalId('Area', 'cmp-compound-a1') });
+    const six = await statements({ within });
+    const everything = await statements({});
+    expect([one.sites, six.sites]).toEqual([1, 6]);
+    expect(everything.sites).toBeGreaterThan(six.sites);
+    expect(six.statements).toBe(one.statements);
+    expect(everything.statements).toBe(one.statements);
+  });
+
   it('refuses bad arguments with a typed error', async () => {
     for (const variables of [
       { day: today, from: yesterday, to: today },
@@ -394,6 +409,8 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
       { from: today, to: yesterday },
       { from: '2020-01-01', to: '2020-03-01' },
       { day: today, grace: -1 },
+      { day: '9999-12-31' },
+      { from: '1899-12-31', to: '1900-01-02' },
     ]) {
       const response = await graphql(url, COMPLETENESS, variables);
       expect(response.data?.reportingCompleteness ?? null, JSON.stringify(variables)).toBeNull();

@@ -4,7 +4,7 @@ import { builder } from '../core/builder.ts';
 import { invalidArgument } from '../core/errors.ts';
 import { listSize } from '../core/list-size.ts';
 import { instant, textArray } from '../core/sql.ts';
-import { AreaLevel, AreaRef } from '../places/places.ts';
+import { AreaLevel, AreaRef, loadArea } from '../places/places.ts';
 
 // Who has reported: every site's expected reporting periods (its schedule: opening hours in local
 // time, every reportIntervalMinutes, between the dates it opened and closed) against the reports
@@ -218,6 +218,12 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
   };
 }
 
+/** A local day the database can hold the end of: 1900-01-01 to 9999-12-30 (the next midnight of 9999-12-31 is year 10000). */
+export function checkDayArgument(day: string, argument: string): string {
+  if (day < '1900-01-01' || day > '9999-12-30') throw invalidArgument(argument, 'must be a day from 1900-01-01 to 9999-12-30');
+  return day;
+}
+
 /** The query's days and grace, checked: `day`, or `from`..`to` (local days, inclusive); today by default. */
 export function completenessQuery(
   args: { day?: string | null; from?: string | null; to?: string | null; within?: { id: string } | null; kinds?: readonly SiteKind[] | null; graceMinutes?: number | null },
@@ -227,6 +233,8 @@ export function completenessQuery(
   if (!args.day && !!args.from !== !!args.to) throw invalidArgument(args.from ? 'to' : 'from', 'from and to come together');
   const from = args.day ?? args.from ?? today;
   const to = args.day ?? args.to ?? today;
+  checkDayArgument(from, args.day ? 'day' : 'from');
+  checkDayArgument(to, args.day ? 'day' : 'to');
   if (to < from) throw invalidArgument('to', `must not be before from (${from})`);
   if (to > addDays(from, MAX_COMPLETENESS_DAYS - 1)) throw invalidArgument('to', `a completeness query covers at most ${MAX_COMPLETENESS_DAYS} days`);
   const graceMinutes = args.graceMinutes ?? DEFAULT_GRACE_MINUTES;
@@ -272,11 +280,11 @@ const SiteCompletenessRef = builder.objectRef<SiteCompleteness>('SiteCompletenes
     slug: t.string({ description: 'The site\'s readable id ("fengshou-road", "yizhonghong-line-1").', resolve: (s) => s.siteId }),
     name: t.string({ description: 'Chinese name.', resolve: (s) => s.name }),
     nameEn: t.string({ description: 'English gloss.', resolve: (s) => s.nameEn }),
-    area: t.prismaField({
-      type: 'Area',
+    area: t.field({
+      type: AreaRef,
       nullable: true,
       description: 'The area the site is in (for a line, its enterprise\'s).',
-      resolve: (query, s, _args, ctx) => (s.areaId ? ctx.prisma.area.findUnique({ ...query, where: { id: s.areaId } }) : null),
+      resolve: (s, _args, ctx) => (s.areaId ? loadArea(ctx, s.areaId) : null),
     }),
     figures: t.field({ type: CompletenessFiguresRef, description: 'Expected, received and on time.', resolve: (f) => f }),
     missingCount: t.int({ description: 'Expected periods with no current report.', resolve: (s) => s.missing.length }),
@@ -294,7 +302,7 @@ const SiteCompletenessRef = builder.objectRef<SiteCompleteness>('SiteCompletenes
 const AreaCompletenessRef = builder.objectRef<AreaCompleteness>('AreaCompleteness').implement({
   description: 'Reporting of every site in an area and below it, rolled up.',
   fields: (t) => ({
-    area: t.prismaField({ type: 'Area', description: 'The area.', resolve: (query, a, _args, ctx) => ctx.prisma.area.findUniqueOrThrow({ ...query, where: { id: a.areaId } }) }),
+    area: t.field({ type: AreaRef, description: 'The area.', resolve: async (a, _args, ctx) => (await loadArea(ctx, a.areaId))! }),
     level: t.field({ type: AreaLevel, description: 'Its level in the tree.', resolve: (a) => a.level as never }),
     sites: t.int({ description: 'Sites in it that report on a schedule (of the queried kinds).', resolve: (a) => a.sites }),
     sitesComplete: t.int({ description: 'Of them, those with every expected period received.', resolve: (a) => a.sitesComplete }),

@@ -10,6 +10,7 @@ import { InvalidStateError, NotFoundError, ValidationError } from '../core/write
 import { AreaRef } from '../places/places.ts';
 import { AreaTotalsRef, computeAreaTotals, type AreaTotals } from '../summary/area-totals.ts';
 import { ZoneSummaryRef } from '../summary/zone-summary.ts';
+import { checkDayArgument } from './completeness.ts';
 
 // Signing off a day: a commander (or admin) approves an area's figures for a local day once it is
 // over. The approval stores the totals as they were and the outbox position they include, and locks
@@ -86,6 +87,7 @@ const DayApprovalPayload = builder.objectRef<{ approval: DayApproval; state: Day
 
 /** A day given as an argument: a real date whose 24:00 has passed. */
 function checkDayOver(day: string, ctx: Context) {
+  checkDayArgument(day, 'day');
   const range = localDay(day, ctx.timeZone);
   if (range.end > ctx.now()) throw new ValidationError([{ field: 'day', message: `${day} is not over yet (it ends ${range.end.toISOString()}); a day is approved once it is over` }]);
   return range;
@@ -243,6 +245,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx) => {
       const areaId = String(args.areaId.id);
+      checkDayArgument(args.day, 'day');
       if (!(await ctx.prisma.area.findUnique({ where: { id: areaId }, select: { id: true } }))) return null;
       const basis: Basis = args.basis ?? (ctx.viewer?.role === 'PARTNER' ? 'APPROVED' : 'LIVE');
       const state = await dayState(ctx.prisma, areaId, args.day);

@@ -6,7 +6,7 @@ import { listSize } from '../core/list-size.ts';
 import { instant } from '../core/sql.ts';
 import { CheckpointCountsRef } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
-import { AreaLevel, areaBelow } from '../places/places.ts';
+import { AreaLevel, AreaRef, areaBelow, loadArea } from '../places/places.ts';
 import { ZoneSummaryRef, type ZoneSummary } from './zone-summary.ts';
 
 // Totals by area: the day's figures of each area one level down (or of every area of a chosen
@@ -192,7 +192,7 @@ const ProductionTotalsRef = builder.objectRef<AreaTotals>('AreaProduction').impl
 export const AreaTotalsRef = builder.objectRef<AreaTotals>('AreaTotals').implement({
   description: "One area's figures for the day: every checkpoint, line (by its enterprise) and compound at any depth below it.",
   fields: (t) => ({
-    area: t.prismaField({ type: 'Area', description: 'The area.', resolve: (query, a, _args, ctx) => ctx.prisma.area.findUniqueOrThrow({ ...query, where: { id: a.areaId } }) }),
+    area: t.field({ type: AreaRef, description: 'The area.', resolve: async (a, _args, ctx) => (await loadArea(ctx, a.areaId))! }),
     level: t.field({ type: AreaLevel, description: 'Its level.', resolve: (a) => a.level as never }),
     checkpoints: t.exposeInt('checkpoints', { description: 'Checkpoints in it.' }),
     counts: t.field({ type: CheckpointCountsRef, description: 'Checkpoint figures summed (current reports starting on the day).', resolve: (a) => a.checkpointTotals }),
