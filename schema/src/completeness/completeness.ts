@@ -185,7 +185,9 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
         GROUP BY a.id, a.name, a."nameEn", a.level, a.path
         ORDER BY row DESC, kind, id`,
     ],
-    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    // Prisma's own 5-second limit on a transaction would end a long one as if the database were
+    // gone; the server's statement timeout (FANGKONG_STATEMENT_TIMEOUT_MS) is the limit that names it.
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 120_000 },
   );
   const sites: SiteCompleteness[] = [];
   const areas: AreaCompleteness[] = [];
