@@ -42,6 +42,21 @@ query MaskLines {
   }
 }
 
+query WhoHasReported {
+  reportingCompleteness(day: "2020-02-07", graceMinutes: 30) {
+    figures { expected received receivedOnTime completeness onTime }
+    areas(level: COMMUNITY) { area { name nameEn } sites sitesComplete figures { completeness onTime } }
+    sites(first: 20, incompleteOnly: true) { kind name nameEn missingCount missing(first: 5) { start end } figures { completeness } }
+  }
+}
+
+query ByCommunity {
+  zoneSummary(day: "2020-02-07") {
+    indicators { feverPer10kScreened { numerator denominator value } maskQcPassRate { numerator denominator value } }
+    byArea(level: COMMUNITY) { area { name nameEn } checkpoints counts { peopleScreened feverCases } production { maskProduced } peopleUnderIsolation }
+  }
+}
+
 query SixRequirementsOf9February {
   meetings(first: 5) {
     edges { node { title titleEn heldAt directives { ordinal text textEn } } }

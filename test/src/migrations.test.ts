@@ -139,10 +139,14 @@ function convertingInstants(open: () => Promise<CliDatabase>) {
         expect(await applyMigrations(database, earlier.path)).not.toContain(convert);
         // Today's client writes every column it knows; those later migrations add are lent to the
         // older tables for the seeding and taken back before migrating.
-        const later = ['CheckpointReport', 'OutputReport'].map((table) => `"${table}" %s COLUMN "predatesOverlapRule"`);
-        for (const column of later) await database.prisma.$executeRawUnsafe(`ALTER TABLE ${column.replace('%s', 'ADD')} BOOLEAN NOT NULL DEFAULT false`);
+        const later = [
+          ...['CheckpointReport', 'OutputReport'].map((table) => ({ column: `"${table}" %s COLUMN "predatesOverlapRule"`, type: 'BOOLEAN NOT NULL DEFAULT false' })),
+          ...['Checkpoint', 'ProductionLine'].flatMap((table) => ['opensAtMinute', 'closesAtMinute'].map((name) => ({ column: `"${table}" %s COLUMN "${name}"`, type: 'INTEGER' }))),
+          ...['openedAt', 'closedAt'].map((name) => ({ column: `"ProductionLine" %s COLUMN "${name}"`, type: 'TIMESTAMPTZ(3)' })),
+        ];
+        for (const { column, type } of later) await database.prisma.$executeRawUnsafe(`ALTER TABLE ${column.replace('%s', 'ADD')} ${type}`);
         await seedDatabase(database.prisma, { history: true });
-        for (const column of later) await database.prisma.$executeRawUnsafe(`ALTER TABLE ${column.replace('%s', 'DROP')}`);
+        for (const { column } of later) await database.prisma.$executeRawUnsafe(`ALTER TABLE ${column.replace('%s', 'DROP')}`);
       } finally {
         await database.close();
       }

@@ -19,6 +19,8 @@ export const ErrorCode = {
   OverlappingReport: 'OVERLAPPING_REPORT',
   /** The object is not in a state that allows the change (e.g. a line must commission before it produces). */
   InvalidState: 'INVALID_STATE',
+  /** The day's figures of that area were approved and are locked: reopen the day (reopenDay) before reporting or correcting. */
+  DayLocked: 'DAY_LOCKED',
   /** An allocation would take stock below zero. */
   InsufficientStock: 'INSUFFICIENT_STOCK',
   /** No token, or a token that is unknown, revoked or expired. */

@@ -291,6 +291,9 @@ export const checkpoints: Prisma.CheckpointCreateManyInput[] = [
       '(not yet reported done), keep medical staff on duty, disinfect and ventilate. Opening date assumed (3 Feb 2020).',
     openedAt: zoneTime('2020-02-03'),
     reportIntervalMinutes: 60,
+    // Open 08:00–22:00 (assumed, as the simulated traffic); every other checkpoint is staffed round the clock.
+    opensAtMinute: 8 * 60,
+    closesAtMinute: 22 * 60,
   },
   {
     id: 'lubao-market',
@@ -416,6 +419,8 @@ export const productionLines: Prisma.ProductionLineCreateManyInput[] = [
     status: LineStatus.PRODUCING,
     statusChangedAt: yizhonghongTimeline.producing,
     reportIntervalMinutes: 60,
+    // Lines run round the clock (no opening hours) and report from when they started producing.
+    openedAt: yizhonghongTimeline.producing,
   })),
   {
     id: 'mingren-mingkang-line-1',
@@ -427,6 +432,7 @@ export const productionLines: Prisma.ProductionLineCreateManyInput[] = [
     status: LineStatus.PRODUCING,
     statusChangedAt: earlyProducersSince,
     reportIntervalMinutes: 60,
+    openedAt: earlyProducersSince,
   },
   {
     id: 'pingguang-line-1',
@@ -438,6 +444,7 @@ export const productionLines: Prisma.ProductionLineCreateManyInput[] = [
     status: LineStatus.PRODUCING,
     statusChangedAt: earlyProducersSince,
     reportIntervalMinutes: 60,
+    openedAt: earlyProducersSince,
   },
 ];
 

@@ -9,7 +9,7 @@ import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, o
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
-import { IdempotencyConflictError, NotFoundError, OverlappingReportError, ValidationError } from '../core/write-errors.ts';
+import { DayLockedError, IdempotencyConflictError, NotFoundError, OverlappingReportError, ValidationError } from '../core/write-errors.ts';
 import { CheckpointRef, CheckpointReportRef } from './checkpoints.ts';
 import type { EventTypeName } from '../core/event-types.ts';
 
@@ -93,7 +93,7 @@ builder.mutationFields((t) => ({
     type: CheckpointReportPayload,
     description:
       "Report a checkpoint's counts for one interval. Safe to retry with the same idempotency key. A period that overlaps a report already counted for the checkpoint is refused: correct that report instead.",
-    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, OverlappingReportError] },
+    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, OverlappingReportError, DayLockedError] },
     args: { input: t.arg({ type: ReportCheckpointCountsInput, required: true, description: 'The report.' }) },
     resolve: async (_root, { input }, ctx) => {
       const counts = countsFrom((k) => input[k] ?? 0);

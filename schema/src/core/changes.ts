@@ -2,6 +2,7 @@ import { lockOutbox, type Prisma } from '@fangkong/prisma';
 import { auditSnapshot } from './audit-trail.ts';
 import type { Context } from './context.ts';
 import type { EventTypeName } from './event-types.ts';
+import { dayLockedFrom } from './write-errors.ts';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -23,7 +24,13 @@ export interface Change {
  * Subscribers are told only after the commit.
  */
 export async function commitChange<T>(ctx: Context, work: (tx: Tx) => Promise<{ value: T; change: Change | null }>): Promise<T> {
-  const { value, event } = await ctx.prisma.$transaction(
+  const { value, event } = await transact(ctx, work);
+  if (event) ctx.onCommitted?.({ seq: event.seq, type: event.type, subjectType: event.subjectType, subjectId: event.subjectId, occurredAt: event.occurredAt });
+  return value;
+}
+
+function transact<T>(ctx: Context, work: (tx: Tx) => Promise<{ value: T; change: Change | null }>) {
+  return ctx.prisma.$transaction(
     async (tx) => {
       const { value, change } = await work(tx);
       if (!change) return { value, event: null };
@@ -45,9 +52,10 @@ export async function commitChange<T>(ctx: Context, work: (tx: Tx) => Promise<{ 
       return { value, event };
     },
     { timeout: 15_000, maxWait: 15_000 },
-  );
-  if (event) ctx.onCommitted?.({ seq: event.seq, type: event.type, subjectType: event.subjectType, subjectId: event.subjectId, occurredAt: event.occurredAt });
-  return value;
+  ).catch((error: unknown) => {
+    // A report in a day approved for its area, refused by the database (migration day_approval).
+    throw dayLockedFrom(error) ?? error;
+  });
 }
 
 function asJson(value: unknown): Prisma.InputJsonValue | undefined {

@@ -24,6 +24,8 @@ export const EVENT_TYPES = {
   'alert:acknowledged': 'Someone acknowledged an alert.',
   'alert:resolved': 'An alert was resolved, by a person or because its condition cleared.',
   'alertRule:updated': 'An admin changed an alert rule.',
+  'dayApproval:approved': "An area's figures for a local day were approved (and locked).",
+  'dayApproval:reopened': "An approved day of an area was reopened for corrections.",
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

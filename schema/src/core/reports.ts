@@ -3,7 +3,7 @@
 import type { Context } from './context.ts';
 import { isRetryOf, type Submission } from './idempotency.ts';
 import { checkIdempotencyKey, Rules } from './rules.ts';
-import { IdempotencyConflictError, InvalidStateError, NotFoundError, type OverlappedReport, OverlappingReportError, ValidationError } from './write-errors.ts';
+import { DayLockedError, IdempotencyConflictError, InvalidStateError, NotFoundError, type OverlappedReport, OverlappingReportError, ValidationError } from './write-errors.ts';
 import { prismaEnum } from './enums.ts';
 import { $Enums } from '@fangkong/prisma';
 
@@ -45,7 +45,7 @@ export async function correctReport<R extends ReportVersion>(
 }
 
 /** What a correction may answer besides the corrected report. */
-export const CORRECTION_ERRORS = [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError];
+export const CORRECTION_ERRORS = [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError, DayLockedError];
 
 /** The reason and key every correction carries, checked before anything is read. */
 export function checkCorrection(args: { reason: string; idempotencyKey: string }): void {

@@ -9,18 +9,24 @@ export const SeriesBucket = builder.enumType('SeriesBucket', {
   values: {
     HOUR: { description: 'One local hour.', value: 'hour' },
     DAY: { description: 'One local day, 00:00 to 24:00.', value: 'day' },
+    WEEK: { description: 'One ISO week in local time: Monday 00:00 to the next Monday 00:00.', value: 'week' },
   } as const,
 });
 
-const bucketMs = { hour: 3_600_000, day: 86_400_000 } as const;
+const bucketMs = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 
-/** How many buckets a series over [from, to) holds (what it returns, one point each); 0 for an empty or reversed range. */
-export function bucketCount(from: Date, to: Date, bucket: 'hour' | 'day'): number {
-  return Math.max(0, Math.ceil((to.getTime() - from.getTime()) / bucketMs[bucket]));
+/**
+ * How many buckets a series over [from, to) holds at most (what it returns, one point each); 0 for an
+ * empty or reversed range. A week's bucket starts on the Monday before `from`, so one more may begin.
+ */
+export function bucketCount(from: Date, to: Date, bucket: 'hour' | 'day' | 'week'): number {
+  const span = to.getTime() - from.getTime();
+  if (span <= 0) return 0;
+  return Math.ceil(span / bucketMs[bucket]) + (bucket === 'week' ? 1 : 0);
 }
 
 /** Validates a [from, to) window: ordered, at most 400 days, and at most 10,000 buckets wide. */
-export function checkTimeRange(from: Date, to: Date, bucket?: 'hour' | 'day'): void {
+export function checkTimeRange(from: Date, to: Date, bucket?: 'hour' | 'day' | 'week'): void {
   if (to.getTime() <= from.getTime()) throw invalidArgument('to', `must be after from (${from.toISOString()})`);
   if (bucket) {
     const buckets = bucketCount(from, to, bucket);

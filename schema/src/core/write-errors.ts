@@ -76,6 +76,30 @@ export class OverlappingReportError extends WriteError {
   }
 }
 
+/** A report or correction of a day whose figures were approved for the site's area (or an area above it). */
+export class DayLockedError extends WriteError {
+  readonly code = ErrorCode.DayLocked;
+  constructor(
+    readonly areaId: string,
+    readonly day: string,
+    readonly version: number,
+  ) {
+    super(`periodStart: the figures of ${day} for area ${areaId} were approved (version ${version}) and are locked; a commander reopens the day (reopenDay) before they can change`);
+  }
+}
+
+/** The database's refusal of a report in an approved day (SQLSTATE FKDLK, migration day_approval) as a DayLockedError; null for any other error. */
+export function dayLockedFrom(error: unknown): DayLockedError | null {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { code?: string; originalCode?: string; message?: string; detail?: string } } } } | null)?.meta?.driverAdapterError?.cause;
+  if (!cause || (cause.code !== 'FKDLK' && cause.originalCode !== 'FKDLK' && !cause.message?.includes('day approved and locked'))) return null;
+  try {
+    const detail = JSON.parse(cause.detail ?? '{}') as { areaId?: string; day?: string; version?: number };
+    return new DayLockedError(detail.areaId ?? '?', detail.day ?? '?', Number(detail.version ?? 0));
+  } catch {
+    return new DayLockedError('?', '?', 0);
+  }
+}
+
 /** Allocating more than the stock holds. */
 export class InsufficientStockError extends WriteError {
   readonly code = ErrorCode.InsufficientStock;
@@ -147,6 +171,17 @@ builder.objectType(OverlappingReportError, {
     existingPeriodStart: t.field({ type: 'DateTime', description: "Start of that report's period.", resolve: (e) => e.existing.periodStart }),
     existingPeriodEnd: t.field({ type: 'DateTime', description: "End of that report's period.", resolve: (e) => e.existing.periodEnd }),
     correctWith: t.string({ description: 'The mutation that corrects that report (correctCheckpointReport or correctOutputReport).', resolve: (e) => e.existing.correctWith }),
+  }),
+});
+
+builder.objectType(DayLockedError, {
+  name: 'DayLockedError',
+  description: "The period starts in a day whose figures were approved for the site's area; nothing was written. Reopen the day first (reopenDay).",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    areaSlug: t.exposeString('areaId', { description: 'The approved area (the site is in it or below it).' }),
+    day: t.exposeString('day', { description: 'The approved local day.' }),
+    version: t.exposeInt('version', { description: 'The approved version standing.' }),
   }),
 });
 

@@ -1,7 +1,9 @@
 import { builder } from '../core/builder.ts';
 import { checkPageSize } from '../core/pagination.ts';
 import { prismaEnum } from '../core/enums.ts';
-import { $Enums } from '@fangkong/prisma';
+import { $Enums, type Area, Prisma } from '@fangkong/prisma';
+import DataLoader from 'dataloader';
+import type { Context } from '../core/context.ts';
 
 export const AreaLevel = prismaEnum($Enums.AreaLevel, 'AreaLevel', 'A level of the administrative tree.', {
   DISTRICT: 'The zone (示范区/高新区).',
@@ -14,6 +16,27 @@ export const AreaLevel = prismaEnum($Enums.AreaLevel, 'AreaLevel', 'A level of t
 /** `where` for "inside this area, at any depth": the materialised path holds every ancestor id. */
 export function withinAreaPath(areaId: string) {
   return { path: { contains: `/${areaId}/` } };
+}
+
+/** SQL condition on an "Area" row's `path`: the area itself or any area below it. */
+export function areaBelow(areaId: string, path: Prisma.Sql = Prisma.sql`path`) {
+  return Prisma.sql`${path} LIKE ${`%/${areaId.replace(/[\\%_]/g, (c) => `\\${c}`)}/%`}`;
+}
+
+const areaLoaders = new WeakMap<Context, DataLoader<string, Area | null>>();
+
+/** Areas by id, one statement for every area a request's rows name (rows of figures name their areas by id). */
+export function loadArea(ctx: Context, id: string): Promise<Area | null> {
+  let loader = areaLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const rows = await ctx.prisma.area.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    areaLoaders.set(ctx, loader);
+  }
+  return loader.load(id);
 }
 
 export const AreaRef = builder.prismaNode('Area', {

@@ -7,7 +7,7 @@ import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, o
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
-import { IdempotencyConflictError, InvalidStateError, NotFoundError, OverlappingReportError, ValidationError } from '../core/write-errors.ts';
+import { DayLockedError, IdempotencyConflictError, InvalidStateError, NotFoundError, OverlappingReportError, ValidationError } from '../core/write-errors.ts';
 import { LineStatus, OutputReportRef, ProductionLineRef } from './production.ts';
 import type { EventTypeName } from '../core/event-types.ts';
 
@@ -100,7 +100,7 @@ builder.mutationFields((t) => ({
     type: OutputReportPayload,
     description:
       "Report a line's output for one interval. Safe to retry with the same idempotency key. A period that overlaps a report already counted for the line is refused: correct that report instead.",
-    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError, OverlappingReportError] },
+    errors: { types: [ValidationError, NotFoundError, IdempotencyConflictError, InvalidStateError, OverlappingReportError, DayLockedError] },
     args: { input: t.arg({ type: ReportProductionOutputInput, required: true, description: 'The report.' }) },
     resolve: async (_root, { input }, ctx) => {
       const rules = new Rules();

@@ -6,6 +6,7 @@ import { CheckpointCountsRef, CheckpointRef } from '../checkpoints/checkpoints.t
 import { countColumns, toCounts, zeroCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { OutputTotalsRef, ProductionLineRef } from '../production/production.ts';
 import { ProductRef } from '../supplies/supplies.ts';
+import { areaBelow, AreaRef } from '../places/places.ts';
 import { toOutput, zeroOutput, type OutputTotals } from '../production/output.ts';
 import { textArray, instant } from '../core/sql.ts';
 import { renamed } from '../core/renamed.ts';
@@ -18,7 +19,7 @@ interface Point<T> {
   figures: T;
 }
 
-type Bucket = 'hour' | 'day';
+type Bucket = 'hour' | 'day' | 'week';
 
 /**
  * A statement sums the reports of at most this span. On the embedded database a statement runs on
@@ -41,7 +42,10 @@ function bucketStarts(from: Date, to: Date, bucket: Bucket, timeZone: string): D
   if (bucket === 'hour') {
     for (let at = zonedInstant(w.year, w.month, w.day, w.hour, 0, 0, timeZone).getTime(); at < to.getTime(); at += HOUR_MS) starts.push(new Date(at));
   } else {
-    for (let k = 0, at = zonedInstant(w.year, w.month, w.day, 0, 0, 0, timeZone); at < to; at = zonedInstant(w.year, w.month, w.day + ++k, 0, 0, 0, timeZone)) starts.push(at);
+    // ISO weeks start on Monday: step back from the first day to its Monday (getUTCDay of the wall date: Sunday 0).
+    const back = bucket === 'week' ? (new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay() + 6) % 7 : 0;
+    const step = bucket === 'week' ? 7 : 1;
+    for (let k = 0, at = zonedInstant(w.year, w.month, w.day - back, 0, 0, 0, timeZone); at < to; at = zonedInstant(w.year, w.month, w.day - back + ++k * step, 0, 0, 0, timeZone)) starts.push(at);
   }
   return starts;
 }
@@ -93,7 +97,7 @@ async function series<T extends { [K in keyof T]: number }>(
 const CheckpointSeriesPointRef = builder.objectRef<Point<CheckpointCounts>>('CheckpointSeriesPoint').implement({
   description: 'One bucket of a checkpoint chart.',
   fields: (t) => ({
-    start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour or local midnight).', resolve: (p) => p.start }),
+    start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour, local midnight, or local Monday midnight for ISO weeks).', resolve: (p) => p.start }),
     counts: t.field({ type: CheckpointCountsRef, description: 'Figures of reports starting in the bucket.', resolve: (p) => p.figures }),
   }),
 });
@@ -101,13 +105,14 @@ const CheckpointSeriesPointRef = builder.objectRef<Point<CheckpointCounts>>('Che
 const ProductionSeriesPointRef = builder.objectRef<Point<OutputTotals>>('ProductionSeriesPoint').implement({
   description: 'One bucket of a production chart.',
   fields: (t) => ({
-    start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour or local midnight).', resolve: (p) => p.start }),
+    start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour, local midnight, or local Monday midnight for ISO weeks).', resolve: (p) => p.start }),
     output: t.field({ type: OutputTotalsRef, description: 'Output of reports starting in the bucket.', resolve: (p) => p.figures }),
   }),
 });
 
 const seriesArgs = (t: PothosSchemaTypes.QueryFieldBuilder<SchemaTypes, object>) => ({
-  from: t.arg({ type: 'DateTime', required: true, description: 'Start of the window (inclusive).' }),
+  from: t.arg({ type: 'DateTime', required: true, description: 'Start of the window (inclusive); a WEEK series starts with the ISO week holding it, counting reports from `from` on.' }),
+  within: t.arg.globalID({ for: AreaRef, required: false, description: 'Only the sites in this area or below it (lines by their enterprise\'s area).' }),
   to: t.arg({ type: 'DateTime', required: true, description: 'End of the window (exclusive); at most 400 days after from.' }),
   bucket: t.arg({ type: SeriesBucket, required: true, description: 'Bucket width; at most 10,000 buckets, and as many as the read budget of the caller\'s role allows (each bucket is one point of the answer).' }),
 });
@@ -141,12 +146,14 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       checkTimeRange(args.from, args.to, args.bucket);
       const ids = renamed(args, 'checkpointIds', 'checkpoints')?.map((id) => id.id);
+      const within = args.within ? String(args.within.id) : null;
       return series(ctx, args, zeroCounts, async (start, end) => {
         const rows = await ctx.prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { bucket_start: Date })[]>`
           SELECT ${bucketOf(Prisma.sql`r."periodStart"`, args.bucket, ctx.timeZone)} AS bucket_start, ${countColumns}
           FROM "CheckpointReport" r
           WHERE r."supersededAt" IS NULL AND r."periodStart" >= ${instant(start)} AND r."periodStart" < ${instant(end)}
             ${ids ? Prisma.sql`AND r."checkpointId" = ANY(${textArray(ids)})` : Prisma.empty}
+            ${within ? Prisma.sql`AND r."checkpointId" IN (SELECT c.id FROM "Checkpoint" c JOIN "Area" a ON a.id = c."areaId" WHERE ${areaBelow(within, Prisma.sql`a.path`)})` : Prisma.empty}
           GROUP BY 1`;
         return rows.map((row) => ({ bucket_start: row.bucket_start, figures: toCounts(row) }));
       });
@@ -168,6 +175,7 @@ builder.queryFields((t) => ({
       checkTimeRange(args.from, args.to, args.bucket);
       const ids = renamed(args, 'lineIds', 'lines')?.map((id) => id.id);
       const product = renamed(args, 'productId', 'product');
+      const within = args.within ? String(args.within.id) : null;
       return series(ctx, args, zeroOutput, async (start, end) => {
         const rows = await ctx.prisma.$queryRaw<{ bucket_start: Date; produced: bigint; passedQc: bigint; reports: bigint; simulatedReports: bigint }[]>`
           SELECT ${bucketOf(Prisma.sql`o."periodStart"`, args.bucket, ctx.timeZone)} AS bucket_start,
@@ -179,6 +187,7 @@ builder.queryFields((t) => ({
           WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${instant(start)} AND o."periodStart" < ${instant(end)}
             ${ids ? Prisma.sql`AND o."lineId" = ANY(${textArray(ids)})` : Prisma.empty}
             ${product ? Prisma.sql`AND o."lineId" IN (SELECT id FROM "ProductionLine" WHERE "productId" = ${product.id})` : Prisma.empty}
+            ${within ? Prisma.sql`AND o."lineId" IN (SELECT l.id FROM "ProductionLine" l JOIN "Enterprise" e ON e.id = l."enterpriseId" JOIN "Area" a ON a.id = e."areaId" WHERE ${areaBelow(within, Prisma.sql`a.path`)})` : Prisma.empty}
           GROUP BY 1`;
         return rows.map((row) => ({ bucket_start: row.bucket_start, figures: toOutput(row) }));
       });

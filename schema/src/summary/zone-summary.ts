@@ -6,6 +6,7 @@ import { instant } from '../core/sql.ts';
 import { type ProductRow, stockQuery } from '../supplies/stock.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
+import { AreaRef, areaBelow } from '../places/places.ts';
 
 type Kind = $Enums.CheckpointKind;
 
@@ -29,6 +30,8 @@ export interface ZoneSummary {
   stock: { product: ProductRow; produced: number; allocated: number; stock: number }[];
   asOf: Date;
   asOfSeq: bigint;
+  /** The area the figures are limited to (every site and compound at any depth below it); null: the whole zone. */
+  within: string | null;
 }
 
 const n = (value: bigint | number | null | undefined) => Number(value ?? 0);
@@ -37,9 +40,10 @@ const n = (value: bigint | number | null | undefined) => Number(value ?? 0);
  * The zone's figures for one reporting day, read in one REPEATABLE READ snapshot so that every
  * figure and `asOfSeq` (the last outbox event they include) describe the same moment.
  */
-export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, timeZone: string, now: Date): Promise<ZoneSummary> {
+export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, timeZone: string, now: Date, within: string | null = null): Promise<ZoneSummary> {
   // Isolation and stock are states, read at the end of the day, or now for today.
   const at = now < day.end ? now : day.end;
+  const inArea = (areaColumn: Prisma.Sql) => (within ? Prisma.sql`AND ${areaColumn} IN (SELECT id FROM "Area" WHERE ${areaBelow(within)})` : Prisma.empty);
   const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = await prisma.$transaction(
     [
       prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`,
@@ -48,6 +52,7 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
         FROM "Checkpoint" c
         LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
           AND r."periodStart" >= ${instant(day.start)} AND r."periodStart" < ${instant(day.end)}
+        WHERE true ${inArea(Prisma.sql`c."areaId"`)}
         GROUP BY GROUPING SETS ((c.kind), ())
         ORDER BY c.kind NULLS FIRST`,
       prisma.$queryRaw<(ProductRow & { grouped: number; produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint })[]>`
@@ -55,6 +60,7 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
           SELECT l.id, l."productId", l."ratedDailyCapacity",
             COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${instant(at)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
           FROM "ProductionLine" l
+          WHERE true ${inArea(Prisma.sql`(SELECT e."areaId" FROM "Enterprise" e WHERE e.id = l."enterpriseId")`)}
         ), line_output AS (
           SELECT o."lineId", SUM(o.produced) AS produced, SUM(o."passedQc") AS "passedQc",
             COUNT(*) FILTER (WHERE o.source = 'SIMULATED') AS simulated
@@ -76,7 +82,7 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
       prisma.$queryRaw<{ active: bigint; simulated: bigint }[]>`
         SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
         FROM "IsolationCase"
-        WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)})`,
+        WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}) ${inArea(Prisma.sql`"compoundId"`)}`,
       stockQuery(prisma, { until: day.end }),
     ],
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
@@ -110,6 +116,7 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
     })),
     asOf: now,
     asOfSeq: seqRows[0]?.seq ?? 0n,
+    within,
   };
 }
 
@@ -179,7 +186,7 @@ export const ZoneSummaryRef = builder.objectRef<ZoneSummary>('ZoneSummary').impl
     production: t.field({ type: ProductionSummaryRef, description: 'Production against capacity.', resolve: (s) => s }),
     peopleUnderIsolation: t.exposeInt('peopleUnderIsolation', { description: 'People under home isolation at the end of the day (or now).' }),
     simulatedIsolationCases: t.exposeInt('simulatedIsolationCases', { description: 'How many of them are simulated cases.' }),
-    stock: t.field({ type: [ProductStockRef], description: 'Stock per product.', resolve: (s) => s.stock }),
+    stock: t.field({ type: [ProductStockRef], description: 'Stock per product, zone-wide even when the figures are limited to an area (stock is held centrally).', resolve: (s) => s.stock }),
     asOf: t.field({ type: 'DateTime', description: 'When the figures were read.', resolve: (s) => s.asOf }),
     asOfSeq: t.field({ type: 'Seq', description: 'The last outbox event the figures include.', resolve: (s) => s.asOfSeq }),
   }),
@@ -190,10 +197,14 @@ builder.queryFields((t) => ({
     authScopes: { aggregates: true },
     type: ZoneSummaryRef,
     description: "The zone's figures for one reporting day; today by default.",
-    args: { day: t.arg({ type: 'Date', required: false, description: 'The local day (YYYY-MM-DD); default today.' }) },
+    args: {
+      day: t.arg({ type: 'Date', required: false, description: 'The local day (YYYY-MM-DD); default today.' }),
+      within: t.arg.globalID({ for: AreaRef, required: false, description: 'Only the checkpoints, lines (by their enterprise) and compounds in this area or below it.' }),
+    },
     resolve: (_root, args, ctx) => {
       const now = ctx.now();
-      return computeZoneSummary(ctx.prisma, localDay(args.day ?? localDate(now, ctx.timeZone), ctx.timeZone), ctx.timeZone, now);
+      const day = localDay(args.day ?? localDate(now, ctx.timeZone), ctx.timeZone);
+      return computeZoneSummary(ctx.prisma, day, ctx.timeZone, now, args.within ? String(args.within.id) : null);
     },
   }),
 }));
