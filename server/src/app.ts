@@ -14,7 +14,7 @@ import { createTokenWatch } from './auth/token-watch.ts';
 import { TokenStore } from './auth/tokens.ts';
 import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
-import { OutboxFollower } from './live/outbox-follower.ts';
+import { databaseOutbox, OutboxFollower } from './live/outbox-follower.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
@@ -56,7 +56,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const rateRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
   rateRedis?.on('error', () => {});
   const rateLimiter = rateRedis ? redisRateLimiter(rateRedis, config.redisPrefix, config.rateLimit) : memoryRateLimiter(config.rateLimit);
-  const follower = new OutboxFollower(database.prisma, bus, logger);
+  const follower = new OutboxFollower(databaseOutbox(database.prisma), bus, logger);
   await follower.start();
   const live = createLiveFeed(follower, logger, { minIntervalMs: config.minIntervalMs });
   const yoga = createFangkongYoga({
@@ -77,7 +77,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     statementTimeoutMs: config.statementTimeoutMs,
     onCommitted: (event) => {
       bus.publish(event.seq);
-      void follower.catchUp();
+      follower.heard(event.seq);
     },
   });
 

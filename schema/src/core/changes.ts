@@ -1,4 +1,4 @@
-import { lockOutbox, type Prisma } from '@fangkong/prisma';
+import type { Prisma } from '@fangkong/prisma';
 import { auditSnapshot } from './audit-trail.ts';
 import type { Context } from './context.ts';
 import type { EventTypeName } from './event-types.ts';
@@ -38,7 +38,8 @@ export async function commitChange<T>(ctx: Context, work: (tx: Tx) => Promise<{ 
           after: auditSnapshot(ctx.auditKey, change.entityType, change.after),
         },
       });
-      await lockOutbox(tx);
+      // The event's seq is made of this transaction's id: no lock, whatever order writers commit in
+      // (prisma/src/outbox.ts).
       const event = await tx.event.create({
         data: { type: change.type, subjectType: change.entityType, subjectId: change.entityId, payload: asJson(change.payload) ?? {}, actor: ctx.actor },
       });

@@ -4,7 +4,7 @@ import { stringify } from 'safe-stable-stringify';
 import type { Tx } from './changes.ts';
 import { IdempotencyConflictError } from './write-errors.ts';
 
-type Column = string | number | boolean | null | Prisma.Sql;
+export type Column = string | number | boolean | null | Prisma.Sql;
 
 /** A write as its idempotency key names it, with the fingerprint that tells a retry (same) from a reused key (different). */
 export interface Submission {
