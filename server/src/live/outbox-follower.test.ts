@@ -156,4 +156,25 @@ describe('outbox follower', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(outbox.reads()).toBe(settled);
   });
+
+  it('reads once for a commit announced twice (by its own instance and through the bus)', async () => {
+    const outbox = fakeOutbox();
+    const { follower, seen } = await follow(outbox);
+    const before = outbox.reads();
+    outbox.commit(1);
+    follower.heard(outbox.last());
+    follower.heard(outbox.last());
+    await follower.catchUp();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seqs(seen)).toEqual([1]);
+    // The catch-up asked for above while the read ran is one more; the second announcement is none.
+    expect(outbox.reads() - before).toBeLessThanOrEqual(2);
+    const reads = outbox.reads();
+    outbox.commit(1);
+    follower.heard(outbox.last());
+    follower.heard(outbox.last());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seqs(seen)).toEqual([1, 2]);
+    expect(outbox.reads() - reads).toBe(1);
+  });
 });

@@ -53,6 +53,8 @@ export class OutboxFollower {
   lastSeq = 0n;
   /** The newest seq announced (bus, local commits): there is more to read while it is above lastSeq. */
   private announced = 0n;
+  /** What was announced when the read under way started: that read sees it (if it is below the horizon). */
+  private readingCovers = -1n;
   private retry: NodeJS.Timeout | undefined;
   private retryMs = PENDING_RETRY_MS;
   private readonly listeners = new Set<(events: OutboxEvent[]) => void>();
@@ -98,7 +100,9 @@ export class OutboxFollower {
   /** An event was committed (here or, through the bus, elsewhere): read it unless already read. */
   heard(seq: bigint): void {
     if (seq > this.announced) this.announced = seq;
-    if (seq > this.lastSeq) void this.catchUp();
+    // A commit is announced after it committed, so a read that started after the announcement sees
+    // it: the same seq heard twice (from this instance's commit and from the bus) costs one read.
+    if (seq > this.lastSeq && !(this.reading && seq <= this.readingCovers)) void this.catchUp();
   }
 
   /** Reads new events now (coalesced: one read at a time, one more if asked meanwhile). */
@@ -111,6 +115,7 @@ export class OutboxFollower {
     this.reading = (async () => {
       do {
         this.again = false;
+        this.readingCovers = this.announced;
         try {
           let batch: OutboxEvent[];
           do {
@@ -122,6 +127,7 @@ export class OutboxFollower {
         }
       } while (this.again && !this.closed);
       this.reading = null;
+      this.readingCovers = -1n;
       this.retryPending();
     })();
     return this.reading;
