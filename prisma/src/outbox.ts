@@ -35,7 +35,10 @@
 // Why the horizon looks at other databases' transactions at all: pg_snapshot_xmin alone would hold
 // every reader back behind any long transaction anywhere in the cluster (another application's,
 // another test's). Those of other databases are left out when pg_stat_get_activity shows them
-// there; anything it cannot tell counts as this database's, which can only lower the horizon.
+// there; anything it cannot tell counts as this database's, which can only lower the horizon. (It
+// shows the transaction ids of other roles' sessions only to members of pg_read_all_stats: on a
+// cluster shared with other applications, grant that role to the server's, or their long
+// transactions delay delivery here too.)
 //
 // The embedded database (PGlite) runs one transaction at a time; the same functions work there and
 // the horizon is simply "everything committed".

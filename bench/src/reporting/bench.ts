@@ -111,11 +111,13 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
     // The baselines announce their events on the instances' channel (bus.ts: `${prefix}outbox`), as a server does.
     announcer = await redisAnnouncer(redis.url, `${redis.prefix}outbox`);
     const { announce } = announcer;
+    const refusals = { retried: 0 };
+    let subscriberRefusals = 0;
     const senders: Record<Variant, (keyPrefix: string) => { send: Send; sendFor?: (worker: number) => Send; concurrency: number }> = {
-      ours: (prefix) => ({ send: reportThroughApi(posterA, checkpointIds, prefix), concurrency: settings.concurrency }),
+      ours: (prefix) => ({ send: reportThroughApi(posterA, checkpointIds, prefix, refusals), concurrency: settings.concurrency }),
       ours2: (prefix) => {
-        const toA = reportThroughApi(posterA, checkpointIds, prefix);
-        const toB = reportThroughApi(posterB, checkpointIds, prefix);
+        const toA = reportThroughApi(posterA, checkpointIds, prefix, refusals);
+        const toB = reportThroughApi(posterB, checkpointIds, prefix, refusals);
         return { send: toA, sendFor: (worker) => (worker < settings.concurrency ? toA : toB), concurrency: 2 * settings.concurrency };
       },
       lockFree: (prefix) => ({ send: transactionShape(pool, checkpointIds, prefix, { lock: false, announce }), concurrency: settings.concurrency }),
@@ -132,13 +134,17 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
       const before = snapshotCpu([...serverPids, ...(await backendPids())]);
       // The sampler's own backend starts after the first list and ends before the second: it is not counted as load.
       const watcher = await watchSessions(databaseUrl);
+      refusals.retried = 0;
       const load = await runClosedLoop({ seconds, ...senders[variant](keyPrefix) });
+      const retried = refusals.retried;
       const sessions = await watcher.stop();
       const backends = await backendPids();
       const cpu = cpuBetween(before, snapshotCpu([...serverPids, ...backends]), serverPids, backends);
       const stored = await countStored(pool, keyPrefix);
-      const problems = [...check(variant, load, stored), ...subscriberPools.flatMap((p) => p.problems.splice(0))];
-      return { round, variant, load, cpu, sessions, stored, loadAverage: loadavg()[0] ?? 0, problems };
+      const subscriberProblems = subscriberPools.flatMap((p) => p.problems.splice(0));
+      const problems = [...check(variant, load, stored), ...summarizeProblems(subscriberProblems.filter((p) => !isRefusal(p)))];
+      subscriberRefusals += subscriberProblems.filter(isRefusal).length;
+      return { round, variant, load, cpu, sessions, stored, loadAverage: loadavg()[0] ?? 0, retried, problems };
     };
 
     if (settings.warmupSeconds > 0) {
@@ -160,13 +166,13 @@ export async function runReportingBench(options: ReportingBenchOptions = {}): Pr
         const server = cpu.serverMs === null || !load.ok ? 'n/a' : `${(cpu.serverMs / load.ok).toFixed(2)} ms`;
         log(
           `round ${round}/${settings.rounds} ${variant.padEnd(8)} ${load.perSecond.toFixed(0).padStart(6)} reports/s  p50 ${load.p50Ms.toFixed(1)} ms  p99 ${load.p99Ms.toFixed(1)} ms` +
-            `  server CPU/report ${server}  busy ${(cpu.machineBusy * 100).toFixed(0)}% (others ${((cpu.otherMs / cpu.capacityMs) * 100).toFixed(0)}%)  load ${result.loadAverage.toFixed(1)}` +
+            `  server CPU/report ${server}${result.retried ? `  (${result.retried} retryable 503s retried)` : ''}  busy ${(cpu.machineBusy * 100).toFixed(0)}% (others ${((cpu.otherMs / cpu.capacityMs) * 100).toFixed(0)}%)  load ${result.loadAverage.toFixed(1)}` +
             `${result.problems.length ? `  INVALID: ${result.problems.join('; ')}` : ''}`,
         );
       }
     }
 
-    const subscribers = await settleSubscribers(pool, subscriberPools, eventPools, kinds, log);
+    const subscribers = { ...(await settleSubscribers(pool, subscriberPools, eventPools, kinds, log)), refusals: subscriberRefusals };
     const medians = Object.fromEntries(VARIANTS.map((variant) => [variant, summarize(phases.filter((p) => p.variant === variant))])) as ReportingBenchResult['medians'];
     const ratioOf = (top: Variant, bottom: Variant) => {
       const perRound = Array.from({ length: settings.rounds }, (_, i) => {
@@ -260,8 +266,25 @@ async function settleSubscribers(
     eventsExpected: events * size,
     eventsDelivered: delivered(),
     delivered: pools.reduce((sum, p) => sum + p.delivered, 0),
-    problems: pools.flatMap((p) => p.problems.splice(0)),
+    problems: summarizeProblems(pools.flatMap((p) => p.problems.splice(0)).filter((p) => !isRefusal(p))),
+    refusals: 0,
   };
+}
+
+/**
+ * A subscriber's result that carries only a retryable refusal (no connection free within a second:
+ * DATABASE_UNAVAILABLE or SERVER_BUSY): the overload shows, the subscription goes on with the next update.
+ */
+const isRefusal = (problem: string) => /^subscriber \d+: errors /.test(problem) && /"code":"(DATABASE_UNAVAILABLE|SERVER_BUSY)"/.test(problem) && !/"code":"(?!DATABASE_UNAVAILABLE|SERVER_BUSY)/.test(problem);
+
+/** Subscribers' problems, alike ones counted once: "15 subscribers: errors [...]". */
+function summarizeProblems(problems: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const problem of problems) {
+    const text = problem.replace(/^subscriber \d+: /, '').slice(0, 300);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts].map(([text, n]) => `${n} subscriber${n === 1 ? '' : 's'}: ${text}`);
 }
 
 function summarize(phases: readonly Phase[]): VariantSummary {
@@ -292,6 +315,7 @@ function summarize(phases: readonly Phase[]): VariantSummary {
       idleInTransaction: median(phases.map((p) => p.sessions.idleInTransaction)),
     },
     loadAverage: median(phases.map((p) => p.loadAverage)),
+    retried: phases.reduce((sum, p) => sum + p.retried, 0),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Ratio, ReportingBenchResult, Variant, VariantSummary } from './types.ts';
+import { API_VARIANTS, type Ratio, type ReportingBenchResult, type Variant, type VariantSummary } from './types.ts';
 
 export const VARIANT_LABELS: Record<Variant, string> = {
   ours: 'ours, 1 instance: `reportCheckpointCounts` over HTTP (Yoga → Pothos → one SQL statement), 16 in flight to instance A',
@@ -28,7 +28,9 @@ export function renderReportingMarkdown(result: ReportingBenchResult): string {
   const variants = Object.keys(VARIANT_LABELS) as Variant[];
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
-  push('# Reporting throughput: `reportCheckpointCounts` vs raw `pg`, one and two instances, live subscribers attached');
+  push(
+    `# Reporting throughput: \`reportCheckpointCounts\` vs raw \`pg\`, one and two instances, ${subscribers.size ? `${subscribers.size} live subscribers attached` : 'no subscribers (the write path alone)'}`,
+  );
   push('');
   push(
     `Written by \`node --import tsx bench/src/reporting/cli.ts${cliFlags(options)}\` on ${result.startedAt.toISOString()} ` +
@@ -50,8 +52,8 @@ export function renderReportingMarkdown(result: ReportingBenchResult): string {
   push('');
   push(
     result.valid
-      ? '**Run: valid** — every answer checked, every accepted report found in the database with its audit entry and outbox event, every report event delivered to every `events` subscriber.'
-      : `**Run: INVALID** — ${result.problems.join('; ')}`,
+      ? `**Run: valid** — every answer checked, every accepted report found in the database with its audit entry and outbox event${subscribers.eventsExpected ? ', every report event delivered to every `events` subscriber' : ''}.`
+      : `**Run: INVALID** — ${result.problems.slice(0, 5).join('; ')}${result.problems.length > 5 ? ` (and ${result.problems.length - 5} more)` : ''}`,
   );
   push('');
 
@@ -79,13 +81,22 @@ export function renderReportingMarkdown(result: ReportingBenchResult): string {
 
   push('## Throughput (medians of rounds)');
   push('');
-  push('| variant | reports/s | p50 latency | p99 latency | accepted (all rounds) | wrong answers |');
-  push('|---|---:|---:|---:|---:|---:|');
+  push('| variant | reports/s | p50 latency | p99 latency | accepted (all rounds) | retryable 503s, retried | wrong answers |');
+  push('|---|---:|---:|---:|---:|---:|---:|');
   for (const variant of variants) {
     const m = medians[variant];
-    push(`| ${VARIANT_LABELS[variant]} | ${n0(m.perSecond)} | ${n1(m.p50Ms)} ms | ${n1(m.p99Ms)} ms | ${n0(m.ok)} | ${m.failures} |`);
+    push(`| ${VARIANT_LABELS[variant]} | ${n0(m.perSecond)} | ${n1(m.p50Ms)} ms | ${n1(m.p99Ms)} ms | ${n0(m.ok)} | ${API_VARIANTS.includes(variant) ? n0(m.retried) : '—'} | ${m.failures} |`);
   }
   push('');
+  const retried = medians.ours.retried + medians.ours2.retried;
+  if (retried) {
+    push(
+      `The server answered ${n0(retried)} of ours' requests 503 \`DATABASE_UNAVAILABLE\` or \`SERVER_BUSY\` ("nothing was done, retry shortly": no connection ` +
+        'free within a second while the cores were overloaded); the load generator retried each after its Retry-After with the same idempotency key, ' +
+        'as the simulator does, and the wait counts in the latency and the throughput above.',
+    );
+    push('');
+  }
   push('| ratio (median of per-round ratios) | value | per round |');
   push('|---|---:|---|');
   for (const ratio of Object.keys(RATIO_LABELS) as Ratio[]) {
@@ -127,11 +138,15 @@ export function renderReportingMarkdown(result: ReportingBenchResult): string {
 
   push('## Subscribers');
   push('');
-  push(
+  if (!subscribers.size) push('None: this run measures the write path alone (the instances still follow the outbox and read every event).');
+  else push(
     `${subscribers.size} graphql-ws subscribers, half on each instance, connected before the first write and through every phase: ` +
       `${subscribers.kinds.map((k) => `${k.count} \`${k.name}\``).join(', ')}. They received ${n0(subscribers.delivered)} results in all; ` +
       `the \`events\` subscribers ${n0(subscribers.eventsDelivered)} of the ${n0(subscribers.eventsExpected)} report events due to them ` +
       '(every report event of the run, the baselines\' included, to each of them, none missing, none twice).' +
+      (subscribers.refusals
+        ? ` ${n0(subscribers.refusals)} results carried a retryable refusal instead of a field (\`DATABASE_UNAVAILABLE\`: no connection free within a second on the overloaded machine, e.g. a \`checkpoint { name }\` read per subscriber); those subscriptions went on with the next update.`
+        : '') +
       (subscribers.problems.length ? ` Problems: ${subscribers.problems.slice(0, 5).join('; ')}.` : ''),
   );
   push('');

@@ -77,6 +77,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export interface GraphQLAnswer {
   status: number;
   body: string;
+  /** Seconds, from a Retry-After header. */
+  retryAfter?: number;
 }
 
 /** A POST client with a bearer token on keep-alive connections, one per in-flight request, as a busy gateway would hold them. */
@@ -102,7 +104,10 @@ export function graphqlPoster(url: string, connections: number, token: string): 
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          const retryAfter = Number(res.headers['retry-after']);
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}) }),
+          );
           res.on('error', reject);
         },
       );

@@ -44,6 +44,8 @@ export interface Phase {
   stored: { reports: number; audits: number; events: number };
   /** The 1-minute load average at the end of the phase. */
   loadAverage: number;
+  /** Ours: 503s the server marked retryable, retried after Retry-After with the same key. */
+  retried: number;
   problems: string[];
 }
 
@@ -78,6 +80,8 @@ export interface VariantSummary {
   /** Mean sessions of this database in each state (medians over rounds). */
   sessions: Omit<SessionStates, 'samples'>;
   loadAverage: number;
+  /** Retryable 503s, all rounds. */
+  retried: number;
 }
 
 export type Ratio = 'lockFree' | 'scaling' | 'locked' | 'plain';
@@ -91,6 +95,8 @@ export interface SubscriberSummary {
   eventsDelivered: number;
   /** All deliveries to all subscribers over the run. */
   delivered: number;
+  /** Results that carried only a retryable refusal (the database had no connection free within a second). */
+  refusals: number;
   problems: string[];
 }
 
