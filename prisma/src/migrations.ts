@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import { type Database, PGliteAdapterFactory, pgliteExtensions } from './database.ts';
+import { ensureOutboxPositions } from './outbox.ts';
 import { startSchemaEngine } from './schema-engine.ts';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,11 +49,16 @@ async function withEngine<T>(adapterFactory: Database['adapterFactory'], run: (e
   }
 }
 
-/** Applies pending migrations (as `prisma migrate deploy` would) from `dir` (the committed ones by default); returns the names applied. */
+/**
+ * Applies pending migrations (as `prisma migrate deploy` would) from `dir` (the committed ones by
+ * default), then makes sure new outbox events sort after the stored ones (outbox.ts: a restored dump
+ * starts transaction ids again); returns the names applied.
+ */
 export async function applyMigrations(db: Database, dir = migrationsDir): Promise<string[]> {
   const result = await withEngine(db.adapterFactory, (engine) =>
     engine.applyMigrations({ migrationsList: readMigrations(dir), filters: noFilters }),
   );
+  await ensureOutboxPositions(db.prisma);
   return result.appliedMigrationNames;
 }
 

@@ -14,7 +14,7 @@ import { createTokenWatch } from './auth/token-watch.ts';
 import { TokenStore } from './auth/tokens.ts';
 import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
-import { OutboxFollower } from './live/outbox-follower.ts';
+import { databaseOutbox, OutboxFollower } from './live/outbox-follower.ts';
 import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
@@ -57,12 +57,12 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const rateRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
   rateRedis?.on('error', () => {});
   const rateLimiter = rateRedis ? redisRateLimiter(rateRedis, config.redisPrefix, config.rateLimit) : memoryRateLimiter(config.rateLimit);
-  const follower = new OutboxFollower(database.prisma, bus, logger);
+  const follower = new OutboxFollower(databaseOutbox(database.prisma), bus, logger);
   await follower.start();
   const live = createLiveFeed(follower, logger, { minIntervalMs: config.minIntervalMs });
   const onCommitted = (event: { seq: bigint }) => {
     bus.publish(event.seq);
-    void follower.catchUp();
+    follower.heard(event.seq);
   };
   const alerts = startAlertEvaluator(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, {
     sweepMs: config.alertSweepMs,

@@ -38,6 +38,34 @@ function migrating(open: () => Promise<CliDatabase>) {
 
     expect(await db().inspect((sql) => sql(history))).toEqual(before);
   });
+
+  it('keeps new outbox seqs above the stored ones when the events come from another cluster (a restored dump)', async () => {
+    // An event whose seq names a transaction id this cluster has not handed out yet, as after
+    // restoring a dump of a cluster further along: new events would sort below it and no reader would
+    // ever take them. Migrating (as every start does) raises the base so they sort above.
+    const restored = await db().inspect(async (sql) => {
+      const [row] = await sql<{ seq: string }>(
+        `INSERT INTO "Event" (seq, type, "subjectType", "subjectId", payload, actor)
+         VALUES ((pg_snapshot_xmax(pg_current_snapshot())::text::bigint + fangkong_outbox_base() + 1000000) << 16, 'seed:loaded', 'Seed', 'restored', '{}', 'test')
+         RETURNING seq::text AS seq`,
+      );
+      return BigInt(row!.seq);
+    });
+    const result = await db().cli(['db:migrate']);
+    expect(result.code, result.stderr).toBe(0);
+    const after = await db().inspect(async (sql) => {
+      const [row] = await sql<{ seq: string }>(`INSERT INTO "Event" (type, "subjectType", "subjectId", payload, actor) VALUES ('seed:loaded', 'Seed', 'new', '{}', 'test') RETURNING seq::text AS seq`);
+      const [position] = await sql<{ seq: string }>(`SELECT fangkong_outbox_position()::text AS seq`);
+      return { seq: BigInt(row!.seq), position: BigInt(position!.seq) };
+    });
+    expect(after.seq).toBeGreaterThan(restored);
+    expect(after.position).toBe(after.seq);
+    // Once raised, it stays: a second start finds nothing to do.
+    const base = `SELECT fangkong_outbox_base()::text AS base`;
+    const raised = await db().inspect((sql) => sql(base));
+    expect((await db().cli(['db:migrate'])).code).toBe(0);
+    expect(await db().inspect((sql) => sql(base))).toEqual(raised);
+  });
 }
 
 describe('migrations on the embedded database', () => {

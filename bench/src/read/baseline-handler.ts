@@ -140,7 +140,8 @@ export async function zoneSummary(db: SqlDatabase, day: string, options: Baselin
   const [startIso, endIso, atIso] = [start.toISOString(), end.toISOString(), at.toISOString()];
 
   const { seq, kinds, production, isolation, stock } = await db.snapshot(async (tx) => ({
-    seq: await tx.query<{ seq: Numeric }>(`SELECT MAX(seq) AS seq FROM "Event"`),
+    // As the server reads it: the newest event below the outbox horizon (prisma/src/outbox.ts).
+    seq: await tx.query<{ seq: Numeric }>(`SELECT fangkong_outbox_position() AS seq`),
     kinds: await tx.query<CountRow & { kind: string | null; checkpoints: Numeric }>(
       `SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
        FROM "Checkpoint" c

@@ -14,10 +14,12 @@ const INSERT_REPORT_IDEMPOTENT = `${INSERT_REPORT}
   RETURNING id`;
 const INSERT_AUDIT = `INSERT INTO "AuditEntry" ("id", "actor", "action", "entityType", "entityId", "after")
   VALUES ($1, 'anonymous', 'checkpointReport:reported', 'CheckpointReport', $2, $3::jsonb)`;
-// The same lock key as schema/src/changes.ts: it orders outbox appends across all writers.
+// The lock key every writer took before appending to the outbox until the outbox went lock-free
+// (prisma/src/outbox.ts): the `locked` baseline shows what it cost.
 const OUTBOX_LOCK = 0x66616e67;
 const INSERT_EVENT = `INSERT INTO "Event" ("type", "subjectType", "subjectId", "payload", "actor")
-  VALUES ('checkpointReport:reported', 'CheckpointReport', $1, $2::jsonb, 'anonymous')`;
+  VALUES ('checkpointReport:reported', 'CheckpointReport', $1, $2::jsonb, 'anonymous')
+  RETURNING seq::text AS seq`;
 
 function reportParams(id: string, row: ReportRow) {
   return [id, row.checkpointId, row.periodStart.toISOString(), row.periodEnd.toISOString(), ...countsOf(row), row.idempotencyKey, rowHash(row)];
@@ -33,10 +35,17 @@ export function plainInsert(pool: pg.Pool, checkpointIds: readonly string[], key
 }
 
 /**
- * (b) The server's transaction shape by hand: the idempotent insert, the audit entry with the row
- * as JSON, the outbox lock held to commit, the outbox event; one connection, one commit.
+ * The transaction shape by hand: the idempotent insert, the audit entry with the row as JSON, the
+ * outbox event; one connection, one commit; then the event announced, as a server announces its own.
+ * `lock`: the old outbox lock taken before the event and held to commit (every writer of every
+ * instance one after the other through its commit).
  */
-export function transactionShape(pool: pg.Pool, checkpointIds: readonly string[], keyPrefix: string): Send {
+export function transactionShape(
+  pool: pg.Pool,
+  checkpointIds: readonly string[],
+  keyPrefix: string,
+  { lock, announce }: { lock: boolean; announce?: (seq: string) => void },
+): Send {
   return async (seq) => {
     const row = randomReport(checkpointIds, `${keyPrefix}${seq}`);
     const id = randomUUID();
@@ -52,9 +61,10 @@ export function transactionShape(pool: pg.Pool, checkpointIds: readonly string[]
       const { idempotencyKey, ...payload } = row;
       const after = { id, ...payload, source: 'MANUAL', reportedBy: 'anonymous', idempotencyKey, payloadHash: rowHash(row), supersedesId: null, supersededAt: null, correctionReason: null, createdAt: new Date() };
       await client.query(INSERT_AUDIT, [randomUUID(), id, JSON.stringify(after)]);
-      await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
-      await client.query(INSERT_EVENT, [id, JSON.stringify({ ...payload, source: 'MANUAL' })]);
+      if (lock) await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+      const event = await client.query<{ seq: string }>(INSERT_EVENT, [id, JSON.stringify({ ...payload, source: 'MANUAL' })]);
       await client.query('COMMIT');
+      if (event.rows[0]) announce?.(event.rows[0].seq);
       return null;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));

@@ -15,7 +15,10 @@ export interface CpuUse {
   /** Share of all cores busy over the phase, whoever used them (0–1). */
   machineBusy: number;
   benchMs: number;
+  /** The server instances together; null when none could be read. */
   serverMs: number | null;
+  /** Each server instance, in the order given. */
+  serversMs: (number | null)[];
   postgresMs: number | null;
   /** Busy time nobody above accounts for: other processes on the machine, PostgreSQL's background workers, the kernel. */
   otherMs: number;
@@ -44,12 +47,14 @@ export function snapshotCpu(pids: Iterable<number>): CpuSnapshot {
  * The CPU spent between two snapshots. A PostgreSQL backend seen only at the end started during
  * the phase, so all its time counts; one that ended during the phase is lost (and lands in "other").
  */
-export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, serverPid: number, postgresPids: readonly number[]): CpuUse {
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, serverPids: readonly number[], postgresPids: readonly number[]): CpuUse {
   const spent = (pid: number) => {
     const end = after.processMs.get(pid);
     return end === undefined ? null : end - (before.processMs.get(pid) ?? 0);
   };
-  const serverMs = spent(serverPid);
+  const serversMs = serverPids.map(spent);
+  const readable = serversMs.filter((ms): ms is number => ms !== null);
+  const serverMs = readable.length ? readable.reduce((a, b) => a + b, 0) : null;
   const backends = postgresPids.map(spent).filter((ms): ms is number => ms !== null);
   const postgresMs = backends.length ? backends.reduce((a, b) => a + b, 0) : null;
   const busyMs = after.machineBusyMs - before.machineBusyMs;
@@ -59,6 +64,7 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, serverPid: n
     machineBusy: busyMs / capacityMs,
     benchMs,
     serverMs,
+    serversMs,
     postgresMs,
     otherMs: Math.max(0, busyMs - benchMs - (serverMs ?? 0) - (postgresMs ?? 0)),
     capacityMs,

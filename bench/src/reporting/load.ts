@@ -19,7 +19,13 @@ export interface LoadResult {
  * until `seconds` have passed. Latency is recorded for right answers only; a wrong answer is
  * counted and makes the phase invalid, because error answers are fast and would flatter it.
  */
-export async function runClosedLoop(options: { concurrency: number; seconds: number; send: Send }): Promise<LoadResult> {
+export async function runClosedLoop(options: {
+  concurrency: number;
+  seconds: number;
+  send: Send;
+  /** What worker n (0 … concurrency − 1) sends with instead, e.g. half the workers to each of two servers. */
+  sendFor?: (worker: number) => Send;
+}): Promise<LoadResult> {
   const latencies: number[] = [];
   const samples = new Set<string>();
   let ok = 0;
@@ -28,12 +34,13 @@ export async function runClosedLoop(options: { concurrency: number; seconds: num
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
 
-  const worker = async () => {
+  const worker = async (index: number) => {
+    const send = options.sendFor?.(index) ?? options.send;
     while (performance.now() < deadline) {
       const sentAt = performance.now();
       let problem: string | null;
       try {
-        problem = await options.send(seq++);
+        problem = await send(seq++);
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
       }
@@ -46,7 +53,7 @@ export async function runClosedLoop(options: { concurrency: number; seconds: num
       }
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)));
 
   const elapsedMs = performance.now() - started;
   latencies.sort((a, b) => a - b);

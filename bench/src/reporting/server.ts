@@ -12,18 +12,31 @@ export interface ServerProcess {
 const NODE_ARGS = ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx', 'server/src/cli.ts'];
 
 
-/** The server's environment: this bench's database, a free port, no logging, in-process pub/sub (no Redis). */
-export function serverEnv(databaseUrl: string): NodeJS.ProcessEnv {
-  const { REDIS_URL: _redis, FANGKONG_TRACE_SQL: _trace, ...inherited } = process.env;
-  return { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT };
+/**
+ * The server's environment: this bench's database, a free port, no logging; Redis (with this run's
+ * prefix) when given, else in-process pub/sub. WebSockets are not capped per token: the subscribers
+ * share one.
+ */
+export function serverEnv(databaseUrl: string, redis?: { url: string; prefix: string }): NodeJS.ProcessEnv {
+  const { REDIS_URL: _redis, FANGKONG_TRACE_SQL: _trace, FANGKONG_REDIS_PREFIX: _prefix, ...inherited } = process.env;
+  return {
+    ...inherited,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT,
+    FANGKONG_WS_MAX_PER_TOKEN: '0',
+    ...(redis ? { REDIS_URL: redis.url, FANGKONG_REDIS_PREFIX: redis.prefix } : {}),
+  };
 }
 
 /**
  * Starts `server/src/cli.ts serve` as its own process on `databaseUrl`, the way an operator runs it,
  * and resolves once it prints its address (after migrations and reference data).
  */
-export function startServer(options: { repoRoot: string; databaseUrl: string; timeoutMs?: number }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...NODE_ARGS, 'serve'], { cwd: options.repoRoot, env: serverEnv(options.databaseUrl), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(options: { repoRoot: string; databaseUrl: string; redis?: { url: string; prefix: string }; timeoutMs?: number }): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...NODE_ARGS, 'serve'], { cwd: options.repoRoot, env: serverEnv(options.databaseUrl, options.redis), stdio: ['ignore', 'pipe', 'pipe'] });
   // Never leave a server behind, even when the bench dies.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -64,6 +77,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export interface GraphQLAnswer {
   status: number;
   body: string;
+  /** Seconds, from a Retry-After header. */
+  retryAfter?: number;
 }
 
 /** A POST client with a bearer token on keep-alive connections, one per in-flight request, as a busy gateway would hold them. */
@@ -89,7 +104,10 @@ export function graphqlPoster(url: string, connections: number, token: string): 
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          const retryAfter = Number(res.headers['retry-after']);
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}) }),
+          );
           res.on('error', reject);
         },
       );

@@ -3,7 +3,6 @@
 // differs), history rows have fixed ids and idempotency keys and are inserted with skipDuplicates.
 // A run that writes anything appends one `seed:loaded` event in the same transaction.
 import type { Prisma, PrismaClient } from '../generated/client/client.ts';
-import { lockOutbox } from '../outbox.ts';
 import { buildHistory, historyActor } from './history.ts';
 import {
   areas,
@@ -217,7 +216,7 @@ async function recordEvent(tx: Tx, subjectId: 'reference' | 'history', written: 
   if (!sum(written, 'inserted') && !sum(written, 'updated')) return;
   const pick = (key: keyof Written) =>
     Object.fromEntries(Object.entries(written).filter(([, c]) => c[key] > 0).map(([table, c]) => [table, c[key]]));
-  await lockOutbox(tx);
+  // Its seq comes from this transaction's id (outbox.ts): no lock needed.
   await tx.event.create({
     data: {
       type: 'seed:loaded',

@@ -1,11 +1,13 @@
 // Where checkpoint counts are reported, validated (the figures' limits come from @fangkong/zone) and corrected.
-import type { CheckpointReport } from '@fangkong/prisma';
+import { randomUUID } from 'node:crypto';
+import { type CheckpointReport, Prisma } from '@fangkong/prisma';
 import { CHECKPOINT_FIGURE_NAMES, CHECKPOINT_FIGURES, type CheckpointCounts } from '@fangkong/zone';
 import { builder, type SchemaTypes } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import type { Context } from '../core/context.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
 import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, overlappingCurrent, refusingOverlaps, replayOf, ReportSource } from '../core/reports.ts';
+import { insertReportAtOnce } from '../core/report-insert.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
@@ -50,11 +52,9 @@ const CheckpointReportPayload = builder.objectRef<{ report: CheckpointReport; du
   }),
 });
 
-async function loadCheckpoint(tx: Tx, id: string, field: string) {
-  const checkpoint = await tx.checkpoint.findUnique({ where: { id } });
-  if (!checkpoint) throw new NotFoundError('checkpoint', id, field);
-  return checkpoint;
-}
+/** A checkpoint closed at `closedAt` (or for good) takes no report of a period starting then or later. */
+const closedError = (id: string, closedAt: Date | null) =>
+  new ValidationError([{ field: 'checkpointId', message: `${id} is closed${closedAt ? ` since ${closedAt.toISOString()}` : ''}` }]);
 
 function reportChange(type: EventTypeName, report: CheckpointReport, before?: CheckpointReport): Change {
   return {
@@ -74,11 +74,21 @@ function reportChange(type: EventTypeName, report: CheckpointReport, before?: Ch
   };
 }
 
-function insertReport(tx: Tx, row: Omit<CheckpointReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>, key: Submission) {
+type NewReport = Omit<CheckpointReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>;
+
+/** A report's columns as the inserts write them (instants and the enum cast for raw SQL). */
+const reportColumns = ({ idempotencyKey: _key, payloadHash: _hash, supersededAt: _superseded, ...row }: NewReport & Partial<Omit<CheckpointReport, 'createdAt'>>) => ({
+  ...row,
+  periodStart: instant(row.periodStart),
+  periodEnd: instant(row.periodEnd),
+  source: enumValue('ReportSource', row.source),
+});
+
+function insertReport(tx: Tx, row: NewReport, key: Submission) {
   return insertIdempotent<CheckpointReport>(
     tx,
     'CheckpointReport',
-    { ...row, periodStart: instant(row.periodStart), periodEnd: instant(row.periodEnd), source: enumValue('ReportSource', row.source) },
+    reportColumns(row),
     key,
     {
       byId: (id) => tx.checkpointReport.findUniqueOrThrow({ where: { id } }),
@@ -103,18 +113,41 @@ builder.mutationFields((t) => ({
       rules.check();
       const source = input.source ?? 'MANUAL';
       const key = submission(input.idempotencyKey, { checkpointId: input.checkpointId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, source, ...counts });
-      const write = () => commitChange(ctx, async (tx) => {
-        const checkpoint = await loadCheckpoint(tx, input.checkpointId.id, 'checkpointId');
-        if (checkpoint.status === 'CLOSED' && (!checkpoint.closedAt || input.periodStart >= checkpoint.closedAt)) {
-          throw new ValidationError([{ field: 'checkpointId', message: `${checkpoint.id} is closed${checkpoint.closedAt ? ` since ${checkpoint.closedAt.toISOString()}` : ''}` }]);
-        }
-        const { row: report, duplicate } = await insertReport(
-          tx,
-          { checkpointId: checkpoint.id, periodStart: input.periodStart, periodEnd: input.periodEnd, ...counts, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null, predatesOverlapRule: false },
+      // One statement writes the report, its audit entry and its event (core/report-insert.ts).
+      const write = async (): Promise<{ report: CheckpointReport; duplicate: boolean }> => {
+        const report: Omit<CheckpointReport, 'createdAt'> = {
+          id: randomUUID(),
+          checkpointId: input.checkpointId.id,
+          periodStart: input.periodStart,
+          periodEnd: input.periodEnd,
+          ...counts,
+          source,
+          reportedBy: ctx.actor,
+          idempotencyKey: key.idempotencyKey,
+          payloadHash: key.payloadHash,
+          supersedesId: null,
+          supersededAt: null,
+          correctionReason: null,
+          predatesOverlapRule: false,
+        };
+        const { target: checkpoint, inserted } = await insertReportAtOnce<{ id: string; closedAt: string | null }>(ctx, {
+          table: 'CheckpointReport',
+          columns: reportColumns(report),
           key,
-        );
-        return { value: { report, duplicate }, change: duplicate ? null : reportChange('checkpointReport:reported', report) };
-      });
+          // Closed since before the period starts (or for good): refused.
+          target: Prisma.sql`
+            SELECT id, "closedAt", NOT (status = 'CLOSED' AND ("closedAt" IS NULL OR ${instant(input.periodStart)} >= "closedAt")) AS admit, '{}'::jsonb AS extra
+            FROM "Checkpoint" WHERE id = ${input.checkpointId.id}`,
+          change: reportChange('checkpointReport:reported', report as CheckpointReport),
+        });
+        if (!checkpoint) throw new NotFoundError('checkpoint', input.checkpointId.id, 'checkpointId');
+        if (!checkpoint.admit) throw closedError(checkpoint.id, checkpoint.closedAt ? new Date(checkpoint.closedAt) : null);
+        if (inserted) return { report: { ...report, createdAt: inserted.createdAt }, duplicate: false };
+        // The key is taken: a retry, or a reuse with another payload (read now, so a twin committed meanwhile is seen).
+        const replay = replayOf(await ctx.prisma.checkpointReport.findUnique({ where: { idempotencyKey: key.idempotencyKey } }), key);
+        if (replay) return replay;
+        throw new Error(`report under key ${key.idempotencyKey} was neither stored nor found`);
+      };
       return refusingOverlaps('CheckpointReport', write, {
         replay: async () => replayOf(await ctx.prisma.checkpointReport.findUnique({ where: { idempotencyKey: key.idempotencyKey } }), key),
         overlapped: () =>

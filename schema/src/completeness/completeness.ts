@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@fangkong/prisma';
+import { outboxPosition, Prisma, type PrismaClient } from '@fangkong/prisma';
 import { addDays, localDate, localDay, type LocalDay } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { invalidArgument } from '../core/errors.ts';
@@ -109,7 +109,8 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
       // call; above its cost threshold PostgreSQL JIT-compiles the statement, which took 4 of the 4.6
       // seconds over 500 sites (bench/src/completeness). The statement is simple; interpreting it is fast.
       prisma.$executeRawUnsafe('SET LOCAL jit = off'),
-      prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`,
+      // asOfSeq: the outbox position every reader may have taken (prisma/src/outbox.ts).
+      outboxPosition(prisma),
       prisma.$queryRaw<SiteRow[]>`
         WITH site AS (
           SELECT 'CHECKPOINT'::text AS kind, c.id, c.name, c."nameEn", c."areaId", c."reportIntervalMinutes" AS every,

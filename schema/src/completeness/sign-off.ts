@@ -1,4 +1,4 @@
-import { type DayApproval, Prisma } from '@fangkong/prisma';
+import { type DayApproval, outboxPosition, Prisma } from '@fangkong/prisma';
 import { localDay } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { commitChange, type Tx } from '../core/changes.ts';
@@ -123,7 +123,9 @@ builder.mutationFields((t) => ({
           if (statusOf(before) === 'APPROVED') {
             throw new InvalidStateError('day', 'APPROVED', `${args.day} is already approved for ${areaId} (version ${before.versions.at(-1)!.version}); reopen it first to approve again`);
           }
-          const [seq] = await tx.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`;
+          // The outbox position every reader may have taken (prisma/src/outbox.ts), not MAX(seq): an
+          // event of a transaction still running may carry a smaller seq than a committed one.
+          const [seq] = await outboxPosition(tx);
           const [totals] = await computeAreaTotals(tx, range, ctx.now(), areaId, null, { only: true });
           const approval = await tx.dayApproval.create({
             data: {

@@ -1,4 +1,4 @@
-import { lockOutbox, type Prisma } from '@fangkong/prisma';
+import type { Prisma } from '@fangkong/prisma';
 import { auditSnapshot } from './audit-trail.ts';
 import type { Context } from './context.ts';
 import type { EventTypeName } from './event-types.ts';
@@ -45,7 +45,8 @@ function transact<T>(ctx: Context, work: (tx: Tx) => Promise<{ value: T; change:
           after: auditSnapshot(ctx.auditKey, change.entityType, change.after),
         },
       });
-      await lockOutbox(tx);
+      // The event's seq is made of this transaction's id: no lock, whatever order writers commit in
+      // (prisma/src/outbox.ts).
       const event = await tx.event.create({
         data: { type: change.type, subjectType: change.entityType, subjectId: change.entityId, payload: asJson(change.payload) ?? {}, actor: ctx.actor },
       });

@@ -4,7 +4,7 @@ import { stringify } from 'safe-stable-stringify';
 import type { Tx } from './changes.ts';
 import { IdempotencyConflictError } from './write-errors.ts';
 
-type Column = string | number | boolean | null | Prisma.Sql;
+export type Column = string | number | boolean | null | Prisma.Sql;
 
 /** A write as its idempotency key names it, with the fingerprint that tells a retry (same) from a reused key (different). */
 export interface Submission {
@@ -28,9 +28,21 @@ function legacyCanonical(payload: Record<string, unknown>): string {
   );
 }
 
-/** The submission of `payload` under `idempotencyKey`: its fingerprint over canonical JSON (keys in code-unit order). */
+/**
+ * The submission of `payload` under `idempotencyKey`: its fingerprint over canonical JSON (keys in
+ * code-unit order). The legacy fingerprint is worked out only when a stored row is compared with it
+ * (sorting keys with localeCompare is slow, and a new report never needs it).
+ */
 export function submission(idempotencyKey: string, payload: Record<string, unknown>): Submission {
-  return { idempotencyKey, payloadHash: sha256(stringify(payload) ?? 'null'), legacyHash: sha256(legacyCanonical(payload)) };
+  let legacyHash: string | undefined;
+  return {
+    idempotencyKey,
+    payloadHash: sha256(stringify(payload) ?? 'null'),
+    get legacyHash() {
+      legacyHash ??= sha256(legacyCanonical(payload));
+      return legacyHash;
+    },
+  };
 }
 
 /** Whether a row stored under the submission's key holds the same payload (written now or before the canonical form changed). */

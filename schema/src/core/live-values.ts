@@ -1,6 +1,6 @@
 import { ErrorCode } from '@fangkong/zone';
 import type { ArgBuilder } from '@pothos/core';
-import { Prisma } from '@fangkong/prisma';
+import { outboxPosition, Prisma } from '@fangkong/prisma';
 import { builder, type SchemaTypes } from './builder.ts';
 import type { Context } from './context.ts';
 import { invalidArgument, userError } from './errors.ts';
@@ -20,13 +20,17 @@ export function liveFeed(ctx: Context): LiveFeed {
   return ctx.live;
 }
 
-/** The outbox position and some reads, all from one REPEATABLE READ snapshot. */
+/**
+ * The outbox position and some reads, all from one REPEATABLE READ snapshot. The position is the
+ * newest event below the horizon (prisma/src/outbox.ts): the figures include every event up to it
+ * (and perhaps some after it, committed while an older transaction still ran).
+ */
 export async function snapshot<T extends readonly Prisma.PrismaPromise<unknown>[]>(ctx: Context, reads: [...T]) {
   const [seq, ...values] = await ctx.prisma.$transaction(
-    [ctx.prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`, ...reads] as const,
+    [outboxPosition(ctx.prisma), ...reads] as const,
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
   );
-  return { asOfSeq: (seq as { seq: bigint | null }[])[0]?.seq ?? 0n, asOf: ctx.now(), values: values as { [K in keyof T]: Awaited<T[K]> } };
+  return { asOfSeq: (seq as { seq: bigint }[])[0]?.seq ?? 0n, asOf: ctx.now(), values: values as { [K in keyof T]: Awaited<T[K]> } };
 }
 
 /** The two fields every live value carries: when it was read and the last outbox event it includes. */

@@ -1,9 +1,11 @@
-import type { OutputReport, ProductionLine } from '@fangkong/prisma';
+import { randomUUID } from 'node:crypto';
+import { type OutputReport, Prisma, type ProductionLine } from '@fangkong/prisma';
 import { OUTPUT_CAPACITY_TOLERANCE, OUTPUT_FIGURES } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
 import { checkCorrection, CORRECTION_ERRORS, correctionColumns, correctReport, overlappingCurrent, refusingOverlaps, replayOf, ReportSource } from '../core/reports.ts';
+import { insertReportAtOnce } from '../core/report-insert.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { instant } from '../core/sql.ts';
 import { lockRow } from '../core/writes.ts';
@@ -25,13 +27,18 @@ export const LINE_TRANSITIONS: Record<Status, Status[]> = {
 /** Lines that may report output: test batches while commissioning, real output while producing. */
 const REPORTING_STATUSES: Status[] = ['COMMISSIONING', 'PRODUCING', 'IDLE'];
 
+const capacityIssue = (produced: number, hours: number, ceiling: number) => `${produced} exceeds twice the rated capacity for ${hours.toFixed(1)} h (${ceiling}); check the figure`;
+
 function checkOutput(rules: Rules, produced: number, passedQc: number, line: ProductionLine | null, hours: number): void {
   rules.figures(OUTPUT_FIGURES, { produced, passedQc });
   if (line && line.ratedDailyCapacity > 0) {
     const ceiling = Math.ceil(line.ratedDailyCapacity * OUTPUT_CAPACITY_TOLERANCE * (hours / 24));
-    if (produced > ceiling) rules.fail('produced', `${produced} exceeds twice the rated capacity for ${hours.toFixed(1)} h (${ceiling}); check the figure`);
+    if (produced > ceiling) rules.fail('produced', capacityIssue(produced, hours, ceiling));
   }
 }
+
+/** The same rule in SQL, for the one-statement report: the same IEEE double operations in the same order as checkOutput. */
+const capacityCeiling = (hours: number) => Prisma.sql`ceil("ratedDailyCapacity"::float8 * ${OUTPUT_CAPACITY_TOLERANCE}::float8 * (${hours}::float8 / 24))`;
 
 const ReportProductionOutputInput = builder.inputType('ReportProductionOutputInput', {
   description: 'Output one line made in one interval.',
@@ -59,11 +66,21 @@ const LineStatusPayload = builder.objectRef<{ line: ProductionLine }>('LineStatu
   fields: (t) => ({ line: t.field({ type: ProductionLineRef, description: 'The line.', resolve: (p) => p.line }) }),
 });
 
-function insertOutput(tx: Tx, row: Omit<OutputReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>, key: Submission) {
+type NewOutput = Omit<OutputReport, 'id' | 'createdAt' | 'supersededAt' | 'idempotencyKey' | 'payloadHash'>;
+
+/** An output report's columns as the inserts write them (instants and the enum cast for raw SQL). */
+const outputColumns = ({ idempotencyKey: _key, payloadHash: _hash, supersededAt: _superseded, ...row }: NewOutput & Partial<Omit<OutputReport, 'createdAt'>>) => ({
+  ...row,
+  periodStart: instant(row.periodStart),
+  periodEnd: instant(row.periodEnd),
+  source: enumValue('ReportSource', row.source),
+});
+
+function insertOutput(tx: Tx, row: NewOutput, key: Submission) {
   return insertIdempotent<OutputReport>(
     tx,
     'OutputReport',
-    { ...row, periodStart: instant(row.periodStart), periodEnd: instant(row.periodEnd), source: enumValue('ReportSource', row.source) },
+    outputColumns(row),
     key,
     {
       byId: (id) => tx.outputReport.findUniqueOrThrow({ where: { id } }),
@@ -72,7 +89,8 @@ function insertOutput(tx: Tx, row: Omit<OutputReport, 'id' | 'createdAt' | 'supe
   );
 }
 
-function outputChange(type: EventTypeName, report: OutputReport, line: ProductionLine, before?: OutputReport): Change {
+/** The change of a report; without the line (null), its enterprise and product are added to the payload in SQL. */
+function outputChange(type: EventTypeName, report: OutputReport, line: ProductionLine | null, before?: OutputReport): Change {
   return {
     type,
     entityType: 'OutputReport',
@@ -81,8 +99,7 @@ function outputChange(type: EventTypeName, report: OutputReport, line: Productio
     after: report,
     payload: {
       lineId: report.lineId,
-      enterpriseId: line.enterpriseId,
-      productId: line.productId,
+      ...(line ? { enterpriseId: line.enterpriseId, productId: line.productId } : {}),
       periodStart: report.periodStart,
       produced: report.produced,
       passedQc: report.passedQc,
@@ -110,22 +127,52 @@ builder.mutationFields((t) => ({
       rules.check();
       const source = input.source ?? 'MANUAL';
       const key = submission(input.idempotencyKey, { lineId: input.lineId.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source });
-      const write = () => commitChange(ctx, async (tx) => {
-        const line = await tx.productionLine.findUnique({ where: { id: input.lineId.id } });
-        if (!line) throw new NotFoundError('production line', input.lineId.id, 'lineId');
-        const capacity = new Rules();
-        checkOutput(capacity, input.produced, input.passedQc, line, hoursOf(input.periodStart, input.periodEnd));
-        capacity.check();
-        const { row: report, duplicate } = await insertOutput(
-          tx,
-          { lineId: line.id, periodStart: input.periodStart, periodEnd: input.periodEnd, produced: input.produced, passedQc: input.passedQc, source, reportedBy: ctx.actor, supersedesId: null, correctionReason: null, predatesOverlapRule: false },
+      const hours = hoursOf(input.periodStart, input.periodEnd);
+      // One statement writes the report, its audit entry and its event (core/report-insert.ts).
+      const write = async (): Promise<{ report: OutputReport; duplicate: boolean }> => {
+        const report: Omit<OutputReport, 'createdAt'> = {
+          id: randomUUID(),
+          lineId: input.lineId.id,
+          periodStart: input.periodStart,
+          periodEnd: input.periodEnd,
+          produced: input.produced,
+          passedQc: input.passedQc,
+          source,
+          reportedBy: ctx.actor,
+          idempotencyKey: key.idempotencyKey,
+          payloadHash: key.payloadHash,
+          supersedesId: null,
+          supersededAt: null,
+          correctionReason: null,
+          predatesOverlapRule: false,
+        };
+        const reporting = Prisma.join(REPORTING_STATUSES.map((status) => Prisma.sql`${status}`));
+        const { target: line, inserted } = await insertReportAtOnce<{ status: Status; ceiling: number; capacityOk: boolean; statusOk: boolean }>(ctx, {
+          table: 'OutputReport',
+          columns: outputColumns(report),
           key,
-        );
-        if (!duplicate && !REPORTING_STATUSES.includes(line.status)) {
+          // Within twice the rated capacity for the period, and in a status that reports output.
+          target: Prisma.sql`
+            SELECT *, "capacityOk" AND "statusOk" AS admit FROM (
+              SELECT status::text AS status, ${capacityCeiling(hours)} AS ceiling,
+                     ("ratedDailyCapacity" <= 0 OR ${input.produced}::integer <= ${capacityCeiling(hours)}) AS "capacityOk",
+                     status::text IN (${reporting}) AS "statusOk",
+                     jsonb_build_object('enterpriseId', "enterpriseId", 'productId', "productId") AS extra
+              FROM "ProductionLine" WHERE id = ${input.lineId.id}) AS line`,
+          change: outputChange('outputReport:reported', report as OutputReport, null),
+        });
+        if (!line) throw new NotFoundError('production line', input.lineId.id, 'lineId');
+        if (!line.capacityOk) new Rules().fail('produced', capacityIssue(input.produced, hours, line.ceiling)).check();
+        if (inserted) return { report: { ...report, createdAt: inserted.createdAt }, duplicate: false };
+        // The key is taken (a retry, or a reuse with another payload: the same answers as before the
+        // status is looked at), or the line is in no reporting status.
+        const replay = replayOf(await ctx.prisma.outputReport.findUnique({ where: { idempotencyKey: key.idempotencyKey } }), key);
+        if (replay) return replay;
+        if (!line.statusOk) {
           throw new InvalidStateError('lineId', line.status, `the line is ${line.status.toLowerCase()}; output can be reported while commissioning, producing or idle`);
         }
-        return { value: { report, duplicate }, change: duplicate ? null : outputChange('outputReport:reported', report, line) };
-      });
+        throw new Error(`output report under key ${key.idempotencyKey} was neither stored nor found`);
+      };
       return refusingOverlaps('OutputReport', write, {
         replay: async () => replayOf(await ctx.prisma.outputReport.findUnique({ where: { idempotencyKey: key.idempotencyKey } }), key),
         overlapped: () =>

@@ -1,4 +1,4 @@
-import { type $Enums, Prisma, type PrismaClient } from '@fangkong/prisma';
+import { type $Enums, outboxPosition, Prisma, type PrismaClient } from '@fangkong/prisma';
 import { builder } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
@@ -46,7 +46,8 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
   const inArea = (areaColumn: Prisma.Sql) => (within ? Prisma.sql`AND ${areaColumn} IN (SELECT id FROM "Area" WHERE ${areaBelow(within)})` : Prisma.empty);
   const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = await prisma.$transaction(
     [
-      prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`,
+      // The newest event below the outbox horizon (prisma/src/outbox.ts): every event up to it is included.
+      outboxPosition(prisma),
       prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
         SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
         FROM "Checkpoint" c

@@ -1,33 +1,45 @@
-import type { PrismaClient } from '@fangkong/prisma';
 import type { OutboxEvent } from '@fangkong/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
 import { createLocalBus } from './bus.ts';
-import { OutboxFollower } from './outbox-follower.ts';
+import { OutboxFollower, type OutboxSource } from './outbox-follower.ts';
 
-/** The outbox table, in memory, behind the two Prisma calls the follower makes. */
+/**
+ * The outbox in memory, behind the follower's source. `hold(n)` makes the next n commits of
+ * "a transaction still running": they are stored but below nothing readable until `release()`,
+ * as the database's horizon holds back events above an older open transaction.
+ */
 function fakeOutbox() {
-  const rows: { seq: bigint; type: string; subjectType: string; subjectId: string; payload: object; occurredAt: Date }[] = [];
+  const rows: OutboxEvent[] = [];
   let reads = 0;
   let failNext = false;
-  const prisma = {
-    $queryRaw: async () => [{ seq: rows.at(-1)?.seq ?? null }],
-    event: {
-      findMany: async ({ where, take }: { where: { seq: { gt: bigint } }; take: number }) => {
-        reads++;
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        if (failNext) {
-          failNext = false;
-          throw new Error('connection reset');
-        }
-        return rows.filter((row) => row.seq > where.seq.gt).slice(0, take);
-      },
+  let horizon: bigint | null = null;
+  const readable = () => rows.filter((row) => horizon === null || row.seq < horizon);
+  const source: OutboxSource = {
+    position: async () => readable().at(-1)?.seq ?? 0n,
+    read: async (after, limit) => {
+      reads++;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (failNext) {
+        failNext = false;
+        throw new Error('connection reset');
+      }
+      return readable().filter((row) => row.seq > after).slice(0, limit);
     },
   };
   const commit = (n = 1) => {
     for (let i = 0; i < n; i++) rows.push({ seq: BigInt(rows.length + 1), type: 'checkpointReport:reported', subjectType: 'CheckpointReport', subjectId: `r${rows.length + 1}`, payload: {}, occurredAt: new Date() });
   };
-  return { prisma: prisma as unknown as PrismaClient, commit, reads: () => reads, failOnce: () => void (failNext = true) };
+  return {
+    source,
+    commit,
+    reads: () => reads,
+    failOnce: () => void (failNext = true),
+    /** Everything from the next seq on waits, as behind a transaction still running. */
+    hold: () => void (horizon = BigInt(rows.length + 1)),
+    release: () => void (horizon = null),
+    last: () => rows.at(-1)?.seq ?? 0n,
+  };
 }
 
 const silent = createLogger('silent');
@@ -40,7 +52,7 @@ describe('outbox follower', () => {
   });
   const follow = async (outbox: ReturnType<typeof fakeOutbox>, options = {}) => {
     const bus = createLocalBus();
-    const follower = new OutboxFollower(outbox.prisma, bus, silent, { pollMs: 60_000, ...options });
+    const follower = new OutboxFollower(outbox.source, bus, silent, { pollMs: 60_000, ...options });
     followers.push(follower);
     await follower.start();
     const seen: OutboxEvent[] = [];
@@ -122,5 +134,47 @@ describe('outbox follower', () => {
     follower.stop();
     await stopped;
     expect(follower.isClosed).toBe(true);
+  });
+
+  it('reads again soon when an announced event is not readable yet, and gets it once the older transaction ends', async () => {
+    const outbox = fakeOutbox();
+    const { bus, seen } = await follow(outbox);
+    outbox.commit(1);
+    outbox.hold(); // seq 2 belongs to a transaction still running
+    outbox.commit(2);
+    bus.publish(outbox.last());
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(seqs(seen)).toEqual([1]);
+    const reads = outbox.reads();
+    // The transaction ends without announcing anything: the follower keeps looking (the poll is a minute).
+    outbox.release();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seqs(seen)).toEqual([1, 2, 3]);
+    expect(outbox.reads()).toBeGreaterThan(reads);
+    // Once it has everything announced it stops looking.
+    const settled = outbox.reads();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(outbox.reads()).toBe(settled);
+  });
+
+  it('reads once for a commit announced twice (by its own instance and through the bus)', async () => {
+    const outbox = fakeOutbox();
+    const { follower, seen } = await follow(outbox);
+    const before = outbox.reads();
+    outbox.commit(1);
+    follower.heard(outbox.last());
+    follower.heard(outbox.last());
+    await follower.catchUp();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seqs(seen)).toEqual([1]);
+    // The catch-up asked for above while the read ran is one more; the second announcement is none.
+    expect(outbox.reads() - before).toBeLessThanOrEqual(2);
+    const reads = outbox.reads();
+    outbox.commit(1);
+    follower.heard(outbox.last());
+    follower.heard(outbox.last());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seqs(seen)).toEqual([1, 2]);
+    expect(outbox.reads() - reads).toBe(1);
   });
 });

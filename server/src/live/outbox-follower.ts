@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@fangkong/prisma';
+import { outboxPosition, type PrismaClient, readOutboxAfter } from '@fangkong/prisma';
 import type { OutboxEvent } from '@fangkong/schema';
 import type { Logger } from '../logger.ts';
 import type { Bus } from './bus.ts';
@@ -11,15 +11,52 @@ export interface FollowerOptions {
 }
 
 const PAGE = 500;
+/** First wait before reading again when an announced event is not readable yet; doubles up to the poll. */
+const PENDING_RETRY_MS = 5;
+
+/**
+ * Where the follower reads: the outbox's final part only (prisma/src/outbox.ts), so a page never
+ * misses an event that commits later. Tests give their own.
+ */
+export interface OutboxSource {
+  /** The newest event no later commit can precede (0 when none). */
+  position(): Promise<bigint>;
+  /** Up to `limit` final events after `after`, in seq order. */
+  read(after: bigint, limit: number): Promise<OutboxEvent[]>;
+}
+
+/** The database's outbox, below its horizon. */
+export function databaseOutbox(prisma: PrismaClient): OutboxSource {
+  return {
+    position: async () => (await outboxPosition(prisma))[0]?.seq ?? 0n,
+    read: async (after, limit) =>
+      (await readOutboxAfter(prisma, after, limit)).map((row) => ({
+        seq: row.seq,
+        type: row.type,
+        subjectType: row.subjectType,
+        subjectId: row.subjectId,
+        payload: (row.payload ?? {}) as Record<string, unknown>,
+        occurredAt: row.occurredAt,
+      })),
+  };
+}
 
 /**
  * Follows the outbox of one database: every committed event, in sequence order, exactly once.
  * Bus notifications and commits on this instance make it read at once; a poll covers anything a
- * notification missed (Redis restarts, dropped connections).
+ * notification missed (Redis restarts, dropped connections). Writers commit in any order, so an
+ * announced event may not be readable yet (an older transaction still runs, outbox.ts): then the
+ * follower reads again soon, backing off, until it has it.
  */
 export class OutboxFollower {
   /** Every event with seq ≤ lastSeq has been read and dispatched. */
   lastSeq = 0n;
+  /** The newest seq announced (bus, local commits): there is more to read while it is above lastSeq. */
+  private announced = 0n;
+  /** What was announced when the read under way started: that read sees it (if it is below the horizon). */
+  private readingCovers = -1n;
+  private retry: NodeJS.Timeout | undefined;
+  private retryMs = PENDING_RETRY_MS;
   private readonly listeners = new Set<(events: OutboxEvent[]) => void>();
   private readonly waiters = new Set<() => void>();
   /** Recent events, ascending; complete for every seq above `recentFloor`. */
@@ -31,19 +68,16 @@ export class OutboxFollower {
   private closed = false;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly outbox: OutboxSource,
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly options: FollowerOptions = {},
   ) {}
 
   async start(): Promise<void> {
-    const [row] = await this.prisma.$queryRaw<{ seq: bigint | null }[]>`SELECT MAX(seq) AS seq FROM "Event"`;
-    this.lastSeq = row?.seq ?? 0n;
+    this.lastSeq = await this.outbox.position();
     this.recentFloor = this.lastSeq;
-    this.bus.onNotify((seq) => {
-      if (seq > this.lastSeq) this.catchUp();
-    });
+    this.bus.onNotify((seq) => this.heard(seq));
     this.bus.onResume(() => this.catchUp());
     this.timer = setInterval(() => this.catchUp(), this.options.pollMs ?? 1000);
     this.timer.unref();
@@ -52,6 +86,7 @@ export class OutboxFollower {
   stop(): void {
     this.closed = true;
     clearInterval(this.timer);
+    clearTimeout(this.retry);
     for (const wake of this.waiters) wake();
     this.waiters.clear();
   }
@@ -60,6 +95,14 @@ export class OutboxFollower {
   onEvents(listener: (events: OutboxEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** An event was committed (here or, through the bus, elsewhere): read it unless already read. */
+  heard(seq: bigint): void {
+    if (seq > this.announced) this.announced = seq;
+    // A commit is announced after it committed, so a read that started after the announcement sees
+    // it: the same seq heard twice (from this instance's commit and from the bus) costs one read.
+    if (seq > this.lastSeq && !(this.reading && seq <= this.readingCovers)) void this.catchUp();
   }
 
   /** Reads new events now (coalesced: one read at a time, one more if asked meanwhile). */
@@ -72,10 +115,11 @@ export class OutboxFollower {
     this.reading = (async () => {
       do {
         this.again = false;
+        this.readingCovers = this.announced;
         try {
           let batch: OutboxEvent[];
           do {
-            batch = await readOutbox(this.prisma, this.lastSeq, PAGE);
+            batch = await this.outbox.read(this.lastSeq, PAGE);
             if (batch.length) this.dispatch(batch);
           } while (batch.length === PAGE);
         } catch (error) {
@@ -83,8 +127,27 @@ export class OutboxFollower {
         }
       } while (this.again && !this.closed);
       this.reading = null;
+      this.readingCovers = -1n;
+      this.retryPending();
     })();
     return this.reading;
+  }
+
+  /**
+   * An announced event not read yet waits for an older transaction to end, which may announce
+   * nothing (a write without an event, a rollback): read again after 5 ms, 10, 20 … up to the poll.
+   */
+  private retryPending(): void {
+    if (this.closed || this.retry || this.announced <= this.lastSeq) {
+      if (this.announced <= this.lastSeq) this.retryMs = PENDING_RETRY_MS;
+      return;
+    }
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.catchUp();
+    }, this.retryMs);
+    this.retry.unref();
+    this.retryMs = Math.min(this.retryMs * 2, this.options.pollMs ?? 1000);
   }
 
   private dispatch(batch: OutboxEvent[]): void {
@@ -112,7 +175,7 @@ export class OutboxFollower {
       const start = firstAfter(this.recent, cursor);
       return this.recent.slice(start, start + limit);
     }
-    return readOutbox(this.prisma, cursor, limit);
+    return this.outbox.read(cursor, limit);
   }
 
   /** Resolves once an event after `cursor` has been read, or the follower stops. */
@@ -135,16 +198,4 @@ function firstAfter(events: OutboxEvent[], cursor: bigint): number {
     else hi = mid;
   }
   return lo;
-}
-
-async function readOutbox(prisma: PrismaClient, after: bigint, limit: number): Promise<OutboxEvent[]> {
-  const rows = await prisma.event.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take: limit });
-  return rows.map((row) => ({
-    seq: row.seq,
-    type: row.type,
-    subjectType: row.subjectType,
-    subjectId: row.subjectId,
-    payload: (row.payload ?? {}) as Record<string, unknown>,
-    occurredAt: row.occurredAt,
-  }));
 }

@@ -5,13 +5,19 @@ import { refuse, useGuard } from './guard.ts';
 
 const INTROSPECTION_ROLES = new Set(['ADMIN', 'COMMANDER', 'ANALYST']);
 
+/** Per parsed document: Yoga's parse cache hands out the same document for the same text, so each is walked once. */
+const seen = new WeakMap<DocumentNode, boolean>();
+
 function usesIntrospection(document: DocumentNode): boolean {
+  const known = seen.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Field(node) {
       if (node.name.value === '__schema' || node.name.value === '__type') found = true;
     },
   });
+  seen.set(document, found);
   return found;
 }
 
