@@ -1,7 +1,8 @@
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyMigrations, databaseConfigFromEnv, migrationsDir, openDatabase, pendingSchemaChanges, readMigrations, seedDatabase } from '@fangkong/prisma';
+import { applyMigrations, databaseConfigFromEnv, migrationsDir, openDatabase, pendingSchemaChanges, readMigrations } from '@fangkong/prisma';
+import { seedOlderSchema } from './support/older-schema.ts';
 import { databaseForSuite, pgliteDatabase, postgresDatabase, type CliDatabase, type Sql } from './support/cli.ts';
 import { postgresReachable } from './support/postgres.ts';
 import { pnpm, tempDir } from './support/processes.ts';
@@ -165,16 +166,7 @@ function convertingInstants(open: () => Promise<CliDatabase>) {
       const database = await openDatabase(databaseConfigFromEnv(db().env));
       try {
         expect(await applyMigrations(database, earlier.path)).not.toContain(convert);
-        // Today's client writes every column it knows; those later migrations add are lent to the
-        // older tables for the seeding and taken back before migrating.
-        const later = [
-          ...['CheckpointReport', 'OutputReport'].map((table) => ({ column: `"${table}" %s COLUMN "predatesOverlapRule"`, type: 'BOOLEAN NOT NULL DEFAULT false' })),
-          ...['Checkpoint', 'ProductionLine'].flatMap((table) => ['opensAtMinute', 'closesAtMinute'].map((name) => ({ column: `"${table}" %s COLUMN "${name}"`, type: 'INTEGER' }))),
-          ...['openedAt', 'closedAt'].map((name) => ({ column: `"ProductionLine" %s COLUMN "${name}"`, type: 'TIMESTAMPTZ(3)' })),
-        ];
-        for (const { column, type } of later) await database.prisma.$executeRawUnsafe(`ALTER TABLE ${column.replace('%s', 'ADD')} ${type}`);
-        await seedDatabase(database.prisma, { history: true });
-        for (const { column } of later) await database.prisma.$executeRawUnsafe(`ALTER TABLE ${column.replace('%s', 'DROP')}`);
+        await seedOlderSchema(database.prisma, { history: true });
       } finally {
         await database.close();
       }

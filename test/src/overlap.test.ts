@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations, databaseConfigFromEnv, migrationsDir, openDatabase, readMigrations, seedDatabase } from '@fangkong/prisma';
+import { applyMigrations, databaseConfigFromEnv, migrationsDir, openDatabase, readMigrations } from '@fangkong/prisma';
+import { seedOlderSchema } from './support/older-schema.ts';
 import { databaseForSuite, pgliteDatabase, postgresDatabase, type CliDatabase } from './support/cli.ts';
 import { pinnedClock, shanghaiDay } from './support/clock.ts';
 import { globalId } from './support/ids.ts';
@@ -221,7 +222,7 @@ function migratingOverlaps(open: () => Promise<CliDatabase>) {
       const database = await openDatabase(databaseConfigFromEnv(db().env));
       try {
         await applyMigrations(database, earlier.path);
-        await seedDatabase(database.prisma, {});
+        await seedOlderSchema(database.prisma, {});
         // 迎宾路, 10:00–11:00 reported twice (284 then 212), a third time overlapping both, and one
         // version superseded by a correction (history, not counted).
         await database.prisma.$executeRawUnsafe(`INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", "peopleScreened", "feverCases", "reportedBy", "idempotencyKey", "createdAt", "supersededAt") VALUES
