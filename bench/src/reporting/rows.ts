@@ -14,19 +14,21 @@ const int = (max: number) => Math.floor(Math.random() * (max + 1));
 /** Where this run's periods end: a minute before it started, then one second further back per report of a checkpoint. */
 const periodsEndBy = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
 const SLICE_MS = 1000;
+const YEAR_MS = 365 * 24 * 3_600_000;
 let reports = 0;
 
 /**
  * A valid random report of a period no other report of this run has: current reports of one
  * checkpoint may not overlap, so the n-th report takes checkpoint n mod k and the one-second slice
  * n div k seconds before the run began (in the past, whatever the server's clock drift). Counts are
- * within the rules, the fever, Hubei and referral figures at most the people screened.
+ * within the rules, the fever, Hubei and referral figures at most the people screened. `yearBack`:
+ * the same a year earlier, outside today's figures (which the subscribers' live values sum).
  */
-export function randomReport(checkpointIds: readonly string[], idempotencyKey: string): ReportRow {
+export function randomReport(checkpointIds: readonly string[], idempotencyKey: string, { yearBack = false } = {}): ReportRow {
   const n = reports++;
   const checkpointId = checkpointIds[n % checkpointIds.length];
   if (checkpointId === undefined) throw new Error('no open checkpoint to report from');
-  const periodEnd = new Date(periodsEndBy - Math.floor(n / checkpointIds.length) * SLICE_MS);
+  const periodEnd = new Date(periodsEndBy - Math.floor(n / checkpointIds.length) * SLICE_MS - (yearBack ? YEAR_MS : 0));
   const peopleScreened = int(600);
   return {
     checkpointId,
