@@ -91,7 +91,7 @@ describe.skipIf(!browserAvailable())('GraphiQL with no network but the server', 
     await page.locator('.graphiql-tab').nth(1).click();
     await expect.poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 20_000 }).toContain('subscription LiveZone');
     await page.locator('.graphiql-execute-button').click();
-    await expect.poll(() => editorText(page, '.graphiql-response'), { timeout: 30_000 }).toContain('"peopleScreened"');
+    await expect.poll(() => editorText(page, '.graphiql-response'), { timeout: 60_000 }).toContain('"peopleScreened"');
     const screened = async () => Number(/"peopleScreened":\s*(\d+)/.exec(await editorText(page, '.graphiql-response'))?.[1]);
     const before = await screened();
 
