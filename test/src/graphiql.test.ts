@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from './support/browser.ts';
 import { pinnedClock } from './support/clock.ts';
-import { globalId } from './support/ids.ts';
 import { repoRoot, tempDir } from './support/processes.ts';
-import { freshPeriod, reportCounts } from './support/reporting.ts';
 import { createToken, startServer, type RunningServer } from './support/server.ts';
 
 // GraphiQL as an analyst on an intranet meets it: the browser may reach this server and nothing else.
