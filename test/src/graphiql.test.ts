@@ -1,10 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from './support/browser.ts';
 import { pinnedClock } from './support/clock.ts';
+import { globalId } from './support/ids.ts';
 import { repoRoot, tempDir } from './support/processes.ts';
+import { freshPeriod, reportCounts } from './support/reporting.ts';
 import { createToken, startServer, type RunningServer } from './support/server.ts';
 
 // GraphiQL as an analyst on an intranet meets it: the browser may reach this server and nothing else.
@@ -48,6 +51,20 @@ describe.skipIf(!browserAvailable())('GraphiQL with no network but the server', 
 
   const editorText = async (page: Page, selector: string) => ((await page.locator(`${selector} .view-lines`).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
 
+  /**
+   * Gives the token and waits until GraphiQL can run an operation: the schema introspected and the
+   * response editor mounted. Its editors load lazily, and the ▶ button does nothing until the
+   * response editor exists; on a loaded machine a click before that is lost.
+   */
+  async function signIn(page: Page, value: string): Promise<void> {
+    const introspected = page.waitForResponse((r) => r.request().method() === 'POST' && (r.request().postData() ?? '').includes('IntrospectionQuery'), { timeout: 60_000 });
+    await page.locator('#fangkong-token-input').fill(value);
+    await page.locator('#fangkong-token button[type=submit]').click();
+    expect((await introspected).status()).toBe(200);
+    await page.locator('.graphiql-query-editor .monaco-editor').first().waitFor({ timeout: 30_000 });
+    await page.locator('.graphiql-response .monaco-editor').first().waitFor({ timeout: 30_000 });
+  }
+
   it('asks for a token, refuses a wrong one, then opens on the example operations and runs a query', async () => {
     const page = await offlinePage();
     await page.goto(server.graphqlUrl, { waitUntil: 'load' });
@@ -59,9 +76,7 @@ describe.skipIf(!browserAvailable())('GraphiQL with no network but the server', 
     await page.locator('#fangkong-token button[type=submit]').click();
     await expect.poll(() => page.locator('#fangkong-token-error').textContent()).toMatch(/refused this token \(401\)/);
 
-    await input.fill(token);
-    await page.locator('#fangkong-token button[type=submit]').click();
-    await page.locator('.graphiql-query-editor').first().waitFor({ timeout: 30_000 });
+    await signIn(page, token);
     await expect.poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 20_000 }).toContain('query ZoneToday');
     // The schema was introspected with the token: the docs explorer knows the root types.
     await page.getByRole('button', { name: /documentation/i }).first().click();
@@ -74,6 +89,35 @@ describe.skipIf(!browserAvailable())('GraphiQL with no network but the server', 
     const response = await editorText(page, '.graphiql-response');
     expect(response).not.toContain('UNAUTHENTICATED');
     await page.screenshot({ path: join(artifacts, 'graphiql-query.png') });
+    expect(outside, 'requests that left the machine').toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('runs the live subscription tab and shows a report arriving', async () => {
+    const page = await offlinePage();
+    await page.goto(server.graphqlUrl, { waitUntil: 'load' });
+    // A new browser context: the token is asked for again (it lives in that browser's storage).
+    await signIn(page, token);
+    await page.locator('.graphiql-tab').nth(1).click();
+    await expect.poll(() => editorText(page, '.graphiql-query-editor'), { timeout: 20_000 }).toContain('subscription LiveZone');
+    const subscribed = page.waitForRequest((r) => r.url().includes('subscription+LiveZone'), { timeout: 15_000 });
+    await page.locator('.graphiql-execute-button').click();
+    await subscribed;
+    await expect.poll(() => editorText(page, '.graphiql-response'), { timeout: 60_000 }).toContain('"peopleScreened"');
+    const screened = async () => Number(/"peopleScreened":\s*(\d+)/.exec(await editorText(page, '.graphiql-response'))?.[1]);
+    const before = await screened();
+
+    const result = await reportCounts(server.graphqlUrl, {
+      checkpointId: globalId('Checkpoint', 'yingbin-road-exit'),
+      ...freshPeriod(clock.now()),
+      idempotencyKey: randomUUID(),
+      peopleScreened: 321,
+    });
+    expect(result.__typename).toBe('CheckpointReportPayload');
+    await expect.poll(screened, { timeout: 15_000 }).toBe(before + 321);
+    const shot = await page.screenshot({ path: join(artifacts, 'graphiql-subscription.png') });
+    writeFileSync(join(artifacts, 'graphiql-subscription.txt'), await editorText(page, '.graphiql-response'));
+    expect(shot.length).toBeGreaterThan(10_000);
     expect(outside, 'requests that left the machine').toEqual([]);
     await page.context().close();
   }, 120_000);
