@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client/client.ts';
@@ -19,6 +20,8 @@ export interface Database {
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Human-readable location, password removed. */
   location: string;
+  /** PostgreSQL: the queries' connection pool now (monitoring). The embedded database has none. */
+  poolUse?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -69,7 +72,9 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   };
   // Migrations get a factory of their own: a schema change on a large table may rightly run long.
   const adapterFactory = new PrismaPg(poolConfig);
-  const queries = options.statementTimeoutMs ? new PrismaPg({ ...poolConfig, statement_timeout: options.statementTimeoutMs }) : adapterFactory;
+  // The queries' pool is made here, not by the adapter, so its use can be watched; the adapter ends it.
+  const pool = new pg.Pool(options.statementTimeoutMs ? { ...poolConfig, statement_timeout: options.statementTimeoutMs } : poolConfig);
+  const queries = new PrismaPg(pool);
   const prisma = new PrismaClient({ adapter: wrap(queries, options.onStatement) });
   try {
     await prisma.$queryRaw`SELECT 1`;
@@ -77,7 +82,8 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
     await prisma.$disconnect().catch(() => {});
     throw new ConfigError(`DATABASE_URL: cannot reach ${location} (${describe(error)})`);
   }
-  return { kind: 'postgres', prisma, adapterFactory, location, close: () => prisma.$disconnect() };
+  const poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { kind: 'postgres', prisma, adapterFactory, location, poolUse, close: () => prisma.$disconnect() };
 }
 
 async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promise<Database> {

@@ -7,4 +7,4 @@ export type { StatementListener } from './statement-counter.ts';
 export * from './generated/client/client.ts';
 export { getDatamodel } from './generated/pothos-types.ts';
 export type { default as PrismaTypes } from './generated/pothos-types.ts';
-export { ensureOutboxPositions, outboxPosition, readOutboxAfter, type OutboxRow } from './outbox.ts';
+export { ensureOutboxPositions, outboxBacklog, outboxPosition, readOutboxAfter, type OutboxRow } from './outbox.ts';

@@ -78,6 +78,17 @@ export function outboxPosition(prisma: Pick<PrismaClient, '$queryRaw'>) {
 }
 
 /**
+ * For monitoring: the outbox position, and how many events a reader at `after` has still to take
+ * (counted up to `cap`, so a reader far behind costs a bounded scan of the seq index).
+ */
+export async function outboxBacklog(prisma: Pick<PrismaClient, '$queryRaw'>, after: bigint, cap = 100_000): Promise<{ head: bigint; behind: number }> {
+  const [row] = await prisma.$queryRaw<{ head: bigint; behind: bigint }[]>`
+    SELECT fangkong_outbox_position() AS head,
+           (SELECT count(*) FROM (SELECT 1 FROM "Event" WHERE seq > ${after} AND seq < fangkong_outbox_horizon() LIMIT ${cap}) AS pending) AS behind`;
+  return { head: row?.head ?? 0n, behind: Number(row?.behind ?? 0n) };
+}
+
+/**
  * Keeps new seqs above every stored one. They are, as long as the events were written by this
  * cluster: transaction ids only grow. A dump restored into another cluster starts its ids again,
  * so the stored events would sit above every new one and followers would never see new events.

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@fangkong/zone';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, type Database } from '@fangkong/prisma';
+import { ConfigError, type Database, outboxBacklog } from '@fangkong/prisma';
 import type { ServerConfig } from './config.ts';
 import { prepareDatabase } from './database.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -19,6 +19,9 @@ import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
+import { createMetrics, observe } from './metrics/metrics.ts';
+import { listenMetrics } from './metrics/metrics-listener.ts';
+import { countErrors } from './plugins/use-metrics.ts';
 
 export interface App {
   /** Listens on the configured host and port; resolves once accepting connections. */
@@ -59,7 +62,12 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const rateLimiter = rateRedis ? redisRateLimiter(rateRedis, config.redisPrefix, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const follower = new OutboxFollower(databaseOutbox(database.prisma), bus, logger);
   await follower.start();
-  const live = createLiveFeed(follower, logger, { minIntervalMs: config.minIntervalMs });
+  const metrics = config.metricsAddress ? createMetrics() : undefined;
+  const live = createLiveFeed(follower, logger, {
+    minIntervalMs: config.minIntervalMs,
+    // Labelled by kind of value (zoneSummary, checkpoint, line, …), not per key: keys name sites and days.
+    onComputed: metrics && ((key, seconds, failed) => metrics.liveComputations.observe({ value: key.split(/[:@]/)[0]!, outcome: failed ? 'failed' : 'ok' }, seconds)),
+  });
   const onCommitted = (event: { seq: bigint }) => {
     bus.publish(event.seq);
     follower.heard(event.seq);
@@ -84,6 +92,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     heavyReads: { concurrency: config.heavyReads.concurrency ?? (database.kind === 'pglite' ? 1 : 3), maxWaitMs: config.heavyReads.maxWaitMs },
     statementTimeoutMs: config.statementTimeoutMs,
     onCommitted,
+    metrics,
   });
 
   const clientFiles = createClientFiles(config.clientDist);
@@ -109,7 +118,19 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     maxPerToken: config.wsMaxPerToken,
     maxPerAddress: config.wsMaxPerAddress,
     maxLifetimeMs: config.wsMaxLifetimeMs,
+    onSlowConsumer: () => metrics?.slowConsumersClosed.inc({ transport: 'websocket' }),
+    onRefused: (errors) => metrics && countErrors(metrics, errors),
   });
+  if (metrics) {
+    observe(metrics, {
+      outbox: () => outboxBacklog(database.prisma, follower.lastSeq),
+      followerSeq: () => follower.lastSeq,
+      websockets: () => websocket.open,
+      bus: () => ({ kind: bus.kind, connected: bus.connected }),
+      pool: database.poolUse,
+    });
+  }
+  let metricsListener: Awaited<ReturnType<typeof listenMetrics>> | null = null;
   // Token commands reach an embedded database through the process that holds it.
   const admin = database.kind === 'pglite' ? await listenAdminSocket(config.database.dataDir, tokens, logger) : null;
 
@@ -127,11 +148,16 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
           const { port } = server.address() as AddressInfo;
           url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
           logger.info('listening', { url, graphql: `${url}/graphql`, timeZone: config.timeZone, bus: bus.kind });
-          resolve();
+          if (!metrics || !config.metricsAddress) return resolve();
+          listenMetrics(metrics, config.metricsAddress, logger).then((listener) => {
+            metricsListener = listener;
+            resolve();
+          }, reject);
         });
       }),
     async stop() {
       admin?.close();
+      await metricsListener?.close();
       const alertsStopped = alerts.stop();
       follower.stop();
       await alertsStopped;

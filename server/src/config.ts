@@ -57,6 +57,8 @@ export interface ServerConfig {
   clientDist: string;
   /** Secret of the audit trail's keyed hashes of personal fields. @default a key made in the data folder */
   auditKey?: string;
+  /** Where Prometheus scrapes `/metrics`: an address of its own, reachable only by the monitoring network. @default off */
+  metricsAddress?: { host: string; port: number };
 }
 
 /**
@@ -104,7 +106,18 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     },
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),
     auditKey: auditKey(env.FANGKONG_AUDIT_KEY),
+    metricsAddress: listenAddress(env.FANGKONG_METRICS_ADDRESS, 'FANGKONG_METRICS_ADDRESS'),
   };
+}
+
+/** `host:port` (`[::1]:9464` for IPv6); port 0 picks a free one. */
+function listenAddress(value: string | undefined, name: string): { host: string; port: number } | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new ConfigError(`${name} must be host:port, e.g. 127.0.0.1:9464, not "${text}"`);
+  return { host: (match[1] ?? match[2])!, port };
 }
 
 function auditKey(value: string | undefined): string | undefined {

@@ -23,6 +23,8 @@ import { denialTally, useDenialAudit } from './plugins/use-denial-audit.ts';
 import { useGraphQLStream } from './plugins/use-graphql-stream.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
 import { useLiveAccess } from './plugins/use-live-access.ts';
+import { useMetrics } from './plugins/use-metrics.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import { limitStatus, useLimitStatus } from './plugins/limit-status.ts';
 import { useRequestBounds } from './plugins/use-request-bounds.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
@@ -59,6 +61,8 @@ export interface YogaOptions {
   heavyReads?: HeavyReadOptions;
   /** The database's statement timeout, to say it when a statement meets it. */
   statementTimeoutMs?: number;
+  /** Operation and subscription metrics are recorded here when set (metrics/metrics.ts). */
+  metrics?: Metrics;
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -87,6 +91,8 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   const heavyRead = createHeavyReads(options.heavyReads);
   const outage = databaseOutageLog(options.logger);
   const plugins: Plugin[] = [
+    // First, so every phase of every operation is measured, refusals included.
+    ...(options.metrics ? [useMetrics(options.metrics)] : []),
     useMalformedParams(),
     useValidationErrorCode(),
     // Limits checked while parsing and validating, so on every transport: depth, aliases, tokens, directives.
@@ -118,7 +124,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     // Before every operation executes or subscribes, on every transport, in this order: who is
     // calling, how often, what partners may send, who may explore the schema, how large the answer.
     useAuthentication(authenticateRequest),
-    useRateLimit(options.rateLimiter, options.logger),
+    useRateLimit(options.rateLimiter, options.logger, () => options.metrics?.rateLimited.inc()),
     usePartnerPersistedOnly(options.persisted, audit),
     useIntrospectionGate(audit),
     useRequestBounds(),
@@ -186,27 +192,29 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       error: (...args) => options.logger.error(String(args[0]), { detail: args.slice(1).map((a) => (a instanceof Error ? a.stack : String(a))) }),
     },
     maskedErrors: {
-      maskError(error, message, isDev) {
-        if (!(error instanceof GraphQLError)) return outage(error) ? databaseUnavailable() : defaultMaskError(error, message, isDev);
-        if (outage(error.originalError)) return asDatabaseUnavailable(error);
-        const original = error.originalError;
-        // Pothos rejects malformed global IDs and cursors with its own error type: that is bad input.
-        // graphql-js's own errors (variable coercion: unknown enum values, wrong types) carry no code
-        // and are bad input too; ours already carry one.
-        if (original instanceof PothosValidationError || ((!original || original instanceof GraphQLError) && !error.extensions?.code)) {
-          return callersMistake(error, ErrorCode.BadUserInput);
-        }
-        if (!original || original instanceof GraphQLError) return error;
-        if (isStatementTimeout(original)) {
-          options.logger.warn('statement timeout', { path: error.path?.join('.'), timeoutMs: options.statementTimeoutMs });
-          return statementTimeoutError(error, options.statementTimeoutMs ?? 0);
-        }
-        options.logger.error('unexpected error', { path: error.path?.join('.'), error: original.stack ?? String(original) });
-        return defaultMaskError(error, message, isDev);
-      },
+      maskError,
     },
     plugins,
   });
+
+  function maskError(error: unknown, message: string, isDev?: boolean): Error {
+    if (!(error instanceof GraphQLError)) return outage(error) ? databaseUnavailable() : defaultMaskError(error, message, isDev);
+    if (outage(error.originalError)) return asDatabaseUnavailable(error);
+    const original = error.originalError;
+    // Pothos rejects malformed global IDs and cursors with its own error type: that is bad input.
+    // graphql-js's own errors (variable coercion: unknown enum values, wrong types) carry no code
+    // and are bad input too; ours already carry one.
+    if (original instanceof PothosValidationError || ((!original || original instanceof GraphQLError) && !error.extensions?.code)) {
+      return callersMistake(error, ErrorCode.BadUserInput);
+    }
+    if (!original || original instanceof GraphQLError) return error;
+    if (isStatementTimeout(original)) {
+      options.logger.warn('statement timeout', { path: error.path?.join('.'), timeoutMs: options.statementTimeoutMs });
+      return statementTimeoutError(error, options.statementTimeoutMs ?? 0);
+    }
+    options.logger.error('unexpected error', { path: error.path?.join('.'), error: original.stack ?? String(original) });
+    return defaultMaskError(error, message, isDev);
+  }
 }
 
 /**

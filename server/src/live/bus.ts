@@ -14,12 +14,15 @@ export interface Bus {
   onResume(listener: () => void): void;
   close(): Promise<void>;
   readonly kind: 'in-process' | 'redis';
+  /** Whether notifications flow now (in process: always). */
+  readonly connected: boolean;
 }
 
 export function createLocalBus(): Bus {
   const emitter = new EventEmitter();
   return {
     kind: 'in-process',
+    connected: true,
     publish: (seq) => emitter.emit('notify', seq),
     onNotify: (listener) => void emitter.on('notify', listener),
     onResume: () => {},
@@ -60,6 +63,9 @@ export async function createRedisBus(url: string, prefix: string, logger: Logger
   }
   return {
     kind: 'redis',
+    get connected() {
+      return subscriber.status === 'ready' && publisher.status === 'ready';
+    },
     publish: (seq) => void publisher.publish(channel, String(seq)).catch((error: Error) => logger.warn('redis publish failed', { error: error.message })),
     onNotify: (listener) => void notify.add(listener),
     onResume: (listener) => void resume.add(listener),

@@ -6,6 +6,8 @@ import type { OutboxFollower } from './outbox-follower.ts';
 export interface LiveFeedOptions {
   /** At most one aggregate update per this interval per key. @default 250 */
   minIntervalMs?: number;
+  /** Told after every computation of a live value: its key, how long it took, whether it failed (metrics). */
+  onComputed?: (key: string, seconds: number, failed: boolean) => void;
 }
 
 interface Watcher<T> {
@@ -29,6 +31,7 @@ class SharedValue<T> {
     private readonly minIntervalMs: number,
     private readonly logger: Logger,
     private readonly key: string,
+    private readonly onComputed?: LiveFeedOptions['onComputed'],
   ) {
     this.unfollow = follower.onEvents((events) => {
       if (events.some((e) => options.relevant(e))) this.invalidate();
@@ -54,14 +57,18 @@ class SharedValue<T> {
     this.running = true;
     this.dirty = false;
     this.lastRun = Date.now();
+    const started = performance.now();
+    let failed = false;
     try {
       const value = await this.options.compute();
       this.latest = { value };
       for (const watcher of this.watchers) watcher.push(value);
     } catch (error) {
+      failed = true;
       // Subscribers keep the last good value; the next change (or refresh) tries again.
       this.logger.warn('live value failed to compute', { key: this.key, error: (error as Error).message });
     } finally {
+      this.onComputed?.(this.key, (performance.now() - started) / 1000, failed);
       this.running = false;
       if (this.dirty) this.invalidate();
     }
@@ -88,7 +95,7 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
       return new Repeater<T>(async (push, stop) => {
         let entry = shared.get(paced) as SharedValue<T> | undefined;
         if (!entry) {
-          entry = new SharedValue<T>(watchOptions, follower, interval, logger, paced);
+          entry = new SharedValue<T>(watchOptions, follower, interval, logger, paced, options.onComputed);
           shared.set(paced, entry as SharedValue<unknown>);
         }
         const watcher: Watcher<T> = { push: (value) => void push(value) };

@@ -28,6 +28,10 @@ export interface WebSocketOptions {
   maxPerAddress?: number;
   /** The longest a socket stays open before it is closed with 4414 (reconnect). @default 24 h */
   maxLifetimeMs?: number;
+  /** Told when a socket is closed for a consumer too slow to keep up (4413). */
+  onSlowConsumer?: () => void;
+  /** Told of the errors an operation is refused with (metrics). */
+  onRefused?: (errors: readonly GraphQLError[]) => void;
 }
 
 type SocketExtra = { request: IncomingMessage; socket: WebSocket };
@@ -102,6 +106,10 @@ class SocketCounts {
  */
 export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: TokenStore, tokenWatch: TokenWatch, logger: Logger, options: WebSocketOptions = {}) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 512 * 1024, WebSocket: LiveSocket });
+  const closeTooSlow = (socket: WebSocket) => {
+    options.onSlowConsumer?.();
+    socket.close(CloseCode.ConsumerTooSlow, 'Consumer too slow: reconnect and resume events from your last cursor');
+  };
   const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 50;
   const maxBuffered = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const active = new WeakMap<object, number>();
@@ -221,6 +229,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
         }
         if (isErrorList(prepared)) {
           const errors = prepared.map(refusal);
+          options.onRefused?.(errors);
           logger.info('operation refused', { transport: 'websocket', codes: errors.map((e) => e.extensions.code ?? null) });
           return errors;
         }
@@ -231,7 +240,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
         const socket = ctx.extra.socket;
         if (socket.bufferedAmount > maxBuffered) {
           logger.warn('closing a consumer that fell too far behind', { buffered: socket.bufferedAmount });
-          socket.close(CloseCode.ConsumerTooSlow, 'Consumer too slow: reconnect and resume events from your last cursor');
+          closeTooSlow(socket);
         }
         // The shared result itself (graphql-ws would copy it per subscriber), serialised once.
         return result;
@@ -266,7 +275,7 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
       if (socket.readyState !== WebSocket.OPEN) continue;
       if (!alive.has(socket)) {
         logger.info('closing a WebSocket that did not read its ping', { buffered: socket.bufferedAmount });
-        socket.close(CloseCode.ConsumerTooSlow, 'Consumer too slow: reconnect and resume events from your last cursor');
+        closeTooSlow(socket);
         setTimeout(() => socket.terminate(), 5000).unref();
         continue;
       }
@@ -277,6 +286,9 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
   pinger.unref();
 
   return {
+    get open() {
+      return wss.clients.size;
+    },
     async close() {
       clearInterval(pinger);
       for (const socket of wss.clients) socket.close(CloseCode.GoingAway, 'Server shutting down');
