@@ -6,7 +6,8 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 
-export type StatementListener = (sql: string) => void;
+/** Told of every statement as it is sent; may return a function told when it has finished (tracing). */
+export type StatementListener = (sql: string) => ((error?: unknown) => void) | undefined;
 
 /**
  * Wraps a driver adapter factory so every statement that reaches the database is reported,
@@ -28,8 +29,19 @@ function wrapQueryable<T extends SqlQueryable>(target: T, listener: StatementLis
       const value = Reflect.get(object, key, receiver);
       if (key === 'queryRaw' || key === 'executeRaw') {
         return (query: SqlQuery) => {
-          listener(query.sql);
-          return (value as (q: SqlQuery) => unknown).call(object, query);
+          const done = listener(query.sql);
+          const result = (value as (q: SqlQuery) => Promise<unknown>).call(object, query);
+          if (!done) return result;
+          return result.then(
+            (answer) => {
+              done();
+              return answer;
+            },
+            (error: unknown) => {
+              done(error);
+              throw error;
+            },
+          );
         };
       }
       return typeof value === 'function' ? value.bind(object) : value;

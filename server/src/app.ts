@@ -1,5 +1,5 @@
 import { ErrorCode } from '@fangkong/zone';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, type Database, outboxBacklog } from '@fangkong/prisma';
 import type { ServerConfig } from './config.ts';
@@ -19,8 +19,9 @@ import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
-import { createMetrics, observe } from './metrics/metrics.ts';
-import { listenMetrics } from './metrics/metrics-listener.ts';
+import { createMetrics, observe } from './telemetry/metrics.ts';
+import { listenMetrics } from './telemetry/metrics-listener.ts';
+import { inRequestScope, requestIdOf, tracingFromEnv } from './telemetry/tracing.ts';
 import { countErrors } from './plugins/use-metrics.ts';
 
 export interface App {
@@ -44,7 +45,9 @@ export interface BuildAppOptions {
 export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const auditKey = loadAuditKey(config, logger);
-  const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory, auditKey });
+  const tracing = tracingFromEnv();
+  if (tracing) logger.info('tracing on', { exporter: 'otlp/http', endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory, auditKey, tracing });
 
   const bootedAt = Date.now();
   const now = config.clockStart ? () => new Date(config.clockStart!.getTime() + (Date.now() - bootedAt)) : () => new Date();
@@ -93,11 +96,19 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     statementTimeoutMs: config.statementTimeoutMs,
     onCommitted,
     metrics,
+    tracing,
   });
 
   const clientFiles = createClientFiles(config.clientDist);
   if (!clientFiles) logger.warn('no built client; the wall display and report page are off', { expected: config.clientDist, build: 'pnpm --filter @fangkong/client build' });
   const server = createServer((req, res) => {
+    // Every request has an id (the caller's X-Request-Id, or one made here): answered in the same
+    // header and carried by every log line written while serving it, with the trace id when traced.
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    inRequestScope(req.headers, requestId, () => handle(req, res));
+  });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return json(res, 200, { status: 'alive' });
     // Liveness stays a route of its own: Yoga's health check answers an empty body, and monitors
@@ -110,7 +121,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     }
     if (clientFiles?.(req, res)) return;
     return json(res, 404, { error: 'not found', see: '/graphql' });
-  });
+  };
   server.keepAliveTimeout = 65_000;
   const websocket = attachWebSocket(server, yoga, tokens, tokenWatch, logger, {
     connectionInitWaitTimeoutMs: config.wsInitTimeoutMs,
@@ -174,6 +185,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       await bus.close();
       rateRedis?.disconnect();
       await database.close();
+      await tracing?.shutdown();
       logger.info('stopped');
     },
   };

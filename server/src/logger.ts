@@ -1,4 +1,5 @@
 import { type DestinationStream, pino } from 'pino';
+import { activeTraceId, requestScope } from './telemetry/tracing.ts';
 
 /** Structured logs: one JSON object per line on stderr, so stdout stays for command output. */
 export interface Logger {
@@ -26,6 +27,13 @@ export function createLogger(level: LogLevel = 'info', destination: DestinationS
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_FIELDS, censor: '[redacted]' },
+      // Lines written while serving a request say which (and, when traced, which trace).
+      mixin() {
+        const scope = requestScope.getStore();
+        if (!scope) return {};
+        const traceId = activeTraceId();
+        return traceId ? { requestId: scope.requestId, traceId } : { requestId: scope.requestId };
+      },
     },
     destination,
   );

@@ -24,7 +24,9 @@ import { useGraphQLStream } from './plugins/use-graphql-stream.ts';
 import { useIntrospectionGate } from './plugins/use-introspection-gate.ts';
 import { useLiveAccess } from './plugins/use-live-access.ts';
 import { useMetrics } from './plugins/use-metrics.ts';
-import type { Metrics } from './metrics/metrics.ts';
+import type { Metrics } from './telemetry/metrics.ts';
+import type { Tracing } from './telemetry/tracing.ts';
+import { useOpenTelemetry } from '@envelop/opentelemetry';
 import { limitStatus, useLimitStatus } from './plugins/limit-status.ts';
 import { useRequestBounds } from './plugins/use-request-bounds.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
@@ -61,8 +63,10 @@ export interface YogaOptions {
   heavyReads?: HeavyReadOptions;
   /** The database's statement timeout, to say it when a statement meets it. */
   statementTimeoutMs?: number;
-  /** Operation and subscription metrics are recorded here when set (metrics/metrics.ts). */
+  /** Operation and subscription metrics are recorded here when set (telemetry/metrics.ts). */
   metrics?: Metrics;
+  /** Operations are traced when set (telemetry/tracing.ts). */
+  tracing?: Tracing | null;
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -93,6 +97,9 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
   const plugins: Plugin[] = [
     // First, so every phase of every operation is measured, refusals included.
     ...(options.metrics ? [useMetrics(options.metrics)] : []),
+    // A span per operation, named by it; never its document, variables or result (literals and
+    // values may be personal data), no span per resolver.
+    ...(options.tracing ? [useOpenTelemetry({ variables: false, result: false, resolvers: false, document: false, excludedOperationNames: ['IntrospectionQuery'] }, options.tracing.provider) as Plugin] : []),
     useMalformedParams(),
     useValidationErrorCode(),
     // Limits checked while parsing and validating, so on every transport: depth, aliases, tokens, directives.

@@ -1,7 +1,7 @@
 import { type DocumentNode, type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import type { Metrics } from '../metrics/metrics.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
 import type { ServerContext } from './guard.ts';
 
 /** A subscription's root field (`zoneSummary`, `events`, …): one label value per field of the schema. */

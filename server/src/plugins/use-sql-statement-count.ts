@@ -4,9 +4,10 @@ import type { Plugin } from 'graphql-yoga';
 const current = new AsyncLocalStorage<{ statements: number }>();
 
 /** Pass to openDatabase's onStatement: counts each statement against the operation running it. */
-export function countStatement(): void {
+export function countStatement(): undefined {
   const store = current.getStore();
   if (store) store.statements++;
+  return undefined;
 }
 
 /** Runs `run`, then tells `done` how many SQL statements it sent (awaited when it is a promise). */
