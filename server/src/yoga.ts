@@ -196,7 +196,11 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       debug: (...args) => options.logger.debug(String(args[0]), { args: args.slice(1).map(String) }),
       info: (...args) => options.logger.info(String(args[0])),
       warn: (...args) => options.logger.warn(String(args[0])),
-      error: (...args) => options.logger.error(String(args[0]), { detail: args.slice(1).map((a) => (a instanceof Error ? a.stack : String(a))) }),
+      // Yoga logs what it could not answer itself; an outage is said once per interval, as a warning.
+      error: (...args) => {
+        if (args.some((a) => outage(a))) return;
+        options.logger.error(String(args[0]), { detail: args.slice(1).map((a) => (a instanceof Error ? a.stack : String(a))) });
+      },
     },
     maskedErrors: {
       maskError,

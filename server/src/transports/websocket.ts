@@ -11,6 +11,7 @@ import type { TokenWatch } from '../auth/token-watch.ts';
 import type { TokenStore } from '../auth/tokens.ts';
 import type { Logger } from '../logger.ts';
 import { withCode } from '../plugins/with-code.ts';
+import { databaseOutageLog, databaseUnavailable } from '../plugins/database-unavailable.ts';
 import { tokenOf, type FangkongYoga } from '../yoga.ts';
 
 export interface WebSocketOptions {
@@ -105,6 +106,7 @@ class SocketCounts {
  * masking as HTTP.
  */
 export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: TokenStore, tokenWatch: TokenWatch, logger: Logger, options: WebSocketOptions = {}) {
+  const outage = databaseOutageLog(logger);
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 512 * 1024, WebSocket: LiveSocket });
   const closeTooSlow = (socket: WebSocket) => {
     options.onSlowConsumer?.();
@@ -149,6 +151,8 @@ export function attachWebSocket(server: Server, yoga: FangkongYoga, tokens: Toke
 
   /** A refusal as graphql-ws sends it: a GraphQLError with a code; anything unexpected is logged and masked. */
   function refusal(error: unknown): GraphQLError {
+    // The database gone while an operation was being set up: 503's answer, the outage logged once per interval.
+    if (outage(error)) return databaseUnavailable();
     if (error instanceof GraphQLError) return error.extensions?.code ? error : withCode(error, ErrorCode.BadUserInput);
     if (!(error instanceof Error) && typeof (error as { message?: unknown })?.message === 'string') {
       const { message, extensions } = error as { message: string; extensions?: Record<string, unknown> };
