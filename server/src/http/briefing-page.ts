@@ -31,9 +31,10 @@ html { background: #e9e9e9; }
 body { font-family: ${FONTS}; font-size: 11pt; line-height: 1.65; color: #111; margin: 0; }
 .sheet { box-sizing: border-box; width: 210mm; min-height: 297mm; margin: 8mm auto; padding: 22mm 18mm 20mm; background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); }
 header.masthead { text-align: center; border-bottom: 2.5pt solid #c00; padding-bottom: 3mm; margin-bottom: 5mm; }
-.masthead h1 { color: #c00; font-size: 30pt; letter-spacing: .35em; margin: 2mm 0 2mm .35em; font-weight: 700; }
+.masthead h1 { color: #c00; font-size: 30pt; letter-spacing: ${lang === 'zh' ? '.35em' : '.04em'}; margin: 2mm 0 2mm ${lang === 'zh' ? '.35em' : '0'}; font-weight: 700; }
 .masthead .issue { font-size: 12pt; margin: 0; }
-.masthead .line { display: flex; justify-content: space-between; font-size: 10.5pt; margin-top: 3mm; }
+.masthead .line { display: flex; justify-content: space-between; gap: 6mm; font-size: 10.5pt; margin-top: 3mm; text-align: left; }
+.masthead .line span:last-child { white-space: nowrap; }
 .basis { font-size: 10pt; margin: 0 0 1mm; }
 .basis.provisional { color: #a40000; font-weight: 700; }
 .simulated { font-size: 9.5pt; color: #7a4b00; margin: 0 0 3mm; }
@@ -47,7 +48,7 @@ table { width: 100%; border-collapse: collapse; font-size: 8.8pt; line-height: 1
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th, td { border: .6pt solid #444; padding: 1mm 1.4mm; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f1f1f1; font-weight: 700; text-align: center; }
+th { background: #f1f1f1; font-weight: 700; text-align: center; overflow-wrap: normal; }
 td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .none { font-size: 9.5pt; color: #444; text-indent: 0; }
 svg { display: block; width: 100%; height: auto; }
