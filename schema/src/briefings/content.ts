@@ -277,9 +277,15 @@ export async function computeBriefingContent(
     if (dueToday) {
       row.due++;
       taskTotals.due++;
-      if (done) (row.done++, taskTotals.done++);
+      if (done) {
+        row.done++;
+        taskTotals.done++;
+      }
     }
-    if (!done) (row.overdue++, taskTotals.overdue++);
+    if (!done) {
+      row.overdue++;
+      taskTotals.overdue++;
+    }
     if (dueToday || !done) owners.set(owner.name, row);
   }
   const findingsOfDay = await tx.finding.findMany({

@@ -3,7 +3,7 @@
 // issue number at the top of every page and page numbers at the bottom.
 import { type Block, type BriefingDocument, type BriefingModel, type BriefingTable, briefingModel, clockText, dateTimeText, dayText, type Lang, num, pick } from './briefing-text.ts';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const html = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** A CSS string literal (for @page margin boxes). */
 const cssString = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
 
@@ -17,7 +17,7 @@ export function renderBriefingPage(b: BriefingDocument, lang: Lang): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(`${model.title} ${model.issue} ${model.date}`)}</title>
+<title>${html(`${model.title} ${model.issue} ${model.date}`)}</title>
 <style>
 @page {
   size: A4;
@@ -63,14 +63,14 @@ footer.colophon { margin-top: 6mm; border-top: .6pt solid #999; padding-top: 2mm
 <body>
 <main class="sheet">
 <header class="masthead">
-<h1>${escape(model.title)}</h1>
-<p class="issue">${escape(model.issue)}</p>
-<div class="line"><span>${escape(model.headquarters)}</span><span>${escape(model.date)}</span></div>
+<h1>${html(model.title)}</h1>
+<p class="issue">${html(model.issue)}</p>
+<div class="line"><span>${html(model.headquarters)}</span><span>${html(model.date)}</span></div>
 </header>
-<p class="basis${b.provisional ? ' provisional' : ''}">${escape(model.basis)}</p>
-${model.simulated ? `<p class="simulated">${escape(model.simulated)}</p>` : ''}
-${model.sections.map((section) => `<section>\n<h2>${escape(section.heading)}</h2>\n${section.blocks.map((block) => renderBlock(block, b, lang)).join('\n')}\n</section>`).join('\n')}
-<footer class="colophon">${escape(model.footer)} · ${escape(pick(lang, '印发', 'Issued'))} ${escape(dateTimeText(b.issuedAt, b.timeZone))}</footer>
+<p class="basis${b.provisional ? ' provisional' : ''}">${html(model.basis)}</p>
+${model.simulated ? `<p class="simulated">${html(model.simulated)}</p>` : ''}
+${model.sections.map((section) => `<section>\n<h2>${html(section.heading)}</h2>\n${section.blocks.map((block) => renderBlock(block, b, lang)).join('\n')}\n</section>`).join('\n')}
+<footer class="colophon">${html(model.footer)} · ${html(pick(lang, '印发', 'Issued'))} ${html(dateTimeText(b.issuedAt, b.timeZone))}</footer>
 </main>
 </body>
 </html>
@@ -81,16 +81,16 @@ ${model.sections.map((section) => `<section>\n<h2>${escape(section.heading)}</h2
 const FONTS = '"Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", SimSun, "Songti SC", "Times New Roman", serif';
 
 function renderBlock(block: Block, b: BriefingDocument, lang: Lang): string {
-  if ('paragraph' in block) return `<p${block.emphasis ? ' class="emphasis"' : ''}>${escape(block.paragraph)}</p>`;
+  if ('paragraph' in block) return `<p${block.emphasis ? ' class="emphasis"' : ''}>${html(block.paragraph)}</p>`;
   if ('table' in block) return renderTable(block.table);
   return block.chart === 'hourly' ? hourlyChart(b, lang) : dailyChart(b, lang);
 }
 
 function renderTable(t: BriefingTable): string {
-  if (!t.rows.length) return t.empty ? `<p class="caption">${escape(t.caption)}</p><p class="none">${escape(t.empty)}</p>` : '';
-  const cell = (text: string, i: number) => `<td${t.numeric[i] ? ' class="n"' : ''}>${escape(text)}</td>`;
-  return `<div class="caption">${escape(t.caption)}</div>
-<table><thead><tr>${t.head.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>
+  if (!t.rows.length) return t.empty ? `<p class="caption">${html(t.caption)}</p><p class="none">${html(t.empty)}</p>` : '';
+  const cell = (text: string, i: number) => `<td${t.numeric[i] ? ' class="n"' : ''}>${html(text)}</td>`;
+  return `<div class="caption">${html(t.caption)}</div>
+<table><thead><tr>${t.head.map((h) => `<th>${html(h)}</th>`).join('')}</tr></thead>
 <tbody>${t.rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n')}</tbody></table>`;
 }
 
@@ -116,8 +116,8 @@ function axes(maxLeft: number, maxRight: number | null, leftLabel: string, right
     lines.push(`<text x="${PAD.left - 5}" y="${y + 3.5}" font-size="10" text-anchor="end" fill="#333">${num((maxLeft * i) / 4)}</text>`);
     if (maxRight !== null) lines.push(`<text x="${W - PAD.right + 5}" y="${y + 3.5}" font-size="10" fill="#b00">${num((maxRight * i) / 4)}</text>`);
   }
-  lines.push(`<text x="${PAD.left}" y="10" font-size="10" fill="#333">${escape(leftLabel)}</text>`);
-  if (rightLabel) lines.push(`<text x="${W - PAD.right}" y="10" font-size="10" text-anchor="end" fill="#b00">${escape(rightLabel)}</text>`);
+  lines.push(`<text x="${PAD.left}" y="10" font-size="10" fill="#333">${html(leftLabel)}</text>`);
+  if (rightLabel) lines.push(`<text x="${W - PAD.right}" y="10" font-size="10" text-anchor="end" fill="#b00">${html(rightLabel)}</text>`);
   return lines.join('');
 }
 
@@ -171,7 +171,7 @@ function dailyChart(b: BriefingDocument, lang: Lang): string {
 }
 
 function figure(caption: string, body: string): string {
-  return `<figure><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${escape(caption)}" xmlns="http://www.w3.org/2000/svg">${body}</svg><figcaption>${escape(caption)}</figcaption></figure>`;
+  return `<figure><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${html(caption)}" xmlns="http://www.w3.org/2000/svg">${body}</svg><figcaption>${html(caption)}</figcaption></figure>`;
 }
 
 export type { BriefingModel };
