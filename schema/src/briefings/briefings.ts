@@ -491,7 +491,7 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const first = args.first ?? 50;
       if (!Number.isInteger(first) || first < 0 || first > 500) throw invalidArgument('first', 'must be 0 to 500');
-      const rows = await ctx.prisma.briefing.findMany({
+      const keys = await ctx.prisma.briefing.findMany({
         where: {
           ...(args.areaId ? { areaId: String(args.areaId.id) } : {}),
           ...(args.from || args.to ? { day: { ...(args.from ? { gte: args.from } : {}), ...(args.to ? { lte: args.to } : {}) } } : {}),
@@ -499,10 +499,13 @@ builder.queryFields((t) => ({
         orderBy: [{ day: 'desc' }, { areaId: 'asc' }, { version: 'desc' }],
         // The latest version of each day is the first of its group; older ones are skipped unless asked.
         take: args.allVersions ? first : undefined,
+        select: { id: true, areaId: true, day: true },
       });
       const seen = new Set<string>();
-      const shown = args.allVersions ? rows : rows.filter((row) => !seen.has(`${row.areaId}|${row.day}`) && seen.add(`${row.areaId}|${row.day}`));
-      return shown.slice(0, first).map(issued);
+      const shown = (args.allVersions ? keys : keys.filter((row) => !seen.has(`${row.areaId}|${row.day}`) && seen.add(`${row.areaId}|${row.day}`))).slice(0, first);
+      // Only the briefings shown are read whole.
+      const rows = new Map((await ctx.prisma.briefing.findMany({ where: { id: { in: shown.map((row) => row.id) } } })).map((row) => [row.id, row]));
+      return shown.map((row) => issued(rows.get(row.id)!));
     },
   }),
 }));
