@@ -42,6 +42,8 @@ const CORRECT = `mutation($id: ID!, $people: Int!, $fever: Int!) { correctCheckp
 const OUTPUT = `mutation($input: ReportProductionOutputInput!) { reportProductionOutput(input: $input) { __typename ... on Error { code message } } }`;
 const ISOLATE = `mutation($compoundId: ID!, $name: String!, $phone: String!, $reason: String!, $startedAt: DateTime!) {
   openIsolationCase(compoundId: $compoundId, personName: $name, phone: $phone, reason: $reason, startedAt: $startedAt) { __typename ... on Error { code message } } }`;
+const ASSIGN = `mutation($title: String!, $dueAt: DateTime!) { assignTask(title: $title, ownerDepartmentId: "${globalId('Department', 'health')}", dueAt: $dueAt) { __typename ... on TaskPayload { task { id } } ... on Error { code message } } }`;
+const TASK_DONE = `mutation($id: ID!) { updateTaskStatus(taskId: $id, status: DONE) { __typename ... on Error { code message } } }`;
 const APPROVE = `mutation($areaId: ID!, $day: Date!) { approveDay(areaId: $areaId, day: $day) { __typename ... on DayApprovalPayload { approval { version totals { counts { ${FIGURES} } } } } ... on Error { code message } } }`;
 
 describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)', () => {
@@ -89,6 +91,23 @@ describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)',
     expect(output.__typename, JSON.stringify(output)).toBe('OutputReportPayload');
     const isolated = (await graphql(url, ISOLATE, { compoundId: globalId('Area', 'changlv-linxigu'), name: PERSON.name, phone: PERSON.phone, reason: PERSON.reason, startedAt: at(DAY, '09:00') }, as('health'))).data!.openIsolationCase;
     expect(isolated.__typename, JSON.stringify(isolated)).toBe('IsolationCasePayload');
+    // Command work: two tasks due on the day (one done), resumption applications around it (the
+    // day is a Sunday: Thursday's decided within two working days, Tuesday's not; Monday's waits too long).
+    for (const [title, done] of [['briefing test task done', true], ['briefing test task open', false]] as const) {
+      const task = (await graphql(url, ASSIGN, { title, dueAt: at(DAY, '18:00') }, as('commander'))).data!.assignTask;
+      expect(task.__typename, JSON.stringify(task)).toBe('TaskPayload');
+      if (done) expect((await graphql(url, TASK_DONE, { id: task.task.id }, as('commander'))).data!.updateTaskStatus.__typename).toBe('TaskPayload');
+    }
+    await db().inspect(async (sql) => {
+      for (const [id, submitted, decided, status] of [
+        ['briefing-app-thu', '2020-02-06T10:00', `${DAY}T11:00`, 'APPROVED'],
+        ['briefing-app-tue', '2020-02-04T10:00', `${DAY}T12:00`, 'REJECTED'],
+        ['briefing-app-mon', '2020-02-03T10:00', null, 'SUBMITTED'],
+        ['briefing-app-sun', `${DAY}T09:00`, null, 'SUBMITTED'],
+      ] as const) {
+        await sql(`INSERT INTO "ResumptionApplication" (id, "enterpriseId", "submittedAt", status, "decidedAt") VALUES ('${id}', 'zhuoli-membrane', '${submitted}:00+08:00', '${status}', ${decided ? `'${decided}:00+08:00'` : 'NULL'})`);
+      }
+    });
     // A late report of the day, arriving the next afternoon, just before the briefing is issued.
     await report('zhongyuan-road-exit', DAY, '20:00', '21:00', { peopleScreened: 77, vehiclesInspected: 31 });
   }, 180_000);
@@ -148,6 +167,9 @@ describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)',
           productionLines(first: 500) { edges { node { slug outputOn(day: $day) { produced passedQc } } } }
           reportingCompleteness(day: $day, kinds: [CHECKPOINT]) { sites(first: 500) { slug figures { expected received } missingCount } }
           alerts(raised: { from: $dayFrom, to: $to }) { totalCount }
+          meetings(held: { from: $dayFrom, to: $to }) { edges { node { title directives { ordinal } } } }
+          tasks(due: { from: $dayFrom, to: $to }) { edges { node { status } } }
+          resumptionApplications(first: 500) { edges { node { submittedAt decidedAt status } } }
         }`,
         { day: DAY, previous: PREVIOUS, from: at('2020-01-27', '00:00'), to: at('2020-02-10', '00:00'), dayFrom: at(DAY, '00:00') },
         as('analyst'),
@@ -185,6 +207,35 @@ describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)',
     );
     expect(b.isolation).toMatchObject({ underIsolation: independent.zone.peopleUnderIsolation, started: 1 });
     expect(b.alerts.raised).toBe(independent.alerts.totalCount);
+    expect(b.command.meetings.map((m: { title: string; directives: unknown[] }) => [m.title, m.directives.length])).toEqual(
+      independent.meetings.edges.map((e: { node: { title: string; directives: unknown[] } }) => [e.node.title, e.node.directives.length]),
+    );
+    expect(b.command.meetings.length).toBe(1); // the enlarged Party working-committee meeting of 9 February, 一要…六要
+    const tasks = independent.tasks.edges.map((e: { node: { status: string } }) => e.node.status);
+    expect(b.command.tasks).toMatchObject({ due: tasks.length, done: tasks.filter((t: string) => t === 'DONE').length });
+    expect(b.command.tasks).toMatchObject({ due: 2, done: 1 });
+    expect(b.command.tasks.byOwner).toEqual([expect.objectContaining({ owner: '区卫生健康委', due: 2, done: 1 })]);
+    const dayStart = Date.parse(at(DAY, '00:00'));
+    const dayEnd = Date.parse(at('2020-02-10', '00:00'));
+    const inDay = (t: string | null) => !!t && Date.parse(t) >= dayStart && Date.parse(t) < dayEnd;
+    const applications = independent.resumptionApplications.edges.map((e: { node: { submittedAt: string; decidedAt: string | null; status: string } }) => e.node);
+    expect(b.command.resumption).toMatchObject({
+      received: applications.filter((a: { submittedAt: string }) => inDay(a.submittedAt)).length,
+      decided: applications.filter((a: { decidedAt: string | null }) => inDay(a.decidedAt)).length,
+      approved: 1,
+      rejected: 1,
+      withinTarget: 1,
+      overTarget: 1,
+      pendingOverTarget: 1,
+      targetWorkingDays: 2,
+    });
+    expect(b.command.resumption.received).toBe(1);
+    expect(b.command.resumption.applications.map((a: { status: string; workingDaysTaken: number | null; withinTarget: boolean | null }) => [a.status, a.workingDaysTaken, a.withinTarget])).toEqual([
+      ['SUBMITTED', null, null],
+      ['REJECTED', 3, false],
+      ['APPROVED', 1, true],
+      ['SUBMITTED', null, null],
+    ]);
   });
 
   it('never changes an issued version: reports after it go into version 2 under the same number, version 1 stays byte for byte', async () => {

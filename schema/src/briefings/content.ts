@@ -301,7 +301,8 @@ export async function computeBriefingContent(
   });
   const applicationRows = applications.map((a) => {
     const decided = a.decidedAt && a.decidedAt < day.end ? a.decidedAt : null;
-    const taken = workingDaysBetween(a.submittedAt, decided ?? day.end, timeZone);
+    // Waiting: counted up to 24:00 of the day (its last instant, so the next day is not counted).
+    const taken = workingDaysBetween(a.submittedAt, decided ?? new Date(day.end.getTime() - 1), timeZone);
     return {
       enterpriseName: a.enterprise.name,
       enterpriseNameEn: a.enterprise.nameEn,
