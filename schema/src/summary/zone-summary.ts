@@ -50,53 +50,54 @@ export async function computeZoneSummary(
   tx?: Prisma.TransactionClient,
 ): Promise<ZoneSummary> {
   const prisma = tx ?? client;
+  const inSnapshot = <P extends Prisma.PrismaPromise<unknown>[]>(reads: [...P]) =>
+    (tx ? Promise.all(reads) : client.$transaction(reads, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead })) as Promise<{ [K in keyof P]: Awaited<P[K]> }>;
   // Isolation and stock are states, read at the end of the day, or now for today.
   const at = now < day.end ? now : day.end;
   const inArea = (areaColumn: Prisma.Sql) => (within ? Prisma.sql`AND ${areaColumn} IN (SELECT id FROM "Area" WHERE ${areaBelow(within)})` : Prisma.empty);
-  const reads = [
-    // The newest event below the outbox horizon (prisma/src/outbox.ts): every event up to it is included.
-    outboxPosition(prisma),
-    prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
-      SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
-      FROM "Checkpoint" c
-      LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
-        AND r."periodStart" >= ${instant(day.start)} AND r."periodStart" < ${instant(day.end)}
-      WHERE true ${inArea(Prisma.sql`c."areaId"`)}
-      GROUP BY GROUPING SETS ((c.kind), ())
-      ORDER BY c.kind NULLS FIRST`,
-    prisma.$queryRaw<(ProductRow & { grouped: number; produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint })[]>`
-      WITH line_state AS (
-        SELECT l.id, l."productId", l."ratedDailyCapacity",
-          COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${instant(at)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
-        FROM "ProductionLine" l
-        WHERE true ${inArea(Prisma.sql`(SELECT e."areaId" FROM "Enterprise" e WHERE e.id = l."enterpriseId")`)}
-      ), line_output AS (
-        SELECT o."lineId", SUM(o.produced) AS produced, SUM(o."passedQc") AS "passedQc",
-          COUNT(*) FILTER (WHERE o.source = 'SIMULATED') AS simulated
-        FROM "OutputReport" o
-        WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${instant(day.start)} AND o."periodStart" < ${instant(day.end)}
-        GROUP BY o."lineId"
-      )
-      SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", GROUPING(p.id) AS grouped,
-        COALESCE(SUM(lo.produced), 0)::bigint AS produced,
-        COALESCE(SUM(lo."passedQc"), 0)::bigint AS "passedQc",
-        COALESCE(SUM(ls."ratedDailyCapacity") FILTER (WHERE ls.status = 'PRODUCING'), 0)::bigint AS "ratedCapacity",
-        COUNT(ls.id) FILTER (WHERE ls.status = 'PRODUCING')::bigint AS "linesProducing",
-        COALESCE(SUM(lo.simulated), 0)::bigint AS "simulatedReports"
-      FROM "Product" p
-      LEFT JOIN line_state ls ON ls."productId" = p.id
-      LEFT JOIN line_output lo ON lo."lineId" = ls.id
-      GROUP BY GROUPING SETS ((p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn"), (p.category))
-      ORDER BY p.category, p.id NULLS FIRST`,
-    prisma.$queryRaw<{ active: bigint; simulated: bigint }[]>`
-      SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
-      FROM "IsolationCase"
-      WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}) ${inArea(Prisma.sql`"compoundId"`)}`,
-    stockQuery(prisma, { until: day.end }),
-    ] as const;
-  const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = tx
-    ? await Promise.all(reads)
-    : await client.$transaction([...reads], { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
+  const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = await inSnapshot(
+    [
+      // The newest event below the outbox horizon (prisma/src/outbox.ts): every event up to it is included.
+      outboxPosition(prisma),
+      prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
+        SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
+        FROM "Checkpoint" c
+        LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
+          AND r."periodStart" >= ${instant(day.start)} AND r."periodStart" < ${instant(day.end)}
+        WHERE true ${inArea(Prisma.sql`c."areaId"`)}
+        GROUP BY GROUPING SETS ((c.kind), ())
+        ORDER BY c.kind NULLS FIRST`,
+      prisma.$queryRaw<(ProductRow & { grouped: number; produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint })[]>`
+        WITH line_state AS (
+          SELECT l.id, l."productId", l."ratedDailyCapacity",
+            COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${instant(at)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
+          FROM "ProductionLine" l
+          WHERE true ${inArea(Prisma.sql`(SELECT e."areaId" FROM "Enterprise" e WHERE e.id = l."enterpriseId")`)}
+        ), line_output AS (
+          SELECT o."lineId", SUM(o.produced) AS produced, SUM(o."passedQc") AS "passedQc",
+            COUNT(*) FILTER (WHERE o.source = 'SIMULATED') AS simulated
+          FROM "OutputReport" o
+          WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${instant(day.start)} AND o."periodStart" < ${instant(day.end)}
+          GROUP BY o."lineId"
+        )
+        SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", GROUPING(p.id) AS grouped,
+          COALESCE(SUM(lo.produced), 0)::bigint AS produced,
+          COALESCE(SUM(lo."passedQc"), 0)::bigint AS "passedQc",
+          COALESCE(SUM(ls."ratedDailyCapacity") FILTER (WHERE ls.status = 'PRODUCING'), 0)::bigint AS "ratedCapacity",
+          COUNT(ls.id) FILTER (WHERE ls.status = 'PRODUCING')::bigint AS "linesProducing",
+          COALESCE(SUM(lo.simulated), 0)::bigint AS "simulatedReports"
+        FROM "Product" p
+        LEFT JOIN line_state ls ON ls."productId" = p.id
+        LEFT JOIN line_output lo ON lo."lineId" = ls.id
+        GROUP BY GROUPING SETS ((p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn"), (p.category))
+        ORDER BY p.category, p.id NULLS FIRST`,
+      prisma.$queryRaw<{ active: bigint; simulated: bigint }[]>`
+        SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
+        FROM "IsolationCase"
+        WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}) ${inArea(Prisma.sql`"compoundId"`)}`,
+      stockQuery(prisma, { until: day.end }),
+    ],
+  );
 
   const totalRow = checkpointRows.find((row) => row.kind === null);
   const figures = (row: { produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint } | undefined) => ({
