@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
-import { addDays, localDate, localDay, type LocalDay } from '@fangkong/zone';
+import { addDays, localDate, localDay } from '@fangkong/zone';
 import type { Tx } from '../core/changes.ts';
 import { instant } from '../core/sql.ts';
-import { byCheckpoint, countsQuery, type CheckpointCounts } from '../checkpoints/counts.ts';
+import { byCheckpoint, countsQuery, zeroCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { computeCompleteness, DEFAULT_GRACE_MINUTES } from '../completeness/completeness.ts';
 import { byLine, outputQuery } from '../production/output.ts';
 import { checkpointBucketSums } from '../summary/series.ts';
@@ -24,7 +24,7 @@ export const RESUMPTION_TARGET_WORKING_DAYS = 2;
 /** Body temperature from which a health check counts as fever (as the isolation-fever alert rule's default). */
 export const FEVER_TEMPERATURE = 37.3;
 
-type Counts = Omit<CheckpointCounts, never>;
+type Counts = CheckpointCounts;
 
 export interface BriefingContent {
   day: string;
@@ -140,20 +140,20 @@ export async function computeBriefingContent(
   const hourlySums = await checkpointBucketSums(tx, { start: day.start, end: day.end, bucket: 'hour', timeZone, within: areaId });
   const completeness = await computeCompleteness(
     inTransaction(tx),
-    { from: dayText, to: dayText, within: areaId, kinds: ['CHECKPOINT', 'PRODUCTION_LINE'], graceMinutes: DEFAULT_GRACE_MINUTES },
+    { from: dayText, to: dayText, within: areaId, kinds: ['CHECKPOINT'], graceMinutes: DEFAULT_GRACE_MINUTES },
     timeZone,
     now,
   );
 
   // ── checkpoints: the headline, per kind, per site ──
-  const sinceFirstDay = dailySums.reduce((sum, row) => addCounts(sum, row.figures), { ...summary.checkpointTotals, ...zero(summary.checkpointTotals) });
+  const sinceFirstDay = dailySums.reduce((sum, row) => addCounts(sum, row.figures), zeroCounts());
   const checkpoints = await tx.checkpoint.findMany({
     where: { area: { path: { startsWith: area.path } } },
     select: { id: true, name: true, nameEn: true, kind: true },
     orderBy: [{ kind: 'asc' }, { id: 'asc' }],
   });
   const siteCounts = byCheckpoint(checkpoints.map((c) => c.id), await countsQuery(tx, checkpoints.map((c) => c.id), day.start, day.end));
-  const siteSchedule = new Map(completeness.sites.filter((s) => s.kind === 'CHECKPOINT').map((s) => [s.siteId, s]));
+  const siteSchedule = new Map(completeness.sites.map((s) => [s.siteId, s]));
   const sites = checkpoints.map((c, i) => {
     const schedule = siteSchedule.get(c.id);
     return {
@@ -445,13 +445,8 @@ function inTransaction(tx: Tx): PrismaClient {
   }) as unknown as PrismaClient;
 }
 
-function zero(counts: Counts): Counts {
-  return Object.fromEntries(Object.keys(counts).map((key) => [key, 0])) as unknown as Counts;
-}
-
 /** Alerts about subjects in the area; those with no area (stock, zone-wide tasks) belong to a top-level area's briefing. */
 function alertsInArea(area: { parentId: string | null }, inArea: (column: Prisma.Sql) => Prisma.Sql) {
   return area.parentId === null ? Prisma.sql`("areaPath" IS NULL OR ${inArea(Prisma.sql`"areaPath"`)})` : inArea(Prisma.sql`"areaPath"`);
 }
 
-export type { LocalDay };
