@@ -75,6 +75,20 @@ describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)',
   beforeAll(async () => {
     server = await startServer({ ...db().env, FANGKONG_CLOCK_START: CLOCK_START });
     url = server.graphqlUrl;
+    // The alert evaluator's own writes would run beside the issue (and its sweep reads the real
+    // clock's silences): its rules are rows an admin may switch off. The day's alerts are written here.
+    await rows(`UPDATE "AlertRule" SET enabled = false`);
+    await db().inspect(async (sql) => {
+      for (const [id, raised, resolved] of [
+        ['briefing-alert-day', `${DAY}T10:30`, null],
+        ['briefing-alert-day-resolved', `${DAY}T11:00`, `${DAY}T11:40`],
+        ['briefing-alert-before', `${PREVIOUS}T22:00`, null],
+      ] as const) {
+        await sql(`INSERT INTO "Alert" (id, "ruleId", kind, severity, status, "subjectType", "subjectId", occurrence, "areaPath", "siteId", message, "messageEn", details, "raisedAt", "resolvedAt")
+          VALUES ('${id}', 'fever-at-entry', 'FEVER_AT_ENTRY', 'HIGH', '${resolved ? 'RESOLVED' : 'OPEN'}', 'Checkpoint', 'yingbin-road-exit', '${id}', '/shifanqu/', 'yingbin-road-exit',
+            '迎宾路高速出口发现发热人员（测试）', 'Fever case at the Yingbin Road exit (test)', '{}', '${raised}:00+08:00', ${resolved ? `'${resolved}:00+08:00'` : 'NULL'})`);
+      }
+    });
     for (const role of ['commander', 'analyst', 'partner', 'display']) tokens[role] = await createToken(db().env, role);
     tokens.operator = await createToken(db().env, 'operator', ['fengshou-road']);
     tokens.health = await createToken(db().env, 'health', ['zhulinlu']);
@@ -207,6 +221,8 @@ describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)',
     );
     expect(b.isolation).toMatchObject({ underIsolation: independent.zone.peopleUnderIsolation, started: 1 });
     expect(b.alerts.raised).toBe(independent.alerts.totalCount);
+    expect(b.alerts).toMatchObject({ raised: 2, resolved: 1, openAtDayEnd: 2 });
+    expect(b.alerts.raisedToday.map((a: { status: string }) => a.status)).toEqual(['OPEN', 'RESOLVED']);
     expect(b.command.meetings.map((m: { title: string; directives: unknown[] }) => [m.title, m.directives.length])).toEqual(
       independent.meetings.edges.map((e: { node: { title: string; directives: unknown[] } }) => [e.node.title, e.node.directives.length]),
     );

@@ -13,7 +13,7 @@ import { ApplicationStatus } from '../command/command.ts';
 import { checkDayArgument } from '../completeness/completeness.ts';
 import { FiguresBasis } from '../completeness/sign-off.ts';
 import { AlertRuleKind, AlertSeverity, AlertStatus } from '../alerts/alerts.ts';
-import { AreaRef } from '../places/places.ts';
+import { AreaRef, loadArea } from '../places/places.ts';
 import { LineStatus } from '../production/production.ts';
 import type { AreaTotals } from '../summary/area-totals.ts';
 import { AllocationDestination } from '../supplies/supplies.ts';
@@ -333,7 +333,7 @@ export const BriefingRef = builder.objectRef<IssuedBriefing>('Briefing').impleme
   description: 'An issued daily briefing (专题简报): frozen as issued, never changed; a later issue of the same day is a new version.',
   fields: (t) => ({
     id: t.id({ description: 'Its id.', resolve: (b) => b.row.id }),
-    area: t.field({ type: AreaRef, description: 'The area it covers (everything below it).', resolve: (b, _a, ctx) => ctx.prisma.area.findUniqueOrThrow({ where: { id: b.row.areaId } }) }),
+    area: t.field({ type: AreaRef, description: 'The area it covers (everything below it).', resolve: async (b, _a, ctx) => (await loadArea(ctx, b.row.areaId))! }),
     day: t.field({ type: 'Date', description: 'The local day it reports.', resolve: (b) => b.row.day }),
     dayStart: t.field({ type: 'DateTime', description: 'Local 00:00 of the day.', resolve: (b) => new Date(b.content.dayStart) }),
     dayEnd: t.field({ type: 'DateTime', description: 'Local 24:00 of the day (截至24时).', resolve: (b) => new Date(b.content.dayEnd) }),
@@ -399,7 +399,7 @@ builder.mutationFields((t) => ({
       try {
         return await commitChange(ctx, async (tx) => {
           // One snapshot for every figure; reports being written finish first and new ones wait until
-          // this commits, so the reports counted are exactly those up to asOfSeq.
+          // this commits, so every report up to asOfSeq is counted (as zoneSummary's asOfSeq says).
           await tx.$executeRawUnsafe('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
           await tx.$executeRaw`LOCK TABLE "CheckpointReport", "OutputReport" IN SHARE MODE`;
           const [seq] = await outboxPosition(tx);
