@@ -23,6 +23,7 @@ import './completeness/subscriptions.ts';
 import './events/events.ts';
 import './access/viewer.ts';
 import './alerts/alerts.ts';
+import './briefings/briefings.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';

@@ -16,6 +16,7 @@ import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
 import { databaseOutbox, OutboxFollower } from './live/outbox-follower.ts';
 import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
+import { createBriefingDocuments } from './http/briefing-documents.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
@@ -99,6 +100,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     tracing,
   });
 
+  const briefingDocuments = createBriefingDocuments({ yoga });
   const clientFiles = createClientFiles(config.clientDist);
   if (!clientFiles) logger.warn('no built client; the wall display and report page are off', { expected: config.clientDist, build: 'pnpm --filter @fangkong/client build' });
   const server = createServer((req, res) => {
@@ -119,6 +121,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       if (refusal) return json(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
       return void yoga.handle(req, res);
     }
+    if (briefingDocuments(req, res)) return;
     if (clientFiles?.(req, res)) return;
     return json(res, 404, { error: 'not found', see: '/graphql' });
   };

@@ -28,7 +28,7 @@ export async function countsByCheckpoint(prisma: PrismaClient, checkpointIds: re
 }
 
 /** Rows of countsByCheckpoint, unawaited, to run inside a snapshot transaction. */
-export function countsQuery(prisma: PrismaClient, checkpointIds: readonly string[], start: Date, end: Date) {
+export function countsQuery(prisma: Pick<PrismaClient, '$queryRaw'>, checkpointIds: readonly string[], start: Date, end: Date) {
   return prisma.$queryRaw<(CountRow & { checkpointId: string })[]>`
     SELECT r."checkpointId", ${countColumns}
     FROM "CheckpointReport" r

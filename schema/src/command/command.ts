@@ -23,7 +23,7 @@ const InspectionKind = prismaEnum($Enums.InspectionKind, 'InspectionKind', 'What
   NIGHT_SPOT_CHECK: 'A night spot check (晚上抽查).',
 });
 
-const ApplicationStatus = prismaEnum($Enums.ApplicationStatus, 'ApplicationStatus', 'Where a resumption application stands.', {
+export const ApplicationStatus = prismaEnum($Enums.ApplicationStatus, 'ApplicationStatus', 'Where a resumption application stands.', {
   SUBMITTED: 'Waiting, handled in order.',
   APPROVED: 'Approved.',
   REJECTED: 'Rejected.',

@@ -26,6 +26,7 @@ export const EVENT_TYPES = {
   'alertRule:updated': 'An admin changed an alert rule.',
   'dayApproval:approved': "An area's figures for a local day were approved (and locked).",
   'dayApproval:reopened': "An approved day of an area was reopened for corrections.",
+  'briefing:issued': 'A daily briefing (专题简报) was issued, or a new version of one.',
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

@@ -28,7 +28,7 @@ export async function outputByLine(prisma: PrismaClient, lineIds: readonly strin
 }
 
 /** Rows of outputByLine, unawaited, to run inside a snapshot transaction. */
-export function outputQuery(prisma: PrismaClient, lineIds: readonly string[], start: Date, end: Date) {
+export function outputQuery(prisma: Pick<PrismaClient, '$queryRaw'>, lineIds: readonly string[], start: Date, end: Date) {
   return prisma.$queryRaw<(OutputRow & { lineId: string })[]>`
     SELECT o."lineId",
       COALESCE(SUM(o.produced), 0)::bigint AS produced,

@@ -1,5 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
-import { Prisma } from '@fangkong/prisma';
+import { Prisma, type PrismaClient } from '@fangkong/prisma';
 import { DAY_MS, HOUR_MS, wallClock, zonedInstant } from '@fangkong/zone';
 import { builder, type SchemaTypes } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointRef } from '../checkpoints/checkpoints.ts';
@@ -19,7 +19,7 @@ interface Point<T> {
   figures: T;
 }
 
-type Bucket = 'hour' | 'day' | 'week';
+export type Bucket = 'hour' | 'day' | 'week';
 
 /**
  * A statement sums the reports of at most this span. On the embedded database a statement runs on
@@ -94,6 +94,24 @@ async function series<T extends { [K in keyof T]: number }>(
   return inTurns(points);
 }
 
+/**
+ * Checkpoint figures of current reports starting in [start, end), summed per local bucket (only
+ * buckets with reports): the statement behind checkpointSeries, and the daily briefing's curve.
+ */
+export async function checkpointBucketSums(
+  db: Pick<PrismaClient, '$queryRaw'>,
+  { start, end, bucket, timeZone, ids, within }: { start: Date; end: Date; bucket: Bucket; timeZone: string; ids?: readonly string[] | null; within?: string | null },
+): Promise<{ bucket_start: Date; figures: CheckpointCounts }[]> {
+  const rows = await db.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { bucket_start: Date })[]>`
+    SELECT ${bucketOf(Prisma.sql`r."periodStart"`, bucket, timeZone)} AS bucket_start, ${countColumns}
+    FROM "CheckpointReport" r
+    WHERE r."supersededAt" IS NULL AND r."periodStart" >= ${instant(start)} AND r."periodStart" < ${instant(end)}
+      ${ids ? Prisma.sql`AND r."checkpointId" = ANY(${textArray(ids)})` : Prisma.empty}
+      ${within ? Prisma.sql`AND r."checkpointId" IN (SELECT c.id FROM "Checkpoint" c JOIN "Area" a ON a.id = c."areaId" WHERE ${areaBelow(within, Prisma.sql`a.path`)})` : Prisma.empty}
+    GROUP BY 1`;
+  return rows.map((row) => ({ bucket_start: new Date(row.bucket_start), figures: toCounts(row) }));
+}
+
 const CheckpointSeriesPointRef = builder.objectRef<Point<CheckpointCounts>>('CheckpointSeriesPoint').implement({
   description: 'One bucket of a checkpoint chart.',
   fields: (t) => ({
@@ -147,16 +165,7 @@ builder.queryFields((t) => ({
       checkTimeRange(args.from, args.to, args.bucket);
       const ids = renamed(args, 'checkpointIds', 'checkpoints')?.map((id) => id.id);
       const within = args.within ? String(args.within.id) : null;
-      return series(ctx, args, zeroCounts, async (start, end) => {
-        const rows = await ctx.prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { bucket_start: Date })[]>`
-          SELECT ${bucketOf(Prisma.sql`r."periodStart"`, args.bucket, ctx.timeZone)} AS bucket_start, ${countColumns}
-          FROM "CheckpointReport" r
-          WHERE r."supersededAt" IS NULL AND r."periodStart" >= ${instant(start)} AND r."periodStart" < ${instant(end)}
-            ${ids ? Prisma.sql`AND r."checkpointId" = ANY(${textArray(ids)})` : Prisma.empty}
-            ${within ? Prisma.sql`AND r."checkpointId" IN (SELECT c.id FROM "Checkpoint" c JOIN "Area" a ON a.id = c."areaId" WHERE ${areaBelow(within, Prisma.sql`a.path`)})` : Prisma.empty}
-          GROUP BY 1`;
-        return rows.map((row) => ({ bucket_start: row.bucket_start, figures: toCounts(row) }));
-      });
+      return series(ctx, args, zeroCounts, (start, end) => checkpointBucketSums(ctx.prisma, { start, end, bucket: args.bucket, timeZone: ctx.timeZone, ids, within }));
     },
   }),
   productionSeries: t.field({

@@ -40,11 +40,22 @@ const n = (value: bigint | number | null | undefined) => Number(value ?? 0);
  * The zone's figures for one reporting day, read in one REPEATABLE READ snapshot so that every
  * figure and `asOfSeq` (the last outbox event they include) describe the same moment.
  */
-export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, timeZone: string, now: Date, within: string | null = null): Promise<ZoneSummary> {
+export async function computeZoneSummary(
+  client: PrismaClient,
+  day: LocalDay,
+  timeZone: string,
+  now: Date,
+  within: string | null = null,
+  /** Read in this transaction's snapshot instead (a briefing reads everything in one). */
+  tx?: Prisma.TransactionClient,
+): Promise<ZoneSummary> {
+  const prisma = tx ?? client;
+  const inSnapshot = <P extends Prisma.PrismaPromise<unknown>[]>(reads: [...P]) =>
+    (tx ? Promise.all(reads) : client.$transaction(reads, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead })) as Promise<{ [K in keyof P]: Awaited<P[K]> }>;
   // Isolation and stock are states, read at the end of the day, or now for today.
   const at = now < day.end ? now : day.end;
   const inArea = (areaColumn: Prisma.Sql) => (within ? Prisma.sql`AND ${areaColumn} IN (SELECT id FROM "Area" WHERE ${areaBelow(within)})` : Prisma.empty);
-  const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = await prisma.$transaction(
+  const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = await inSnapshot(
     [
       // The newest event below the outbox horizon (prisma/src/outbox.ts): every event up to it is included.
       outboxPosition(prisma),
@@ -86,7 +97,6 @@ export async function computeZoneSummary(prisma: PrismaClient, day: LocalDay, ti
         WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}) ${inArea(Prisma.sql`"compoundId"`)}`,
       stockQuery(prisma, { until: day.end }),
     ],
-    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
   );
 
   const totalRow = checkpointRows.find((row) => row.kind === null);
