@@ -74,7 +74,9 @@ async function openPostgres(databaseUrl: string, options: OpenDatabaseOptions): 
   const adapterFactory = new PrismaPg(poolConfig);
   // The queries' pool is made here, not by the adapter, so its use can be watched; the adapter ends it.
   const pool = new pg.Pool(options.statementTimeoutMs ? { ...poolConfig, statement_timeout: options.statementTimeoutMs } : poolConfig);
-  const queries = new PrismaPg(pool);
+  // An idle connection the server drops (a restart, a dropped database) must not crash the process.
+  pool.on('error', () => {});
+  const queries = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter: wrap(queries, options.onStatement) });
   try {
     await prisma.$queryRaw`SELECT 1`;
