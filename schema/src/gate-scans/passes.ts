@@ -33,8 +33,11 @@ export function passKeyOf(ctx: Context): string {
   return ctx.passKey;
 }
 
-/** A phone number's digits: how a pass holder and an isolation case are recognised as one person. */
-export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');
+/**
+ * A phone number's digits, without a country code (the last 11, a Chinese mobile number's length):
+ * how a pass holder and an isolation case are recognised as one person, however each was written.
+ */
+export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '').slice(-11);
 
 /**
  * The holders (pass id → true) under home isolation at `at`: an isolation case in the pass's compound,
