@@ -26,6 +26,7 @@ import './alerts/alerts.ts';
 import './gate-scans/passes.ts';
 import './gate-scans/scans.ts';
 import './gate-scans/gate-counts.ts';
+import './gate-scans/anomalies.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';

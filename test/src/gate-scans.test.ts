@@ -210,6 +210,24 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
     }, 200_000);
   });
 
+  describe('anomalies', () => {
+    it('lists flagged scans and a pass scanned too often; the pass only for its community staff', async () => {
+      const burst = Array.from({ length: 6 }, (_, i) => scan(codes.li!, at(`11:0${i}:00`), { direction: i % 2 ? 'OUT' : 'IN' }));
+      expect((await record(burst)).data!.recordGateScans.stored).toBe(6);
+      const query = `query($from: DateTime!, $to: DateTime!) { gateScanAnomalies(from: $from, to: $to, frequentPerHour: 6) { kind scans at checkpoint { slug } pass { holderName } } }`;
+      const window = { from: at('00:00:00'), to: new Date(serverNow() + 60_000).toISOString() };
+      const analyst = await graphql(server.graphqlUrl, query, window, as('analyst'));
+      expect(analyst.errors).toBeUndefined();
+      const kinds = analyst.data!.gateScanAnomalies.map((a: any) => a.kind);
+      for (const kind of ['SUSPENDED_PASS_USED', 'REVOKED_PASS_USED', 'OTHER_COMPOUND', 'UNKNOWN_CODE', 'FREQUENT_PASS']) expect(kinds).toContain(kind);
+      expect(analyst.data!.gateScanAnomalies.find((a: any) => a.kind === 'FREQUENT_PASS')).toMatchObject({ scans: 6, at: new Date(at('11:00:00')).toISOString(), pass: null });
+      expect(JSON.stringify(analyst.data)).not.toMatch(/居民/);
+      const community = await graphql(server.graphqlUrl, query, window, as('community'));
+      expect(community.data!.gateScanAnomalies.find((a: any) => a.kind === 'FREQUENT_PASS').pass).toEqual({ holderName: '李居民' });
+      expect((await graphql(server.graphqlUrl, query, window, as('display'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+  });
+
   describe('personal data on every transport', () => {
     const PERSONAL = {
       households: `query($c: ID!) { gateHouseholds(compoundId: $c) { edges { node { room } } } }`,
