@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { readToken, takeTokenFromUrl } from '../auth/token.ts';
 import { nameIn, pickLang } from '../i18n/messages.ts';
 import { h } from '../ui/dom.ts';
+import type { ResultOf } from '../graphql/graphql.ts';
 import { createFangkongClient } from '../urql/client.ts';
 import { gateMessages } from './messages.ts';
 import { GatePassCardsQuery } from './operations.ts';
@@ -21,16 +22,31 @@ const compound = new URLSearchParams(location.search).get('compound') ?? '';
 const sheet = h('main', { class: 'card-sheet', 'data-testid': 'sheet' });
 document.body.replaceChildren(sheet);
 
+type Page = NonNullable<ResultOf<typeof GatePassCardsQuery>>;
+
+/** Every page of the compound's households (the read budget bounds one page). */
+async function households(): Promise<{ area: Page['node']; edges: Page['gateHouseholds']['edges'] } | string> {
+  const edges: Page['gateHouseholds']['edges'] = [];
+  let after: string | null = null;
+  for (;;) {
+    const result = await client.query(GatePassCardsQuery, { compoundId: btoa(`Area:${compound}`), after }).toPromise();
+    if (!result.data) return result.error?.graphQLErrors[0]?.message ?? result.error?.message ?? 'error';
+    edges.push(...result.data.gateHouseholds.edges);
+    after = result.data.gateHouseholds.pageInfo.endCursor ?? null;
+    if (!result.data.gateHouseholds.pageInfo.hasNextPage) return { area: result.data.node, edges };
+  }
+}
+
 async function render(): Promise<void> {
-  const result = await client.query(GatePassCardsQuery, { compoundId: btoa(`Area:${compound}`) }).toPromise();
-  if (!result.data) {
-    sheet.replaceChildren(h('p', { class: 'error', 'data-testid': 'error', text: result.error?.graphQLErrors[0]?.message ?? result.error?.message ?? 'error' }));
+  const read = await households();
+  if (typeof read === 'string') {
+    sheet.replaceChildren(h('p', { class: 'error', 'data-testid': 'error', text: read }));
     return;
   }
-  const area = result.data.node && 'name' in result.data.node ? nameIn(lang, result.data.node as { name: string; nameEn: string }) : compound;
+  const area = read.area && 'name' in read.area ? nameIn(lang, read.area as { name: string; nameEn: string }) : compound;
   document.title = `${t.cardsTitle} · ${area}`;
   const cards = [];
-  for (const { node: household } of result.data.gateHouseholds.edges) {
+  for (const { node: household } of read.edges) {
     for (const pass of household.passes) {
       if (pass.status === 'REVOKED') continue;
       // The QR code holds the canonical code (no separators): alphanumeric mode, the smallest symbol.

@@ -55,16 +55,20 @@ export const RecordGateScansMutation = graphql(`
   }
 `);
 
-/** The card sheet: every household of a compound with its passes' codes (community staff and admins only). */
+/** The card sheet: the households of a compound with their passes' codes, 100 a page (community staff and admins only). */
 export const GatePassCardsQuery = graphql(`
-  query GatePassCards($compoundId: ID!) {
+  query GatePassCards($compoundId: ID!, $after: String) {
     node(id: $compoundId) {
       ... on Area {
         name
         nameEn
       }
     }
-    gateHouseholds(compoundId: $compoundId, first: 500) {
+    gateHouseholds(compoundId: $compoundId, first: 100, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         node {
           id

@@ -35,8 +35,8 @@ export const newPassId = (): string => base32(randomBytes(PART_BYTES));
 /** The code printed on a pass (canonical form: no separators). */
 export const passCode = (key: string, passId: string): string => PREFIX + passId + mac(key, passId);
 
-/** The code as printed on a card, in groups of four for reading aloud and typing. */
-export const printedCode = (code: string): string => code.match(/.{1,4}/g)!.join('-');
+/** The code as printed on a card: the prefix, then groups of four for reading aloud and typing. */
+export const printedCode = (code: string): string => [PREFIX, ...code.slice(PREFIX.length).match(/.{1,4}/g)!].join('-');
 
 /**
  * What was scanned or typed, in canonical form: upper case, separators dropped, the letters Crockford
