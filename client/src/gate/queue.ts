@@ -36,6 +36,8 @@ export function memoryStore(): ScanStore {
   return {
     put: async (scan) => void scans.set(scan.idempotencyKey, scan),
     all: async () => [...scans.values()].sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)),
-    remove: async (keys) => keys.forEach((key) => scans.delete(key)),
+    remove: async (keys) => {
+      for (const key of keys) scans.delete(key);
+    },
   };
 }

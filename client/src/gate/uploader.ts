@@ -27,7 +27,8 @@ export interface UploaderOptions {
 export function createUploader(store: ScanStore, send: SendBatch, { batchSize = 100, onWaiting, onAnswer, onFailure, setTimer = setTimeout }: UploaderOptions = {}) {
   let running: Promise<void> | null = null;
   let failures = 0;
-  let timer: unknown = null;
+  /** A retry is scheduled: failures meanwhile do not schedule another. */
+  let retryScheduled = false;
 
   async function drain(): Promise<void> {
     for (;;) {
@@ -53,8 +54,10 @@ export function createUploader(store: ScanStore, send: SendBatch, { batchSize = 
       .catch((error: unknown) => {
         const delay = backoffDelay(failures++, { baseMs: 1000, capMs: 30_000 });
         onFailure?.(error, delay);
-        timer ??= setTimer(() => {
-          timer = null;
+        if (retryScheduled) return;
+        retryScheduled = true;
+        setTimer(() => {
+          retryScheduled = false;
           void flush();
         }, delay);
       })
