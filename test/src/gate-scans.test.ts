@@ -32,14 +32,17 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
   const clockStart = `${day}T14:58:30+08:00`;
   const env = { FANGKONG_DATA_DIR: dir.path, FANGKONG_CLOCK_START: clockStart, FANGKONG_GATE_SETTLE_MS: '500' };
   let server: RunningServer;
-  let startedAt = 0;
+  /** The server's clock minus this process's, read from the server once it runs. */
+  let clockOffset = 0;
   const tokens: Record<string, string> = {};
   const codes: Record<string, string> = {};
   const passIds: Record<string, string> = {};
   let householdId = '';
-  /** The server's "now" (started a moment before startedAt; a second of slack is enough). */
-  const serverNow = () => Date.parse(clockStart) + (Date.now() - startedAt);
+  /** The server's "now". */
+  const serverNow = () => Date.now() + clockOffset;
   const at = (localTime: string) => `${day}T${localTime}+08:00`;
+  /** Now, or the last second of the 14:00 hour once it is over: scans of the test stay in that hour, whatever its pace. */
+  const inTheTwoPmHour = (beforeMs = 0) => new Date(Math.min(serverNow(), Date.parse(at('14:59:59'))) - beforeMs).toISOString();
   const as = (role: string) => ({ authorization: `Bearer ${tokens[role]}` });
   const scan = (code: string, scannedAt: string, extra: Partial<Scan> = {}): Scan => ({ idempotencyKey: randomUUID(), code, direction: 'IN', temperature: 36.5, scannedAt, ...extra });
   const record = (scans: Scan[], role = 'operator') => graphql(server.graphqlUrl, RECORD, { gate: GATE, scans }, as(role));
@@ -47,9 +50,11 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
     (await graphql(server.graphqlUrl, GATE_REPORTS, { gate: GATE, super: false })).data!.node.reports.edges.map((e: any) => e.node).filter((r: any) => r.source === 'GATE_SCAN');
 
   beforeAll(async () => {
-    startedAt = Date.now();
     server = await startServer(env);
     tokens.admin = server.adminToken;
+    const asked = Date.now();
+    const clock = await graphql(server.graphqlUrl, `query($g: ID!) { gateScanCounts(checkpointId: $g) { asOf } }`, { g: GATE });
+    clockOffset = Date.parse(clock.data!.gateScanCounts.asOf) - (asked + Date.now()) / 2;
     // Community staff: health tokens scoped to areas (README, Gate passes).
     tokens.community = await createToken(env, 'health', ['zhulinlu'], 'zhulinlu community');
     tokens.operator = await createToken(env, 'operator', ['linxigu-gate'], 'linxigu gate keeper');
@@ -102,7 +107,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       const status = async () =>
         (await graphql(server.graphqlUrl, `query($id: ID!) { node(id: $id) { ... on GatePass { status ownStatus underIsolation } } }`, { id: passIds.wang }, as('community'))).data!.node;
       expect(await status()).toEqual({ status: 'ACTIVE', ownStatus: 'ACTIVE', underIsolation: false });
-      const startedAt = new Date(serverNow() - 60_000).toISOString();
+      const startedAt = inTheTwoPmHour(60_000);
       // The same phone written another way.
       const opened = await graphql(
         server.graphqlUrl,
@@ -113,7 +118,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       const caseId = opened.data!.openIsolationCase.isolationCase.id;
       expect(await status()).toEqual({ status: 'SUSPENDED', ownStatus: 'ACTIVE', underIsolation: true });
       // Scanned during the isolation: flagged, whenever it is uploaded.
-      const during = new Date(serverNow() - 1000).toISOString();
+      const during = inTheTwoPmHour(30_000);
       const flagged = await record([scan(codes.wang!, during, { direction: 'OUT' })]);
       expect(flagged.data!.recordGateScans.results[0]).toMatchObject({ verdict: 'SUSPENDED', flagged: true });
       // The phone's offline directory says so too (hashes only, no names).
@@ -124,7 +129,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       const closed = await graphql(
         server.graphqlUrl,
         `mutation($id: ID!, $e: DateTime!) { closeIsolationCase(caseId: $id, outcome: RELEASED, endedAt: $e) { __typename } }`,
-        { id: caseId, e: new Date(serverNow()).toISOString() },
+        { id: caseId, e: new Date(serverNow() - 1000).toISOString() },
         as('community'),
       );
       expect(closed.data!.closeIsolationCase.__typename).toBe('IsolationCasePayload');
@@ -146,7 +151,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       const revoke = `mutation($id: ID!, $s: GatePassStatus!) { setGatePassStatus(passId: $id, status: $s, reason: "搬离小区") { __typename ... on GatePassPayload { pass { status } } ... on Error { code } } }`;
       expect((await graphql(server.graphqlUrl, revoke, { id, s: 'REVOKED' }, as('community'))).data!.setGatePassStatus.pass.status).toBe('REVOKED');
       expect((await graphql(server.graphqlUrl, revoke, { id, s: 'ACTIVE' }, as('community'))).data!.setGatePassStatus.code).toBe('INVALID_STATE');
-      const result = await record([scan(code, new Date(serverNow()).toISOString())]);
+      const result = await record([scan(code, inTheTwoPmHour())]);
       expect(result.data!.recordGateScans.results[0]).toMatchObject({ verdict: 'REVOKED', flagged: true });
     });
   });
@@ -188,7 +193,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
         const before = await counts.until(1);
         const baseline = before[0]!.counted;
         // A scan of the hour running (14:59 at the latest, so it belongs to the hour before 15:00).
-        const when = new Date(Math.min(serverNow(), Date.parse(at('14:59:59')))).toISOString();
+        const when = inTheTwoPmHour();
         const result = await record([scan(codes.li!, when, { temperature: 38.1 })]);
         expect(result.data!.recordGateScans.results[0].verdict).toBe('VALID');
         await counts.waitFor((c) => c.counted === baseline + 1);
@@ -244,7 +249,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
           if (role === 'partner') expect(node.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
           else expect(node.data?.node).toBeNull();
           expect(JSON.stringify(node)).not.toMatch(/李居民/);
-          const scanned = await executeOver(server, transport, token, RECORD, { gate: GATE, scans: [scan(codes.li!, new Date(serverNow()).toISOString())] });
+          const scanned = await executeOver(server, transport, token, RECORD, { gate: GATE, scans: [scan(codes.li!, inTheTwoPmHour())] });
           expect(scanned.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|PERSISTED_QUERY_ONLY/);
         }
         for (const role of ['display', 'analyst']) {
