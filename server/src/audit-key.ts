@@ -20,8 +20,6 @@ export function loadAuditKey(config: ServerConfig, logger: Logger): string {
   return loadSecret({ configured: config.auditKey, variable: 'FANGKONG_AUDIT_KEY', file: 'audit.key', what: 'audit key' }, config, logger);
 }
 
-export const passKeyPath = (dataDir: string) => join(dataDir, 'pass.key');
-
 /**
  * The secret gate passes are signed with (FANGKONG_PASS_KEY, else `pass.key` in the data folder), kept
  * out of the database like the audit key. Losing or changing it makes every printed pass unknown.

@@ -39,29 +39,28 @@ export function passKeyOf(ctx: Context): string {
  */
 export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '').slice(-11);
 
+type PassHolder = Pick<GatePass, 'id' | 'compoundId' | 'phoneDigits'>;
+
 /**
- * The holders (pass id → true) under home isolation at `at`: an isolation case in the pass's compound,
- * begun by then and not ended, whose phone is the holder's. Suspension follows the case without anyone
- * touching the pass: from the case's start to its end, whenever the scan is uploaded.
+ * Whether a pass's holder is under home isolation at an instant: an isolation case in the pass's
+ * compound, begun by then and not ended, whose phone is the holder's. Suspension follows the case
+ * without anyone touching the pass: from the case's start to its end, whenever the scan is uploaded.
+ * One statement for all the passes given; the answer is asked per pass and instant.
  */
-export async function isolatedAt(prisma: PrismaClient, passes: { id: string; compoundId: string; phoneDigits: string }[], at: (passId: string) => Date): Promise<Set<string>> {
-  if (!passes.length) return new Set();
-  const cases = await prisma.isolationCase.findMany({
-    where: { compoundId: { in: [...new Set(passes.map((p) => p.compoundId))] } },
-    select: { compoundId: true, phone: true, startedAt: true, endedAt: true },
-  });
+export async function isolationOf(prisma: PrismaClient, passes: readonly PassHolder[]): Promise<(pass: PassHolder, at: Date) => boolean> {
+  const cases = passes.length
+    ? await prisma.isolationCase.findMany({
+        where: { compoundId: { in: [...new Set(passes.map((p) => p.compoundId))] } },
+        select: { compoundId: true, phone: true, startedAt: true, endedAt: true },
+      })
+    : [];
   const byHolder = new Map<string, { startedAt: Date; endedAt: Date | null }[]>();
   for (const c of cases) {
     const key = `${c.compoundId}|${phoneDigits(c.phone)}`;
     byHolder.set(key, [...(byHolder.get(key) ?? []), c]);
   }
-  const isolated = new Set<string>();
-  for (const pass of passes) {
-    const when = at(pass.id).getTime();
-    const spans = byHolder.get(`${pass.compoundId}|${pass.phoneDigits}`) ?? [];
-    if (spans.some((s) => s.startedAt.getTime() <= when && (!s.endedAt || s.endedAt.getTime() > when))) isolated.add(pass.id);
-  }
-  return isolated;
+  return (pass, at) =>
+    (byHolder.get(`${pass.compoundId}|${pass.phoneDigits}`) ?? []).some((s) => s.startedAt.getTime() <= at.getTime() && (!s.endedAt || s.endedAt.getTime() > at.getTime()));
 }
 
 /** A pass's state at an instant: its own (when set before then), else suspended while its holder is isolated. */
@@ -104,16 +103,12 @@ export const GatePassRef = builder.prismaNode('GatePass', {
       description: 'The state now: the own status, or SUSPENDED while the holder is under home isolation.',
       resolve: async (pass, _args, ctx) => {
         const now = ctx.now();
-        const isolated = await isolatedAt(ctx.prisma, [pass], () => now);
-        return statusAt(pass, isolated.has(pass.id), now);
+        return statusAt(pass, (await isolationOf(ctx.prisma, [pass]))(pass, now), now);
       },
     }),
     underIsolation: t.boolean({
       description: 'The holder is under home isolation now (an active isolation case in the compound with the same phone).',
-      resolve: async (pass, _args, ctx) => {
-        const now = ctx.now();
-        return (await isolatedAt(ctx.prisma, [pass], () => now)).has(pass.id);
-      },
+      resolve: async (pass, _args, ctx) => (await isolationOf(ctx.prisma, [pass]))(pass, ctx.now()),
     }),
     statusReason: t.exposeString('statusReason', { nullable: true, description: 'Why it was last suspended, reinstated or revoked.' }),
     statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', nullable: true, description: 'When.' }),

@@ -12,7 +12,7 @@ import { isRetryOf, submission } from '../core/idempotency.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { found, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { CheckpointRef } from '../checkpoints/checkpoints.ts';
-import { GatePassStatus, isolatedAt, passKeyOf, statusAt } from './passes.ts';
+import { GatePassStatus, isolationOf, passKeyOf, statusAt } from './passes.ts';
 import { codeHash, passCode, verifyPassCode } from './pass-code.ts';
 import { settleGateCounts } from './gate-counts.ts';
 
@@ -113,23 +113,21 @@ function checkScans(scans: readonly ScanInput[], now: Date): void {
   rules.check();
 }
 
-/** What each code is at its scan's instant (see the top of this file). */
-async function judge(ctx: Context, gate: Checkpoint, scans: readonly ScanInput[]): Promise<$Enums.GateScanVerdict[]> {
+/** What each code is at its scan's instant (see the top of this file), and the pass it names. */
+async function judge(ctx: Context, gate: Checkpoint, scans: readonly ScanInput[]): Promise<{ verdict: $Enums.GateScanVerdict; passId: string | null }[]> {
   const key = passKeyOf(ctx);
   const passIds = scans.map((scan) => verifyPassCode(key, scan.code));
   const passes = await ctx.prisma.gatePass.findMany({ where: { id: { in: [...new Set(passIds.filter((id): id is string => !!id))] } } });
   const byId = new Map(passes.map((p) => [p.id, p]));
+  const isolated = await isolationOf(ctx.prisma, passes);
   // A pass scanned several times in a batch is judged at each instant.
-  return Promise.all(
-    scans.map(async (scan, i) => {
-      const pass = passIds[i] ? byId.get(passIds[i]!) : undefined;
-      if (!pass) return 'UNKNOWN';
-      const isolated = (await isolatedAt(ctx.prisma, [pass], () => scan.scannedAt)).has(pass.id);
-      const status = statusAt(pass, isolated, scan.scannedAt);
-      if (status !== 'ACTIVE') return status;
-      return pass.compoundId === gate.areaId ? 'VALID' : 'OTHER_COMPOUND';
-    }),
-  );
+  return scans.map((scan, i) => {
+    const pass = passIds[i] ? byId.get(passIds[i]!) : undefined;
+    if (!pass) return { verdict: 'UNKNOWN', passId: null };
+    const status = statusAt(pass, isolated(pass, scan.scannedAt), scan.scannedAt);
+    if (status !== 'ACTIVE') return { verdict: status, passId: pass.id };
+    return { verdict: pass.compoundId === gate.areaId ? 'VALID' : 'OTHER_COMPOUND', passId: pass.id };
+  });
 }
 
 const payloadOf = (checkpointId: string, scan: ScanInput) =>
@@ -144,18 +142,17 @@ const payloadOf = (checkpointId: string, scan: ScanInput) =>
 
 /** Stores a checked batch: one transaction with one audit entry and one outbox event for what was new. */
 export async function storeScans(ctx: Context, gate: Checkpoint, scans: readonly ScanInput[]): Promise<ScanResult[]> {
-  const verdicts = await judge(ctx, gate, scans);
-  const key = passKeyOf(ctx);
+  const judged = await judge(ctx, gate, scans);
   const keys = scans.map((scan) => payloadOf(gate.id, scan));
   const results = await commitChange(ctx, async (tx) => {
     const rows = scans.map((scan, i) => ({
       checkpointId: gate.id,
-      passId: verifyPassCode(key, scan.code) && verdicts[i] !== 'UNKNOWN' ? verifyPassCode(key, scan.code) : null,
+      passId: judged[i]!.passId,
       codeHash: codeHash(scan.code),
       direction: scan.direction,
       temperature: scan.temperature ?? null,
       scannedAt: scan.scannedAt,
-      verdict: verdicts[i]!,
+      verdict: judged[i]!.verdict,
       deviceVerdict: scan.deviceVerdict ?? null,
       recordedBy: ctx.actor,
       idempotencyKey: scan.idempotencyKey,
@@ -250,11 +247,11 @@ builder.queryFields((t) => ({
       const key = passKeyOf(ctx);
       const now = ctx.now();
       const passes = await ctx.prisma.gatePass.findMany({ orderBy: { id: 'asc' } });
-      const isolated = await isolatedAt(ctx.prisma, passes, () => now);
+      const isolated = await isolationOf(ctx.prisma, passes);
       return {
         compoundId: gate.areaId,
         asOf: now,
-        passes: passes.map((p) => ({ codeHash: codeHash(passCode(key, p.id)), compoundId: p.compoundId, status: statusAt(p, isolated.has(p.id), now) })),
+        passes: passes.map((p) => ({ codeHash: codeHash(passCode(key, p.id)), compoundId: p.compoundId, status: statusAt(p, isolated(p, now), now) })),
       };
     },
   }),
