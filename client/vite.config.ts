@@ -3,27 +3,25 @@ import { defineConfig, type Plugin } from 'vite';
 
 const backend = process.env.FANGKONG_API ?? 'http://127.0.0.1:4000';
 
-/** `/report` is the operator's page in dev as in production (server/src/http/client-files.ts). */
-const reportRoute = (): Plugin => ({
-  name: 'fangkong-report-route',
-  configureServer(server) {
-    server.middlewares.use((req, _res, next) => {
-      const [path, query] = (req.url ?? '/').split('?');
-      if (path === '/report' || path === '/report/') req.url = `/report.html${query ? `?${query}` : ''}`;
-      next();
-    });
-  },
-  configurePreviewServer(server) {
-    server.middlewares.use((req, _res, next) => {
-      const [path, query] = (req.url ?? '/').split('?');
-      if (path === '/report' || path === '/report/') req.url = `/report.html${query ? `?${query}` : ''}`;
-      next();
-    });
-  },
-});
+/** Pages by route, in dev as in production (server/src/http/client-files.ts). */
+const PAGES: Record<string, string> = { '/report': '/report.html', '/report/': '/report.html', '/gate': '/gate.html', '/gate/': '/gate.html', '/gate/cards': '/gate-cards.html' };
+
+const pageRoutes = (): Plugin => {
+  const rewrite = (req: { url?: string }, _res: unknown, next: () => void) => {
+    const [path = '/', query] = (req.url ?? '/').split('?');
+    const page = PAGES[path];
+    if (page) req.url = `${page}${query ? `?${query}` : ''}`;
+    next();
+  };
+  return {
+    name: 'fangkong-page-routes',
+    configureServer: (server) => void server.middlewares.use(rewrite),
+    configurePreviewServer: (server) => void server.middlewares.use(rewrite),
+  };
+};
 
 export default defineConfig({
-  plugins: [reportRoute()],
+  plugins: [pageRoutes()],
   server: {
     host: '127.0.0.1',
     port: 5173,
@@ -46,11 +44,15 @@ export default defineConfig({
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
         report: resolve(import.meta.dirname, 'report.html'),
+        gate: resolve(import.meta.dirname, 'gate.html'),
+        'gate-cards': resolve(import.meta.dirname, 'gate-cards.html'),
       },
       output: {
         codeSplitting: {
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/ },
+            // The gate pages' decoder, QR writer and IndexedDB store stay out of the other pages' chunk.
+            { name: 'gate-vendor', test: /node_modules[\\/](jsqr|qrcode|idb-keyval|dijkstrajs|pngjs|encode-utf8)[\\/]/ },
             { name: 'shared', test: /node_modules[\\/]/ },
           ],
         },

@@ -24,6 +24,10 @@ import './events/events.ts';
 import './access/viewer.ts';
 import './alerts/alerts.ts';
 import './briefings/briefings.ts';
+import './gate-scans/passes.ts';
+import './gate-scans/scans.ts';
+import './gate-scans/gate-counts.ts';
+import './gate-scans/anomalies.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';
@@ -32,4 +36,5 @@ export type { Viewer } from './core/context.ts';
 export { PERSONAL_FIELDS, READ_BUDGET, ROLE_SCOPES } from './core/access.ts';
 export { evaluateEvents, sweep as sweepAlerts } from './alerts/evaluation.ts';
 export { sealStoredAuditEntries } from './core/audit-trail.ts';
+export { settleGateCounts, GATE_SCAN_ACTOR } from './gate-scans/gate-counts.ts';
 export { LIST_SIZE, type ListSize } from './core/list-size.ts';

@@ -7,7 +7,8 @@ import { prepareDatabase } from './database.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Redis } from 'ioredis';
 import { listenAdminSocket } from './admin-socket.ts';
-import { loadAuditKey } from './audit-key.ts';
+import { loadAuditKey, loadPassKey } from './audit-key.ts';
+import { startGateSettler } from './gate-settler.ts';
 import { loadPersistedOperations } from './auth/persisted-operations.ts';
 import { memoryRateLimiter, redisRateLimiter } from './auth/rate-limit.ts';
 import { createTokenWatch } from './auth/token-watch.ts';
@@ -46,6 +47,7 @@ export interface BuildAppOptions {
 export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const auditKey = loadAuditKey(config, logger);
+  const passKey = loadPassKey(config, logger);
   const tracing = tracingFromEnv();
   if (tracing) logger.info('tracing on', { exporter: 'otlp/http', endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory, auditKey, tracing });
@@ -79,6 +81,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const alerts = startAlertEvaluator(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, {
     sweepMs: config.alertSweepMs,
   });
+  const gateSettler = startGateSettler({ prisma: database.prisma, timeZone: config.timeZone, now, auditKey, passKey, onCommitted }, logger, { everyMs: config.gateSettleMs });
   const yoga = createFangkongYoga({
     database,
     timeZone: config.timeZone,
@@ -93,6 +96,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     corsOrigins: config.corsOrigins,
     streams: { maxPerToken: config.sseStreamsPerToken, reservationTimeoutMs: config.sseReservationTimeoutMs },
     auditKey,
+    passKey,
     heavyReads: { concurrency: config.heavyReads.concurrency ?? (database.kind === 'pglite' ? 1 : 3), maxWaitMs: config.heavyReads.maxWaitMs },
     statementTimeoutMs: config.statementTimeoutMs,
     onCommitted,
@@ -173,6 +177,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       admin?.close();
       await metricsListener?.close();
       const alertsStopped = alerts.stop();
+      await gateSettler.stop();
       follower.stop();
       await alertsStopped;
       tokenWatch.close();

@@ -12,7 +12,7 @@ import { auditCommand } from './audit-cli.ts';
 const usage = `Usage: pnpm serve | pnpm start | pnpm fangkong token <create|list|revoke> … | pnpm fangkong audit prune --before <date>
 
   serve   the server alone (production): GraphQL, GraphiQL, WebSocket and SSE on /graphql,
-          the built client on / and /report, /health and /ready
+          the built client on / and /report (and the gate pages /gate, /gate/cards), /health and /ready
   start   the whole live system on this machine: migrations, reference data and simulated
           history, the server, the client and a live simulator, with tokens to open them
   token   create, list and revoke API tokens (README, Access: tokens and roles)
@@ -23,7 +23,7 @@ FANGKONG_DATA_DIR, default .data), HOST and PORT (127.0.0.1:4000), FANGKONG_TZ (
 REDIS_URL and FANGKONG_REDIS_PREFIX, FANGKONG_RATE_LIMIT, FANGKONG_CORS_ORIGINS, FANGKONG_MIN_INTERVAL_MS,
 FANGKONG_WS_INIT_TIMEOUT_MS, FANGKONG_WS_KEEPALIVE_MS, FANGKONG_WS_MAX_PER_TOKEN, FANGKONG_WS_MAX_PER_ADDRESS, FANGKONG_WS_MAX_LIFETIME_MS,
 FANGKONG_SSE_STREAMS_PER_TOKEN, FANGKONG_SSE_RESERVATION_TIMEOUT_MS, FANGKONG_CLOCK_START, FANGKONG_TRACE_SQL,
-FANGKONG_AUDIT_KEY, LOG_LEVEL.`;
+FANGKONG_AUDIT_KEY, FANGKONG_PASS_KEY, FANGKONG_GATE_SETTLE_MS, LOG_LEVEL.`;
 
 async function main(command: string | undefined, rest: string[]): Promise<void> {
   if (command !== 'token' && [command, ...rest].some((arg) => arg === '--help' || arg === '-h')) {

@@ -59,6 +59,10 @@ export interface ServerConfig {
   auditKey?: string;
   /** Where Prometheus scrapes `/metrics`: an address of its own, reachable only by the monitoring network. @default off */
   metricsAddress?: { host: string; port: number };
+  /** Secret gate passes are signed with. @default a key made in the data folder */
+  passKey?: string;
+  /** How often hours of gate scans that are over are counted into reports. @default 60000 */
+  gateSettleMs: number;
 }
 
 /**
@@ -105,7 +109,9 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       maxWaitMs: positiveInt(env.FANGKONG_HEAVY_READ_WAIT_MS, 'FANGKONG_HEAVY_READ_WAIT_MS', 2000),
     },
     clientDist: resolve(env.INIT_CWD ?? process.cwd(), env.FANGKONG_CLIENT_DIST?.trim() || defaultClientDist),
-    auditKey: auditKey(env.FANGKONG_AUDIT_KEY),
+    auditKey: secretKey(env.FANGKONG_AUDIT_KEY, 'FANGKONG_AUDIT_KEY'),
+    passKey: secretKey(env.FANGKONG_PASS_KEY, 'FANGKONG_PASS_KEY'),
+    gateSettleMs: atLeastOne(env.FANGKONG_GATE_SETTLE_MS ?? '60000', 'FANGKONG_GATE_SETTLE_MS'),
     metricsAddress: listenAddress(env.FANGKONG_METRICS_ADDRESS, 'FANGKONG_METRICS_ADDRESS'),
   };
 }
@@ -120,10 +126,10 @@ function listenAddress(value: string | undefined, name: string): { host: string;
   return { host: (match[1] ?? match[2])!, port };
 }
 
-function auditKey(value: string | undefined): string | undefined {
+function secretKey(value: string | undefined, name: string): string | undefined {
   const key = value?.trim();
   if (!key) return undefined;
-  if (key.length < 32) throw new ConfigError('FANGKONG_AUDIT_KEY must be at least 32 characters, e.g. the output of `openssl rand -base64 32`');
+  if (key.length < 32) throw new ConfigError(`${name} must be at least 32 characters, e.g. the output of \`openssl rand -base64 32\``);
   return key;
 }
 

@@ -59,6 +59,8 @@ export interface YogaOptions {
   streams?: { maxPerToken?: number; reservationTimeoutMs?: number };
   /** Secret of the audit trail's keyed hashes (audit-key.ts). */
   auditKey: string;
+  /** Secret gate passes are signed with (audit-key.ts). */
+  passKey?: string;
   /** Turns for expensive reads (heavy-reads.ts). */
   heavyReads?: HeavyReadOptions;
   /** The database's statement timeout, to say it when a statement meets it. */
@@ -175,6 +177,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         authFailure: failure,
         actor: viewer ? `${viewer.role.toLowerCase()}:${viewer.label}` : 'anonymous',
         auditKey: options.auditKey,
+        passKey: options.passKey,
         onCommitted: options.onCommitted,
         live: options.live,
         heavyRead,

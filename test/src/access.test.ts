@@ -3,16 +3,12 @@ import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalId } from './support/ids.ts';
 import { wsClient } from './support/live.ts';
+import { executeOver, type Result, type Transport } from './support/transports.ts';
 import { pnpm, run, tempDir } from './support/processes.ts';
 import { freshPeriod } from './support/reporting.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 import manifest from '../../server/persisted-operations.json' with { type: 'json' };
 
-type Transport = 'http' | 'ws' | 'sse';
-interface Result {
-  data?: any;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
 
 const PARTNER_ZONE = Object.entries(manifest).find(([, q]) => q.includes('PartnerZoneSummary'))!;
 const PARTNER_CHECKPOINTS = Object.entries(manifest).find(([, q]) => q.includes('PartnerCheckpoints'))!;
@@ -25,49 +21,8 @@ describe('access control on every transport', () => {
   let caseId: string;
 
   /** One operation, first result only, as the given token over the given transport. */
-  async function execute(transport: Transport, token: string | null, query: string, variables: Record<string, unknown> = {}, extensions?: unknown): Promise<Result> {
-    if (transport === 'http') {
-      const response = await fetch(server.graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables, extensions }),
-      });
-      return (await response.json()) as Result;
-    }
-    if (transport === 'ws') {
-      const client = wsClient(server.url, { token });
-      try {
-        return await new Promise<Result>((resolve) => {
-          const dispose = client.subscribe({ query, variables }, {
-            next: (r) => {
-              dispose();
-              resolve(r as Result);
-            },
-            error: (e) => resolve({ errors: Array.isArray(e) ? e : [{ message: String((e as Error)?.message ?? (e as { reason?: string })?.reason ?? e) }] }),
-            complete: () => {},
-          });
-        });
-      } finally {
-        await client.dispose();
-      }
-    }
-    // Yoga's GraphQL over SSE (distinct connections): the first `next` event is the result.
-    const response = await fetch(server.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables, extensions }),
-    });
-    if (!response.headers.get('content-type')?.includes('text/event-stream')) return (await response.json()) as Result;
-    const reader = response.body!.getReader();
-    let text = '';
-    while (!/^data: .*$/m.test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-    await reader.cancel();
-    return JSON.parse(/^data: (.*)$/m.exec(text)![1]!) as Result;
-  }
+  const execute = (transport: Transport, token: string | null, query: string, variables: Record<string, unknown> = {}, extensions?: unknown) =>
+    executeOver(server, transport, token, query, variables, extensions);
 
   beforeAll(async () => {
     const seeded = await pnpm(['db:seed', '--history'], env);

@@ -56,7 +56,7 @@ const CheckpointReportPayload = builder.objectRef<{ report: CheckpointReport; du
 const closedError = (id: string, closedAt: Date | null) =>
   new ValidationError([{ field: 'checkpointId', message: `${id} is closed${closedAt ? ` since ${closedAt.toISOString()}` : ''}` }]);
 
-function reportChange(type: EventTypeName, report: CheckpointReport, before?: CheckpointReport): Change {
+export function reportChange(type: EventTypeName, report: CheckpointReport, before?: CheckpointReport): Change {
   return {
     type,
     entityType: 'CheckpointReport',

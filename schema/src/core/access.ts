@@ -1,4 +1,4 @@
-import type { HealthCheck, IsolationCase, Role } from '@fangkong/prisma';
+import type { GateHousehold, GatePass, GateScan, HealthCheck, IsolationCase, Role } from '@fangkong/prisma';
 import type { Context } from './context.ts';
 
 /**
@@ -35,7 +35,16 @@ export type ScopeName = keyof typeof ROLE_SCOPES;
 export const PERSONAL_FIELDS = {
   IsolationCase: ['personName', 'phone', 'reason'],
   HealthCheck: ['temperature', 'symptoms', 'note'],
-} as const satisfies { IsolationCase: readonly (keyof IsolationCase)[]; HealthCheck: readonly (keyof HealthCheck)[] };
+  GateHousehold: ['room'],
+  GatePass: ['holderName', 'holderPhone', 'phoneDigits'],
+  GateScan: ['temperature'],
+} as const satisfies {
+  IsolationCase: readonly (keyof IsolationCase)[];
+  HealthCheck: readonly (keyof HealthCheck)[];
+  GateHousehold: readonly (keyof GateHousehold)[];
+  GatePass: readonly (keyof GatePass)[];
+  GateScan: readonly (keyof GateScan)[];
+};
 
 export type PersonalModel = keyof typeof PERSONAL_FIELDS;
 

@@ -28,6 +28,8 @@ export interface Context {
   actor: string;
   /** The secret the audit trail's keyed hashes of personal fields are made with (core/audit-trail.ts). */
   auditKey: string;
+  /** The secret gate passes are signed with (gate-scans/pass-code.ts); absent: passes cannot be issued or verified. */
+  passKey?: string;
   /** Told when a scope check refuses a field (for logging and the audit trail). */
   onDenied?: (what: string) => void;
   /** Told after each write commits, with its outbox event (live subscriptions listen here). */

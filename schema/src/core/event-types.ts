@@ -27,6 +27,10 @@ export const EVENT_TYPES = {
   'dayApproval:approved': "An area's figures for a local day were approved (and locked).",
   'dayApproval:reopened': "An approved day of an area was reopened for corrections.",
   'briefing:issued': 'A daily briefing (专题简报) was issued, or a new version of one.',
+  'gateHousehold:registered': 'Community staff registered a household of a compound for gate passes.',
+  'gatePass:issued': 'A gate pass was issued to a resident.',
+  'gatePass:statusChanged': 'A gate pass was suspended, reinstated or revoked.',
+  'gateScans:recorded': "A batch of QR-code scans from a gate keeper's phone was stored.",
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

@@ -35,13 +35,18 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Text types worth compressing on the way out. */
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt', '.webmanifest']);
 
-/** Pages by route: the wall display at `/`, the operator's report page at `/report`. */
+/** Pages by route: the wall display at `/`, the operator's report page at `/report`, the gate keeper's page at `/gate` and the pass card sheet at `/gate/cards`. */
 const ROUTES: Record<string, string> = {
   '/': 'index.html',
   '/index.html': 'index.html',
   '/report': 'report.html',
   '/report/': 'report.html',
   '/report.html': 'report.html',
+  '/gate': 'gate.html',
+  '/gate/': 'gate.html',
+  '/gate.html': 'gate.html',
+  '/gate/cards': 'gate-cards.html',
+  '/gate-cards.html': 'gate-cards.html',
 };
 
 /** Compressed copies are kept per file version; the build output is small and fixed. */

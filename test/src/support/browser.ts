@@ -19,8 +19,11 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** Headless Chromium with the flags this closed network needs (no background traffic); a fresh profile per launch. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium with the flags this closed network needs (no background traffic); a fresh profile
+ * per launch. `extraArgs`: more flags (a fake camera: `--use-fake-device-for-media-stream`, …).
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -33,6 +36,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
 }
