@@ -118,6 +118,31 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       // Resolved by the report's event or by the next sweep, whichever comes first.
       expect(resolved.resolvedBy).toBe('alerts:evaluator');
     });
+
+    it('counts only time within opening hours: 123 open minutes of silence raise, 117 do not', async () => {
+      // Both last reported until 21:55 yesterday and close at 22:00 (5 open minutes); today one opened
+      // 118 minutes ago, the other 112: 123 and 117 open minutes of silence (the limit is 2 × 60),
+      // though both have been silent for more than 16 hours.
+      const minuteOfDay = Math.floor(((clock.now() + 8 * 3_600_000) % 86_400_000) / 60_000);
+      await sql(`UPDATE "Checkpoint" SET "opensAtMinute" = $1, "closesAtMinute" = 1320 WHERE id = 'binhe-gate'`, [minuteOfDay - 118]);
+      await sql(`UPDATE "Checkpoint" SET "opensAtMinute" = $1, "closesAtMinute" = 1320 WHERE id = 'baida-supermarket'`, [minuteOfDay - 112]);
+      const lastEnd = Date.parse(`${clock.start.slice(0, 10)}T21:55:00+08:00`) - 86_400_000;
+      for (const site of ['binhe-gate', 'baida-supermarket']) {
+        await sql(`INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", "peopleScreened", "reportedBy") VALUES ($1, $2, $3, $4, 5, 'test')`, [
+          randomUUID(),
+          site,
+          new Date(lastEnd - 3_600_000),
+          new Date(lastEnd),
+        ]);
+      }
+      const binhe = about(globalId('Checkpoint', 'binhe-gate'));
+      const [silent] = (await until('silent-site', (a) => a.some(binhe))).filter(binhe);
+      expect(JSON.parse(silent.details).silentMinutes).toBeGreaterThanOrEqual(123);
+      expect(JSON.parse(silent.details).silentMinutes).toBeLessThan(126);
+      expect(silent.message).toContain('营业时间内已');
+      await sleep(1000); // more sweeps
+      expect((await alerts('silent-site')).filter(about(globalId('Checkpoint', 'baida-supermarket')))).toEqual([]);
+    });
   });
 
   describe('isolation follow-up', () => {
@@ -277,6 +302,33 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       expect(found.filter(about(globalId('ProductionLine', 'yizhonghong-line-2')))).toEqual([]);
       expect(JSON.parse(found[0].details)).toMatchObject({ produced: 4100, target: 8333 });
     });
+
+    it('stock low: an allocation leaving stock at the threshold raises nothing, one unit more raises an alert naming the allocation', async () => {
+      const STOCK = `{ zoneSummary { stock { product { slug } stock } } }`;
+      const ALLOCATE = `mutation($quantity: Int!, $key: String!) { allocateSupplies(input: { productId: "${globalId('Product', 'medical-mask')}", quantity: $quantity,
+        source: STOCK, destination: CITY, idempotencyKey: $key }) { __typename ... on AllocationPayload { allocation { id } } ... on Error { code message } } }`;
+      const stock = async () => ((await graphql(url, STOCK)).data!.zoneSummary.stock as any[]).find((s) => s.product.slug === 'medical-mask').stock as number;
+      const before = await stock();
+      expect(before).toBeGreaterThan(2000);
+      await updateRule('stock-low', { parameters: JSON.stringify({ thresholds: { 'medical-mask': 2000 } }), cooldownMinutes: 0 });
+      const allocate = async (quantity: number) => {
+        const response = await graphql(url, ALLOCATE, { quantity, key: randomUUID() });
+        expect(response.data?.allocateSupplies.__typename, JSON.stringify(response)).toBe('AllocationPayload');
+        return response.data!.allocateSupplies.allocation.id as string;
+      };
+      const atThreshold = await allocate(before - 2000);
+      const below = await allocate(1);
+      const found = await until('stock-low', (a) => a.some(about(below)));
+      expect(found.filter(about(atThreshold))).toEqual([]);
+      const alert = found.find(about(below));
+      expect(alert).toMatchObject({ subjectType: 'Allocation', status: 'OPEN' });
+      expect(JSON.parse(alert.details)).toMatchObject({ quantity: 1, stockBefore: 2000, stockAfter: 1999, threshold: 2000 });
+      expect(alert.message).toContain('后库存将为 1999，低于 2000');
+      // The product's own alert says the state; both clear when the threshold is lowered below the stock.
+      expect(found.some(about(globalId('Product', 'medical-mask')))).toBe(true);
+      await updateRule('stock-low', { parameters: JSON.stringify({ thresholds: { 'medical-mask': 1000 } }) });
+      await until('stock-low', (a) => a.filter((x) => about(below)(x) || about(globalId('Product', 'medical-mask'))(x)).every((x) => x.status === 'RESOLVED'));
+    });
   });
 
   describe('suspicious figures', () => {
@@ -302,6 +354,36 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       const found = await until('suspicious-figures', (a) => a.length > 0);
       expect(found).toHaveLength(1);
       expect(JSON.parse(found[0].details)).toMatchObject({ figure: 'peopleScreened', value: 900, samples: 9 });
+    });
+  });
+
+  describe('suspicious figures at the limit', () => {
+    it('a modified z-score of 3.37 is kept quiet, 3.51 is flagged (limit 3.5)', async () => {
+      // History 100, 105 or 110 at this hour on 8 days: median 105, MAD 5, so z = 0.6745 (x − 105) / 5
+      // is 3.372 for 130 and 3.507 for 131. 130 joins the history of 131 and moves neither.
+      const hour = Date.parse(at(60 * 24)) - (Date.parse(at(60 * 24)) % 3_600_000);
+      for (let day = 1; day <= 8; day++) {
+        const start = new Date(hour - day * 86_400_000);
+        await sql(
+          `INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", "peopleScreened", "reportedBy") VALUES ($1, 'jinshan-gate', $2, $3, $4, 'test')`,
+          [randomUUID(), start, new Date(start.getTime() + 1_800_000), 100 + (day % 3) * 5],
+        );
+      }
+      const report = async (peopleScreened: number, start: number) =>
+        reportCounts(url, {
+          checkpointId: globalId('Checkpoint', 'jinshan-gate'),
+          periodStart: new Date(start).toISOString(),
+          periodEnd: new Date(start + 1_800_000).toISOString(),
+          peopleScreened,
+          idempotencyKey: randomUUID(),
+        } as any);
+      const jinshan = about(globalId('Checkpoint', 'jinshan-gate'));
+      expect((await report(130, hour)).__typename).toBe('CheckpointReportPayload');
+      expect((await report(131, hour + 86_400_000)).__typename).toBe('CheckpointReportPayload');
+      // Evaluated in outbox order: once 131's alert exists, 130 was looked at.
+      const found = (await until('suspicious-figures', (a) => a.some(jinshan))).filter(jinshan);
+      expect(found).toHaveLength(1);
+      expect(JSON.parse(found[0].details)).toMatchObject({ value: 131, modifiedZ: 3.51, samples: 9 });
     });
   });
 
@@ -461,5 +543,32 @@ describe.skipIf(!(await postgresReachable()))('alerts across midnight', () => {
     }
     await sleep(1000); // more sweeps
     expect(await byRule('isolation-no-check')).toEqual([]);
+  });
+
+  it('counts the open time of a night opening across midnight: 130 open minutes raise, 90 do not', async () => {
+    // Open 23:00–01:00. One last reported at 00:10 yesterday (silent 50 min that night, 80 min tonight),
+    // the other at 00:50 yesterday (10 + 80); both about 24 hours ago, inside a 48-hour look-back.
+    const UPDATE = `mutation($parameters: String) { updateAlertRule(ruleId: "${rule('silent-site')}", parameters: $parameters) { __typename } }`;
+    expect((await graphql(server.graphqlUrl, UPDATE, { parameters: JSON.stringify({ intervals: 2, lookbackHours: 48 }) })).data?.updateAlertRule.__typename).toBe('AlertRulePayload');
+    for (const [site, endedMinutesAgo] of [['binhe-gate', 24 * 60 + 10], ['baida-supermarket', 23 * 60 + 30]] as const) {
+      await query(database.url, `UPDATE "Checkpoint" SET "opensAtMinute" = 1380, "closesAtMinute" = 60 WHERE id = $1`, [site]);
+      await query(database.url, `INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", "peopleScreened", "reportedBy") VALUES ($1, $2, $3, $4, 5, 'test')`, [
+        randomUUID(),
+        site,
+        at(endedMinutesAgo + 30),
+        at(endedMinutesAgo),
+      ]);
+    }
+    const byRule = async () => ((await graphql(server.graphqlUrl, ALERTS, { rule: rule('silent-site') })).data!.alerts.edges as any[]).map((e) => e.node);
+    const deadline = Date.now() + 10_000;
+    let found = await byRule();
+    while (!found.some((a) => a.subjectId === globalId('Checkpoint', 'binhe-gate'))) {
+      if (Date.now() > deadline) throw new Error(`no silent-site alert for the night opening: ${JSON.stringify(found)}`);
+      await sleep(100);
+      found = await byRule();
+    }
+    expect(JSON.parse(found.find((a) => a.subjectId === globalId('Checkpoint', 'binhe-gate')).details)).toMatchObject({ silentMinutes: 130 });
+    await sleep(1000); // more sweeps
+    expect((await byRule()).filter((a) => a.subjectId === globalId('Checkpoint', 'baida-supermarket'))).toEqual([]);
   });
 });
