@@ -49,6 +49,8 @@ export interface SiteCompleteness extends CompletenessFigures {
   /** Starts of the expected periods with no current report, oldest first, and each period's end. */
   missing: { start: Date; end: Date }[];
   lastReceivedAt: Date | null;
+  /** The expected period that ended last, and whether it was received. */
+  latest: { start: Date; end: Date; received: boolean } | null;
 }
 
 export interface AreaCompleteness extends CompletenessFigures {
@@ -91,6 +93,8 @@ type SiteRow = {
   missingStarts: Date[] | null;
   missingEnds: Date[] | null;
   lastReceivedAt: Date | null;
+  latestStart: Date | null;
+  latestEnd: Date | null;
   sites: number;
   sitesComplete: number;
 };
@@ -205,11 +209,12 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
             COUNT(*) FILTER (WHERE received AND received_at <= "end" + ${`${query.graceMinutes} minutes`}::interval)::int AS "onTime",
             array_agg(start ORDER BY start) FILTER (WHERE NOT received) AS "missingStarts",
             array_agg("end" ORDER BY start) FILTER (WHERE NOT received) AS "missingEnds",
-            MAX(received_at) FILTER (WHERE received) AS "lastReceivedAt"
+            MAX(received_at) FILTER (WHERE received) AS "lastReceivedAt",
+            MAX(start) AS "latestStart", MAX("end") AS "latestEnd"
           FROM checked GROUP BY sid
         ), per_site AS MATERIALIZED (
           SELECT s.kind, s.id, s.name, s."nameEn", s."areaId", s.path, COALESCE(f.expected, 0) AS expected, COALESCE(f.received, 0) AS received,
-            COALESCE(f."onTime", 0) AS "onTime", f."missingStarts", f."missingEnds", f."lastReceivedAt"
+            COALESCE(f."onTime", 0) AS "onTime", f."missingStarts", f."missingEnds", f."lastReceivedAt", f."latestStart", f."latestEnd"
           FROM scoped s LEFT JOIN figures f ON f.sid = s.sid
         ), per_area AS (
           -- Sites summed per area they are in first, so the roll-up to every area above compares paths
@@ -219,11 +224,11 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
           FROM per_site WHERE path IS NOT NULL GROUP BY path
         )
         SELECT 'site' AS row, kind, id, name, "nameEn", "areaId", NULL::text AS level, expected, received, "onTime",
-          "missingStarts", "missingEnds", "lastReceivedAt", 1 AS sites, (expected = received)::int AS "sitesComplete"
+          "missingStarts", "missingEnds", "lastReceivedAt", "latestStart", "latestEnd", 1 AS sites, (expected = received)::int AS "sitesComplete"
         FROM per_site
         UNION ALL
         SELECT 'area', NULL, a.id, a.name, a."nameEn", a.id, a.level::text,
-          SUM(ps.expected)::int, SUM(ps.received)::int, SUM(ps."onTime")::int, NULL, NULL, MAX(ps."lastReceivedAt"),
+          SUM(ps.expected)::int, SUM(ps.received)::int, SUM(ps."onTime")::int, NULL, NULL, MAX(ps."lastReceivedAt"), NULL, NULL,
           SUM(ps.sites)::int, SUM(ps."sitesComplete")::int
         FROM per_area ps
         JOIN "Area" a ON ps.path LIKE a.path || '%'
@@ -250,6 +255,13 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
         ...figures,
         missing: (row.missingStarts ?? []).map((start, i) => ({ start: new Date(start), end: new Date(ends[i]!) })),
         lastReceivedAt: row.lastReceivedAt ? new Date(row.lastReceivedAt) : null,
+        latest: row.latestStart
+          ? {
+              start: new Date(row.latestStart),
+              end: new Date(row.latestEnd!),
+              received: !(row.missingStarts ?? []).some((m) => new Date(m).getTime() === new Date(row.latestStart!).getTime()),
+            }
+          : null,
       });
     } else {
       areas.push({ areaId: row.id, level: row.level!, ...figures, sites: Number(row.sites), sitesComplete: Number(row.sitesComplete) });
@@ -320,6 +332,15 @@ const ReportingPeriodRef = builder.objectRef<{ start: Date; end: Date }>('Report
   }),
 });
 
+const LatestPeriodRef = builder.objectRef<{ start: Date; end: Date; received: boolean }>('LatestReportingPeriod').implement({
+  description: "A site's expected period that ended last, and whether a report covers it (the wall's \"reported this hour\").",
+  fields: (t) => ({
+    start: t.field({ type: 'DateTime', description: 'Start (inclusive).', resolve: (p) => p.start }),
+    end: t.field({ type: 'DateTime', description: 'End (exclusive).', resolve: (p) => p.end }),
+    received: t.exposeBoolean('received', { description: 'A current report covers it.' }),
+  }),
+});
+
 const pageSize = (first: number | null | undefined, fallback: number, max: number, name = 'first') => {
   const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 0 || n > max) throw invalidArgument(name, `must be 0 to ${max}`);
@@ -349,6 +370,12 @@ const SiteCompletenessRef = builder.objectRef<SiteCompleteness>('SiteCompletenes
       resolve: (s, args) => s.missing.slice(0, pageSize(args.first as number | null, 24, 500)),
     }),
     lastReceivedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the latest received period of the range first arrived.', resolve: (s) => s.lastReceivedAt }),
+    latest: t.field({
+      type: LatestPeriodRef,
+      nullable: true,
+      description: 'The expected period of the range that ended last (null: none has ended yet), and whether it was received.',
+      resolve: (s) => s.latest,
+    }),
   }),
 });
 
