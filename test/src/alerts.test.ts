@@ -69,7 +69,7 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
     tokens.health = await createToken(env, 'health', ['zhulinlu']);
     tokens.healthElsewhere = await createToken(env, 'health', ['baida-jiayuan']);
     tokens.operator = await createToken(env, 'operator', ['yingbin-road-exit']);
-  }, 120_000);
+  }, 300_000); // six token commands, each a process, on a loaded machine
 
   afterAll(async () => {
     if (process.env.DEBUG_ALERTS) console.log(server?.output().split('\n').filter((l) => /alert|warn|error/i.test(l)).slice(0, 30).join('\n'));
