@@ -139,36 +139,41 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
           SELECT (ROW_NUMBER() OVER ())::int AS sid, s.*, a.path FROM site s LEFT JOIN "Area" a ON a.id = s."areaId"
           WHERE s.kind = ANY(${textArray(query.kinds)})
             AND (${withinPattern}::text IS NULL OR a.path LIKE ${withinPattern}::text)
-        ), schedule AS (
+        ), schedule AS MATERIALIZED (
           -- The schedules each site had: the versions the database kept when its schedule changed
           -- (SiteScheduleVersion, each in force from the change before it until its validUntil), and
           -- the current one from the last change on. A period follows the schedule in force at its start.
           SELECT s.sid, h."reportIntervalMinutes" AS every, h."opensAtMinute" AS opens, h."closesAtMinute" AS closes, s."openedAt", s."closedAt",
-            LAG(h."validUntil") OVER (PARTITION BY h."siteKind", h."siteId" ORDER BY h."validUntil") AS valid_from, h."validUntil" AS valid_until
+            COALESCE(LAG(h."validUntil") OVER (PARTITION BY h."siteKind", h."siteId" ORDER BY h."validUntil"), '-infinity') AS valid_from, h."validUntil" AS valid_until
           FROM "SiteScheduleVersion" h JOIN scoped s ON s.kind = h."siteKind" AND s.id = h."siteId"
           UNION ALL
-          SELECT s.sid, s.every, s.opens, s.closes, s."openedAt", s."closedAt", changed.at, NULL
+          SELECT s.sid, s.every, s.opens, s.closes, s."openedAt", s."closedAt", COALESCE(changed.at, '-infinity'), 'infinity'
           FROM scoped s
           LEFT JOIN (SELECT "siteKind", "siteId", MAX("validUntil") AS at FROM "SiteScheduleVersion" GROUP BY 1, 2) changed
             ON changed."siteKind" = s.kind AND changed."siteId" = s.id
-        ), opening AS (
-          -- Each local day's opening, the day before the range included: an opening past midnight
-          -- puts its late periods in the next day (completeness/schedule.ts).
-          SELECT s.sid, make_interval(mins => s.every) AS every, s."openedAt", s."closedAt", s.valid_from, s.valid_until, ${opening.opensAt} AS opens_at, ${opening.closesAt} AS closes_at
-          FROM schedule s
-          CROSS JOIN generate_series(${query.from}::date - 1, ${query.to}::date, interval '1 day') AS d(at)
+        ), grid AS MATERIALIZED (
+          -- The periods of each distinct schedule, generated once for every site that keeps it (most
+          -- sites share one), over each local day's opening, the day before the range included: an
+          -- opening past midnight puts its late periods in the next day (completeness/schedule.ts).
+          SELECT o.every AS minutes, o.opens, o.closes, o.valid_from, o.valid_until, p.start, LEAST(p.start + o.every_interval, o.closes_at) AS "end",
+            ${firstHour(Prisma.sql`p.start`)} AS first_hour, ${lastHour(Prisma.sql`LEAST(p.start + o.every_interval, o.closes_at)`)} AS last_hour
+          FROM (
+            SELECT s.*, make_interval(mins => s.every) AS every_interval, ${opening.opensAt} AS opens_at, ${opening.closesAt} AS closes_at
+            FROM (SELECT DISTINCT every, opens, closes, valid_from, valid_until FROM schedule) s
+            CROSS JOIN generate_series(${query.from}::date - 1, ${query.to}::date, interval '1 day') AS d(at)
+          ) o
+          CROSS JOIN LATERAL generate_series(o.opens_at, o.closes_at - interval '1 millisecond', o.every_interval) AS p(start)
+          WHERE p.start >= ${instant(from.start)} AND p.start < ${instant(to.end)}
+            AND p.start >= o.valid_from AND p.start < o.valid_until
+            AND LEAST(p.start + o.every_interval, o.closes_at) <= ${instant(now)}
         ), period AS MATERIALIZED (
-          SELECT o.sid, p.start, LEAST(p.start + o.every, o.closes_at) AS "end",
-            ${firstHour(Prisma.sql`p.start`)} AS first_hour, ${lastHour(Prisma.sql`LEAST(p.start + o.every, o.closes_at)`)} AS last_hour
-          FROM opening o
-          CROSS JOIN LATERAL generate_series(o.opens_at, o.closes_at - interval '1 millisecond', o.every) AS p(start)
-          WHERE o.closes_at > ${instant(from.start)} AND o.opens_at < ${instant(to.end)}
-            AND p.start >= ${instant(from.start)} AND p.start < ${instant(to.end)}
-            AND (o."openedAt" IS NULL OR p.start >= o."openedAt")
-            AND (o."closedAt" IS NULL OR p.start < o."closedAt")
-            AND (o.valid_from IS NULL OR p.start >= o.valid_from)
-            AND (o.valid_until IS NULL OR p.start < o.valid_until)
-            AND LEAST(p.start + o.every, o.closes_at) <= ${instant(now)}
+          -- Each site's share of its schedules' periods, between the dates it opened and closed.
+          SELECT s.sid, g.start, g."end", g.first_hour, g.last_hour
+          FROM schedule s
+          JOIN grid g ON g.minutes = s.every AND COALESCE(g.opens, -1) = COALESCE(s.opens, -1) AND COALESCE(g.closes, -1) = COALESCE(s.closes, -1)
+            AND g.valid_from = s.valid_from AND g.valid_until = s.valid_until
+          WHERE (s."openedAt" IS NULL OR g.start >= s."openedAt")
+            AND (s."closedAt" IS NULL OR g.start < s."closedAt")
         ), report AS MATERIALIZED (
           -- Every version (current or superseded) of the scoped sites' reports that can overlap the range.
           SELECT s.sid, r."periodStart", r."periodEnd", r."supersededAt", r."createdAt",
