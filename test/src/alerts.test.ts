@@ -250,11 +250,11 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
   });
 
   describe('overdue work and production', () => {
-    it('a task past its due time raises, one due later does not, and it resolves when done', async () => {
+    it('a task 10 minutes past its due time raises, one due in 5 minutes does not, and it resolves when done', async () => {
       const ASSIGN = `mutation($title: String!, $dueAt: DateTime!) { assignTask(title: $title, ownerDepartmentId: "${globalId('Department', 'health')}", dueAt: $dueAt) {
         __typename ... on TaskPayload { task { id } } ... on Error { code message } } }`;
       const late = await graphql(url, ASSIGN, { title: '核查迎宾路出口物资', dueAt: at(10) });
-      const early = await graphql(url, ASSIGN, { title: '明日巡查', dueAt: at(-60) });
+      const early = await graphql(url, ASSIGN, { title: '明日巡查', dueAt: at(-5) });
       const lateId = late.data?.assignTask.task.id;
       const earlyId = early.data?.assignTask.task.id;
       expect(lateId && earlyId).toBeTruthy();
@@ -264,9 +264,9 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       await until('task-overdue', (a) => a.some((x) => about(lateId)(x) && x.status === 'RESOLVED'));
     });
 
-    it('a finding unresolved 3 days after its inspection raises, one of an inspection 2 days ago does not; rectifying resolves it', async () => {
+    it('a finding unresolved 3 days after its inspection raises, one of an inspection 10 minutes short of 3 days ago does not; rectifying resolves it', async () => {
       await sql(`UPDATE "Inspection" SET "heldAt" = $1 WHERE id = 'field-visit-2020-02-07'`, [at(60 * 24 * 3 + 10)]);
-      await sql(`UPDATE "Inspection" SET "heldAt" = $1 WHERE id = 'field-visit-2020-02-04'`, [at(60 * 24 * 2)]);
+      await sql(`UPDATE "Inspection" SET "heldAt" = $1 WHERE id = 'field-visit-2020-02-04'`, [at(60 * 24 * 3 - 10)]);
       const unresolved = await sql(`SELECT id, "inspectionId" FROM "Finding" WHERE "resolvedAt" IS NULL AND "inspectionId" IN ('field-visit-2020-02-07', 'field-visit-2020-02-04')`);
       const late = unresolved.filter((f) => f.inspectionId === 'field-visit-2020-02-07').map((f) => globalId('Finding', f.id));
       const recent = unresolved.filter((f) => f.inspectionId !== 'field-visit-2020-02-07').map((f) => globalId('Finding', f.id));
@@ -279,9 +279,9 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       await until('finding-overdue', (a) => a.some((x) => x.subjectId === late[0] && x.status === 'RESOLVED'));
     });
 
-    it('a line halted for more than 30 minutes raises, one halted 10 minutes does not', async () => {
+    it('a line halted for more than 30 minutes raises, one halted 28 minutes does not', async () => {
       await sql(`UPDATE "ProductionLine" SET status = 'HALTED', "statusChangedAt" = $1 WHERE id = 'pingguang-line-1'`, [at(31)]);
-      await sql(`UPDATE "ProductionLine" SET status = 'HALTED', "statusChangedAt" = $1 WHERE id = 'mingren-mingkang-line-1'`, [at(10)]);
+      await sql(`UPDATE "ProductionLine" SET status = 'HALTED', "statusChangedAt" = $1 WHERE id = 'mingren-mingkang-line-1'`, [at(28)]);
       const found = await until('line-halted', (a) => a.some(about(globalId('ProductionLine', 'pingguang-line-1'))));
       expect(found.filter(about(globalId('ProductionLine', 'mingren-mingkang-line-1')))).toEqual([]);
       await sql(`UPDATE "ProductionLine" SET status = 'PRODUCING' WHERE id = 'pingguang-line-1'`);
