@@ -57,8 +57,8 @@ export async function startLiveSystem(config: ServerConfig, logger: Logger): Pro
     token: tokens.operator,
     speed: 240,
     statusIntervalMs: 15_000,
-    // Something for the wall's alerts strip: a fever case at 迎宾路 every few minutes, a silent gate later on.
-    alertConditions: { feverEveryMs: 180_000, silentGateAfterMs: 300_000 },
+    // Something for the wall's alerts strip: a fever case at 迎宾路 every few minutes, a compound gate silent from the start for ten minutes.
+    alertConditions: { feverEveryMs: 180_000, silentGateAfterMs: 0, silentForMs: 600_000 },
     log: (line) => say(`  simulator │ ${line}`),
   });
   await simulator.ready;

@@ -23,7 +23,21 @@ export interface LiveOptions {
    * every `feverEveryMs` real time, and once per run a compound gate that falls silent for longer
    * than twice its reporting interval (server time), then reports again. @default off
    */
-  alertConditions?: { feverEveryMs?: number; silentGateAfterMs?: number };
+  alertConditions?: AlertConditions;
+}
+
+export interface AlertConditions {
+  /** About how often the 迎宾路 exit reports a fever case, real time. @default 180000 */
+  feverEveryMs?: number;
+  /** When a compound gate falls silent, after the start (real time). @default 300000 */
+  silentGateAfterMs?: number;
+  /**
+   * How long the gate stays silent, real time. A gate that has not reported on the server for longer
+   * than the silence needs (a fresh start) is made to look silent at once: its first report ends
+   * that long ago, so the alert comes within a sweep instead of two reporting intervals later; then it
+   * reports the whole gap at once. @default 600000
+   */
+  silentForMs?: number;
 }
 
 /** The site of the simulated fever cases, and the kind of site that falls silent. */
@@ -57,6 +71,10 @@ interface SiteBase {
 interface CheckpointSite extends SiteBase {
   type: 'checkpoint';
   kind: string;
+  /** Its reporting interval on the server's clock. */
+  serverIntervalMs: number;
+  /** Where its reports on the server ended when the run began (server time); -Infinity if none. */
+  reportedUntil: number;
 }
 
 interface LineSite extends SiteBase {
@@ -105,6 +123,8 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
       id: info.id,
       slug: info.slug,
       kind: info.kind,
+      serverIntervalMs: info.reportIntervalMinutes * 60_000,
+      reportedUntil: info.lastReportAt?.getTime() ?? Number.NEGATIVE_INFINITY,
       intervalMs,
       ...firstSlice(intervalMs, info.lastReportAt),
       busy: false,
@@ -140,8 +160,8 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
   const dueAt = (site: Site) => (site.type === 'line' && site.incident ? Math.min(site.nextDueAt, site.incident.at) : site.nextDueAt);
 
   /** The slice since the last report, or undefined (and a later due time) when it is still too short. */
-  function nextSlice(site: Site): { start: number; end: number; hours: number } | undefined {
-    const end = ctx.now();
+  function nextSlice(site: Site, until?: number): { start: number; end: number; hours: number } | undefined {
+    const end = until ?? ctx.now();
     const start = Math.max(site.lastEnd, end - MAX_PERIOD_MS);
     if (end - start < minPeriodMs) {
       site.nextDueAt = start + minPeriodMs;
@@ -184,8 +204,8 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
     }
   }
 
-  async function reportCheckpoint(site: CheckpointSite): Promise<void> {
-    const slice = nextSlice(site);
+  async function reportCheckpoint(site: CheckpointSite, until?: number): Promise<void> {
+    const slice = nextSlice(site, until);
     if (!slice) return;
     const counts = drawCheckpointCounts(site.kind, localHourAt((slice.start + slice.end) / 2), slice.hours, ctx.rand);
     if (site.slug === FEVER_SITE && ctx.now() >= nextFeverAt) {
@@ -279,10 +299,27 @@ export function startLive(ctx: RunContext, checkpoints: CheckpointInfo[], lines:
     const now = ctx.now();
     if (!silence && now >= silenceStartsAt) {
       const gate = [...sites.values()].find((s): s is CheckpointSite => s.type === 'checkpoint' && s.kind === SILENT_KIND && !s.closed && !s.excluded);
-      // Silent for longer than twice the interval on the server's clock, whatever the speed.
       if (gate) {
-        silence = { id: gate.id, until: now + 2 * gate.intervalMs * options.speed + 5 * 60_000 };
-        ctx.note(`${gate.slug}: falls silent until ${localClock(new Date(silence.until), ctx.timeZone)} (alert condition)`);
+        // Silent for longer than twice the interval on the server's clock, whatever the speed.
+        const quietFor = 2 * gate.serverIntervalMs + 5 * 60_000;
+        const quietSince = now - quietFor;
+        if (gate.seq === 0 && !gate.busy && gate.reportedUntil <= quietSince - 60_000) {
+          // Nothing on the server since before then: its last report ended then, and it has been quiet since.
+          silence = { id: gate.id, until: now + (conditions?.silentForMs ?? 600_000) };
+          gate.lastEnd = Math.max(gate.reportedUntil, quietSince - gate.serverIntervalMs);
+          gate.busy = true;
+          void pool.start(async () => {
+            try {
+              await reportCheckpoint(gate, quietSince);
+            } finally {
+              gate.busy = false;
+            }
+          });
+          ctx.note(`${gate.slug}: silent since ${localClock(new Date(quietSince), ctx.timeZone)}, until ${localClock(new Date(silence.until), ctx.timeZone)} (alert condition)`);
+        } else {
+          silence = { id: gate.id, until: now + quietFor };
+          ctx.note(`${gate.slug}: falls silent until ${localClock(new Date(silence.until), ctx.timeZone)} (alert condition)`);
+        }
       } else silence = { id: '', until: 0 };
     }
     const silenced = silence && now < silence.until ? silence.id : null;

@@ -6,7 +6,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import { type CheckpointInfo, type LineInfo, loadCheckpoints, loadLines, readServerClock } from './reference-data.ts';
 import { checkReplayDay, startReplay } from './replay.ts';
 import { Reporter } from './reporter.ts';
-import { startLive } from './live.ts';
+import { type AlertConditions, startLive } from './live.ts';
 import type { ModeRun, RunContext } from './run-context.ts';
 import { copyTotals, emptyTotals, StatusLine, type Totals } from './status.ts';
 import { isCalendarDay } from '@fangkong/zone';
@@ -30,7 +30,7 @@ export interface SimulatorOptions {
   /** Let lines go idle or halt now and then, and bring them back (live mode). @default true */
   lineIncidents?: boolean;
   /** Live mode: now and then a fever case at 迎宾路 and a silent gate, for the alerts (see LiveOptions). @default off */
-  alertConditions?: { feverEveryMs?: number; silentGateAfterMs?: number };
+  alertConditions?: AlertConditions;
   /** Reports in flight at once. @default 4 */
   concurrency?: number;
   /** A status line this often; 0 for none. @default 5000 */

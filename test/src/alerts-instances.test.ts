@@ -62,7 +62,7 @@ describe.skipIf(!((await postgresReachable()) && (await redisReachable())))('ale
     expect(after.raisedAudits).toBe(after.alerts);
     await a.stop();
     await b.stop();
-  });
+  }, 180_000); // two servers start (the first migrates and seeds) inside the test, on a machine others load too
 
   it('after SIGKILL in the middle of evaluation, the restarted instance raises the rest, once each', async () => {
     const victim = await start();

@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
 import { pnpm, repoRoot, tempDir } from './support/processes.ts';
 import { countsInput, reportCounts } from './support/reporting.ts';
-import { createToken, startServer, type RunningServer } from './support/server.ts';
+import { globalId } from './support/ids.ts';
+import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 
 // The wall's alerts strip in headless Chromium: open alerts show at once, a new fever case at an
-// expressway exit appears within 2 s, highlighted, in Chinese and in English.
+// expressway exit appears within 2 s, highlighted, in Chinese and in English. Beside it, "reported
+// this hour" (today's completeness subscription): the count moves and the site's name leaves the
+// missing list when its report comes.
 
 const distDir = join(repoRoot, 'client', 'dist');
 const artifacts = join(repoRoot, 'test', 'artifacts');
@@ -65,6 +68,43 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
     console.info(`new alert on the wall ${latency} ms after the report's answer (${Date.now() - sent} ms after it was sent)`);
   });
 
+  it('shows how many sites reported the period due this hour, names the others, and follows a report live', async () => {
+    const LATEST = `{ reportingCompleteness { sites(first: 50) { slug name latest { start end received } } } }`;
+    const latest = async () => {
+      const response = await graphql(server.graphqlUrl, LATEST);
+      expect(response.errors).toBeUndefined();
+      return response.data!.reportingCompleteness.sites as { slug: string; name: string; latest: { start: string; end: string; received: boolean } | null }[];
+    };
+    // Round-the-clock hourly sites fall due on the hour: away from it, so the hour does not turn mid-test.
+    const toHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (toHour < 90_000) await new Promise((r) => setTimeout(r, toHour + 5_000));
+    const site = (await latest()).find((s) => s.slug === 'zhongyuan-road-exit')!;
+    expect(site.latest?.received).toBe(false);
+    await wall.goto(`${server.url}/?token=${displayToken}`);
+    const figure = wall.locator('[data-testid="completeness-figure"]');
+    const missing = wall.locator('[data-testid="completeness-missing"]');
+    await wall.locator('[data-testid="completeness-missing"]', { hasText: site.name }).waitFor({ timeout: 15_000 });
+    const [reported, due] = (await figure.textContent())!.split(' / ').map(Number) as [number, number];
+    expect(due).toBeGreaterThan(reported);
+    const sitesNow = await latest();
+    const dueNow = sitesNow.filter((s) => s.latest && Date.now() - Date.parse(s.latest.end) < 3_600_000);
+    expect(due).toBe(dueNow.length);
+    expect(reported).toBe(dueNow.filter((s) => s.latest!.received).length);
+
+    const answer = await reportCounts(server.graphqlUrl, {
+      checkpointId: globalId('Checkpoint', 'zhongyuan-road-exit'),
+      periodStart: site.latest!.start,
+      periodEnd: site.latest!.end,
+      peopleScreened: 30,
+      idempotencyKey: crypto.randomUUID(),
+    } as any);
+    expect(answer.__typename).toBe('CheckpointReportPayload');
+    await wall.locator('[data-testid="completeness-figure"]', { hasText: `${reported + 1} / ${due}` }).waitFor({ timeout: 5_000 });
+    expect(await missing.textContent()).not.toContain(site.name);
+    expect(await missing.textContent()).toContain('未报：');
+    await wall.screenshot({ path: join(artifacts, 'wall-completeness.png') });
+  });
+
   it('speaks English with ?lang=en', async () => {
     const english = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await english.goto(`${server.url}/?lang=en&token=${displayToken}`);
@@ -73,6 +113,8 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
     expect(text).toContain('Alerts');
     expect(text).toContain('fever case(s) found');
     expect(text).toContain('High');
+    await english.locator('[data-testid="completeness-figure"]', { hasText: ' / ' }).waitFor({ timeout: 15_000 });
+    expect(await english.locator('[data-testid="completeness"]').textContent()).toContain('Reported this hour');
     await english.screenshot({ path: join(artifacts, 'wall-alerts-en.png') });
     await english.close();
   });

@@ -450,6 +450,40 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
       await client.dispose();
     }
   });
+
+  it('keeps what past days expected when a schedule changes; a CLOSED site without a closing date expects nothing', async () => {
+    // Sites of their own area, so the figures above are untouched.
+    await db().inspect(async (sql) => {
+      await sql(`INSERT INTO "Area" (id, name, "nameEn", level, "parentId", path) VALUES ('cmp-other', 'cmp-other', 'cmp-other', 'DISTRICT', NULL, '/cmp-other/')`);
+      await sql(`INSERT INTO "Checkpoint" (id, name, "nameEn", kind, "areaId", "reportIntervalMinutes", status) VALUES
+        ('cmp-sched', 'cmp-sched', 'cmp-sched', 'ROAD', 'cmp-other', 60, 'ACTIVE'),
+        ('cmp-shut', 'cmp-shut', 'cmp-shut', 'ROAD', 'cmp-other', 60, 'CLOSED')`);
+    });
+    const other = globalId('Area', 'cmp-other');
+    const expected = async (day: string) => {
+      const response = await graphql(url, COMPLETENESS, { day, within: other });
+      expect(response.errors).toBeUndefined();
+      return Object.fromEntries(response.data!.reportingCompleteness.sites.map((s: { slug: string; figures: Figures }) => [s.slug, s.figures.expected]));
+    };
+    // 14:30: 14 hourly periods of today are over.
+    expect(await expected(yesterday)).toEqual({ 'cmp-sched': 24, 'cmp-shut': 0 });
+    expect(await expected(today)).toEqual({ 'cmp-sched': 14, 'cmp-shut': 0 });
+    // From 08:00 today (the server's clock) cmp-sched is open 08:00–20:00 and reports every 30 minutes.
+    await db().inspect(async (sql) => {
+      await sql('BEGIN');
+      await sql(`SET LOCAL fangkong.schedule_changed_at = '${new Date(at(today, '08:00')).toISOString()}'`);
+      await sql(`UPDATE "Checkpoint" SET "reportIntervalMinutes" = 30, "opensAtMinute" = 480, "closesAtMinute" = 1200 WHERE id = 'cmp-sched'`);
+      await sql('COMMIT');
+    });
+    // Yesterday as before; today 00:00–07:00 hourly (8), then 08:00–14:00 every 30 minutes (13, the last ends at 14:30).
+    expect(await expected(yesterday)).toEqual({ 'cmp-sched': 24, 'cmp-shut': 0 });
+    expect(await expected(today)).toEqual({ 'cmp-sched': 8 + 13, 'cmp-shut': 0 });
+    // A change without a time takes effect at the database's clock (after the server's pinned one): nothing already expected moves.
+    await db().inspect((sql) => sql(`UPDATE "Checkpoint" SET "reportIntervalMinutes" = 15 WHERE id = 'cmp-sched'`));
+    expect(await expected(today)).toEqual({ 'cmp-sched': 8 + 13, 'cmp-shut': 0 });
+    const versions = await db().inspect((sql) => sql<{ every: number }>(`SELECT "reportIntervalMinutes" AS every FROM "SiteScheduleVersion" WHERE "siteId" = 'cmp-sched' ORDER BY "validUntil"`));
+    expect(versions.map((v) => v.every)).toEqual([60, 30]);
+  });
 });
 
 // Local days across daylight-saving changes, on the embedded database (PGlite's own time-zone rules).

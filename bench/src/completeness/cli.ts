@@ -37,7 +37,8 @@ const areaId = (slug: string) => Buffer.from(`Area:${slug}`).toString('base64');
 async function main() {
   const started = Date.now();
   const machine = await describeMachine(adminUrl);
-  const db = await createEmptyDatabase(adminUrl, 'fangkong_bench_completeness');
+  // BENCH_DATABASE_PREFIX names the database apart when several people share one PostgreSQL.
+  const db = await createEmptyDatabase(adminUrl, process.env.BENCH_DATABASE_PREFIX ?? 'fangkong_bench_completeness');
   const client = new pg.Client({ connectionString: db.url });
   let server: Awaited<ReturnType<typeof startChild>> | undefined;
   try {

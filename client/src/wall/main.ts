@@ -11,7 +11,7 @@ import { connectionReducer, initialConnectionState, type ConnectionState } from 
 import { createLiveConnection, graphqlWebSocketUrl } from '../live/connection.ts';
 import { h } from '../ui/dom.ts';
 import { createFangkongClient } from '../urql/client.ts';
-import { AlertsSubscription, CheckpointCountsSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
+import { AlertsSubscription, CheckpointCountsSubscription, CompletenessSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
 import {
   includesSimulated,
   initialWallState,
@@ -27,6 +27,8 @@ import {
 } from './state.ts';
 import { alertsReducer, initialAlertsState, sortedAlerts } from './alerts.ts';
 import { createAlertsStrip } from './view/alerts.ts';
+import { reportedThisHour, type WallSiteCompleteness } from './completeness.ts';
+import { createCompletenessPanel } from './view/completeness.ts';
 import { createHeader } from './view/header.ts';
 import { createHourlyChart } from './view/hourly-chart.ts';
 import { createKpis } from './view/kpis.ts';
@@ -43,6 +45,7 @@ const token = () => readToken(storage);
 // ── state ──────────────────────────────────────────────────────────────────────────────────────
 let state: WallState = initialWallState;
 let alertsState = initialAlertsState;
+let completenessSites: WallSiteCompleteness[] | null = null;
 let connection: ConnectionState = initialConnectionState;
 let clockOffset: number | null = null;
 const serverNow = () => Date.now() + (clockOffset ?? 0);
@@ -138,6 +141,11 @@ live(AlertsSubscription, (data) => {
   scheduleRender();
 });
 
+live(CompletenessSubscription, (data) => {
+  completenessSites = data.reportingCompleteness.sites as WallSiteCompleteness[];
+  scheduleRender();
+});
+
 // A new hour begins on the chart even when nothing is reported.
 setInterval(() => series.request(), 60_000);
 
@@ -149,6 +157,7 @@ const chart = createHourlyChart(lang);
 const production = createProduction(lang);
 const stock = createStock(lang);
 const alertsStrip = createAlertsStrip(lang);
+const completeness = createCompletenessPanel(lang);
 
 document.body.replaceChildren(
   h(
@@ -156,7 +165,7 @@ document.body.replaceChildren(
     { class: 'wall', 'data-testid': 'wall' },
     header.el,
     kpis.el,
-    alertsStrip.el,
+    h('div', { class: 'wall-strips' }, alertsStrip.el, completeness.el),
     h('main', { class: 'wall-grid' }, ranking.el, h('div', { class: 'wall-center' }, chart.el, stock.el), production.el),
   ),
 );
@@ -183,6 +192,7 @@ function render(): void {
   production.update(maskProduction(state, now), maskTotals(state));
   stock.update(stockItems(state));
   alertsStrip.update(sortedAlerts(alertsState), now);
+  completeness.update(completenessSites && reportedThisHour(completenessSites, now));
   document.body.dataset.ready = state.zone ? 'true' : 'false';
   document.body.dataset.connection = connection.status;
 }

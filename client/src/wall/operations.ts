@@ -152,3 +152,23 @@ export const AlertsSubscription = graphql(`
     }
   }
 `);
+
+/** Today's completeness, every site with its latest expected period: the wall's "reported this hour". */
+export const CompletenessSubscription = graphql(`
+  subscription WallCompleteness {
+    reportingCompleteness {
+      asOf
+      sites(first: 500) {
+        kind
+        slug
+        name
+        nameEn
+        latest {
+          start
+          end
+          received
+        }
+      }
+    }
+  }
+`);

@@ -109,7 +109,7 @@ export const AlertRef = builder.prismaNode('Alert', {
     kind: t.expose('kind', { type: AlertRuleKind, description: "The rule's kind." }),
     severity: t.expose('severity', { type: AlertSeverity, description: 'How urgent.' }),
     status: t.expose('status', { type: AlertStatus, description: 'Open, acknowledged or resolved.' }),
-    subjectType: t.exposeString('subjectType', { description: 'What it is about: Checkpoint, ProductionLine, Product, IsolationCase, Task or Finding.' }),
+    subjectType: t.exposeString('subjectType', { description: 'What it is about: Checkpoint, ProductionLine, Product, Allocation, IsolationCase, Task or Finding.' }),
     subjectId: t.id({ description: 'Global ID of what it is about (node(id) answers it to those who may see it).', resolve: (a) => encodeGlobalID(a.subjectType, a.subjectId) }),
     occurrence: t.exposeString('occurrence', { description: 'Which occurrence of the condition (a period, a day, the last report before a silence).' }),
     message: t.exposeString('message', { description: 'What happened, in Chinese.' }),

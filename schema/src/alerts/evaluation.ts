@@ -1,8 +1,9 @@
-import type { AlertRule } from '@fangkong/prisma';
+import { type AlertRule, Prisma } from '@fangkong/prisma';
 import { DAY_MS, HOUR_MS, localClock, MINUTE_MS, today } from '@fangkong/zone';
 import type { Context } from '../core/context.ts';
 import type { OutboxEvent } from '../core/live.ts';
 import { instant } from '../core/sql.ts';
+import { openingBounds } from '../completeness/schedule.ts';
 import { stockQuery } from '../supplies/stock.ts';
 import { type AlertRuleKind, parametersOf, type RuleParameters } from './rule-kinds.ts';
 import { raiseAlert, resolveCleared } from './transitions.ts';
@@ -50,6 +51,7 @@ export async function evaluateEvents(ctx: Context, events: OutboxEvent[]): Promi
         await onHealthCheck(ctx, rules, event);
         break;
       case 'allocation:planned':
+        await onAllocationPlanned(ctx, rules, event);
         await checkStock(ctx, rules, str(event.payload.productId), event.seq);
         break;
       case 'task:statusChanged':
@@ -176,6 +178,40 @@ async function onHealthCheck(ctx: Context, rules: Rules, event: OutboxEvent): Pr
   for (const { rule } of each(rules, 'ISOLATION_NO_CHECK')) await resolveCleared(ctx, rule.id, 'IsolationCase', check.caseId, 'a health check was recorded');
 }
 
+/**
+ * An allocation that takes a product's stock below a threshold. Stock counts planned allocations as
+ * spent (supplies/stock.ts), so a planned one is the moment it *would* take stock below: the units
+ * have not left yet (dispatch comes later), and the command room can still change course. One alert
+ * per such allocation, naming it (beside the product's own stock-low alert, which says the state);
+ * it resolves itself, like that one, when stock is back at or above the threshold.
+ */
+async function onAllocationPlanned(ctx: Context, rules: Rules, event: OutboxEvent): Promise<void> {
+  const productId = str(event.payload.productId);
+  const watching = each(rules, 'STOCK_LOW').filter(({ p }) => productId in p.thresholds);
+  if (!watching.length) return;
+  const allocation = await ctx.prisma.allocation.findUnique({ where: { id: event.subjectId }, include: { product: true } });
+  if (!allocation || allocation.status === 'CANCELLED') return;
+  // The stock the allocation left, as it was decided under the product's lock.
+  const after = Number(event.payload.stockAfter);
+  const { product } = allocation;
+  for (const { rule, p } of watching) {
+    const threshold = p.thresholds[productId]!;
+    if (!Number.isFinite(after) || after >= threshold) continue;
+    await raiseAlert(ctx, {
+      rule,
+      subjectType: 'Allocation',
+      subjectId: allocation.id,
+      areaPath: null,
+      siteId: null,
+      raisedSeq: event.seq,
+      occurrence: 'planned',
+      message: `调拨${product.name} ${allocation.quantity} ${product.unit}后库存将为 ${after}，低于 ${threshold}`,
+      messageEn: `Allocating ${allocation.quantity} ${product.unitEn}(s) of ${product.nameEn} leaves stock at ${after}, below ${threshold}`,
+      details: { productId, allocationId: allocation.id, quantity: allocation.quantity, stockBefore: after + allocation.quantity, stockAfter: after, threshold, destination: allocation.destination },
+    });
+  }
+}
+
 /** Stock of one product against the thresholds naming it: raise below, resolve at or above. */
 async function checkStock(ctx: Context, rules: Rules, productId: string, seq: bigint): Promise<void> {
   const watching = each(rules, 'STOCK_LOW').filter(({ p }) => productId in p.thresholds);
@@ -189,6 +225,11 @@ async function stockCondition(ctx: Context, rule: AlertRule, row: { id: string; 
   const stock = Number(row.produced - row.allocated);
   if (stock >= threshold) {
     await resolveCleared(ctx, rule.id, 'Product', row.id, `stock ${stock} ≥ ${threshold}`);
+    const allocations = await ctx.prisma.alert.findMany({
+      where: { ruleId: rule.id, subjectType: 'Allocation', status: { not: 'RESOLVED' }, details: { path: ['productId'], equals: row.id } },
+      select: { subjectId: true },
+    });
+    for (const { subjectId } of allocations) await resolveCleared(ctx, rule.id, 'Allocation', subjectId, `stock ${stock} ≥ ${threshold}`);
     return;
   }
   await raiseAlert(ctx, {
@@ -254,54 +295,75 @@ export async function sweep(ctx: Context): Promise<void> {
 }
 
 interface SiteRow {
+  type: 'Checkpoint' | 'ProductionLine';
   id: string;
   name: string;
   nameEn: string;
   path: string | null;
   interval: number;
   last: Date | null;
+  /** Minutes the site was open (its opening hours, its opened–closed dates) since its last report ended; null when not watched. */
+  openMinutes: number | null;
 }
 
+/**
+ * A site is silent for the time it was open and did not report: the sum, over the local days from
+ * its last report to now, of each day's opening (opening hours in local time, a closing at or
+ * before the opening running past midnight) after the report's end and before now. Read from the
+ * data on every sweep, so it holds across midnight and restarts; closed hours add nothing.
+ */
 async function silentSites(ctx: Context, rule: AlertRule, p: RuleParameters['SILENT_SITE']) {
   const now = ctx.now();
   const at = instant(now);
-  // Sites in service now: checkpoints active and opened (not closed), lines producing.
-  const checkpoints = await ctx.prisma.$queryRaw<SiteRow[]>`
-    SELECT c.id, c.name, c."nameEn", a.path, c."reportIntervalMinutes" AS interval,
-      (SELECT MAX(r."periodEnd") FROM "CheckpointReport" r WHERE r."checkpointId" = c.id AND r."supersededAt" IS NULL) AS last
-    FROM "Checkpoint" c JOIN "Area" a ON a.id = c."areaId"
-    WHERE c.status = 'ACTIVE' AND (c."openedAt" IS NULL OR c."openedAt" <= ${at}) AND (c."closedAt" IS NULL OR c."closedAt" > ${at})`;
-  const lines = await ctx.prisma.$queryRaw<SiteRow[]>`
-    SELECT l.id, l.name, l."nameEn", a.path, l."reportIntervalMinutes" AS interval,
-      (SELECT MAX(r."periodEnd") FROM "OutputReport" r WHERE r."lineId" = l.id AND r."supersededAt" IS NULL) AS last
-    FROM "ProductionLine" l JOIN "Enterprise" e ON e.id = l."enterpriseId" LEFT JOIN "Area" a ON a.id = e."areaId"
-    WHERE l.status = 'PRODUCING'`;
+  const watchedSince = instant(new Date(now.getTime() - p.lookbackHours * HOUR_MS));
+  const opening = openingBounds(Prisma.sql`d.at`, Prisma.sql`s.opens`, Prisma.sql`s.closes`, ctx.timeZone);
+  // Sites in service now: checkpoints active and opened (not closed), lines producing (and not closed).
+  const sites = await ctx.prisma.$queryRaw<SiteRow[]>`
+    WITH site AS (
+      SELECT 'Checkpoint' AS type, c.id, c.name, c."nameEn", a.path, c."reportIntervalMinutes" AS interval,
+        c."opensAtMinute" AS opens, c."closesAtMinute" AS closes, c."openedAt",
+        (SELECT MAX(r."periodEnd") FROM "CheckpointReport" r WHERE r."checkpointId" = c.id AND r."supersededAt" IS NULL) AS last
+      FROM "Checkpoint" c JOIN "Area" a ON a.id = c."areaId"
+      WHERE c.status = 'ACTIVE' AND (c."openedAt" IS NULL OR c."openedAt" <= ${at}) AND (c."closedAt" IS NULL OR c."closedAt" > ${at})
+      UNION ALL
+      SELECT 'ProductionLine', l.id, l.name, l."nameEn", a.path, l."reportIntervalMinutes",
+        l."opensAtMinute", l."closesAtMinute", l."openedAt",
+        (SELECT MAX(r."periodEnd") FROM "OutputReport" r WHERE r."lineId" = l.id AND r."supersededAt" IS NULL)
+      FROM "ProductionLine" l JOIN "Enterprise" e ON e.id = l."enterpriseId" LEFT JOIN "Area" a ON a.id = e."areaId"
+      WHERE l.status = 'PRODUCING' AND (l."closedAt" IS NULL OR l."closedAt" > ${at})
+    )
+    SELECT s.type, s.id, s.name, s."nameEn", s.path, s.interval, s.last,
+      CASE WHEN s.last > ${watchedSince} THEN (
+        SELECT COALESCE(SUM(GREATEST(EXTRACT(EPOCH FROM LEAST(w.closes_at, ${at}) - GREATEST(w.opens_at, s.last, COALESCE(s."openedAt", '-infinity'::timestamptz))), 0)), 0) / 60
+        FROM (SELECT ${opening.opensAt} AS opens_at, ${opening.closesAt} AS closes_at
+              FROM generate_series((s.last AT TIME ZONE ${ctx.timeZone})::date - 1, (${at} AT TIME ZONE ${ctx.timeZone})::date, interval '1 day') AS d(at)) w
+      )::float8 END AS "openMinutes"
+    FROM site s`;
   const inService = new Set<string>();
-  for (const [subjectType, rows] of [['Checkpoint', checkpoints], ['ProductionLine', lines]] as const) {
-    for (const site of rows) {
-      inService.add(`${subjectType}:${site.id}`);
-      const silentMs = site.last ? now.getTime() - site.last.getTime() : Number.POSITIVE_INFINITY;
-      const limitMs = p.intervals * Number(site.interval) * MINUTE_MS;
-      if (silentMs <= limitMs) {
-        await resolveOpen(ctx, rule, subjectType, site.id, 'reporting again');
-        continue;
-      }
-      // A site silent for longer than the look-back (or that never reported) is not in service.
-      if (!site.last || silentMs > p.lookbackHours * HOUR_MS) continue;
-      const minutes = Math.floor(silentMs / MINUTE_MS);
-      await raiseAlert(ctx, {
-        rule,
-        subjectType,
-        subjectId: site.id,
-        areaPath: site.path,
-        siteId: site.id,
-        raisedSeq: 0n,
-        occurrence: iso(site.last),
-        message: `${site.name} 已 ${minutes} 分钟未上报（应每 ${site.interval} 分钟上报）`,
-        messageEn: `${site.nameEn} has not reported for ${minutes} minutes (expected every ${site.interval})`,
-        details: { lastReportEnd: site.last, silentMinutes: minutes, reportIntervalMinutes: Number(site.interval) },
-      });
+  for (const site of sites) {
+    const { type: subjectType } = site;
+    inService.add(`${subjectType}:${site.id}`);
+    const limitMinutes = p.intervals * Number(site.interval);
+    // Never reported, or silent longer than the look-back: not watched (out of service in all but name).
+    if (!site.last || site.openMinutes === null) continue;
+    if (site.openMinutes <= limitMinutes) {
+      await resolveOpen(ctx, rule, subjectType, site.id, 'reporting again');
+      continue;
     }
+    const minutes = Math.floor(site.openMinutes);
+    const wallMinutes = Math.floor((now.getTime() - site.last.getTime()) / MINUTE_MS);
+    await raiseAlert(ctx, {
+      rule,
+      subjectType,
+      subjectId: site.id,
+      areaPath: site.path,
+      siteId: site.id,
+      raisedSeq: 0n,
+      occurrence: iso(site.last),
+      message: `${site.name} 营业时间内已 ${minutes} 分钟未上报（应每 ${site.interval} 分钟上报）`,
+      messageEn: `${site.nameEn} has not reported for ${minutes} minutes of its opening hours (expected every ${site.interval})`,
+      details: { lastReportEnd: site.last, silentMinutes: minutes, sinceLastReportMinutes: wallMinutes, reportIntervalMinutes: Number(site.interval) },
+    });
   }
   // Sites taken out of service (closed, no longer producing) are not silent.
   for (const alert of await ctx.prisma.alert.findMany({ where: { ruleId: rule.id, status: { not: 'RESOLVED' } }, select: { subjectType: true, subjectId: true } })) {

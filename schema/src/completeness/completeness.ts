@@ -5,6 +5,7 @@ import { invalidArgument } from '../core/errors.ts';
 import { listSize } from '../core/list-size.ts';
 import { instant, textArray } from '../core/sql.ts';
 import { AreaLevel, AreaRef, loadArea } from '../places/places.ts';
+import { openingBounds } from './schedule.ts';
 
 // Who has reported: every site's expected reporting periods (its schedule: opening hours in local
 // time, every reportIntervalMinutes, between the dates it opened and closed) against the reports
@@ -26,6 +27,10 @@ export const SiteKindEnum = builder.enumType('SiteKind', {
 export const DEFAULT_GRACE_MINUTES = 30;
 /** The longest range one completeness query may cover, in local days. */
 export const MAX_COMPLETENESS_DAYS = 31;
+/** The hour since the epoch an instant falls in (date_part gives a float: EXTRACT's numeric is slow). */
+const firstHour = (at: Prisma.Sql) => Prisma.sql`floor(date_part('epoch', ${at}) / 3600)::bigint`;
+/** The last hour since the epoch a period ending (exclusive) at `end` touches. */
+const lastHour = (end: Prisma.Sql) => Prisma.sql`(ceil(date_part('epoch', ${end}) / 3600)::bigint - 1)`;
 /** Longest period a report may cover (rules.ts): a report starting earlier cannot overlap the range. */
 const MAX_REPORT_HOURS = 24;
 
@@ -44,6 +49,8 @@ export interface SiteCompleteness extends CompletenessFigures {
   /** Starts of the expected periods with no current report, oldest first, and each period's end. */
   missing: { start: Date; end: Date }[];
   lastReceivedAt: Date | null;
+  /** The expected period that ended last, and whether it was received. */
+  latest: { start: Date; end: Date; received: boolean } | null;
 }
 
 export interface AreaCompleteness extends CompletenessFigures {
@@ -86,6 +93,8 @@ type SiteRow = {
   missingStarts: Date[] | null;
   missingEnds: Date[] | null;
   lastReceivedAt: Date | null;
+  latestStart: Date | null;
+  latestEnd: Date | null;
   sites: number;
   sitesComplete: number;
 };
@@ -103,6 +112,7 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
   const from = localDay(query.from, timeZone);
   const to = localDay(query.to, timeZone);
   const withinPattern = query.within ? `%/${query.within.replace(/[\\%_]/g, (c) => `\\${c}`)}/%` : null;
+  const opening = openingBounds(Prisma.sql`d.at`, Prisma.sql`s.opens`, Prisma.sql`s.closes`, timeZone);
   const [, seqRows, rows] = await prisma.$transaction(
     [
       // The planner cannot tell how many periods generate_series makes and guesses a thousand per
@@ -114,73 +124,118 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
       prisma.$queryRaw<SiteRow[]>`
         WITH site AS (
           SELECT 'CHECKPOINT'::text AS kind, c.id, c.name, c."nameEn", c."areaId", c."reportIntervalMinutes" AS every,
-            c."opensAtMinute" AS opens, c."closesAtMinute" AS closes, c."openedAt", c."closedAt"
+            c."opensAtMinute" AS opens, c."closesAtMinute" AS closes, c."openedAt",
+            -- A CLOSED checkpoint without a closing date takes no report at all (checkpoints/reporting.ts):
+            -- none is expected either.
+            CASE WHEN c.status = 'CLOSED' AND c."closedAt" IS NULL THEN '-infinity'::timestamptz ELSE c."closedAt" END AS "closedAt"
           FROM "Checkpoint" c
           UNION ALL
           SELECT 'PRODUCTION_LINE', l.id, l.name, l."nameEn", e."areaId", l."reportIntervalMinutes",
             l."opensAtMinute", l."closesAtMinute", l."openedAt", l."closedAt"
           FROM "ProductionLine" l JOIN "Enterprise" e ON e.id = l."enterpriseId"
-        ), scoped AS (
-          SELECT s.*, a.path FROM site s LEFT JOIN "Area" a ON a.id = s."areaId"
+        ), scoped AS MATERIALIZED (
+          -- A number per site, so the joins and groupings below over every period compare integers
+          -- (text keys are compared by collation, which cost seconds over 10,000 sites).
+          SELECT (ROW_NUMBER() OVER ())::int AS sid, s.*, a.path FROM site s LEFT JOIN "Area" a ON a.id = s."areaId"
           WHERE s.kind = ANY(${textArray(query.kinds)})
             AND (${withinPattern}::text IS NULL OR a.path LIKE ${withinPattern}::text)
-        ), opening AS (
-          -- Each local day's opening, the day before the range included: an opening past midnight
-          -- puts its late periods in the next day. A date plus minutes is a wall-clock reading
-          -- (timestamp without time zone); AT TIME ZONE makes it the instant, DST included.
-          SELECT s.kind, s.id, s.every, s."openedAt", s."closedAt",
-            (d.at::date + make_interval(mins => COALESCE(s.opens, 0))) AT TIME ZONE ${timeZone} AS opens_at,
-            (d.at::date + make_interval(mins => COALESCE(s.closes, 0))
-              + CASE WHEN s.opens IS NULL OR s.closes <= s.opens THEN interval '1 day' ELSE interval '0 days' END) AT TIME ZONE ${timeZone} AS closes_at
-          FROM scoped s
-          CROSS JOIN generate_series(${query.from}::date - 1, ${query.to}::date, interval '1 day') AS d(at)
-        ), period AS (
-          SELECT o.kind, o.id, p.start, LEAST(p.start + make_interval(mins => o.every), o.closes_at) AS "end"
-          FROM opening o
-          CROSS JOIN LATERAL generate_series(o.opens_at, o.closes_at - interval '1 millisecond', make_interval(mins => o.every)) AS p(start)
-          WHERE p.start >= ${instant(from.start)} AND p.start < ${instant(to.end)}
-            AND (o."openedAt" IS NULL OR p.start >= o."openedAt")
-            AND (o."closedAt" IS NULL OR p.start < o."closedAt")
-            AND LEAST(p.start + make_interval(mins => o.every), o.closes_at) <= ${instant(now)}
-        ), report AS MATERIALIZED (
-          -- Every version (current or superseded) of the scoped sites' reports that can overlap the
-          -- range: one index range scan per table, then joined to the periods by site (a hash join),
-          -- instead of an index probe per period.
-          SELECT 'CHECKPOINT'::text AS kind, r."checkpointId" AS site, r."periodStart", r."periodEnd", r."supersededAt", r."createdAt"
-          FROM "CheckpointReport" r
-          WHERE r."periodStart" > ${instant(new Date(from.start.getTime() - MAX_REPORT_HOURS * 3_600_000))} AND r."periodStart" < ${instant(to.end)}
-            AND r."checkpointId" IN (SELECT id FROM scoped WHERE kind = 'CHECKPOINT')
+        ), schedule AS MATERIALIZED (
+          -- The schedules each site had: the versions the database kept when its schedule changed
+          -- (SiteScheduleVersion, each in force from the change before it until its validUntil), and
+          -- the current one from the last change on. A period follows the schedule in force at its start.
+          SELECT s.sid, h."reportIntervalMinutes" AS every, h."opensAtMinute" AS opens, h."closesAtMinute" AS closes, s."openedAt", s."closedAt",
+            COALESCE(LAG(h."validUntil") OVER (PARTITION BY h."siteKind", h."siteId" ORDER BY h."validUntil"), '-infinity') AS valid_from, h."validUntil" AS valid_until
+          FROM "SiteScheduleVersion" h JOIN scoped s ON s.kind = h."siteKind" AND s.id = h."siteId"
           UNION ALL
-          SELECT 'PRODUCTION_LINE', o."lineId", o."periodStart", o."periodEnd", o."supersededAt", o."createdAt"
-          FROM "OutputReport" o
+          SELECT s.sid, s.every, s.opens, s.closes, s."openedAt", s."closedAt", COALESCE(changed.at, '-infinity'), 'infinity'
+          FROM scoped s
+          LEFT JOIN (SELECT "siteKind", "siteId", MAX("validUntil") AS at FROM "SiteScheduleVersion" GROUP BY 1, 2) changed
+            ON changed."siteKind" = s.kind AND changed."siteId" = s.id
+        ), grid AS MATERIALIZED (
+          -- The periods of each distinct schedule, generated once for every site that keeps it (most
+          -- sites share one), over each local day's opening, the day before the range included: an
+          -- opening past midnight puts its late periods in the next day (completeness/schedule.ts).
+          SELECT o.every AS minutes, o.opens, o.closes, o.valid_from, o.valid_until, p.start, LEAST(p.start + o.every_interval, o.closes_at) AS "end",
+            ${firstHour(Prisma.sql`p.start`)} AS first_hour, ${lastHour(Prisma.sql`LEAST(p.start + o.every_interval, o.closes_at)`)} AS last_hour
+          FROM (
+            SELECT s.*, make_interval(mins => s.every) AS every_interval, ${opening.opensAt} AS opens_at, ${opening.closesAt} AS closes_at
+            FROM (SELECT DISTINCT every, opens, closes, valid_from, valid_until FROM schedule) s
+            CROSS JOIN generate_series(${query.from}::date - 1, ${query.to}::date, interval '1 day') AS d(at)
+          ) o
+          CROSS JOIN LATERAL generate_series(o.opens_at, o.closes_at - interval '1 millisecond', o.every_interval) AS p(start)
+          WHERE p.start >= ${instant(from.start)} AND p.start < ${instant(to.end)}
+            AND p.start >= o.valid_from AND p.start < o.valid_until
+            AND LEAST(p.start + o.every_interval, o.closes_at) <= ${instant(now)}
+        ), period AS MATERIALIZED (
+          -- Each site's share of its schedules' periods, between the dates it opened and closed.
+          SELECT s.sid, g.start, g."end", g.first_hour, g.last_hour
+          FROM schedule s
+          JOIN grid g ON g.minutes = s.every AND COALESCE(g.opens, -1) = COALESCE(s.opens, -1) AND COALESCE(g.closes, -1) = COALESCE(s.closes, -1)
+            AND g.valid_from = s.valid_from AND g.valid_until = s.valid_until
+          WHERE (s."openedAt" IS NULL OR g.start >= s."openedAt")
+            AND (s."closedAt" IS NULL OR g.start < s."closedAt")
+        ), report AS MATERIALIZED (
+          -- Every version (current or superseded) of the scoped sites' reports that can overlap the range.
+          SELECT s.sid, r."periodStart", r."periodEnd", r."supersededAt", r."createdAt",
+            ${firstHour(Prisma.sql`r."periodStart"`)} AS first_hour, ${lastHour(Prisma.sql`r."periodEnd"`)} AS last_hour
+          FROM "CheckpointReport" r JOIN scoped s ON s.kind = 'CHECKPOINT' AND s.id = r."checkpointId"
+          WHERE r."periodStart" > ${instant(new Date(from.start.getTime() - MAX_REPORT_HOURS * 3_600_000))} AND r."periodStart" < ${instant(to.end)}
+            AND r."periodEnd" > ${instant(from.start)}
+          UNION ALL
+          SELECT s.sid, o."periodStart", o."periodEnd", o."supersededAt", o."createdAt",
+            ${firstHour(Prisma.sql`o."periodStart"`)}, ${lastHour(Prisma.sql`o."periodEnd"`)}
+          FROM "OutputReport" o JOIN scoped s ON s.kind = 'PRODUCTION_LINE' AND s.id = o."lineId"
           WHERE o."periodStart" > ${instant(new Date(from.start.getTime() - MAX_REPORT_HOURS * 3_600_000))} AND o."periodStart" < ${instant(to.end)}
-            AND o."lineId" IN (SELECT id FROM scoped WHERE kind = 'PRODUCTION_LINE')
-        ), checked AS MATERIALIZED (
-          SELECT p.kind, p.id, p.start, p."end",
-            COALESCE(bool_or(r.site IS NOT NULL AND r."supersededAt" IS NULL), false) AS received,
+            AND o."periodEnd" > ${instant(from.start)}
+        ), period_hour AS (
+          -- Periods and reports meet by site and by the hours (since the epoch) they touch, an equality
+          -- a hash or merge join takes: joined by site alone, every period met every report of its
+          -- site's days and the overlap test ran tens of millions of times. A pair that shares several
+          -- hours meets several times; bool_or and MIN below do not mind. Most touch one hour, which
+          -- needs no generate_series.
+          SELECT p.sid, p.start, p."end", p.first_hour AS hour FROM period p WHERE p.first_hour = p.last_hour
+          UNION ALL
+          SELECT p.sid, p.start, p."end", h.hour FROM period p, generate_series(p.first_hour, p.last_hour) AS h(hour) WHERE p.first_hour < p.last_hour
+        ), report_hour AS (
+          SELECT r.*, r.first_hour AS hour FROM report r WHERE r.first_hour = r.last_hour
+          UNION ALL
+          SELECT r.*, h.hour FROM report r, generate_series(r.first_hour, r.last_hour) AS h(hour) WHERE r.first_hour < r.last_hour
+        ), checked AS (
+          SELECT p.sid, p.start, p."end",
+            COALESCE(bool_or(r."supersededAt" IS NULL AND r.sid IS NOT NULL), false) AS received,
             MIN(r."createdAt") AS received_at
-          FROM period p
-          LEFT JOIN report r ON r.kind = p.kind AND r.site = p.id AND r."periodStart" < p."end" AND r."periodEnd" > p.start
-          GROUP BY p.kind, p.id, p.start, p."end"
+          FROM period_hour p
+          LEFT JOIN report_hour r ON r.sid = p.sid AND r.hour = p.hour AND r."periodStart" < p."end" AND r."periodEnd" > p.start
+          GROUP BY p.sid, p.start, p."end"
+        ), figures AS (
+          SELECT sid,
+            COUNT(*)::int AS expected,
+            COUNT(*) FILTER (WHERE received)::int AS received,
+            COUNT(*) FILTER (WHERE received AND received_at <= "end" + ${`${query.graceMinutes} minutes`}::interval)::int AS "onTime",
+            array_agg(start ORDER BY start) FILTER (WHERE NOT received) AS "missingStarts",
+            array_agg("end" ORDER BY start) FILTER (WHERE NOT received) AS "missingEnds",
+            MAX(received_at) FILTER (WHERE received) AS "lastReceivedAt",
+            MAX(start) AS "latestStart", MAX("end") AS "latestEnd"
+          FROM checked GROUP BY sid
         ), per_site AS MATERIALIZED (
-          SELECT s.kind, s.id, s.name, s."nameEn", s."areaId", s.path,
-            COUNT(c.start)::int AS expected,
-            COUNT(c.start) FILTER (WHERE c.received)::int AS received,
-            COUNT(c.start) FILTER (WHERE c.received AND c.received_at <= c."end" + ${`${query.graceMinutes} minutes`}::interval)::int AS "onTime",
-            array_agg(c.start ORDER BY c.start) FILTER (WHERE c.start IS NOT NULL AND NOT c.received) AS "missingStarts",
-            array_agg(c."end" ORDER BY c.start) FILTER (WHERE c.start IS NOT NULL AND NOT c.received) AS "missingEnds",
-            MAX(c.received_at) FILTER (WHERE c.received) AS "lastReceivedAt"
-          FROM scoped s LEFT JOIN checked c ON c.kind = s.kind AND c.id = s.id
-          GROUP BY s.kind, s.id, s.name, s."nameEn", s."areaId", s.path
+          SELECT s.kind, s.id, s.name, s."nameEn", s."areaId", s.path, COALESCE(f.expected, 0) AS expected, COALESCE(f.received, 0) AS received,
+            COALESCE(f."onTime", 0) AS "onTime", f."missingStarts", f."missingEnds", f."lastReceivedAt", f."latestStart", f."latestEnd"
+          FROM scoped s LEFT JOIN figures f ON f.sid = s.sid
+        ), per_area AS (
+          -- Sites summed per area they are in first, so the roll-up to every area above compares paths
+          -- of areas, not of sites.
+          SELECT path, SUM(expected) AS expected, SUM(received) AS received, SUM("onTime") AS "onTime", MAX("lastReceivedAt") AS "lastReceivedAt",
+            COUNT(*) AS sites, COUNT(*) FILTER (WHERE expected = received) AS "sitesComplete"
+          FROM per_site WHERE path IS NOT NULL GROUP BY path
         )
         SELECT 'site' AS row, kind, id, name, "nameEn", "areaId", NULL::text AS level, expected, received, "onTime",
-          "missingStarts", "missingEnds", "lastReceivedAt", 1 AS sites, (expected = received)::int AS "sitesComplete"
+          "missingStarts", "missingEnds", "lastReceivedAt", "latestStart", "latestEnd", 1 AS sites, (expected = received)::int AS "sitesComplete"
         FROM per_site
         UNION ALL
         SELECT 'area', NULL, a.id, a.name, a."nameEn", a.id, a.level::text,
-          SUM(ps.expected)::int, SUM(ps.received)::int, SUM(ps."onTime")::int, NULL, NULL, MAX(ps."lastReceivedAt"),
-          COUNT(*)::int, COUNT(*) FILTER (WHERE ps.expected = ps.received)::int
-        FROM per_site ps
+          SUM(ps.expected)::int, SUM(ps.received)::int, SUM(ps."onTime")::int, NULL, NULL, MAX(ps."lastReceivedAt"), NULL, NULL,
+          SUM(ps.sites)::int, SUM(ps."sitesComplete")::int
+        FROM per_area ps
         JOIN "Area" a ON ps.path LIKE a.path || '%'
         WHERE ${withinPattern}::text IS NULL OR a.path LIKE ${withinPattern}::text
         GROUP BY a.id, a.name, a."nameEn", a.level, a.path
@@ -205,6 +260,13 @@ export async function computeCompleteness(prisma: PrismaClient, query: Completen
         ...figures,
         missing: (row.missingStarts ?? []).map((start, i) => ({ start: new Date(start), end: new Date(ends[i]!) })),
         lastReceivedAt: row.lastReceivedAt ? new Date(row.lastReceivedAt) : null,
+        latest: row.latestStart
+          ? {
+              start: new Date(row.latestStart),
+              end: new Date(row.latestEnd!),
+              received: !(row.missingStarts ?? []).some((m) => new Date(m).getTime() === new Date(row.latestStart!).getTime()),
+            }
+          : null,
       });
     } else {
       areas.push({ areaId: row.id, level: row.level!, ...figures, sites: Number(row.sites), sitesComplete: Number(row.sitesComplete) });
@@ -275,6 +337,15 @@ const ReportingPeriodRef = builder.objectRef<{ start: Date; end: Date }>('Report
   }),
 });
 
+const LatestPeriodRef = builder.objectRef<{ start: Date; end: Date; received: boolean }>('LatestReportingPeriod').implement({
+  description: "A site's expected period that ended last, and whether a report covers it (the wall's \"reported this hour\").",
+  fields: (t) => ({
+    start: t.field({ type: 'DateTime', description: 'Start (inclusive).', resolve: (p) => p.start }),
+    end: t.field({ type: 'DateTime', description: 'End (exclusive).', resolve: (p) => p.end }),
+    received: t.exposeBoolean('received', { description: 'A current report covers it.' }),
+  }),
+});
+
 const pageSize = (first: number | null | undefined, fallback: number, max: number, name = 'first') => {
   const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 0 || n > max) throw invalidArgument(name, `must be 0 to ${max}`);
@@ -304,6 +375,12 @@ const SiteCompletenessRef = builder.objectRef<SiteCompleteness>('SiteCompletenes
       resolve: (s, args) => s.missing.slice(0, pageSize(args.first as number | null, 24, 500)),
     }),
     lastReceivedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the latest received period of the range first arrived.', resolve: (s) => s.lastReceivedAt }),
+    latest: t.field({
+      type: LatestPeriodRef,
+      nullable: true,
+      description: 'The expected period of the range that ended last (null: none has ended yet), and whether it was received.',
+      resolve: (s) => s.latest,
+    }),
   }),
 });
 

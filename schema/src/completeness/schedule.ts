@@ -1,3 +1,4 @@
+import { Prisma } from '@fangkong/prisma';
 import { builder } from '../core/builder.ts';
 import { CheckpointRef } from '../checkpoints/checkpoints.ts';
 import { ProductionLineRef } from '../production/production.ts';
@@ -8,6 +9,20 @@ import { ProductionLineRef } from '../production/production.ts';
 export interface OpeningHoursRow {
   opensAtMinute: number | null;
   closesAtMinute: number | null;
+}
+
+/**
+ * The instants a site's opening on a local day begins and ends, as SQL: the day (a date expression)
+ * plus the opening minutes is a wall-clock reading (timestamp without time zone), which AT TIME ZONE
+ * makes an instant, DST included. A closing at or before the opening, or none (round the clock),
+ * falls on the next day. Completeness and the silent-site alert read schedules through this alone.
+ */
+export function openingBounds(day: Prisma.Sql, opens: Prisma.Sql, closes: Prisma.Sql, timeZone: string) {
+  return {
+    opensAt: Prisma.sql`((${day})::date + make_interval(mins => COALESCE(${opens}, 0))) AT TIME ZONE ${timeZone}`,
+    closesAt: Prisma.sql`((${day})::date + make_interval(mins => COALESCE(${closes}, 0))
+      + CASE WHEN ${opens} IS NULL OR ${closes} <= ${opens} THEN interval '1 day' ELSE interval '0 days' END) AT TIME ZONE ${timeZone}`,
+  };
 }
 
 const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
