@@ -23,6 +23,7 @@ import './completeness/subscriptions.ts';
 import './events/events.ts';
 import './access/viewer.ts';
 import './alerts/alerts.ts';
+import './partners/webhooks.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';
@@ -32,3 +33,5 @@ export { PERSONAL_FIELDS, READ_BUDGET, ROLE_SCOPES } from './core/access.ts';
 export { evaluateEvents, sweep as sweepAlerts } from './alerts/evaluation.ts';
 export { sealStoredAuditEntries } from './core/audit-trail.ts';
 export { LIST_SIZE, type ListSize } from './core/list-size.ts';
+export { pauseWebhookEndpoint } from './partners/webhooks.ts';
+export { endpointReceives, eventAreaPaths, webhookBody, type WebhookTarget } from './partners/webhook-events.ts';

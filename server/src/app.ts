@@ -16,6 +16,7 @@ import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
 import { databaseOutbox, OutboxFollower } from './live/outbox-follower.ts';
 import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
+import { startWebhookDeliverer } from './partners/webhook-deliverer.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
@@ -67,6 +68,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const alerts = startAlertEvaluator(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, {
     sweepMs: config.alertSweepMs,
   });
+  const webhooks = startWebhookDeliverer(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, config.webhooks);
   const yoga = createFangkongYoga({
     database,
     timeZone: config.timeZone,
@@ -133,8 +135,10 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     async stop() {
       admin?.close();
       const alertsStopped = alerts.stop();
+      const webhooksStopped = webhooks.stop();
       follower.stop();
       await alertsStopped;
+      await webhooksStopped;
       tokenWatch.close();
       live.close();
       await websocket.close();

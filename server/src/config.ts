@@ -57,6 +57,8 @@ export interface ServerConfig {
   clientDist: string;
   /** Secret of the audit trail's keyed hashes of personal fields. @default a key made in the data folder */
   auditKey?: string;
+  /** Webhook delivery (partners/webhook-deliverer.ts): request timeout, retry backoff bounds, and how long an endpoint may fail before it is paused. */
+  webhooks: { timeoutMs: number; retryBaseMs: number; retryMaxMs: number; pauseAfterMs: number };
 }
 
 /**
@@ -88,6 +90,12 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     alertSweepMs: positiveInt(env.FANGKONG_ALERT_SWEEP_MS, 'FANGKONG_ALERT_SWEEP_MS', 30_000),
+    webhooks: {
+      timeoutMs: positiveInt(env.FANGKONG_WEBHOOK_TIMEOUT_MS, 'FANGKONG_WEBHOOK_TIMEOUT_MS', 10_000),
+      retryBaseMs: positiveInt(env.FANGKONG_WEBHOOK_RETRY_BASE_MS, 'FANGKONG_WEBHOOK_RETRY_BASE_MS', 1000),
+      retryMaxMs: positiveInt(env.FANGKONG_WEBHOOK_RETRY_MAX_MS, 'FANGKONG_WEBHOOK_RETRY_MAX_MS', 300_000),
+      pauseAfterMs: positiveInt(env.FANGKONG_WEBHOOK_PAUSE_AFTER_MS, 'FANGKONG_WEBHOOK_PAUSE_AFTER_MS', 86_400_000),
+    },
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
     wsKeepAliveMs: positiveInt(env.FANGKONG_WS_KEEPALIVE_MS, 'FANGKONG_WS_KEEPALIVE_MS', 15_000),
     sseStreamsPerToken: positiveInt(env.FANGKONG_SSE_STREAMS_PER_TOKEN, 'FANGKONG_SSE_STREAMS_PER_TOKEN', 10),

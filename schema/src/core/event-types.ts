@@ -26,6 +26,9 @@ export const EVENT_TYPES = {
   'alertRule:updated': 'An admin changed an alert rule.',
   'dayApproval:approved': "An area's figures for a local day were approved (and locked).",
   'dayApproval:reopened': "An approved day of an area was reopened for corrections.",
+  'webhookEndpoint:registered': 'An admin registered a webhook endpoint.',
+  'webhookEndpoint:paused': 'A webhook endpoint was paused (by an admin, or after failing too long).',
+  'webhookEndpoint:resumed': 'An admin resumed a paused webhook endpoint (delivery goes on from its cursor).',
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 
