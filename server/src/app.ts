@@ -18,6 +18,8 @@ import { databaseOutbox, OutboxFollower } from './live/outbox-follower.ts';
 import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
 import { startWebhookDeliverer } from './partners/webhook-deliverer.ts';
 import { createClientFiles } from './http/client-files.ts';
+import { createRestApi } from './http/rest-api.ts';
+import { schema } from '@fangkong/schema';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
 
@@ -69,6 +71,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     sweepMs: config.alertSweepMs,
   });
   const webhooks = startWebhookDeliverer(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, config.webhooks);
+  const persisted = loadPersistedOperations();
   const yoga = createFangkongYoga({
     database,
     timeZone: config.timeZone,
@@ -77,7 +80,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     live,
     tokens,
     tokenWatch,
-    persisted: loadPersistedOperations(),
+    persisted,
     rateLimiter,
     traceSql: config.traceSql,
     corsOrigins: config.corsOrigins,
@@ -88,6 +91,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     onCommitted,
   });
 
+  const rest = createRestApi(yoga, schema, persisted);
   const clientFiles = createClientFiles(config.clientDist);
   if (!clientFiles) logger.warn('no built client; the wall display and report page are off', { expected: config.clientDist, build: 'pnpm --filter @fangkong/client build' });
   const server = createServer((req, res) => {
@@ -100,6 +104,12 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       const refusal = bodyRefusal(req.method, req.headers);
       if (refusal) return json(res, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
       return void yoga.handle(req, res);
+    }
+    if (path === '/api/v1' || path?.startsWith('/api/v1/')) {
+      return void rest.handle(req, res).catch((error: unknown) => {
+        logger.error('REST request failed', { path, error: (error as Error).stack });
+        if (!res.headersSent) json(res, 500, { errors: [{ message: 'Unexpected error.' }] });
+      });
     }
     if (clientFiles?.(req, res)) return;
     return json(res, 404, { error: 'not found', see: '/graphql' });
