@@ -24,6 +24,7 @@ import './events/events.ts';
 import './access/viewer.ts';
 import './alerts/alerts.ts';
 import './partners/webhooks.ts';
+import './partners/exports.ts';
 
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';
@@ -35,3 +36,4 @@ export { sealStoredAuditEntries } from './core/audit-trail.ts';
 export { LIST_SIZE, type ListSize } from './core/list-size.ts';
 export { pauseWebhookEndpoint } from './partners/webhooks.ts';
 export { endpointReceives, eventAreaPaths, webhookBody, type WebhookTarget } from './partners/webhook-events.ts';
+export { exportCodes, type ExportCodes } from './partners/export-codes.ts';

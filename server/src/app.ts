@@ -88,6 +88,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     auditKey,
     heavyReads: { concurrency: config.heavyReads.concurrency ?? (database.kind === 'pglite' ? 1 : 3), maxWaitMs: config.heavyReads.maxWaitMs },
     statementTimeoutMs: config.statementTimeoutMs,
+    exportCodes: config.exportCodes,
     onCommitted,
   });
 

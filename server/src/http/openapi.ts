@@ -33,6 +33,7 @@ const SCALARS: Record<string, JsonSchema> = {
   Date: { type: 'string', format: 'date' },
   DateTime: { type: 'string', format: 'date-time' },
   Seq: { type: 'string', pattern: '^[0-9]+$', description: 'An outbox position (64-bit, as decimal text).' },
+  JSONObject: { type: 'object' },
 };
 
 const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
