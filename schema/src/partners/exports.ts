@@ -1,6 +1,8 @@
 import { CHECKPOINT_FIGURE_NAMES, CHECKPOINT_FIGURES, type CheckpointFigure, localDay, type LocalDay } from '@fangkong/zone';
 import type { MeasureReport, MeasureReportGroup } from 'fhir/r4.js';
+import { ErrorCode } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
+import { userError } from '../core/errors.ts';
 import type { Context } from '../core/context.ts';
 import { AreaRef } from '../places/places.ts';
 import { computeZoneSummary, type ZoneSummary } from '../summary/zone-summary.ts';
@@ -25,7 +27,9 @@ const isCheckpointFigure = (figure: ExportFigure): figure is CheckpointFigure =>
 
 /** The area the figures are of: the one asked for, or the zone's root. */
 async function areaOf(ctx: Context, within: string | null) {
-  return within ? ctx.prisma.area.findUniqueOrThrow({ where: { id: within } }) : ctx.prisma.area.findFirstOrThrow({ where: { parentId: null }, orderBy: { id: 'asc' } });
+  const area = within ? await ctx.prisma.area.findUnique({ where: { id: within } }) : await ctx.prisma.area.findFirst({ where: { parentId: null }, orderBy: { id: 'asc' } });
+  if (!area) throw userError(within ? `within: no area with id ${within}` : 'no area is loaded yet', ErrorCode.NotFound);
+  return area;
 }
 
 /** DHIS2 `dataValueSets` JSON (import with dataElementIdScheme=CODE and orgUnitIdScheme=CODE unless the codes are UIDs). */

@@ -79,41 +79,46 @@ export function createRestApi(yoga: FangkongYoga, schema: GraphQLSchema, persist
   const routes = new Map(restRoutes(persisted).map((route) => [route.path, route]));
   const document = openApiDocument(schema, [...routes.values()], basePath);
 
+  /** The answer to one request under the base path. */
+  async function answer(req: IncomingMessage, url: URL): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const path = url.pathname.slice(basePath.length);
+    if (path === '/openapi.json' && req.method === 'GET') return { status: 200, body: document };
+    const route = routes.get(path);
+    if (!route) return { status: 404, body: refusal(`no route ${url.pathname}; see ${basePath}/openapi.json`, ErrorCode.NotFound) };
+    if (req.method !== 'GET') return { status: 405, body: refusal('routes answer GET', ErrorCode.BadRequest), headers: { allow: 'GET' } };
+    const variables = variablesOf(schema, route.operation, url.searchParams);
+    if (typeof variables === 'string') return { status: 400, body: refusal(variables, ErrorCode.BadUserInput) };
+
+    const response = await yoga.fetch(
+      'http://localhost/graphql',
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        },
+        body: JSON.stringify({ query: route.query, variables, operationName: route.operation.name!.value }),
+      },
+      { req },
+    );
+    const result = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
+    const retryAfter = response.headers.get('retry-after');
+    const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
+    if (!result.errors?.length) return { status: 200, body: result.data?.[route.rootKey] ?? null, headers };
+    const status = response.status >= 400 ? response.status : Math.max(...result.errors.map((e) => STATUS_BY_CODE[e.extensions?.code ?? ''] ?? 500));
+    return { status, body: { errors: result.errors }, headers };
+  }
+
   return {
     document,
+    /** Answers a request under the base path; false when the path is not under it. */
     async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) return false;
-      const path = url.pathname.slice(basePath.length);
-      if (path === '/openapi.json' && req.method === 'GET') return send(res, 200, document), true;
-      const route = routes.get(path);
-      if (!route) return send(res, 404, refusal(`no route ${url.pathname}; see ${basePath}/openapi.json`, ErrorCode.NotFound)), true;
-      if (req.method !== 'GET') return send(res, 405, refusal('routes answer GET', ErrorCode.BadRequest), { allow: 'GET' }), true;
-      const variables = variablesOf(schema, route.operation, url.searchParams);
-      if (typeof variables === 'string') return send(res, 400, refusal(variables, ErrorCode.BadUserInput)), true;
-
-      const body = JSON.stringify({ query: route.query, variables, operationName: route.operation.name!.value });
-      const response = await yoga.fetch(
-        'http://localhost/graphql',
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/graphql-response+json',
-            ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-          },
-          body,
-        },
-        { req, res },
-      );
-      const result = (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
-      const retryAfter = response.headers.get('retry-after');
-      const headers: Record<string, string> = retryAfter ? { 'retry-after': retryAfter } : {};
-      if (result.errors?.length) {
-        const status = response.status >= 400 ? response.status : Math.max(...result.errors.map((e) => STATUS_BY_CODE[e.extensions?.code ?? ''] ?? 500));
-        return send(res, status, { errors: result.errors }, headers), true;
-      }
-      return send(res, 200, result.data?.[route.rootKey] ?? null, headers), true;
+      const { status, body, headers } = await answer(req, url);
+      send(res, status, body, headers);
+      return true;
     },
   };
 }
