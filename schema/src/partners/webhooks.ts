@@ -2,7 +2,7 @@ import { $Enums, outboxPosition, type Role, type WebhookEndpoint } from '@fangko
 import { randomBytes } from 'node:crypto';
 import { RoleEnum } from '../access/viewer.ts';
 import { builder } from '../core/builder.ts';
-import { type Change, commitChange } from '../core/changes.ts';
+import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import type { Context } from '../core/context.ts';
 import { prismaEnum } from '../core/enums.ts';
 import type { EventTypeName } from '../core/event-types.ts';
@@ -105,15 +105,20 @@ const change = (type: EventTypeName, before: WebhookEndpoint | undefined, after:
   payload: { endpointId: after.id, status: after.status, ...(after.pauseReason ? { reason: after.pauseReason } : {}) },
 });
 
+/** The endpoint, locked until the transaction ends (a pause and a resume never cross). */
+async function lockedEndpoint(tx: Tx, id: string): Promise<WebhookEndpoint> {
+  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WebhookEndpoint" WHERE id = ${id} FOR UPDATE`;
+  if (!row) throw new NotFoundError('webhook endpoint', id, 'endpointId');
+  return tx.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+}
+
 /**
  * Pauses an endpoint: by an admin (any holder), or by the deliverer holding its lease once it has
  * failed too long (`leaseOwner`). Returns null when it was not active or the lease is another's.
  */
 export function pauseWebhookEndpoint(ctx: Context, id: string, reason: string, leaseOwner?: string): Promise<WebhookEndpoint | null> {
   return commitChange(ctx, async (tx) => {
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WebhookEndpoint" WHERE id = ${id} FOR UPDATE`;
-    if (!locked) throw new NotFoundError('webhook endpoint', id, 'endpointId');
-    const before = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    const before = await lockedEndpoint(tx, id);
     if (before.status !== 'ACTIVE' || (leaseOwner !== undefined && before.leaseOwner !== leaseOwner)) return { value: null, change: null };
     const after = await tx.webhookEndpoint.update({
       where: { id },
@@ -195,9 +200,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) =>
       commitChange(ctx, async (tx) => {
         const id = args.endpointId.id;
-        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "WebhookEndpoint" WHERE id = ${id} FOR UPDATE`;
-        if (!locked) throw new NotFoundError('webhook endpoint', id, 'endpointId');
-        const before = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+        const before = await lockedEndpoint(tx, id);
         if (before.status !== 'PAUSED') throw new InvalidStateError('endpointId', before.status, 'the endpoint is not paused');
         const endpoint = await tx.webhookEndpoint.update({
           where: { id },
