@@ -30,6 +30,20 @@ async function endpointState(server: RunningServer, id: string): Promise<Record<
   return found;
 }
 
+/**
+ * Polls an endpoint's state until `done` holds: the database records a delivery just after the
+ * receiver has answered it, so what the receiver saw is not yet what an admin reads.
+ */
+async function untilState(server: RunningServer, id: string, done: (state: Record<string, any>) => boolean, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await endpointState(server, id);
+    if (done(state)) return state;
+    if (Date.now() > deadline) throw new Error(`${what}: ${JSON.stringify(state)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const RESUME = `mutation($id: ID!) { resumeWebhookEndpoint(endpointId: $id) { __typename ... on WebhookEndpointPayload { endpoint { status cursor } } ... on Error { code message } } }`;
 
 /** Registers an endpoint on the receiver's `path` and tells the receiver its secret. */
@@ -142,11 +156,7 @@ describe('webhooks on the embedded database', () => {
     expect(receiver.accepted('/zhulinlu').map((d) => d.body.subjectId)).toEqual(ids);
     // The other endpoint's cursor passes all three without sending any.
     const deliveredLast = BigInt(receiver.accepted('/zhulinlu')[1]!.cursor);
-    const deadline = Date.now() + 10_000;
-    while (BigInt((await endpointState(server, other.id)).cursor) <= deliveredLast) {
-      if (Date.now() > deadline) throw new Error('the other area’s cursor did not pass the events');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await untilState(server, other.id, (e) => BigInt(e.cursor) > deliveredLast, 'the other area’s cursor did not pass the events');
     expect(receiver.deliveries.filter((d) => d.path === '/sujiazuo')).toEqual([]);
     expect((await endpointState(server, own.id)).delivered).toBe(2);
   });
@@ -192,21 +202,16 @@ describe.skipIf(!(await postgresReachable()))('webhooks on PostgreSQL', () => {
     await receiver.down();
     await reportMany(server, 10);
     // Failing attempts are recorded and queryable meanwhile.
-    const deadline = Date.now() + 10_000;
-    let state: Record<string, any> | undefined;
-    do {
-      state = await endpointState(server, endpoint.id);
-      if (Date.now() > deadline) throw new Error(`no failure recorded: ${JSON.stringify(state)}`);
-    } while (!(state!.attempts >= 2));
+    const state = await untilState(server, endpoint.id, (e) => e.attempts >= 2, 'no failure recorded');
     expect(state).toMatchObject({ status: 'ACTIVE', lag: 10, delivered: 0 });
-    expect(state!.lastError).toMatch(/ECONNREFUSED|fetch failed/);
+    expect(state.lastError).toMatch(/ECONNREFUSED|fetch failed/);
     await receiver.up();
     const expected = await eventsAfter(endpoint.cursor);
     expect(expected).toHaveLength(10);
     await receiver.until(() => receiver.accepted('/down').length >= 10);
     expect(cursorsOf(receiver.accepted('/down'))).toEqual(expected);
     expect(receiver.accepted('/down').every((d) => d.signed)).toBe(true);
-    const after = await endpointState(server, endpoint.id);
+    const after = await untilState(server, endpoint.id, (e) => e.lag === 0, 'the last delivery was not recorded');
     expect(after).toMatchObject({ status: 'ACTIVE', attempts: 0, lag: 0, delivered: 10, cursor: expected.at(-1) });
     await server.stop();
   });
@@ -281,13 +286,7 @@ describe.skipIf(!(await postgresReachable()))('webhooks on PostgreSQL', () => {
     await reportMany(server, 5);
     // The healthy endpoint does not wait for the broken one.
     await receiver.until(() => receiver.accepted('/healthy').length >= 5);
-    const paused = () => endpointState(server, broken.id);
-    const deadline = Date.now() + 15_000;
-    while ((await paused()).status !== 'PAUSED') {
-      if (Date.now() > deadline) throw new Error('the broken endpoint was not paused');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const state = await paused();
+    const state = await untilState(server, broken.id, (e) => e.status === 'PAUSED', 'the broken endpoint was not paused');
     expect(state.pauseReason).toMatch(/^failed for \d+ s \(\d+ attempts at event \d+; last: HTTP 503\)$/);
     expect(state).toMatchObject({ lag: 5, lastError: 'HTTP 503' });
     // Its cursor passed only events not of its types (the other endpoint's registration).

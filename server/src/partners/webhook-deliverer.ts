@@ -31,6 +31,8 @@ interface ClaimedEndpoint {
   cursor: bigint;
   attempts: number;
   failingSince: Date | null;
+  /** When this instance last extended the lease (its own clock). */
+  renewedAt: number;
 }
 
 /**
@@ -84,13 +86,30 @@ export function startWebhookDeliverer(
       UPDATE "WebhookEndpoint" SET "leaseUntil" = now() + ${leaseMs} * interval '1 millisecond'
       WHERE id = ${id} AND "leaseOwner" = ${owner} AND status = 'ACTIVE'`) === 1;
 
-  /** Moves the cursor past `seq` (delivered, or none of the endpoint's own), as long as the lease is ours. */
-  const advance = async (id: string, seq: bigint, delivered: boolean) =>
-    (await prisma.$executeRaw`
-      UPDATE "WebhookEndpoint" SET cursor = GREATEST(cursor, ${seq}), delivered = delivered + ${delivered ? 1 : 0},
-        attempts = 0, "failingSince" = NULL, "nextAttemptAt" = NULL,
-        "lastDeliveredAt" = CASE WHEN ${delivered} THEN now() ELSE "lastDeliveredAt" END
-      WHERE id = ${id} AND "leaseOwner" = ${owner}`) === 1;
+  /** Moves the cursor past `seq` (delivered, or none of the endpoint's own), as long as the lease is ours; extends it too. */
+  const advance = async (endpoint: ClaimedEndpoint, seq: bigint, delivered: boolean) => {
+    const moved =
+      (await prisma.$executeRaw`
+        UPDATE "WebhookEndpoint" SET cursor = GREATEST(cursor, ${seq}), delivered = delivered + ${delivered ? 1 : 0},
+          attempts = 0, "failingSince" = NULL, "nextAttemptAt" = NULL,
+          "lastDeliveredAt" = CASE WHEN ${delivered} THEN now() ELSE "lastDeliveredAt" END,
+          "leaseUntil" = now() + ${leaseMs} * interval '1 millisecond'
+        WHERE id = ${endpoint.id} AND "leaseOwner" = ${owner}`) === 1;
+    if (moved) Object.assign(endpoint, { cursor: seq, attempts: 0, failingSince: null, renewedAt: Date.now() });
+    return moved;
+  };
+
+  /**
+   * Before a POST: the lease must outlast the request. Renewed (and the status checked) only when a
+   * third of it has gone by since the last renewal, so a busy endpoint costs one statement per event
+   * (the cursor move, which extends the lease too); an admin's pause stops delivery within that third.
+   */
+  const keep = async (endpoint: ClaimedEndpoint) => {
+    if (Date.now() - endpoint.renewedAt < leaseMs / 3 && !stopped) return true;
+    if (!(await renew(endpoint.id))) return false;
+    endpoint.renewedAt = Date.now();
+    return true;
+  };
 
   const recordFailure = async (id: string, attempts: number, error: string, failingSince: Date, retryInMs: number) =>
     (await prisma.$executeRaw`
@@ -142,13 +161,9 @@ export function startWebhookDeliverer(
   /** Delivers one event until it is taken (true) or the endpoint is lost or paused (false). */
   const deliver = async (endpoint: ClaimedEndpoint, event: OutboxEvent): Promise<boolean> => {
     for (;;) {
-      if (!(await renew(endpoint.id))) return false;
+      if (!(await keep(endpoint))) return false;
       const error = await post(endpoint, event, endpoint.attempts + 1);
-      if (error === null) {
-        if (!(await advance(endpoint.id, event.seq, true))) return false;
-        Object.assign(endpoint, { cursor: event.seq, attempts: 0, failingSince: null });
-        return true;
-      }
+      if (error === null) return advance(endpoint, event.seq, true);
       endpoint.attempts += 1;
       endpoint.failingSince ??= new Date();
       if (Date.now() - endpoint.failingSince.getTime() >= pauseAfterMs) {
@@ -168,7 +183,7 @@ export function startWebhookDeliverer(
   /** One endpoint's loop: its events after its cursor, in order, one at a time. */
   const follow = async (endpoint: ClaimedEndpoint) => {
     const target: WebhookTarget = { id: endpoint.id, role: endpoint.role, eventTypes: endpoint.eventTypes, areaPath: endpoint.areaPath };
-    while (await renew(endpoint.id)) {
+    while (await keep(endpoint)) {
       const events = await follower.readAfter(endpoint.cursor, batch);
       if (!events.length) {
         if (follower.isClosed) return;
@@ -182,29 +197,24 @@ export function startWebhookDeliverer(
           passed = event.seq;
           continue;
         }
-        if (passed > endpoint.cursor) {
-          if (!(await advance(endpoint.id, passed, false))) return;
-          endpoint.cursor = passed;
-        }
+        if (passed > endpoint.cursor && !(await advance(endpoint, passed, false))) return;
         if (!(await deliver(endpoint, event))) return;
         passed = event.seq;
       }
-      if (passed > endpoint.cursor) {
-        if (!(await advance(endpoint.id, passed, false))) return;
-        endpoint.cursor = passed;
-      }
+      if (passed > endpoint.cursor && !(await advance(endpoint, passed, false))) return;
     }
   };
 
   /** Claims every active endpoint whose lease is free (or ours, or run out) and starts its loop. */
   const claim = async () => {
-    const claimed = await prisma.$queryRaw<ClaimedEndpoint[]>`
+    const claimed = await prisma.$queryRaw<Omit<ClaimedEndpoint, 'renewedAt'>[]>`
       UPDATE "WebhookEndpoint" AS w SET "leaseOwner" = ${owner}, "leaseUntil" = now() + ${leaseMs} * interval '1 millisecond'
       WHERE status = 'ACTIVE' AND ("leaseOwner" IS NULL OR "leaseOwner" = ${owner} OR "leaseUntil" < now())
         AND NOT (id = ANY(${[...running.keys()]}::text[]))
       RETURNING id, url, secret, role::text AS role, "eventTypes", cursor, attempts, "failingSince",
         (SELECT path FROM "Area" a WHERE a.id = w."areaId") AS "areaPath"`;
-    for (const endpoint of claimed) {
+    for (const row of claimed) {
+      const endpoint: ClaimedEndpoint = { ...row, renewedAt: Date.now() };
       const loop = follow(endpoint)
         .catch((error: unknown) => {
           if (!stopped) logger.warn('webhook delivery stopped; the endpoint is taken up again on the next scan', { endpoint: endpoint.id, error: (error as Error).message });
