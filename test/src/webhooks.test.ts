@@ -160,6 +160,34 @@ describe('webhooks on the embedded database', () => {
     expect(receiver.deliveries.filter((d) => d.path === '/sujiazuo')).toEqual([]);
     expect((await endpointState(server, own.id)).delivered).toBe(2);
   });
+
+  it('isolation events go only to a health endpoint of their area, never with the person', async () => {
+    // The health staff of one compound (常绿·林溪谷), and of a township with no compound of the seed.
+    await register(server, receiver, '/health-linxigu', { role: 'HEALTH', areaId: globalId('Area', 'changlv-linxigu'), eventTypes: ['ISOLATION_CASE_OPENED'] });
+    await register(server, receiver, '/health-sujiazuo', { role: 'HEALTH', areaId: globalId('Area', 'sujiazuo'), eventTypes: ['ISOLATION_CASE_OPENED'] });
+    const open = (compound: string, name: string) =>
+      graphql(
+        server.graphqlUrl,
+        `mutation($c: ID!, $n: String!) { openIsolationCase(compoundId: $c, personName: $n, phone: "139-0000-4242", reason: "自湖北返乡", startedAt: "2020-02-05T10:00:00+08:00") { __typename ... on IsolationCasePayload { isolationCase { id } } } }`,
+        { c: globalId('Area', compound), n: name },
+      );
+    // The other compound's case first: once the compound's own arrives, the other has been passed over.
+    const elsewhere = await open('baida-jiayuan', '测试居民乙');
+    const inArea = await open('changlv-linxigu', '测试居民甲');
+    expect(inArea.data?.openIsolationCase.__typename).toBe('IsolationCasePayload');
+    expect(elsewhere.data?.openIsolationCase.__typename).toBe('IsolationCasePayload');
+    await receiver.until(() => receiver.accepted('/health-linxigu').length >= 1);
+    const delivered = receiver.accepted('/health-linxigu');
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.body).toMatchObject({ type: 'isolationCase:opened', subjectId: inArea.data!.openIsolationCase.isolationCase.id, payload: { compoundId: 'changlv-linxigu' } });
+    // The event names the case; the person's name and phone stay behind the API's field rules.
+    const everything = JSON.stringify(receiver.deliveries.map((d) => d.body));
+    for (const personal of ['测试居民', '139-0000-4242', '自湖北返乡']) expect(everything).not.toContain(personal);
+    // Nothing for 苏家作乡's staff, and the partner endpoints of the other cases (checkpoint reports
+    // only) never see isolation events.
+    expect(receiver.deliveries.filter((d) => d.path === '/health-sujiazuo')).toEqual([]);
+    expect(receiver.deliveries.filter((d) => d.type.startsWith('isolationCase:') && d.path !== '/health-linxigu')).toEqual([]);
+  });
 });
 
 describe.skipIf(!(await postgresReachable()))('webhooks on PostgreSQL', () => {
