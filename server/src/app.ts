@@ -18,7 +18,10 @@ import { createLiveFeed } from './live/live-feed.ts';
 import { databaseOutbox, OutboxFollower } from './live/outbox-follower.ts';
 import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
 import { createBriefingDocuments } from './http/briefing-documents.ts';
+import { startWebhookDeliverer } from './partners/webhook-deliverer.ts';
 import { createClientFiles } from './http/client-files.ts';
+import { createRestApi } from './http/rest-api.ts';
+import { schema } from '@fangkong/schema';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
 import { createMetrics, observe } from './telemetry/metrics.ts';
@@ -82,6 +85,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     sweepMs: config.alertSweepMs,
   });
   const gateSettler = startGateSettler({ prisma: database.prisma, timeZone: config.timeZone, now, auditKey, passKey, onCommitted }, logger, { everyMs: config.gateSettleMs });
+  const webhooks = startWebhookDeliverer(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, config.webhooks);
+  const persisted = loadPersistedOperations();
   const yoga = createFangkongYoga({
     database,
     timeZone: config.timeZone,
@@ -90,7 +95,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     live,
     tokens,
     tokenWatch,
-    persisted: loadPersistedOperations(),
+    persisted,
     rateLimiter,
     traceSql: config.traceSql,
     corsOrigins: config.corsOrigins,
@@ -99,12 +104,14 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     passKey,
     heavyReads: { concurrency: config.heavyReads.concurrency ?? (database.kind === 'pglite' ? 1 : 3), maxWaitMs: config.heavyReads.maxWaitMs },
     statementTimeoutMs: config.statementTimeoutMs,
+    exportCodes: config.exportCodes,
     onCommitted,
     metrics,
     tracing,
   });
 
   const briefingDocuments = createBriefingDocuments({ yoga });
+  const rest = createRestApi(yoga, schema, persisted);
   const clientFiles = createClientFiles(config.clientDist);
   if (!clientFiles) logger.warn('no built client; the wall display and report page are off', { expected: config.clientDist, build: 'pnpm --filter @fangkong/client build' });
   const server = createServer((req, res) => {
@@ -126,6 +133,12 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       return void yoga.handle(req, res);
     }
     if (briefingDocuments(req, res)) return;
+    if (path === '/api/v1' || path?.startsWith('/api/v1/')) {
+      return void rest.handle(req, res).catch((error: unknown) => {
+        logger.error('REST request failed', { path, error: (error as Error).stack });
+        if (!res.headersSent) json(res, 500, { errors: [{ message: 'Unexpected error.' }] });
+      });
+    }
     if (clientFiles?.(req, res)) return;
     return json(res, 404, { error: 'not found', see: '/graphql' });
   };
@@ -178,8 +191,10 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       await metricsListener?.close();
       const alertsStopped = alerts.stop();
       await gateSettler.stop();
+      const webhooksStopped = webhooks.stop();
       follower.stop();
       await alertsStopped;
+      await webhooksStopped;
       tokenWatch.close();
       live.close();
       await websocket.close();

@@ -1,6 +1,8 @@
 import { type DatabaseConfig, databaseConfigFromEnv, ConfigError } from '@fangkong/prisma';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { type ExportCodes, exportCodes } from '@fangkong/schema';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_TIME_ZONE, isTimeZone } from '@fangkong/zone';
 
@@ -63,6 +65,10 @@ export interface ServerConfig {
   passKey?: string;
   /** How often hours of gate scans that are over are counted into reports. @default 60000 */
   gateSettleMs: number;
+  /** Webhook delivery (partners/webhook-deliverer.ts): request timeout, retry backoff bounds, and how long an endpoint may fail before it is paused. */
+  webhooks: { timeoutMs: number; retryBaseMs: number; retryMaxMs: number; pauseAfterMs: number };
+  /** Codes of the DHIS2 and FHIR exports (a JSON file laid over the defaults). From FANGKONG_EXPORT_CODES. */
+  exportCodes?: ExportCodes;
 }
 
 /**
@@ -94,6 +100,13 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     alertSweepMs: positiveInt(env.FANGKONG_ALERT_SWEEP_MS, 'FANGKONG_ALERT_SWEEP_MS', 30_000),
+    exportCodes: env.FANGKONG_EXPORT_CODES ? readExportCodes(env.FANGKONG_EXPORT_CODES) : undefined,
+    webhooks: {
+      timeoutMs: positiveInt(env.FANGKONG_WEBHOOK_TIMEOUT_MS, 'FANGKONG_WEBHOOK_TIMEOUT_MS', 10_000),
+      retryBaseMs: positiveInt(env.FANGKONG_WEBHOOK_RETRY_BASE_MS, 'FANGKONG_WEBHOOK_RETRY_BASE_MS', 1000),
+      retryMaxMs: positiveInt(env.FANGKONG_WEBHOOK_RETRY_MAX_MS, 'FANGKONG_WEBHOOK_RETRY_MAX_MS', 300_000),
+      pauseAfterMs: positiveInt(env.FANGKONG_WEBHOOK_PAUSE_AFTER_MS, 'FANGKONG_WEBHOOK_PAUSE_AFTER_MS', 86_400_000),
+    },
     wsInitTimeoutMs: positiveInt(env.FANGKONG_WS_INIT_TIMEOUT_MS, 'FANGKONG_WS_INIT_TIMEOUT_MS', 5000),
     wsKeepAliveMs: positiveInt(env.FANGKONG_WS_KEEPALIVE_MS, 'FANGKONG_WS_KEEPALIVE_MS', 15_000),
     sseStreamsPerToken: positiveInt(env.FANGKONG_SSE_STREAMS_PER_TOKEN, 'FANGKONG_SSE_STREAMS_PER_TOKEN', 10),
@@ -131,6 +144,14 @@ function secretKey(value: string | undefined, name: string): string | undefined 
   if (!key) return undefined;
   if (key.length < 32) throw new ConfigError(`${name} must be at least 32 characters, e.g. the output of \`openssl rand -base64 32\``);
   return key;
+}
+
+function readExportCodes(path: string): ExportCodes {
+  try {
+    return exportCodes(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (error) {
+    throw new ConfigError(`FANGKONG_EXPORT_CODES (${path}): ${(error as Error).message}`);
+  }
 }
 
 function positiveInt(value: string | undefined, name: string, fallback: number): number {

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@fangkong/zone';
 import { PothosValidationError } from '@pothos/core';
 import type { Database } from '@fangkong/prisma';
-import { type CommittedEvent, type LiveFeed, schema } from '@fangkong/schema';
+import { type CommittedEvent, type ExportCodes, type LiveFeed, schema } from '@fangkong/schema';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -69,6 +69,8 @@ export interface YogaOptions {
   metrics?: Metrics;
   /** Operations are traced when set (telemetry/tracing.ts). */
   tracing?: Tracing | null;
+  /** Codes of the standard exports (DHIS2, FHIR); absent: the defaults. */
+  exportCodes?: ExportCodes;
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -181,6 +183,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         onCommitted: options.onCommitted,
         live: options.live,
         heavyRead,
+        exportCodes: options.exportCodes,
         ...denialTally(),
       };
       return ctx;

@@ -10,7 +10,7 @@ import { scopesOf } from './access.ts';
 import { hideForbiddenNode, hideForbiddenNodes } from './node-access.ts';
 import type { Context } from './context.ts';
 import { userError } from './errors.ts';
-import { DateResolver, DateTimeResolver, SeqResolver } from './scalars.ts';
+import { DateResolver, DateTimeResolver, JSONObjectResolver, SeqResolver } from './scalars.ts';
 
 /** Page sizes for every connection: analysts get 50 rows unless they ask, at most 500. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -38,6 +38,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     Date: { Input: string; Output: string };
     Seq: { Input: bigint; Output: bigint };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
   defaultFieldNullability: false,
@@ -109,6 +110,7 @@ export type SchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('Date', DateResolver);
 builder.addScalarType('Seq', SeqResolver);
+builder.addScalarType('JSONObject', JSONObjectResolver);
 
 builder.queryType({ description: 'Read the zone: reference data, reports and aggregates computed in SQL.' });
 builder.mutationType({ description: 'Report and change: every write validates everything, commits with its audit entry and outbox event, or writes nothing.' });

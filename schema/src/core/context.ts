@@ -1,4 +1,5 @@
 import type { PrismaClient, Role } from '@fangkong/prisma';
+import type { ExportCodes } from '../partners/export-codes.ts';
 import type { CommittedEvent, LiveFeed } from './live.ts';
 
 /**
@@ -42,4 +43,6 @@ export interface Context {
   heavyRead?: <T>(read: () => Promise<T>) => Promise<T>;
   /** Live data for subscriptions; absent where the transport offers none. */
   live?: LiveFeed;
+  /** The deployment's codes for the standard exports (FANGKONG_EXPORT_CODES); absent: the defaults. */
+  exportCodes?: ExportCodes;
 }

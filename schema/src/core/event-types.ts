@@ -31,6 +31,9 @@ export const EVENT_TYPES = {
   'gatePass:issued': 'A gate pass was issued to a resident.',
   'gatePass:statusChanged': 'A gate pass was suspended, reinstated or revoked.',
   'gateScans:recorded': "A batch of QR-code scans from a gate keeper's phone was stored.",
+  'webhookEndpoint:registered': 'An admin registered a webhook endpoint.',
+  'webhookEndpoint:paused': 'A webhook endpoint was paused (by an admin, or after failing too long).',
+  'webhookEndpoint:resumed': 'An admin resumed a paused webhook endpoint (delivery goes on from its cursor).',
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

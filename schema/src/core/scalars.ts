@@ -57,3 +57,16 @@ function parseSeq(value: unknown): bigint {
   }
   return BigInt(value);
 }
+
+/** A JSON object (output only): documents in another standard's own shape (DHIS2, FHIR), passed through whole. */
+export const JSONObjectResolver = new GraphQLScalarType<Record<string, unknown>, Record<string, unknown>>({
+  name: 'JSONObject',
+  description: 'A JSON object, in the shape of the standard the field names (output only).',
+  serialize: (value) => value as Record<string, unknown>,
+  parseValue: (value) => {
+    throw invalid('JSONObject', value, 'is output only');
+  },
+  parseLiteral: () => {
+    throw invalid('JSONObject', undefined, 'is output only');
+  },
+});
