@@ -40,6 +40,6 @@ export { evaluateEvents, sweep as sweepAlerts } from './alerts/evaluation.ts';
 export { sealStoredAuditEntries } from './core/audit-trail.ts';
 export { settleGateCounts, GATE_SCAN_ACTOR } from './gate-scans/gate-counts.ts';
 export { LIST_SIZE, type ListSize } from './core/list-size.ts';
-export { pauseWebhookEndpoint } from './partners/webhooks.ts';
+export { pauseWebhookEndpoint, webhookDelivery, type WebhookDelivery } from './partners/webhooks.ts';
 export { endpointReceives, eventAreaPaths, webhookBody, type WebhookTarget } from './partners/webhook-events.ts';
 export { exportCodes, type ExportCodes } from './partners/export-codes.ts';

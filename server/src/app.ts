@@ -21,7 +21,7 @@ import { createBriefingDocuments } from './http/briefing-documents.ts';
 import { startWebhookDeliverer } from './partners/webhook-deliverer.ts';
 import { createClientFiles } from './http/client-files.ts';
 import { createRestApi } from './http/rest-api.ts';
-import { schema } from '@fangkong/schema';
+import { schema, webhookDelivery } from '@fangkong/schema';
 import { attachWebSocket } from './transports/websocket.ts';
 import { createFangkongYoga } from './yoga.ts';
 import { createMetrics, observe } from './telemetry/metrics.ts';
@@ -159,6 +159,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       websockets: () => websocket.open,
       bus: () => ({ kind: bus.kind, connected: bus.connected }),
       pool: database.poolUse,
+      webhooks: () => webhookDelivery(database.prisma),
     });
   }
   let metricsListener: Awaited<ReturnType<typeof listenMetrics>> | null = null;

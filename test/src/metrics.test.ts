@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedClock } from './support/clock.ts';
@@ -170,6 +172,29 @@ describe.skipIf(!(await postgresReachable()) || !(await redisReachable()))('/met
     expect(value(metrics, 'fangkong_bus_connected', { kind: 'redis' })).toBe(1);
     expect(value(metrics, 'fangkong_database_pool_connections', { state: 'open' })).toBeGreaterThanOrEqual(1);
     expect(value(metrics, 'fangkong_database_pool_connections', { state: 'waiting' })).toBe(0);
+  });
+
+  it("shows each partner webhook endpoint: delivering, its lag and its failed attempts", async () => {
+    // A partner whose system answers 500 to everything: the endpoint keeps trying, its lag grows.
+    const receiver = createServer((_req, res) => res.writeHead(500).end());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const registered = await graphql(
+        server.graphqlUrl,
+        `mutation($input: RegisterWebhookEndpointInput!) { registerWebhookEndpoint(input: $input) { __typename ... on RegisteredWebhookEndpoint { endpoint { id } } } }`,
+        { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, label: 'metrics partner', eventTypes: ['CHECKPOINT_REPORT_REPORTED'] } },
+      );
+      expect(registered.data?.registerWebhookEndpoint.__typename).toBe('RegisteredWebhookEndpoint');
+      for (let i = 0; i < 2; i++) expect((await reportCounts(server.graphqlUrl, countsInput({ peopleScreened: 3 }))).__typename).toBe('CheckpointReportPayload');
+      const url = await metricsUrlOf(server);
+      const labels = { label: 'metrics partner' };
+      await expect.poll(async () => value(await scrape(url), 'fangkong_webhook_failed_attempts', labels), { timeout: 20_000 }).toBeGreaterThan(0);
+      const metrics = await scrape(url);
+      expect(value(metrics, 'fangkong_webhook_active', labels)).toBe(1);
+      expect(value(metrics, 'fangkong_webhook_lag_events', labels)).toBe(2);
+    } finally {
+      receiver.close();
+    }
   });
 
   it('names in the Grafana dashboard only metrics the server exports', async () => {

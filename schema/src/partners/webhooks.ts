@@ -7,7 +7,6 @@ import type { Context } from '../core/context.ts';
 import { prismaEnum } from '../core/enums.ts';
 import type { EventTypeName } from '../core/event-types.ts';
 import { Rules } from '../core/rules.ts';
-import { textArray } from '../core/sql.ts';
 import { InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { EventType } from '../events/events.ts';
 import { AreaRef } from '../places/places.ts';
@@ -50,11 +49,7 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
     pauseReason: t.exposeString('pauseReason', { nullable: true, description: 'Why it was paused.' }),
     lag: t.int({
       description: 'Events of its types after its cursor, not yet delivered (an upper bound when an area or role leaves some out).',
-      resolve: async (e, _args, ctx) => {
-        const [row] = await ctx.prisma.$queryRaw<{ n: number }[]>`
-          SELECT count(*)::int AS n FROM "Event" WHERE seq > ${e.cursor} AND seq < fangkong_outbox_horizon() AND type = ANY(${textArray(e.eventTypes)})`;
-        return row?.n ?? 0;
-      },
+      resolve: async (e, _args, ctx) => (await webhookDelivery(ctx.prisma, e.id))[0]?.lag ?? 0,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was registered.' }),
     createdBy: t.exposeString('createdBy', { description: 'Who registered it.' }),
@@ -210,3 +205,22 @@ builder.mutationFields((t) => ({
       }),
   }),
 }));
+
+/** Each endpoint's delivery as monitoring reads it (one statement): its state and its lag in events of its types. */
+export interface WebhookDelivery {
+  id: string;
+  label: string;
+  status: 'ACTIVE' | 'PAUSED';
+  attempts: number;
+  lag: number;
+}
+
+export function webhookDelivery(prisma: Pick<Context['prisma'], '$queryRaw'>, onlyId?: string): Promise<WebhookDelivery[]> {
+  return prisma.$queryRaw<WebhookDelivery[]>`
+    SELECT w.id, w.label, w.status::text AS status, w.attempts,
+           (SELECT count(*)::int FROM "Event" e
+             WHERE e.seq > w.cursor AND e.seq < fangkong_outbox_horizon() AND e.type = ANY(w."eventTypes")) AS lag
+    FROM "WebhookEndpoint" w
+    WHERE ${onlyId ?? null}::text IS NULL OR w.id = ${onlyId ?? null}
+    ORDER BY w."createdAt"`;
+}

@@ -36,6 +36,16 @@ export interface ObservedState {
   bus?: () => { kind: string; connected: boolean };
   /** PostgreSQL pool: connections open, idle, and requests waiting for one. */
   pool?: () => { total: number; idle: number; waiting: number };
+  /** Partner webhook endpoints: each one's state and lag. */
+  webhooks?: () => Promise<WebhookState[]>;
+}
+
+interface WebhookState {
+  id: string;
+  label: string;
+  status: string;
+  attempts: number;
+  lag: number;
 }
 
 export function createMetrics(): Metrics {
@@ -63,7 +73,7 @@ export function createMetrics(): Metrics {
 /** Registers gauges read at scrape time from the state the server keeps anyway. */
 export function observe(metrics: Metrics, state: ObservedState): void {
   const registers = [metrics.registry];
-  const { outbox, followerSeq, websockets, bus, pool } = state;
+  const { outbox, followerSeq, websockets, bus, pool, webhooks } = state;
   if (outbox) {
     // One read per scrape serves both gauges: whichever is collected first starts it.
     let pending: Promise<{ head: bigint; behind: number }> | null = null;
@@ -120,5 +130,20 @@ export function observe(metrics: Metrics, state: ObservedState): void {
         this.set({ state: 'waiting' }, waiting);
       },
     });
+  }
+  if (webhooks) {
+    let pending: Promise<WebhookState[]> | null = null;
+    const read = () => {
+      pending ??= webhooks().finally(() => setImmediate(() => (pending = null)));
+      return pending;
+    };
+    const labelNames = ['endpoint', 'label'] as const;
+    const each = (gauge: Gauge<'endpoint' | 'label'>, pick: (e: WebhookState) => number) => async () => {
+      gauge.reset();
+      for (const e of await read()) gauge.set({ endpoint: e.id, label: e.label }, pick(e));
+    };
+    const lag: Gauge<'endpoint' | 'label'> = new Gauge({ name: 'fangkong_webhook_lag_events', help: 'Events of its types a partner webhook endpoint has not yet been delivered', labelNames, registers, collect: () => each(lag, (e) => e.lag)() });
+    const active: Gauge<'endpoint' | 'label'> = new Gauge({ name: 'fangkong_webhook_active', help: 'Whether a webhook endpoint delivers (1) or is paused (0)', labelNames, registers, collect: () => each(active, (e) => (e.status === 'ACTIVE' ? 1 : 0))() });
+    const failing: Gauge<'endpoint' | 'label'> = new Gauge({ name: 'fangkong_webhook_failed_attempts', help: 'Failed attempts at the next event of a webhook endpoint (0 while all is well)', labelNames, registers, collect: () => each(failing, (e) => e.attempts)() });
   }
 }
