@@ -57,6 +57,7 @@ describe('REST routes of the partner operations', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/alerts',
       '/area-day-figures',
+      '/briefing',
       '/checkpoint-series',
       '/checkpoints',
       '/dhis2-data-value-set',

@@ -75,18 +75,15 @@ export function observe(metrics: Metrics, state: ObservedState): void {
   const registers = [metrics.registry];
   const { outbox, followerSeq, websockets, bus, pool, webhooks } = state;
   if (outbox) {
-    // One read per scrape serves both gauges: whichever is collected first starts it.
-    let pending: Promise<{ head: bigint; behind: number }> | null = null;
-    const read = () => {
-      pending ??= outbox().finally(() => setImmediate(() => (pending = null)));
-      return pending;
-    };
+    const read = oncePerScrape(outbox);
     new Gauge({
       name: 'fangkong_outbox_head_seq',
       help: 'The newest outbox position every reader may have taken',
       registers,
       async collect() {
-        this.set(Number((await read()).head));
+        const state = await read();
+        if (state) this.set(Number(state.head));
+        else this.reset();
       },
     });
     new Gauge({
@@ -94,7 +91,9 @@ export function observe(metrics: Metrics, state: ObservedState): void {
       help: "Events committed to the outbox that this instance's follower has not yet dispatched",
       registers,
       async collect() {
-        this.set((await read()).behind);
+        const state = await read();
+        if (state) this.set(state.behind);
+        else this.reset();
       },
     });
   }
@@ -132,18 +131,35 @@ export function observe(metrics: Metrics, state: ObservedState): void {
     });
   }
   if (webhooks) {
-    let pending: Promise<WebhookState[]> | null = null;
-    const read = () => {
-      pending ??= webhooks().finally(() => setImmediate(() => (pending = null)));
-      return pending;
-    };
-    const labelNames = ['endpoint', 'label'] as const;
-    const each = (gauge: Gauge<'endpoint' | 'label'>, pick: (e: WebhookState) => number) => async () => {
-      gauge.reset();
-      for (const e of await read()) gauge.set({ endpoint: e.id, label: e.label }, pick(e));
-    };
-    const lag: Gauge<'endpoint' | 'label'> = new Gauge({ name: 'fangkong_webhook_lag_events', help: 'Events of its types a partner webhook endpoint has not yet been delivered', labelNames, registers, collect: () => each(lag, (e) => e.lag)() });
-    const active: Gauge<'endpoint' | 'label'> = new Gauge({ name: 'fangkong_webhook_active', help: 'Whether a webhook endpoint delivers (1) or is paused (0)', labelNames, registers, collect: () => each(active, (e) => (e.status === 'ACTIVE' ? 1 : 0))() });
-    const failing: Gauge<'endpoint' | 'label'> = new Gauge({ name: 'fangkong_webhook_failed_attempts', help: 'Failed attempts at the next event of a webhook endpoint (0 while all is well)', labelNames, registers, collect: () => each(failing, (e) => e.attempts)() });
+    const read = oncePerScrape(webhooks);
+    const perEndpoint = (name: string, help: string, pick: (endpoint: WebhookState) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['endpoint', 'label'],
+        registers,
+        async collect() {
+          this.reset();
+          for (const endpoint of (await read()) ?? []) this.set({ endpoint: endpoint.id, label: endpoint.label }, pick(endpoint));
+        },
+      });
+    perEndpoint('fangkong_webhook_lag_events', 'Events of its types a partner webhook endpoint has not yet been delivered', (e) => e.lag);
+    perEndpoint('fangkong_webhook_active', 'Whether a webhook endpoint delivers (1) or is paused (0)', (e) => (e.status === 'ACTIVE' ? 1 : 0));
+    perEndpoint('fangkong_webhook_failed_attempts', 'Failed attempts at the next event of a webhook endpoint (0 while all is well)', (e) => e.attempts);
   }
+}
+
+/**
+ * A database read shared by the gauges of one scrape (whichever is collected first starts it). A
+ * failed read (the database down) leaves those gauges out of that scrape instead of failing it:
+ * the rest of the figures matter most then.
+ */
+function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T | null> {
+  let pending: Promise<T | null> | null = null;
+  return () => {
+    pending ??= read()
+      .catch(() => null)
+      .finally(() => setImmediate(() => (pending = null)));
+    return pending;
+  };
 }
