@@ -185,31 +185,61 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       expect(corrected[0].correctionReason).toMatch(/2 → 3/);
     });
 
-    it('the hour running is counted when it ends, live, and the derived figures equal the scans', async () => {
+    it('the hour running moves the wall’s figures at each upload, and its report replaces those scans exactly when it ends', async () => {
       const display = wsClient(server.url, { token: tokens.display });
-      const counts = collect(display, `subscription($g: ID!) { gateScanCounts(checkpointId: $g) { counted notYetReported flagged asOfSeq } }`, { g: GATE }, (d) => d.gateScanCounts);
-      const checkpoint = collect(display, `subscription($g: [ID!]) { checkpointCounts(checkpointIds: $g) { today { peopleScreened feverCases } } }`, { g: [GATE] }, (d) => d.checkpointCounts.today);
+      const counts = collect(display, `subscription($g: ID!) { gateScanCounts(checkpointId: $g) { counted fever notYetReported flagged asOfSeq } }`, { g: GATE }, (d) => d.gateScanCounts);
+      const checkpoint = collect(display, `subscription($g: [ID!]) { checkpointCounts(checkpointIds: $g) { today { peopleScreened feverCases reports } } }`, { g: [GATE] }, (d) => d.checkpointCounts.today);
+      // The wall's compound figures: the zone summary limited to the compound, and its row by area.
+      const compound = collect(
+        display,
+        `subscription($c: ID!) { zoneSummary(within: $c) { asOfSeq checkpointTotals { peopleScreened feverCases } byArea(level: COMPOUND) { area { id } counts { peopleScreened } } } }`,
+        { c: LINXIGU },
+        (d) => ({ ...d.zoneSummary.checkpointTotals, asOfSeq: BigInt(d.zoneSummary.asOfSeq), byArea: d.zoneSummary.byArea.find((a: any) => a.area.id === LINXIGU)?.counts.peopleScreened }),
+      );
       try {
-        const before = await counts.until(1);
-        const baseline = before[0]!.counted;
-        // A scan of the hour running (14:59 at the latest, so it belongs to the hour before 15:00).
-        const when = inTheTwoPmHour();
-        const result = await record([scan(codes.li!, when, { temperature: 38.1 })]);
-        expect(result.data!.recordGateScans.results[0].verdict).toBe('VALID');
-        await counts.waitFor((c) => c.counted === baseline + 1);
+        const before = (await counts.until(1))[0]!;
+        const wall = (await compound.until(1))[0]!;
+        const gate = (await checkpoint.until(1))[0]!;
+        // Before: reports and scans not yet in one are the same figures; the compound's only gate is this one.
+        expect(gate).toMatchObject({ peopleScreened: before.counted, feverCases: before.fever });
+        expect(wall).toMatchObject({ peopleScreened: before.counted, feverCases: before.fever, byArea: before.counted });
+        // Scans of the hour running (14:59 at the latest, so they belong to the hour before 15:00), one batch at a time.
+        for (const [i, temperature] of [38.1, 36.6].entries()) {
+          const sent = Date.now();
+          const result = await record([scan(codes.li!, inTheTwoPmHour(), { temperature })]);
+          expect(result.data!.recordGateScans.results[0].verdict).toBe('VALID');
+          const expected = { peopleScreened: before.counted + i + 1, feverCases: before.fever + 1 };
+          await Promise.all([
+            checkpoint.waitFor((c) => c.peopleScreened === expected.peopleScreened, 2_000),
+            compound.waitFor((c) => c.peopleScreened === expected.peopleScreened && c.byArea === expected.peopleScreened, 2_000),
+            counts.waitFor((c) => c.counted === expected.peopleScreened, 2_000),
+          ]);
+          expect(Date.now() - sent).toBeLessThan(2_500);
+          expect(checkpoint.values.at(-1)).toMatchObject(expected);
+          expect(compound.values.at(-1)).toMatchObject(expected);
+        }
+        const live = { peopleScreened: before.counted + 2, feverCases: before.fever + 1 };
+        // Not reports yet: the scans count, the report count does not move.
+        expect(checkpoint.values.at(-1)!.reports).toBe(gate.reports);
+        const handover = { checkpoint: checkpoint.values.length, compound: compound.values.length };
         // When 15:00 passes on the server's clock, the settler writes the 14:00 report (every 500 ms here).
-        await counts.waitFor((c) => c.notYetReported === 0, 150_000);
+        const settled = await counts.waitFor((c) => c.notYetReported === 0, 150_000);
+        await checkpoint.waitFor((c) => c.reports === gate.reports + 1);
+        await compound.waitFor((c) => c.asOfSeq >= BigInt(settled.asOfSeq));
         const fourteen = (await currentReports()).find((r: any) => r.periodStart === new Date(at('14:00:00')).toISOString());
-        expect(fourteen).toMatchObject({ peopleScreened: 1, feverCases: 1, source: 'GATE_SCAN' });
-        // The wall's checkpoint figures are the reports': every VALID inward scan of the day, once.
-        const final = await counts.waitFor((c) => c.notYetReported === 0);
-        await checkpoint.waitFor((c) => c.peopleScreened === final.counted);
+        expect(fourteen).toMatchObject({ peopleScreened: 2, feverCases: 1, source: 'GATE_SCAN' });
+        // Across the handover every value the wall was sent is the same totals: never the scans and the report, never neither.
+        for (const value of checkpoint.values.slice(handover.checkpoint - 1)) expect(value).toMatchObject(live);
+        for (const value of compound.values.slice(handover.compound - 1)) expect(value).toMatchObject({ ...live, byArea: live.peopleScreened });
+        // And they are the reports': every VALID inward scan of the day, once.
         const reports = await currentReports();
-        expect(reports.reduce((sum: number, r: any) => sum + r.peopleScreened, 0)).toBe(final.counted);
+        expect(reports.reduce((sum: number, r: any) => sum + r.peopleScreened, 0)).toBe(live.peopleScreened);
         expect(checkpoint.errors).toEqual([]);
+        expect(compound.errors).toEqual([]);
       } finally {
         counts.dispose();
         checkpoint.dispose();
+        compound.dispose();
         await display.dispose();
       }
     }, 200_000);
