@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
 import { CHECKPOINT_FIGURE_NAMES, zeroCheckpointCounts, type CheckpointCounts as Figures } from '@fangkong/zone';
-import { textArray, instant } from '../core/sql.ts';
+import { textArray } from '../core/sql.ts';
 import { currentReports } from '../gate-scans/scan-figures.ts';
 
 /** The six figures a checkpoint reports, summed over current (not superseded) reports, and how many reports there were. */
