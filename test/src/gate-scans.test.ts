@@ -263,6 +263,108 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
     });
   });
 
+  describe('anomaly alerts', () => {
+    const ALERTS = `query($rule: ID) { alerts(rule: $rule, first: 500) { edges { node { kind severity subjectId occurrence message messageEn details area { id } gatePass { holderName holderPhone household { room } } } } } }`;
+    const alertsOf = async (ruleId: string, role = 'admin') => {
+      const response = await graphql(server.graphqlUrl, ALERTS, { rule: globalId('AlertRule', ruleId) }, as(role));
+      expect(response.errors).toBeUndefined();
+      return response.data!.alerts.edges.map((e: any) => ({ ...e.node, details: JSON.parse(e.node.details) }));
+    };
+    /** Alerts of a rule about scans of the given local hour. */
+    const inHour = (hour: string) => (a: any) => (a.details.scannedAt ?? a.details.windowStart ?? '').startsWith(new Date(at(`${hour}:00:00`)).toISOString().slice(0, 13));
+    /** The evaluator looks at batches in order: once a marker batch's alert is raised, every batch before it has been looked at. */
+    let markers = 0;
+    const evaluated = async () => {
+      const marker = scan(codes.binhe!, at(`07:${String(markers++).padStart(2, '0')}:00`));
+      expect((await record([marker])).data!.recordGateScans.stored).toBe(1);
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        if ((await alertsOf('gate-other-compound')).some((a) => a.details.scannedAt === new Date(marker.scannedAt).toISOString())) return;
+        if (Date.now() > deadline) throw new Error('the marker batch raised no alert');
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    };
+    let suspendedPassId = '';
+
+    it('a suspended pass and a pass of another compound each raise one alert per scan; the same batch again raises nothing', async () => {
+      const household = await graphql(server.graphqlUrl, `mutation($c: ID!) { registerGateHousehold(compoundId: $c, room: "5-1-502") { ... on GateHouseholdPayload { household { id } } } }`, { c: LINXIGU }, as('community'));
+      const issued = await graphql(
+        server.graphqlUrl,
+        `mutation($h: ID!) { issueGatePass(householdId: $h, holderName: "停用住户", holderPhone: "13900005555") { ... on GatePassPayload { pass { id code } } } }`,
+        { h: household.data!.registerGateHousehold.household.id },
+        as('community'),
+      );
+      const { id, code } = issued.data!.issueGatePass.pass;
+      suspendedPassId = id;
+      const suspend = await graphql(server.graphqlUrl, `mutation($id: ID!) { setGatePassStatus(passId: $id, status: SUSPENDED, reason: "欠费") { __typename } }`, { id }, as('community'));
+      expect(suspend.data!.setGatePassStatus.__typename).toBe('GatePassPayload');
+      // Suspended from now on: a scan of a moment later.
+      const batch = [scan(code, new Date(serverNow() + 2_000).toISOString()), scan(codes.binhe!, at('09:20:00')), scan(codes.li!, at('09:30:00'))];
+      expect((await record(batch)).data!.recordGateScans.results.map((r: any) => r.verdict)).toEqual(['SUSPENDED', 'OTHER_COMPOUND', 'VALID']);
+      expect((await record(batch)).data!.recordGateScans.duplicates).toBe(3);
+      await evaluated();
+      expect((await record(batch)).data!.recordGateScans.duplicates).toBe(3);
+      await evaluated();
+      const suspended = (await alertsOf('gate-suspended-pass')).filter((a) => a.subjectId === id);
+      expect(suspended).toHaveLength(1);
+      expect(suspended[0]).toMatchObject({ kind: 'GATE_SUSPENDED_PASS', severity: 'HIGH', area: { id: LINXIGU }, gatePass: { holderName: '停用住户' } });
+      expect(suspended[0].message).toContain('常绿·林溪谷');
+      expect(suspended[0].details).toMatchObject({ anomaly: 'SUSPENDED_PASS_USED', compoundId: 'changlv-linxigu', passId: expect.any(String), householdId: expect.any(String) });
+      const other = (await alertsOf('gate-other-compound')).filter(inHour('09'));
+      expect(other).toHaveLength(1);
+      expect(other[0]).toMatchObject({ kind: 'GATE_OTHER_COMPOUND', details: { anomaly: 'OTHER_COMPOUND', compoundId: 'changlv-linxigu', passCompoundId: 'hpu-binhe' } });
+      expect(other[0].messageEn).toContain('of ');
+      // A valid scan raises nothing.
+      expect((await alertsOf('gate-suspended-pass')).filter(inHour('09'))).toEqual([]);
+    });
+
+    it('a pass scanned minScans times within a window raises one alert; once fewer raises none; more in the window nothing more', async () => {
+      const update = await graphql(
+        server.graphqlUrl,
+        `mutation($id: ID!, $p: String!) { updateAlertRule(ruleId: $id, parameters: $p) { __typename ... on AlertRulePayload { rule { parameters } } } }`,
+        { id: globalId('AlertRule', 'gate-frequent-pass'), p: JSON.stringify({ minScans: 4, windowMinutes: 30 }) },
+      );
+      expect(update.data!.updateAlertRule.__typename).toBe('AlertRulePayload');
+      const frequent = async () => (await alertsOf('gate-frequent-pass')).filter(inHour('08'));
+      // Three in 08:00–08:30, three in 08:30–09:00: below the threshold in each window.
+      const three = [1, 10, 20].map((m) => scan(codes.li!, at(`08:${String(m).padStart(2, '0')}:00`), { direction: m === 10 ? 'OUT' : 'IN' }));
+      const threeLater = [31, 40, 50].map((m) => scan(codes.li!, at(`08:${m}:00`)));
+      expect((await record([...three, ...threeLater])).data!.recordGateScans.stored).toBe(6);
+      await evaluated();
+      expect(await frequent()).toEqual([]);
+      // The fourth in the first window, in a batch of its own: one alert.
+      const fourth = [scan(codes.li!, at('08:25:00'))];
+      expect((await record(fourth)).data!.recordGateScans.stored).toBe(1);
+      await evaluated();
+      const raised = await frequent();
+      expect(raised).toHaveLength(1);
+      expect(raised[0]).toMatchObject({ kind: 'GATE_FREQUENT_PASS', details: { anomaly: 'FREQUENT_PASS', scans: 4, windowStart: new Date(at('08:00:00')).toISOString(), passId: expect.any(String) } });
+      // Sent again, and a fifth in the same window: still one.
+      expect((await record(fourth)).data!.recordGateScans.duplicates).toBe(1);
+      expect((await record([scan(codes.li!, at('08:29:00'))])).data!.recordGateScans.stored).toBe(1);
+      await evaluated();
+      expect(await frequent()).toHaveLength(1);
+    });
+
+    for (const transport of ['http', 'ws', 'sse'] as Transport[]) {
+      it(`names no holder, phone or room to display, partner or analyst over ${transport.toUpperCase()}`, async () => {
+        for (const role of ['display', 'analyst', 'partner']) {
+          const result = await executeOver(server, transport, tokens[role]!, ALERTS, { rule: globalId('AlertRule', 'gate-suspended-pass') });
+          expect(JSON.stringify(result)).not.toMatch(/停用住户|13900005555|5-1-502/);
+          if (role === 'partner') {
+            expect(result.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
+            continue;
+          }
+          expect(result.errors, role).toBeUndefined();
+          const mine = result.data!.alerts.edges.map((e: any) => e.node).filter((a: any) => a.subjectId === suspendedPassId);
+          expect(mine, role).toHaveLength(1);
+          expect(mine[0].gatePass).toBeNull();
+          expect(JSON.parse(mine[0].details).passId).toBeTruthy();
+        }
+      });
+    }
+  });
+
   describe('personal data on every transport', () => {
     const PERSONAL = {
       households: `query($c: ID!) { gateHouseholds(compoundId: $c) { edges { node { room } } } }`,
