@@ -314,6 +314,13 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       expect(other).toHaveLength(1);
       expect(other[0]).toMatchObject({ kind: 'GATE_OTHER_COMPOUND', details: { anomaly: 'OTHER_COMPOUND', compoundId: 'changlv-linxigu', passCompoundId: 'hpu-binhe' } });
       expect(other[0].messageEn).toContain('of ');
+      // The compound's community staff see it, with the holder; health staff elsewhere do not.
+      const community = (await alertsOf('gate-suspended-pass', 'community')).filter((a) => a.subjectId === id);
+      expect(community).toMatchObject([{ gatePass: { holderName: '停用住户', holderPhone: '13900005555', household: { room: '5-1-502' } } }]);
+      const elsewhere = await createToken(env, 'health', ['sujiazuo'], 'another township');
+      const hidden = await graphql(server.graphqlUrl, ALERTS, { rule: globalId('AlertRule', 'gate-suspended-pass') }, { authorization: `Bearer ${elsewhere}` });
+      expect(hidden.data?.alerts.edges ?? []).toEqual([]);
+      expect(JSON.stringify(hidden)).not.toMatch(/停用住户/);
       // A valid scan raises nothing.
       expect((await alertsOf('gate-suspended-pass')).filter(inHour('09'))).toEqual([]);
     });

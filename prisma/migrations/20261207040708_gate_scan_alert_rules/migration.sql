@@ -1,6 +1,6 @@
 -- The gate-scan alert rules (issue 19), in a migration of their own: PostgreSQL uses an enum value
 -- only once the transaction that added it has committed (20261207040707_gate_scan_alert_kinds).
--- Parameters are documented and validated in schema/src/alerts/rule-kinds.ts; admins change them
+-- Parameters are documented and validated in schema/src/alerts/rule-kinds.ts, and admins change them
 -- with `updateAlertRule`.
 INSERT INTO "AlertRule" ("id", "kind", "name", "nameEn", "severity", "enabled", "parameters", "cooldownMinutes") VALUES
   ('gate-suspended-pass', 'GATE_SUSPENDED_PASS', '停用通行证被使用', 'Suspended gate pass used', 'HIGH', true,

@@ -49,7 +49,8 @@ export const AlertRuleKind = prismaEnum($Enums.AlertRuleKind, 'AlertRuleKind', '
 });
 
 const SEVERITY_RANK: Record<$Enums.AlertSeverity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
-const ISOLATION_KINDS: $Enums.AlertRuleKind[] = ['ISOLATION_NO_CHECK', 'ISOLATION_FEVER'];
+/** Alerts about a compound's residents: its health (community) staff see and handle them. */
+const ISOLATION_KINDS: $Enums.AlertRuleKind[] = ['ISOLATION_NO_CHECK', 'ISOLATION_FEVER', ...(Object.keys(GATE_RULE_KIND_DESCRIPTIONS) as $Enums.AlertRuleKind[])];
 
 /** The compound of an isolation alert (the last id of its area path); null for other alerts. */
 function compoundOf(alert: Pick<Alert, 'kind' | 'areaPath'>): string | null {
