@@ -265,7 +265,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
 
   describe('anomaly alerts', () => {
     const ALERTS = `query($rule: ID) { alerts(rule: $rule, first: 500) { edges { node { kind severity subjectId occurrence message messageEn details area { id } gatePass { holderName holderPhone household { room } } } } } }`;
-    const alertsOf = async (ruleId: string, role = 'admin') => {
+    const alertsOf = async (ruleId: string, role = 'admin'): Promise<any[]> => {
       const response = await graphql(server.graphqlUrl, ALERTS, { rule: globalId('AlertRule', ruleId) }, as(role));
       expect(response.errors).toBeUndefined();
       return response.data!.alerts.edges.map((e: any) => ({ ...e.node, details: JSON.parse(e.node.details) }));
