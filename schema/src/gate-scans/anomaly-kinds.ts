@@ -20,7 +20,7 @@ export const ANOMALY_DESCRIPTIONS: Record<GateScanAnomalyKind, string> = {
   REVOKED_PASS_USED: 'A revoked pass was scanned.',
   OTHER_COMPOUND: 'A pass was scanned at the gate of another compound.',
   UNKNOWN_CODE: 'A code that names no pass (malformed, tampered, or signed with another key).',
-  FREQUENT_PASS: 'One pass scanned at least `minScans` times at one gate within one window of `windowMinutes` (windows start at local midnight).',
+  FREQUENT_PASS: 'One pass scanned unusually often at one gate within one window of the local day: `frequentPerHour` times in a local hour for the query, `minScans` times in `windowMinutes` for the alert rule.',
 };
 
 /** What the gate alert rules say, in both languages: the anomaly, never the holder. */
