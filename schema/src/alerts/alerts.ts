@@ -50,11 +50,11 @@ export const AlertRuleKind = prismaEnum($Enums.AlertRuleKind, 'AlertRuleKind', '
 
 const SEVERITY_RANK: Record<$Enums.AlertSeverity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 /** Alerts about a compound's residents: its health (community) staff see and handle them. */
-const ISOLATION_KINDS: $Enums.AlertRuleKind[] = ['ISOLATION_NO_CHECK', 'ISOLATION_FEVER', ...(Object.keys(GATE_RULE_KIND_DESCRIPTIONS) as $Enums.AlertRuleKind[])];
+const RESIDENT_KINDS: $Enums.AlertRuleKind[] = ['ISOLATION_NO_CHECK', 'ISOLATION_FEVER', ...(Object.keys(GATE_RULE_KIND_DESCRIPTIONS) as $Enums.AlertRuleKind[])];
 
-/** The compound of an isolation alert (the last id of its area path); null for other alerts. */
+/** The compound of an alert about its residents (the last id of its area path); null for other alerts. */
 function compoundOf(alert: Pick<Alert, 'kind' | 'areaPath'>): string | null {
-  if (!ISOLATION_KINDS.includes(alert.kind) || !alert.areaPath) return null;
+  if (!RESIDENT_KINDS.includes(alert.kind) || !alert.areaPath) return null;
   return alert.areaPath.split('/').filter(Boolean).pop() ?? null;
 }
 
@@ -66,7 +66,7 @@ export function visibleAlerts(ctx: Context): Prisma.AlertWhereInput | null {
     case 'OPERATOR':
       return { siteId: { in: viewer.scope } };
     case 'HEALTH':
-      return { kind: { in: ISOLATION_KINDS }, OR: viewer.compoundIds.map((id) => ({ areaPath: { endsWith: `/${id}/` } })) };
+      return { kind: { in: RESIDENT_KINDS }, OR: viewer.compoundIds.map((id) => ({ areaPath: { endsWith: `/${id}/` } })) };
     default:
       return {};
   }
