@@ -185,6 +185,20 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       expect(corrected[0].correctionReason).toMatch(/2 → 3/);
     });
 
+    it('a late batch for a day approved for the compound changes neither its reports nor its figures', async () => {
+      const previous = shanghaiDay(Date.parse(at('12:00:00')) - 24 * HOUR);
+      const figures = async () =>
+        (await graphql(server.graphqlUrl, `query($d: Date!, $c: ID!) { zoneSummary(day: $d, within: $c) { checkpointTotals { peopleScreened reports } } }`, { d: previous, c: LINXIGU })).data!
+          .zoneSummary.checkpointTotals;
+      expect((await record([scan(codes.li!, `${previous}T10:10:00+08:00`)])).data!.recordGateScans.stored).toBe(1);
+      expect(await figures()).toEqual({ peopleScreened: 1, reports: 1 });
+      const approve = await graphql(server.graphqlUrl, `mutation($c: ID!, $d: Date!) { approveDay(areaId: $c, day: $d) { __typename } }`, { c: LINXIGU, d: previous }, as('commander'));
+      expect(approve.data!.approveDay.__typename).toBe('DayApprovalPayload');
+      // Stored (nothing acknowledged is lost), not counted while the day stands approved.
+      expect((await record([scan(codes.li!, `${previous}T10:20:00+08:00`)])).data!.recordGateScans.stored).toBe(1);
+      expect(await figures()).toEqual({ peopleScreened: 1, reports: 1 });
+    });
+
     it('the hour running moves the wall’s figures at each upload, and its report replaces those scans exactly when it ends', async () => {
       const display = wsClient(server.url, { token: tokens.display });
       const counts = collect(display, `subscription($g: ID!) { gateScanCounts(checkpointId: $g) { counted fever notYetReported flagged asOfSeq } }`, { g: GATE }, (d) => d.gateScanCounts);
@@ -232,7 +246,7 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
         for (const value of checkpoint.values.slice(handover.checkpoint - 1)) expect(value).toMatchObject(live);
         for (const value of compound.values.slice(handover.compound - 1)) expect(value).toMatchObject({ ...live, byArea: live.peopleScreened });
         // And they are the reports': every VALID inward scan of the day, once.
-        const reports = await currentReports();
+        const reports = (await currentReports()).filter((r: any) => r.periodStart >= new Date(at('00:00:00')).toISOString());
         expect(reports.reduce((sum: number, r: any) => sum + r.peopleScreened, 0)).toBe(live.peopleScreened);
         expect(checkpoint.errors).toEqual([]);
         expect(compound.errors).toEqual([]);

@@ -27,7 +27,8 @@ export const scanHour = (timeZone: string) => Prisma.sql`(date_trunc('hour', s."
  * The current reports of periods starting in [start, end), as rows shaped like "CheckpointReport"
  * (id, checkpointId, periodStart, source and the six figures), with each gate hour's scans not yet
  * counted as one more row: id NULL (it is not a report, and `reports` does not count it), source
- * GATE_SCAN. Scans of an hour a manual report covers are left out, as the settler leaves them.
+ * GATE_SCAN. Scans of an hour a manual report covers, or of a day approved (locked) for the gate's
+ * area, are left out, as the settler leaves them.
  */
 export function currentReports(start: Date, end: Date, timeZone: string, checkpointIds?: Prisma.Sql): Prisma.Sql {
   const onlyReports = checkpointIds ? Prisma.sql`AND r."checkpointId" = ANY(${checkpointIds})` : Prisma.empty;
@@ -52,6 +53,12 @@ export function currentReports(start: Date, end: Date, timeZone: string, checkpo
       WHERE m."checkpointId" = p."checkpointId" AND m."supersededAt" IS NULL
         AND m."periodStart" < p."periodStart" + interval '1 hour' AND m."periodEnd" > p."periodStart"
         AND NOT (m.source = 'GATE_SCAN' AND m."periodStart" = p."periodStart")
+    ) AND NOT EXISTS (
+      -- A day approved for an area holding the gate takes no report (its late scans wait, uncounted, until
+      -- it is reopened), so its figures do not move with them either.
+      SELECT 1 FROM "DayApproval" ap JOIN "Area" aa ON aa.id = ap."areaId", "Checkpoint" gc JOIN "Area" ga ON ga.id = gc."areaId"
+      WHERE gc.id = p."checkpointId" AND ap."reopenedAt" IS NULL
+        AND p."periodStart" >= ap."dayStart" AND p."periodStart" < ap."dayEnd" AND ga.path LIKE aa.path || '%'
     )
   )`;
 }
