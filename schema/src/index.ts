@@ -28,6 +28,7 @@ import './gate-scans/passes.ts';
 import './gate-scans/scans.ts';
 import './gate-scans/gate-counts.ts';
 import './gate-scans/anomalies.ts';
+import './gate-scans/anomaly-alerts.ts';
 import './partners/webhooks.ts';
 import './partners/exports.ts';
 

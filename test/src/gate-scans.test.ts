@@ -185,31 +185,75 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       expect(corrected[0].correctionReason).toMatch(/2 → 3/);
     });
 
-    it('the hour running is counted when it ends, live, and the derived figures equal the scans', async () => {
+    it('a late batch for a day approved for the compound changes neither its reports nor its figures', async () => {
+      const previous = shanghaiDay(Date.parse(at('12:00:00')) - 24 * HOUR);
+      const figures = async () =>
+        (await graphql(server.graphqlUrl, `query($d: Date!, $c: ID!) { zoneSummary(day: $d, within: $c) { checkpointTotals { peopleScreened reports } } }`, { d: previous, c: LINXIGU })).data!
+          .zoneSummary.checkpointTotals;
+      expect((await record([scan(codes.li!, `${previous}T10:10:00+08:00`)])).data!.recordGateScans.stored).toBe(1);
+      expect(await figures()).toEqual({ peopleScreened: 1, reports: 1 });
+      const approve = await graphql(server.graphqlUrl, `mutation($c: ID!, $d: Date!) { approveDay(areaId: $c, day: $d) { __typename } }`, { c: LINXIGU, d: previous }, as('commander'));
+      expect(approve.data!.approveDay.__typename).toBe('DayApprovalPayload');
+      // Stored (nothing acknowledged is lost), not counted while the day stands approved.
+      expect((await record([scan(codes.li!, `${previous}T10:20:00+08:00`)])).data!.recordGateScans.stored).toBe(1);
+      expect(await figures()).toEqual({ peopleScreened: 1, reports: 1 });
+    });
+
+    it('the hour running moves the wall’s figures at each upload, and its report replaces those scans exactly when it ends', async () => {
       const display = wsClient(server.url, { token: tokens.display });
-      const counts = collect(display, `subscription($g: ID!) { gateScanCounts(checkpointId: $g) { counted notYetReported flagged asOfSeq } }`, { g: GATE }, (d) => d.gateScanCounts);
-      const checkpoint = collect(display, `subscription($g: [ID!]) { checkpointCounts(checkpointIds: $g) { today { peopleScreened feverCases } } }`, { g: [GATE] }, (d) => d.checkpointCounts.today);
+      const counts = collect(display, `subscription($g: ID!) { gateScanCounts(checkpointId: $g) { counted fever notYetReported flagged asOfSeq } }`, { g: GATE }, (d) => d.gateScanCounts);
+      const checkpoint = collect(display, `subscription($g: [ID!]) { checkpointCounts(checkpointIds: $g) { today { peopleScreened feverCases reports } } }`, { g: [GATE] }, (d) => d.checkpointCounts.today);
+      // The wall's compound figures: the zone summary limited to the compound, and its row by area.
+      const compound = collect(
+        display,
+        `subscription($c: ID!) { zoneSummary(within: $c) { asOfSeq checkpointTotals { peopleScreened feverCases } byArea(level: COMPOUND) { area { id } counts { peopleScreened } } } }`,
+        { c: LINXIGU },
+        (d) => ({ ...d.zoneSummary.checkpointTotals, asOfSeq: BigInt(d.zoneSummary.asOfSeq), byArea: d.zoneSummary.byArea.find((a: any) => a.area.id === LINXIGU)?.counts.peopleScreened }),
+      );
       try {
-        const before = await counts.until(1);
-        const baseline = before[0]!.counted;
-        // A scan of the hour running (14:59 at the latest, so it belongs to the hour before 15:00).
-        const when = inTheTwoPmHour();
-        const result = await record([scan(codes.li!, when, { temperature: 38.1 })]);
-        expect(result.data!.recordGateScans.results[0].verdict).toBe('VALID');
-        await counts.waitFor((c) => c.counted === baseline + 1);
+        const before = (await counts.until(1))[0]!;
+        const wall = (await compound.until(1))[0]!;
+        const gate = (await checkpoint.until(1))[0]!;
+        // Before: reports and scans not yet in one are the same figures; the compound's only gate is this one.
+        expect(gate).toMatchObject({ peopleScreened: before.counted, feverCases: before.fever });
+        expect(wall).toMatchObject({ peopleScreened: before.counted, feverCases: before.fever, byArea: before.counted });
+        // Scans of the hour running (14:59 at the latest, so they belong to the hour before 15:00), one batch at a time.
+        for (const [i, temperature] of [38.1, 36.6].entries()) {
+          const sent = Date.now();
+          const result = await record([scan(codes.li!, inTheTwoPmHour(), { temperature })]);
+          expect(result.data!.recordGateScans.results[0].verdict).toBe('VALID');
+          const expected = { peopleScreened: before.counted + i + 1, feverCases: before.fever + 1 };
+          await Promise.all([
+            checkpoint.waitFor((c) => c.peopleScreened === expected.peopleScreened, 2_000),
+            compound.waitFor((c) => c.peopleScreened === expected.peopleScreened && c.byArea === expected.peopleScreened, 2_000),
+            counts.waitFor((c) => c.counted === expected.peopleScreened, 2_000),
+          ]);
+          expect(Date.now() - sent).toBeLessThan(2_500);
+          expect(checkpoint.values.at(-1)).toMatchObject(expected);
+          expect(compound.values.at(-1)).toMatchObject(expected);
+        }
+        const live = { peopleScreened: before.counted + 2, feverCases: before.fever + 1 };
+        // Not reports yet: the scans count, the report count does not move.
+        expect(checkpoint.values.at(-1)!.reports).toBe(gate.reports);
+        const handover = { checkpoint: checkpoint.values.length, compound: compound.values.length };
         // When 15:00 passes on the server's clock, the settler writes the 14:00 report (every 500 ms here).
-        await counts.waitFor((c) => c.notYetReported === 0, 150_000);
+        const settled = await counts.waitFor((c) => c.notYetReported === 0, 150_000);
+        await checkpoint.waitFor((c) => c.reports === gate.reports + 1);
+        await compound.waitFor((c) => c.asOfSeq >= BigInt(settled.asOfSeq));
         const fourteen = (await currentReports()).find((r: any) => r.periodStart === new Date(at('14:00:00')).toISOString());
-        expect(fourteen).toMatchObject({ peopleScreened: 1, feverCases: 1, source: 'GATE_SCAN' });
-        // The wall's checkpoint figures are the reports': every VALID inward scan of the day, once.
-        const final = await counts.waitFor((c) => c.notYetReported === 0);
-        await checkpoint.waitFor((c) => c.peopleScreened === final.counted);
-        const reports = await currentReports();
-        expect(reports.reduce((sum: number, r: any) => sum + r.peopleScreened, 0)).toBe(final.counted);
+        expect(fourteen).toMatchObject({ peopleScreened: 2, feverCases: 1, source: 'GATE_SCAN' });
+        // Across the handover every value the wall was sent is the same totals: never the scans and the report, never neither.
+        for (const value of checkpoint.values.slice(handover.checkpoint - 1)) expect(value).toMatchObject(live);
+        for (const value of compound.values.slice(handover.compound - 1)) expect(value).toMatchObject({ ...live, byArea: live.peopleScreened });
+        // And they are the reports': every VALID inward scan of the day, once.
+        const reports = (await currentReports()).filter((r: any) => r.periodStart >= new Date(at('00:00:00')).toISOString());
+        expect(reports.reduce((sum: number, r: any) => sum + r.peopleScreened, 0)).toBe(live.peopleScreened);
         expect(checkpoint.errors).toEqual([]);
+        expect(compound.errors).toEqual([]);
       } finally {
         counts.dispose();
         checkpoint.dispose();
+        compound.dispose();
         await display.dispose();
       }
     }, 200_000);
@@ -231,6 +275,115 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       expect(community.data!.gateScanAnomalies.find((a: any) => a.kind === 'FREQUENT_PASS').pass).toEqual({ holderName: '李居民' });
       expect((await graphql(server.graphqlUrl, query, window, as('display'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
+  });
+
+  describe('anomaly alerts', () => {
+    const ALERTS = `query($rule: ID) { alerts(rule: $rule, first: 500) { edges { node { kind severity subjectId occurrence message messageEn details area { id } gatePass { holderName holderPhone household { room } } } } } }`;
+    const alertsOf = async (ruleId: string, role = 'admin'): Promise<any[]> => {
+      const response = await graphql(server.graphqlUrl, ALERTS, { rule: globalId('AlertRule', ruleId) }, as(role));
+      expect(response.errors).toBeUndefined();
+      return response.data!.alerts.edges.map((e: any) => ({ ...e.node, details: JSON.parse(e.node.details) }));
+    };
+    /** Alerts of a rule about scans of the given local hour. */
+    const inHour = (hour: string) => (a: any) => (a.details.scannedAt ?? a.details.windowStart ?? '').startsWith(new Date(at(`${hour}:00:00`)).toISOString().slice(0, 13));
+    /** The evaluator looks at batches in order: once a marker batch's alert is raised, every batch before it has been looked at. */
+    let markers = 0;
+    const evaluated = async () => {
+      const marker = scan(codes.binhe!, at(`07:${String(markers++).padStart(2, '0')}:00`));
+      expect((await record([marker])).data!.recordGateScans.stored).toBe(1);
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        if ((await alertsOf('gate-other-compound')).some((a) => a.details.scannedAt === new Date(marker.scannedAt).toISOString())) return;
+        if (Date.now() > deadline) throw new Error('the marker batch raised no alert');
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    };
+    let suspendedPassId = '';
+
+    it('a suspended pass and a pass of another compound each raise one alert per scan; the same batch again raises nothing', async () => {
+      const household = await graphql(server.graphqlUrl, `mutation($c: ID!) { registerGateHousehold(compoundId: $c, room: "5-1-502") { ... on GateHouseholdPayload { household { id } } } }`, { c: LINXIGU }, as('community'));
+      const issued = await graphql(
+        server.graphqlUrl,
+        `mutation($h: ID!) { issueGatePass(householdId: $h, holderName: "停用住户", holderPhone: "13900005555") { ... on GatePassPayload { pass { id code } } } }`,
+        { h: household.data!.registerGateHousehold.household.id },
+        as('community'),
+      );
+      const { id, code } = issued.data!.issueGatePass.pass;
+      suspendedPassId = id;
+      const suspend = await graphql(server.graphqlUrl, `mutation($id: ID!) { setGatePassStatus(passId: $id, status: SUSPENDED, reason: "欠费") { __typename } }`, { id }, as('community'));
+      expect(suspend.data!.setGatePassStatus.__typename).toBe('GatePassPayload');
+      // Suspended from now on: a scan of a moment later.
+      const batch = [scan(code, new Date(serverNow() + 2_000).toISOString()), scan(codes.binhe!, at('09:20:00')), scan(codes.li!, at('09:30:00'))];
+      expect((await record(batch)).data!.recordGateScans.results.map((r: any) => r.verdict)).toEqual(['SUSPENDED', 'OTHER_COMPOUND', 'VALID']);
+      expect((await record(batch)).data!.recordGateScans.duplicates).toBe(3);
+      await evaluated();
+      expect((await record(batch)).data!.recordGateScans.duplicates).toBe(3);
+      await evaluated();
+      const suspended = (await alertsOf('gate-suspended-pass')).filter((a) => a.subjectId === id);
+      expect(suspended).toHaveLength(1);
+      expect(suspended[0]).toMatchObject({ kind: 'GATE_SUSPENDED_PASS', severity: 'HIGH', area: { id: LINXIGU }, gatePass: { holderName: '停用住户' } });
+      expect(suspended[0].message).toContain('常绿·林溪谷');
+      expect(suspended[0].details).toMatchObject({ anomaly: 'SUSPENDED_PASS_USED', compoundId: 'changlv-linxigu', passId: expect.any(String), householdId: expect.any(String) });
+      const other = (await alertsOf('gate-other-compound')).filter(inHour('09'));
+      expect(other).toHaveLength(1);
+      expect(other[0]).toMatchObject({ kind: 'GATE_OTHER_COMPOUND', details: { anomaly: 'OTHER_COMPOUND', compoundId: 'changlv-linxigu', passCompoundId: 'hpu-binhe' } });
+      expect(other[0].messageEn).toContain('of ');
+      // The compound's community staff see it, with the holder; health staff elsewhere do not.
+      const community = (await alertsOf('gate-suspended-pass', 'community')).filter((a) => a.subjectId === id);
+      expect(community).toMatchObject([{ gatePass: { holderName: '停用住户', holderPhone: '13900005555', household: { room: '5-1-502' } } }]);
+      const elsewhere = await createToken(env, 'health', ['sujiazuo'], 'another township');
+      const hidden = await graphql(server.graphqlUrl, ALERTS, { rule: globalId('AlertRule', 'gate-suspended-pass') }, { authorization: `Bearer ${elsewhere}` });
+      expect(hidden.data?.alerts.edges ?? []).toEqual([]);
+      expect(JSON.stringify(hidden)).not.toMatch(/停用住户/);
+      // A valid scan raises nothing.
+      expect((await alertsOf('gate-suspended-pass')).filter(inHour('09'))).toEqual([]);
+    });
+
+    it('a pass scanned minScans times within a window raises one alert; once fewer raises none; more in the window nothing more', async () => {
+      const update = await graphql(
+        server.graphqlUrl,
+        `mutation($id: ID!, $p: String!) { updateAlertRule(ruleId: $id, parameters: $p) { __typename ... on AlertRulePayload { rule { parameters } } } }`,
+        { id: globalId('AlertRule', 'gate-frequent-pass'), p: JSON.stringify({ minScans: 4, windowMinutes: 30 }) },
+      );
+      expect(update.data!.updateAlertRule.__typename).toBe('AlertRulePayload');
+      const frequent = async () => (await alertsOf('gate-frequent-pass')).filter(inHour('08'));
+      // Three in 08:00–08:30, three in 08:30–09:00: below the threshold in each window.
+      const three = [1, 10, 20].map((m) => scan(codes.li!, at(`08:${String(m).padStart(2, '0')}:00`), { direction: m === 10 ? 'OUT' : 'IN' }));
+      const threeLater = [31, 40, 50].map((m) => scan(codes.li!, at(`08:${m}:00`)));
+      expect((await record([...three, ...threeLater])).data!.recordGateScans.stored).toBe(6);
+      await evaluated();
+      expect(await frequent()).toEqual([]);
+      // The fourth in the first window, in a batch of its own: one alert.
+      const fourth = [scan(codes.li!, at('08:25:00'))];
+      expect((await record(fourth)).data!.recordGateScans.stored).toBe(1);
+      await evaluated();
+      const raised = await frequent();
+      expect(raised).toHaveLength(1);
+      expect(raised[0]).toMatchObject({ kind: 'GATE_FREQUENT_PASS', details: { anomaly: 'FREQUENT_PASS', scans: 4, windowStart: new Date(at('08:00:00')).toISOString(), passId: expect.any(String) } });
+      // Sent again, and a fifth in the same window: still one.
+      expect((await record(fourth)).data!.recordGateScans.duplicates).toBe(1);
+      expect((await record([scan(codes.li!, at('08:29:00'))])).data!.recordGateScans.stored).toBe(1);
+      await evaluated();
+      expect(await frequent()).toHaveLength(1);
+    });
+
+    for (const transport of ['http', 'ws', 'sse'] as Transport[]) {
+      it(`names no holder, phone or room to display, partner or analyst over ${transport.toUpperCase()}`, async () => {
+        for (const role of ['display', 'analyst', 'partner']) {
+          const result = await executeOver(server, transport, tokens[role]!, ALERTS, { rule: globalId('AlertRule', 'gate-suspended-pass') });
+          expect(JSON.stringify(result)).not.toMatch(/停用住户|13900005555|5-1-502/);
+          if (role === 'partner') {
+            expect(result.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');
+            continue;
+          }
+          expect(result.errors, role).toBeUndefined();
+          const mine = result.data!.alerts.edges.map((e: any) => e.node).filter((a: any) => a.subjectId === suspendedPassId);
+          expect(mine, role).toHaveLength(1);
+          expect(mine[0].gatePass).toBeNull();
+          expect(JSON.parse(mine[0].details).passId).toBeTruthy();
+        }
+      });
+    }
   });
 
   describe('personal data on every transport', () => {

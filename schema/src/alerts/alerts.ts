@@ -13,6 +13,7 @@ import { TimeRangeInput, timeRangeWhere } from '../core/time-range.ts';
 import { InvalidStateError, NotFoundError, ValidationError } from '../core/write-errors.ts';
 import { IsolationCaseRef } from '../isolation/isolation.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
+import { GATE_RULE_KIND_DESCRIPTIONS } from '../gate-scans/anomaly-kinds.ts';
 import { parameterIssues } from './rule-kinds.ts';
 import { transitionAlert } from './transitions.ts';
 
@@ -44,14 +45,16 @@ export const AlertRuleKind = prismaEnum($Enums.AlertRuleKind, 'AlertRuleKind', '
   TASK_OVERDUE: 'A task past its due time and not done. Parameters: graceMinutes, lookbackDays.',
   FINDING_OVERDUE: 'An inspection finding not rectified within its deadline. Parameters: rectifyWithinDays, lookbackDays.',
   SUSPICIOUS_FIGURES: "A report far outside the site's own history at that hour (modified z-score); flagged, not rejected. Parameters: maxModifiedZ, historyDays, minSamples.",
+  ...GATE_RULE_KIND_DESCRIPTIONS,
 });
 
 const SEVERITY_RANK: Record<$Enums.AlertSeverity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
-const ISOLATION_KINDS: $Enums.AlertRuleKind[] = ['ISOLATION_NO_CHECK', 'ISOLATION_FEVER'];
+/** Alerts about a compound's residents: its health (community) staff see and handle them. */
+const RESIDENT_KINDS: $Enums.AlertRuleKind[] = ['ISOLATION_NO_CHECK', 'ISOLATION_FEVER', ...(Object.keys(GATE_RULE_KIND_DESCRIPTIONS) as $Enums.AlertRuleKind[])];
 
-/** The compound of an isolation alert (the last id of its area path); null for other alerts. */
+/** The compound of an alert about its residents (the last id of its area path); null for other alerts. */
 function compoundOf(alert: Pick<Alert, 'kind' | 'areaPath'>): string | null {
-  if (!ISOLATION_KINDS.includes(alert.kind) || !alert.areaPath) return null;
+  if (!RESIDENT_KINDS.includes(alert.kind) || !alert.areaPath) return null;
   return alert.areaPath.split('/').filter(Boolean).pop() ?? null;
 }
 
@@ -63,7 +66,7 @@ export function visibleAlerts(ctx: Context): Prisma.AlertWhereInput | null {
     case 'OPERATOR':
       return { siteId: { in: viewer.scope } };
     case 'HEALTH':
-      return { kind: { in: ISOLATION_KINDS }, OR: viewer.compoundIds.map((id) => ({ areaPath: { endsWith: `/${id}/` } })) };
+      return { kind: { in: RESIDENT_KINDS }, OR: viewer.compoundIds.map((id) => ({ areaPath: { endsWith: `/${id}/` } })) };
     default:
       return {};
   }
@@ -109,7 +112,7 @@ export const AlertRef = builder.prismaNode('Alert', {
     kind: t.expose('kind', { type: AlertRuleKind, description: "The rule's kind." }),
     severity: t.expose('severity', { type: AlertSeverity, description: 'How urgent.' }),
     status: t.expose('status', { type: AlertStatus, description: 'Open, acknowledged or resolved.' }),
-    subjectType: t.exposeString('subjectType', { description: 'What it is about: Checkpoint, ProductionLine, Product, Allocation, IsolationCase, Task or Finding.' }),
+    subjectType: t.exposeString('subjectType', { description: 'What it is about: Checkpoint, ProductionLine, Product, Allocation, IsolationCase, Task, Finding or GatePass.' }),
     subjectId: t.id({ description: 'Global ID of what it is about (node(id) answers it to those who may see it).', resolve: (a) => encodeGlobalID(a.subjectType, a.subjectId) }),
     occurrence: t.exposeString('occurrence', { description: 'Which occurrence of the condition (a period, a day, the last report before a silence).' }),
     message: t.exposeString('message', { description: 'What happened, in Chinese.' }),

@@ -4,6 +4,7 @@ import type { Context } from '../core/context.ts';
 import type { OutboxEvent } from '../core/live.ts';
 import { instant } from '../core/sql.ts';
 import { openingBounds } from '../completeness/schedule.ts';
+import { onGateScans } from '../gate-scans/anomaly-alerts.ts';
 import { stockQuery } from '../supplies/stock.ts';
 import { type AlertRuleKind, parametersOf, type RuleParameters } from './rule-kinds.ts';
 import { raiseAlert, resolveCleared } from './transitions.ts';
@@ -62,6 +63,9 @@ export async function evaluateEvents(ctx: Context, events: OutboxEvent[]): Promi
       case 'finding:resolved':
         for (const { rule } of each(rules, 'FINDING_OVERDUE')) await resolveCleared(ctx, rule.id, 'Finding', event.subjectId, 'finding rectified');
         break;
+      case 'gateScans:recorded':
+        await onGateScans(ctx, rules, event);
+        break;
       case 'productionLine:statusChanged':
         if (event.payload.to !== 'HALTED') {
           for (const { rule } of each(rules, 'LINE_HALTED')) await resolveCleared(ctx, rule.id, 'ProductionLine', str(event.payload.lineId), `line ${str(event.payload.to).toLowerCase()}`);
@@ -81,6 +85,7 @@ const RELEVANT = new Set([
   'task:statusChanged',
   'finding:resolved',
   'productionLine:statusChanged',
+  'gateScans:recorded',
 ]);
 
 async function onCheckpointReport(ctx: Context, rules: Rules, event: OutboxEvent): Promise<void> {

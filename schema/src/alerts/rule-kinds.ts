@@ -27,6 +27,12 @@ export interface RuleParameters {
   FINDING_OVERDUE: { rectifyWithinDays: number; lookbackDays: number };
   /** A report whose figure is more than `maxModifiedZ` from the median of the same hour of day over `historyDays` (at least `minSamples` reports). */
   SUSPICIOUS_FIGURES: { maxModifiedZ: number; historyDays: number; minSamples: number };
+  /** Gate scanning (gate-scans/anomaly-alerts.ts): a suspended pass scanned; a revoked one too with `includeRevoked`. */
+  GATE_SUSPENDED_PASS: { includeRevoked: boolean };
+  /** A pass scanned at the gate of another compound. */
+  GATE_OTHER_COMPOUND: Record<string, never>;
+  /** One pass scanned at least `minScans` times at one gate within a window of `windowMinutes` of the local day. */
+  GATE_FREQUENT_PASS: { minScans: number; windowMinutes: number };
 }
 
 type Check = (value: unknown) => string | null;
@@ -44,6 +50,8 @@ const checkpointKinds: Check = (value) =>
   Array.isArray(value) && value.length > 0 && value.every((k) => CHECKPOINT_KINDS.includes(k))
     ? null
     : `must be a non-empty list of checkpoint kinds (${CHECKPOINT_KINDS.join(', ')})`;
+
+const boolean: Check = (value) => (typeof value === 'boolean' ? null : 'must be true or false');
 
 const localTime: Check = (value) => (typeof value === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? null : 'must be a local time "HH:MM"');
 
@@ -66,6 +74,9 @@ const SHAPES: { [K in AlertRuleKind]: Record<keyof RuleParameters[K], Check> } =
   TASK_OVERDUE: { graceMinutes: number(0, 7 * 24 * 60, true), lookbackDays: number(1, 365, true) },
   FINDING_OVERDUE: { rectifyWithinDays: number(0, 365), lookbackDays: number(1, 365, true) },
   SUSPICIOUS_FIGURES: { maxModifiedZ: number(1, 100), historyDays: number(1, 90, true), minSamples: number(3, 1000, true) },
+  GATE_SUSPENDED_PASS: { includeRevoked: boolean },
+  GATE_OTHER_COMPOUND: {},
+  GATE_FREQUENT_PASS: { minScans: number(2, 1000, true), windowMinutes: number(1, 1440, true) },
 };
 
 /** What is wrong with `parameters` for a rule of `kind` (empty: they fit), each issue under `parameters.<name>`. */

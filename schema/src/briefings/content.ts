@@ -152,7 +152,7 @@ export async function computeBriefingContent(
     select: { id: true, name: true, nameEn: true, kind: true },
     orderBy: [{ kind: 'asc' }, { id: 'asc' }],
   });
-  const siteCounts = byCheckpoint(checkpoints.map((c) => c.id), await countsQuery(tx, checkpoints.map((c) => c.id), day.start, day.end));
+  const siteCounts = byCheckpoint(checkpoints.map((c) => c.id), await countsQuery(tx, checkpoints.map((c) => c.id), day.start, day.end, timeZone));
   const siteSchedule = new Map(completeness.sites.map((s) => [s.siteId, s]));
   const sites = checkpoints.map((c, i) => {
     const schedule = siteSchedule.get(c.id);

@@ -113,7 +113,7 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
 
 /** Per-request batches: a page of checkpoints costs one statement per distinct day, not one per row. */
 const dailyCounts = createContextCache((ctx: Context) =>
-  perDayLoader<CheckpointCounts>(ctx, (ids, day) => countsByCheckpoint(ctx.prisma, ids, day.start, day.end)),
+  perDayLoader<CheckpointCounts>(ctx, (ids, day) => countsByCheckpoint(ctx.prisma, ids, day.start, day.end, ctx.timeZone)),
 );
 
 const lastReports = createContextCache(

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
 import { CHECKPOINT_FIGURE_NAMES, zeroCheckpointCounts, type CheckpointCounts as Figures } from '@fangkong/zone';
-import { textArray, instant } from '../core/sql.ts';
+import { textArray } from '../core/sql.ts';
+import { currentReports } from '../gate-scans/scan-figures.ts';
 
 /** The six figures a checkpoint reports, summed over current (not superseded) reports, and how many reports there were. */
 export type CheckpointCounts = Figures & { reports: number; simulatedReports: number };
@@ -22,19 +23,19 @@ export function toCounts(row: Partial<CountRow> | undefined): CheckpointCounts {
   return counts;
 }
 
-/** Per-checkpoint counts for reports starting in [start, end). One statement for any number of checkpoints. */
-export async function countsByCheckpoint(prisma: PrismaClient, checkpointIds: readonly string[], start: Date, end: Date) {
-  return byCheckpoint(checkpointIds, await countsQuery(prisma, checkpointIds, start, end));
+/**
+ * Per-checkpoint counts for reports starting in [start, end), with a gate's scans not yet counted
+ * into a report (gate-scans/scan-figures.ts). One statement for any number of checkpoints.
+ */
+export async function countsByCheckpoint(prisma: PrismaClient, checkpointIds: readonly string[], start: Date, end: Date, timeZone: string) {
+  return byCheckpoint(checkpointIds, await countsQuery(prisma, checkpointIds, start, end, timeZone));
 }
 
 /** Rows of countsByCheckpoint, unawaited, to run inside a snapshot transaction. */
-export function countsQuery(prisma: Pick<PrismaClient, '$queryRaw'>, checkpointIds: readonly string[], start: Date, end: Date) {
+export function countsQuery(prisma: Pick<PrismaClient, '$queryRaw'>, checkpointIds: readonly string[], start: Date, end: Date, timeZone: string) {
   return prisma.$queryRaw<(CountRow & { checkpointId: string })[]>`
     SELECT r."checkpointId", ${countColumns}
-    FROM "CheckpointReport" r
-    WHERE r."supersededAt" IS NULL
-      AND r."checkpointId" = ANY(${textArray(checkpointIds)})
-      AND r."periodStart" >= ${instant(start)} AND r."periodStart" < ${instant(end)}
+    FROM ${currentReports(start, end, timeZone, textArray(checkpointIds))} r
     GROUP BY r."checkpointId"`;
 }
 

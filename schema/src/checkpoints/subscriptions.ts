@@ -34,7 +34,8 @@ const CheckpointCountsUpdateRef = builder.objectRef<CheckpointUpdate>('Checkpoin
   }),
 });
 
-const isCheckpointEvent = (id: string) => (e: OutboxEvent) => e.type.startsWith('checkpointReport:') && e.payload.checkpointId === id;
+// Scans count as they arrive at a gate, before their hour's report (gate-scans/scan-figures.ts).
+const isCheckpointEvent = (id: string) => (e: OutboxEvent) => (e.type.startsWith('checkpointReport:') || e.type === 'gateScans:recorded') && e.payload.checkpointId === id;
 
 function watchCheckpoint(ctx: Context, id: string, minIntervalMs: number | null) {
   return liveFeed(ctx).watch<CheckpointUpdate>(`checkpoint:${id}`, {
@@ -44,7 +45,7 @@ function watchCheckpoint(ctx: Context, id: string, minIntervalMs: number | null)
     compute: async () => {
       const day = today(ctx.now(), ctx.timeZone);
       const { asOf, asOfSeq, values } = await snapshot(ctx, [
-        countsQuery(ctx.prisma, [id], day.start, day.end),
+        countsQuery(ctx.prisma, [id], day.start, day.end, ctx.timeZone),
         lastReportQuery(ctx.prisma, [id]),
         ctx.prisma.checkpoint.findUniqueOrThrow({ where: { id } }),
       ]);

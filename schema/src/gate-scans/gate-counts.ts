@@ -21,9 +21,8 @@ import { instant } from '../core/sql.ts';
 import { DayLockedError } from '../core/write-errors.ts';
 import { CheckpointRef } from '../checkpoints/checkpoints.ts';
 import { reportChange } from '../checkpoints/reporting.ts';
+import { FEVER_FROM_CELSIUS, scanFigureColumns, scanHour } from './scan-figures.ts';
 
-/** The temperature from which a scan counts as a fever case (as the isolation-fever alert's default). */
-export const FEVER_FROM_CELSIUS = 37.3;
 /** Who the derived reports are by, in reports, audit entries and events. */
 export const GATE_SCAN_ACTOR = 'gate-scans:settler';
 
@@ -35,7 +34,7 @@ interface Period {
 /** Hours (local) of scans not yet counted that are over, oldest first. */
 async function pendingPeriods(ctx: Context, checkpointId: string | undefined, limit: number): Promise<Period[]> {
   const tz = ctx.timeZone;
-  const hourStart = Prisma.sql`(date_trunc('hour', s."scannedAt" AT TIME ZONE ${tz}) AT TIME ZONE ${tz})`;
+  const hourStart = scanHour(tz);
   const rows = await ctx.prisma.$queryRaw<{ checkpointId: string; start: Date }[]>`
     SELECT p."checkpointId", p.start FROM (
       SELECT DISTINCT s."checkpointId", ${hourStart} AS start
@@ -57,14 +56,21 @@ async function settlePeriod(ctx: Context, { checkpointId, start }: Period): Prom
     return await commitChange<Settled>(ctx, async (tx) => {
       // One settler per gate at a time, on every instance.
       await tx.$queryRaw`SELECT id FROM "Checkpoint" WHERE id = ${checkpointId} FOR UPDATE`;
-      const [row] = await tx.$queryRaw<{ screened: bigint; fever: bigint }[]>`
-        SELECT count(*) FILTER (WHERE verdict = 'VALID' AND direction = 'IN') AS screened,
-               count(*) FILTER (WHERE verdict = 'VALID' AND direction = 'IN' AND temperature >= ${FEVER_FROM_CELSIUS}) AS fever
-        FROM "GateScan" WHERE "checkpointId" = ${checkpointId} AND "scannedAt" >= ${instant(start)} AND "scannedAt" < ${instant(end)}`;
-      await tx.$executeRaw`
-        UPDATE "GateScan" SET "rolledUp" = true
-        WHERE "checkpointId" = ${checkpointId} AND "scannedAt" >= ${instant(start)} AND "scannedAt" < ${instant(end)} AND NOT "rolledUp"`;
-      const counts = { ...zeroCheckpointCounts(), peopleScreened: Number(row?.screened ?? 0), feverCases: Number(row?.fever ?? 0) };
+      // Marks the hour's scans counted and counts them in one statement: a scan stored meanwhile is
+      // either in both (marked and counted) or in neither (left for the next turn), never in one only.
+      const [row] = await tx.$queryRaw<{ peopleScreened: bigint; feverCases: bigint }[]>`
+        WITH marked AS (
+          UPDATE "GateScan" SET "rolledUp" = true
+          WHERE "checkpointId" = ${checkpointId} AND "scannedAt" >= ${instant(start)} AND "scannedAt" < ${instant(end)} AND NOT "rolledUp"
+          RETURNING verdict, direction, temperature
+        ), s AS (
+          SELECT verdict, direction, temperature FROM "GateScan"
+          WHERE "checkpointId" = ${checkpointId} AND "scannedAt" >= ${instant(start)} AND "scannedAt" < ${instant(end)} AND "rolledUp"
+          UNION ALL
+          SELECT verdict, direction, temperature FROM marked
+        )
+        SELECT ${scanFigureColumns} FROM s`;
+      const counts = { ...zeroCheckpointCounts(), peopleScreened: Number(row?.peopleScreened ?? 0), feverCases: Number(row?.feverCases ?? 0) };
       const current = await tx.checkpointReport.findFirst({
         where: { checkpointId, supersededAt: null, periodStart: { lt: end }, periodEnd: { gt: start } },
         orderBy: { periodStart: 'asc' },
@@ -150,22 +156,22 @@ function gateCountsQuery(ctx: Context, checkpointId: string, start: Date, end: D
   return ctx.prisma.$queryRaw<Record<string, bigint>[]>`
     SELECT count(*) FILTER (WHERE direction = 'IN') AS "in",
            count(*) FILTER (WHERE direction = 'OUT') AS "out",
-           count(*) FILTER (WHERE verdict = 'VALID' AND direction = 'IN') AS counted,
-           count(*) FILTER (WHERE verdict = 'VALID' AND direction = 'IN' AND temperature >= ${FEVER_FROM_CELSIUS}) AS fever,
+           ${scanFigureColumns},
            count(*) FILTER (WHERE verdict <> 'VALID') AS flagged,
            count(*) FILTER (WHERE verdict = 'SUSPENDED') AS suspended,
            count(*) FILTER (WHERE verdict = 'REVOKED') AS revoked,
            count(*) FILTER (WHERE verdict = 'OTHER_COMPOUND') AS "otherCompound",
            count(*) FILTER (WHERE verdict = 'UNKNOWN') AS unknown,
            count(*) FILTER (WHERE NOT "rolledUp") AS "notYetReported"
-    FROM "GateScan" WHERE "checkpointId" = ${checkpointId} AND "scannedAt" >= ${instant(start)} AND "scannedAt" < ${instant(end)}`;
+    FROM "GateScan" s WHERE "checkpointId" = ${checkpointId} AND "scannedAt" >= ${instant(start)} AND "scannedAt" < ${instant(end)}`;
 }
 
 async function gateCounts(ctx: Context, checkpointId: string): Promise<GateCounts> {
   const day = today(ctx.now(), ctx.timeZone);
   const { asOf, asOfSeq, values } = await snapshot(ctx, [gateCountsQuery(ctx, checkpointId, day.start, day.end)]);
-  const row = Object.fromEntries(Object.entries(values[0][0] ?? {}).map(([k, v]) => [k, Number(v)]));
-  return { checkpointId, day: day.day, ...(row as Omit<GateCounts, 'checkpointId' | 'day' | 'asOf' | 'asOfSeq'>), asOf, asOfSeq };
+  const { peopleScreened, feverCases, ...row } = Object.fromEntries(Object.entries(values[0][0] ?? {}).map(([k, v]) => [k, Number(v)]));
+  const rest = row as Omit<GateCounts, 'checkpointId' | 'day' | 'asOf' | 'asOfSeq' | 'counted' | 'fever'>;
+  return { checkpointId, day: day.day, ...rest, counted: peopleScreened ?? 0, fever: feverCases ?? 0, asOf, asOfSeq };
 }
 
 /** Gate counts are figures: everyone who reads aggregates, and the gate's own operators. */

@@ -4,6 +4,7 @@ import { builder } from '../core/builder.ts';
 import { invalidArgument } from '../core/errors.ts';
 import { listSize } from '../core/list-size.ts';
 import { instant } from '../core/sql.ts';
+import { currentReports } from '../gate-scans/scan-figures.ts';
 import { CheckpointCountsRef } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { AreaLevel, AreaRef, areaBelow, loadArea } from '../places/places.ts';
@@ -73,7 +74,8 @@ export async function computeAreaTotals(
   now: Date,
   within: string | null,
   level: string | null,
-  { only = false } = {},
+  /** With `timeZone`, a gate's scans not yet counted into a report count too (the live figures; a day's sign-off takes reports only). */
+  { only = false, timeZone }: { only?: boolean; timeZone?: string } = {},
 ): Promise<AreaTotals[]> {
   const at = now < day.end ? now : day.end;
   const targets = only && within
@@ -91,8 +93,11 @@ export async function computeAreaTotals(
       FROM target t
       JOIN "Area" below ON below.path LIKE t.path || '%'
       JOIN "Checkpoint" c ON c."areaId" = below.id
-      LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
-        AND r."periodStart" >= ${instant(day.start)} AND r."periodStart" < ${instant(day.end)}
+      LEFT JOIN ${
+        timeZone
+          ? currentReports(day.start, day.end, timeZone)
+          : Prisma.sql`(SELECT * FROM "CheckpointReport" WHERE "supersededAt" IS NULL AND "periodStart" >= ${instant(day.start)} AND "periodStart" < ${instant(day.end)})`
+      } r ON r."checkpointId" = c.id
       GROUP BY t.id
     ), line_state AS (
       SELECT t.id AS "areaId", l.id, l."ratedDailyCapacity", p.category,
@@ -231,7 +236,7 @@ builder.objectFields(ZoneSummaryRef, (t) => ({
     resolve: async (s, args, ctx) => {
       const first = args.first ?? 50;
       if (!Number.isInteger(first) || first < 0 || first > 500) throw invalidArgument('first', 'must be 0 to 500');
-      const rows = await computeAreaTotals(ctx.prisma, s.day, s.asOf, s.within, args.level ?? null);
+      const rows = await computeAreaTotals(ctx.prisma, s.day, s.asOf, s.within, args.level ?? null, { timeZone: s.timeZone });
       return rows.slice(0, first);
     },
   }),

@@ -3,6 +3,7 @@ import { builder } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { instant } from '../core/sql.ts';
+import { currentReports } from '../gate-scans/scan-figures.ts';
 import { type ProductRow, stockQuery } from '../supplies/stock.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
@@ -62,8 +63,7 @@ export async function computeZoneSummary(
       prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
         SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
         FROM "Checkpoint" c
-        LEFT JOIN "CheckpointReport" r ON r."checkpointId" = c.id AND r."supersededAt" IS NULL
-          AND r."periodStart" >= ${instant(day.start)} AND r."periodStart" < ${instant(day.end)}
+        LEFT JOIN ${currentReports(day.start, day.end, timeZone)} r ON r."checkpointId" = c.id
         WHERE true ${inArea(Prisma.sql`c."areaId"`)}
         GROUP BY GROUPING SETS ((c.kind), ())
         ORDER BY c.kind NULLS FIRST`,
