@@ -5,6 +5,7 @@ import type { OutboxEvent } from '../core/live.ts';
 import { instant } from '../core/sql.ts';
 import { openingBounds } from '../completeness/schedule.ts';
 import { stockQuery } from '../supplies/stock.ts';
+import { screenConnected, silentScreens } from '../screens/silent-screens.ts';
 import { type AlertRuleKind, parametersOf, type RuleParameters } from './rule-kinds.ts';
 import { raiseAlert, resolveCleared } from './transitions.ts';
 
@@ -59,6 +60,9 @@ export async function evaluateEvents(ctx: Context, events: OutboxEvent[]): Promi
           for (const { rule } of each(rules, 'TASK_OVERDUE')) await resolveCleared(ctx, rule.id, 'Task', event.subjectId, `task ${str(event.payload.to).toLowerCase()}`);
         }
         break;
+      case 'screen:connected':
+        await screenConnected(ctx, rules.get('SCREEN_SILENT') ?? [], event.subjectId);
+        break;
       case 'finding:resolved':
         for (const { rule } of each(rules, 'FINDING_OVERDUE')) await resolveCleared(ctx, rule.id, 'Finding', event.subjectId, 'finding rectified');
         break;
@@ -81,6 +85,7 @@ const RELEVANT = new Set([
   'task:statusChanged',
   'finding:resolved',
   'productionLine:statusChanged',
+  'screen:connected',
 ]);
 
 async function onCheckpointReport(ctx: Context, rules: Rules, event: OutboxEvent): Promise<void> {
@@ -292,6 +297,7 @@ export async function sweep(ctx: Context): Promise<void> {
   for (const { rule, p } of each(rules, 'ISOLATION_NO_CHECK')) await isolationWithoutCheck(ctx, rule, p);
   for (const { rule, p } of each(rules, 'TASK_OVERDUE')) await overdueTasks(ctx, rule, p);
   for (const { rule, p } of each(rules, 'FINDING_OVERDUE')) await overdueFindings(ctx, rule, p);
+  for (const { rule, p } of each(rules, 'SCREEN_SILENT')) await silentScreens(ctx, rule, p);
 }
 
 interface SiteRow {

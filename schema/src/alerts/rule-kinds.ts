@@ -27,6 +27,8 @@ export interface RuleParameters {
   FINDING_OVERDUE: { rectifyWithinDays: number; lookbackDays: number };
   /** A report whose figure is more than `maxModifiedZ` from the median of the same hour of day over `historyDays` (at least `minSamples` reports). */
   SUSPICIOUS_FIGURES: { maxModifiedZ: number; historyDays: number; minSamples: number };
+  /** A wall display silent (no live connection) for more than `minutes` (fractions allowed); screens silent for longer than `lookbackHours` are retired, not watched. */
+  SCREEN_SILENT: { minutes: number; lookbackHours: number };
 }
 
 type Check = (value: unknown) => string | null;
@@ -66,6 +68,7 @@ const SHAPES: { [K in AlertRuleKind]: Record<keyof RuleParameters[K], Check> } =
   TASK_OVERDUE: { graceMinutes: number(0, 7 * 24 * 60, true), lookbackDays: number(1, 365, true) },
   FINDING_OVERDUE: { rectifyWithinDays: number(0, 365), lookbackDays: number(1, 365, true) },
   SUSPICIOUS_FIGURES: { maxModifiedZ: number(1, 100), historyDays: number(1, 90, true), minSamples: number(3, 1000, true) },
+  SCREEN_SILENT: { minutes: number(0, 7 * 24 * 60), lookbackHours: number(1, 24 * 31) },
 };
 
 /** What is wrong with `parameters` for a rule of `kind` (empty: they fit), each issue under `parameters.<name>`. */
