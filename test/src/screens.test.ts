@@ -1,18 +1,21 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
 import { collect, wsClient } from './support/live.ts';
+import { createTestDatabase, postgresReachable, query, type TestDatabase } from './support/postgres.ts';
 import { pnpm, repoRoot, tempDir } from './support/processes.ts';
-import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
+import { redisReachable, redisUrl } from './support/redis.ts';
+import { graphql, startServer, type RunningServer } from './support/server.ts';
 
-// Wall displays as registered screens, in headless Chromium against the real server: a display
-// registers and shows up live, goes silent when its browser closes and the silent-screen alert
-// fires; admin commands (switch view, playlist, language, reload) reach the page within 2 s and are
-// acknowledged; a new client build served makes a connected page reload itself. The server runs a
-// copy of the build, so a "redeploy" can change the files it serves while it runs.
+// Wall displays as registered screens, in headless Chromium against two instances of the real
+// server on one PostgreSQL with Redis fan-out: the pages connect to the first, the admin watches and
+// commands through the second. A display registers and shows up live, goes silent when its browser
+// closes and the silent-screen alert fires; commands (switch view, playlist, language, reload) reach
+// the page within 2 s and are acknowledged; a new client build served makes a connected page reload
+// itself. The servers run a copy of the build, so a "redeploy" can change the files they serve.
 
 const artifacts = join(repoRoot, 'test', 'artifacts');
 
@@ -26,9 +29,21 @@ const COMMAND = `mutation ($screenIds: [ID!], $action: ScreenAction!, $view: Scr
     ... on Error { message code }
   } }`;
 
-describe.skipIf(!browserAvailable())('wall displays as registered screens', () => {
+/** A token of a role, stored as the token command stores one: its SHA-256 hash. */
+async function issueToken(databaseUrl: string, role: string, label: string): Promise<string> {
+  const token = `fk_${randomBytes(32).toString('base64url')}`;
+  const hash = createHash('sha256').update(token).digest('hex');
+  await query(databaseUrl, 'INSERT INTO "ApiToken" (id, "tokenHash", role, scope, label) VALUES ($1, $2, $3::"Role", $4, $5)', [randomUUID(), hash, role, [], label]);
+  return token;
+}
+
+describe.skipIf(!(browserAvailable() && (await postgresReachable()) && (await redisReachable())))('wall displays as registered screens', () => {
   const data = tempDir('fangkong-screens-');
   const served = join(data.path, 'client');
+  let database: TestDatabase;
+  /** The instance the wall displays connect to. */
+  let walls: RunningServer;
+  /** The instance the admin uses. */
   let server: RunningServer;
   let browser: Browser;
   let displayToken: string;
@@ -38,28 +53,40 @@ describe.skipIf(!browserAvailable())('wall displays as registered screens', () =
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
+    const began = Date.now();
     const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
     expect(build.code, build.stderr + build.stdout).toBe(0);
+    const built = Date.now();
     cpSync(join(repoRoot, 'client', 'dist'), served, { recursive: true });
+    database = await createTestDatabase('screens');
     const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      FANGKONG_REDIS_PREFIX: `fangkong-screens-${process.pid}:`,
       FANGKONG_DATA_DIR: join(data.path, 'data'),
       FANGKONG_CLIENT_DIST: served,
       FANGKONG_SCREEN_HEARTBEAT_MS: '500',
       FANGKONG_SCREEN_SILENT_AFTER_MS: '1500',
       FANGKONG_ALERT_SWEEP_MS: '500',
     };
-    server = await startServer(env);
-    [displayToken, commanderToken, analystToken] = await Promise.all([
-      createToken(env, 'display', [], 'screens e2e display'),
-      createToken(env, 'commander', [], 'screens e2e commander'),
-      createToken(env, 'analyst', [], 'screens e2e analyst'),
+    walls = await startServer(env);
+    const first = Date.now();
+    // The second instance shares the first one's database and admin token; the other roles' tokens
+    // are written as `pnpm fangkong token create` writes them (a hash only), without a process each.
+    [server, displayToken, commanderToken, analystToken] = await Promise.all([
+      startServer(env, 'serve', 90_000, walls.adminToken),
+      issueToken(database.url, 'DISPLAY', 'screens e2e display'),
+      issueToken(database.url, 'COMMANDER', 'screens e2e commander'),
+      issueToken(database.url, 'ANALYST', 'screens e2e analyst'),
     ]);
+    console.info(`client built in ${built - began} ms; instances up ${first - built} and ${Date.now() - first} ms later`);
     browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
+    await Promise.all([walls?.stop(), server?.stop()]);
+    await database?.drop();
     data.remove();
   });
 
@@ -67,7 +94,7 @@ describe.skipIf(!browserAvailable())('wall displays as registered screens', () =
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
     contexts.push(context);
     const page = await context.newPage();
-    await page.goto(`${server.url}/?token=${displayToken}&screen=${encodeURIComponent(name)}&location=${encodeURIComponent(location)}&lang=${lang}`);
+    await page.goto(`${walls.url}/?token=${displayToken}&screen=${encodeURIComponent(name)}&location=${encodeURIComponent(location)}&lang=${lang}`);
     return { context, page };
   }
 
@@ -132,7 +159,7 @@ describe.skipIf(!browserAvailable())('wall displays as registered screens', () =
       expect(raised.alerts[0].messageEn).toContain('silent');
       // Nothing personal and no token anywhere in what the registry and the alert say.
       const said = JSON.stringify([screens.values, alerts.values]);
-      for (const token of [displayToken, server.adminToken]) expect(said).not.toContain(token);
+      for (const token of [displayToken, server.adminToken, walls.adminToken]) expect(said).not.toContain(token);
       expect(said).not.toMatch(/fk_[\w-]{20,}/);
     } finally {
       screens.dispose();
