@@ -146,10 +146,14 @@ export function startScreen(options: ScreenOptions): ScreenHandle {
       case 'SET_LANGUAGE':
         settings.language = i.language;
         storeScreenSettings(storage, settings);
-        if (i.language && i.language !== language) return reloadPage(i.commandId, addressInLanguage(location.href, i.language));
+        if (i.language && i.language !== language) {
+          reloadPage(i.commandId, addressInLanguage(location.href, i.language));
+          return;
+        }
         break;
       case 'RELOAD':
-        return reloadPage(i.commandId);
+        reloadPage(i.commandId);
+        return;
     }
     void report(i.commandId);
   }
@@ -163,7 +167,8 @@ export function startScreen(options: ScreenOptions): ScreenHandle {
     if (i.language && i.language !== language) {
       settings.language = i.language;
       storeScreenSettings(storage, settings);
-      return reloadPage(null, addressInLanguage(location.href, i.language));
+      reloadPage(null, addressInLanguage(location.href, i.language));
+      return;
     }
     // Back from a reload a command asked for: that command is done now.
     const pending = settings.pendingAck;
@@ -188,7 +193,8 @@ export function startScreen(options: ScreenOptions): ScreenHandle {
         try {
           sessionStorage.setItem(RELOADED_FOR_KEY, served!);
         } catch {}
-        return reloadPage(null);
+        reloadPage(null);
+        return;
       }
       reloadTimer = setTimeout(check, 250);
     };
