@@ -44,4 +44,4 @@ export { LIST_SIZE, type ListSize } from './core/list-size.ts';
 export { pauseWebhookEndpoint, webhookDelivery, type WebhookDelivery } from './partners/webhooks.ts';
 export { endpointReceives, eventAreaPaths, webhookBody, type WebhookTarget } from './partners/webhook-events.ts';
 export { exportCodes, type ExportCodes } from './partners/export-codes.ts';
-export { DEFAULT_PRESENCE, type ScreenPresence } from './screens/presence.ts';
+export type { ScreenPresence } from './screens/presence.ts';

@@ -302,4 +302,27 @@ describe.skipIf(!(browserAvailable() && (await postgresReachable()) && (await re
     const all = (await graphql(server.graphqlUrl, '{ screens { name } }')).data!.screens.filter((s: any) => s.name === name);
     expect(all).toHaveLength(1);
   });
+
+  // Last: it kills the instance the pages connect to.
+  it('shows a screen silent by its heartbeat’s age when the instance holding its connection dies without a word', async () => {
+    const name = '南厅副屏';
+    const { page } = await openScreen(name, '南厅');
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: 15_000 });
+    await until('the screen to be live', async () => (await screenNamed(name))?.live);
+    const admin = wsClient(server.url);
+    const screens = collect(admin, 'subscription { screens { screens { name live silentSince heartbeatAt } } }', {}, (d) => d.screens);
+    try {
+      await screens.waitFor((u) => u.screens.some((s: any) => s.name === name && s.live));
+      const killed = Date.now();
+      await walls.kill();
+      const silent = await screens.waitFor((u) => u.screens.some((s: any) => s.name === name && !s.live), 10_000);
+      const screen = silent.screens.find((s: any) => s.name === name);
+      // Nobody said the connection ended: silent since its last heartbeat, told by the other instance.
+      expect(screen.silentSince).toBe(screen.heartbeatAt);
+      console.info(`screen silent on the other instance ${Date.now() - killed} ms after its instance was killed (heartbeat 500 ms, silent after 1500 ms)`);
+    } finally {
+      screens.dispose();
+      await admin.dispose();
+    }
+  });
 });
