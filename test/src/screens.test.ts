@@ -217,6 +217,16 @@ describe.skipIf(!(browserAvailable() && (await postgresReachable()) && (await re
     const png = await page.screenshot({ path: join(artifacts, 'screen-view-checkpoints.png') });
     expect((await imageStats(browser, png)).distinctColors).toBeGreaterThan(64);
 
+    // An admin renames it: the page keeps the new name, and comes back under it after the reload.
+    const RENAME = `mutation ($id: ID!, $name: String!, $location: String) { renameScreen(screenId: $id, name: $name, location: $location) {
+      __typename ... on ScreenPayload { screen { name location } } ... on Error { code message } } }`;
+    const taken = await graphql(server.graphqlUrl, RENAME, { id: screen.id, name: '指挥中心主屏' });
+    expect(taken.data!.renameScreen).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
+    const renamed = await graphql(server.graphqlUrl, RENAME, { id: screen.id, name: '东厅主屏', location: '东厅北墙' });
+    expect(renamed.data!.renameScreen).toMatchObject({ __typename: 'ScreenPayload', screen: { name: '东厅主屏', location: '东厅北墙' } });
+    await page.locator('[data-testid="screen-badge"]', { hasText: '东厅主屏' }).waitFor({ timeout: 2000 });
+    const newName = '东厅主屏';
+
     await page.evaluate(() => Object.assign(globalThis, { beforeReload: true }));
     const reloaded = page.waitForEvent('framenavigated', { timeout: 2000 });
     const reload = await command({ screenIds: [screen.id], action: 'RELOAD' });
@@ -228,7 +238,9 @@ describe.skipIf(!(browserAvailable() && (await postgresReachable()) && (await re
     expect(await page.evaluate(() => (globalThis as any).beforeReload)).toBeUndefined();
     // Back with its token and its view, and the reload acknowledged from the new page.
     await page.locator('body[data-view="checkpoints"]').waitFor({ timeout: 5000 });
-    await until('the reload acknowledged', async () => (await screenNamed(name)).acknowledgedCommandId === reload.commandId);
+    await until('the reload acknowledged', async () => (await screenNamed(newName))?.acknowledgedCommandId === reload.commandId);
+    expect(await screenNamed(name)).toBeUndefined();
+    expect(await page.locator('[data-testid="screen-badge"]').textContent()).toContain('东厅主屏');
     console.info(`reload: page navigating ${reloadMs} ms after the command's answer`);
   });
 

@@ -2,10 +2,12 @@ import { graphql } from '../graphql/graphql.ts';
 
 /** The screen's own session: settings first, then commands and news of a new client build. */
 export const ScreenSessionSubscription = graphql(`
-  subscription WallScreenSession($name: String!, $location: String, $clientVersion: String) {
-    screenSession(name: $name, location: $location, clientVersion: $clientVersion) {
+  subscription WallScreenSession($name: String!, $location: String, $clientVersion: String, $screenId: ID) {
+    screenSession(name: $name, location: $location, clientVersion: $clientVersion, screenId: $screenId) {
       kind
       screenId
+      name
+      location
       commandId
       action
       view

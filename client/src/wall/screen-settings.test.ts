@@ -12,7 +12,7 @@ function environment(href: string, stored?: unknown) {
 describe('a screen’s settings', () => {
   it('takes its name and location from the address once, keeps them and removes them from the URL', () => {
     const { env, storage, replaced } = environment('http://wall/?screen=%E6%8C%87%E6%8C%A5%E4%B8%AD%E5%BF%83%E4%B8%BB%E5%B1%8F&location=3F&lang=en');
-    expect(takeScreenFromUrl(env)).toEqual({ name: '指挥中心主屏', location: '3F', language: null, pendingAck: null });
+    expect(takeScreenFromUrl(env)).toEqual({ screenId: null, name: '指挥中心主屏', location: '3F', language: null, pendingAck: null });
     expect(replaced).toEqual(['/?lang=en']);
     expect(readScreenSettings(storage)?.name).toBe('指挥中心主屏');
     const again = environment('http://wall/', readScreenSettings(storage));
@@ -21,8 +21,11 @@ describe('a screen’s settings', () => {
   });
 
   it('gets a kept random name without one, and speaks the language an admin set when the URL names none', () => {
-    const { env, replaced } = environment('http://wall/', { name: 'east', location: null, language: 'EN', pendingAck: 'c1' });
-    expect(takeScreenFromUrl(env)).toMatchObject({ name: 'east', language: 'EN', pendingAck: 'c1' });
+    const { env, replaced } = environment('http://wall/', { screenId: 'U2NyZWVuOjE=', name: 'east', location: null, language: 'EN', pendingAck: 'c1' });
+    expect(takeScreenFromUrl(env)).toMatchObject({ screenId: 'U2NyZWVuOjE=', name: 'east', language: 'EN', pendingAck: 'c1' });
+    // The same name in the address is the same screen; another name is another screen.
+    expect(takeScreenFromUrl(environment('http://wall/?screen=east', { screenId: 'U2NyZWVuOjE=', name: 'east' }).env).screenId).toBe('U2NyZWVuOjE=');
+    expect(takeScreenFromUrl(environment('http://wall/?screen=west', { screenId: 'U2NyZWVuOjE=', name: 'east' }).env).screenId).toBeNull();
     expect(replaced).toEqual(['/?lang=en']);
     expect(takeScreenFromUrl(environment('http://wall/').env).name).toBe('大屏-test');
     expect(addressInLanguage('http://wall/?lang=zh#x', 'EN')).toBe('/?lang=en#x');

@@ -8,6 +8,8 @@ export type ScreenViewName = 'OVERVIEW' | 'CHECKPOINTS' | 'PRODUCTION' | 'ALERTS
 export type ScreenLanguageName = 'ZH' | 'EN';
 
 export interface ScreenSettings {
+  /** The id its last session gave: it connects again as that screen, under the name an admin may have given it. */
+  screenId: string | null;
   name: string;
   location: string | null;
   /** Set by an admin; the page's `?lang=` follows it. */
@@ -33,6 +35,7 @@ export function readScreenSettings(storage: Pick<Storage, 'getItem'>): ScreenSet
     const stored = JSON.parse(storage.getItem(SCREEN_KEY) ?? 'null') as Partial<ScreenSettings> | null;
     if (!stored || typeof stored.name !== 'string' || !stored.name.trim()) return null;
     return {
+      screenId: typeof stored.screenId === 'string' ? stored.screenId : null,
       name: stored.name,
       location: typeof stored.location === 'string' ? stored.location : null,
       language: stored.language === 'ZH' || stored.language === 'EN' ? stored.language : null,
@@ -62,6 +65,8 @@ export function takeScreenFromUrl(env: ScreenEnvironment): ScreenSettings {
   const name = url.searchParams.get('screen')?.trim();
   const where = url.searchParams.get('location');
   const settings: ScreenSettings = {
+    // Another name in the address is another screen.
+    screenId: name && name !== stored?.name ? null : (stored?.screenId ?? null),
     name: name || stored?.name || (env.randomName ?? defaultName)(),
     location: where !== null ? where.trim() || null : (stored?.location ?? null),
     language: stored?.language ?? null,

@@ -52,8 +52,10 @@ export interface ScreenHandle {
 }
 
 interface Instruction {
-  kind: 'SETTINGS' | 'COMMAND' | 'NEW_BUILD';
+  kind: 'SETTINGS' | 'COMMAND' | 'NEW_BUILD' | 'RENAMED';
   screenId: string;
+  name: string;
+  location: string | null;
   commandId: string | null;
   action: 'SHOW_VIEW' | 'PLAY' | 'SET_LANGUAGE' | 'RELOAD' | null;
   view: ScreenViewName | null;
@@ -202,24 +204,41 @@ export function startScreen(options: ScreenOptions): ScreenHandle {
     reloadTimer = setTimeout(check, Math.random() * 1000);
   }
 
-  keepSubscribed((ended, flowing) => {
-    const { unsubscribe } = pipe(
-      options.client.subscription(ScreenSessionSubscription, { name: settings.name, location: settings.location, clientVersion: build }),
-      onEnd(ended),
-      subscribe((result) => {
-        const i = result.data?.screenSession as Instruction | undefined;
-        if (!i) return;
-        flowing();
-        screenId = i.screenId;
-        if (i.kind === 'SETTINGS') settle(i);
-        else if (i.kind === 'COMMAND') obey(i);
-        newBuild(i.clientBuild);
-        if (reportTimer) clearInterval(reportTimer);
-        reportTimer = setInterval(() => void report(), i.reportEveryMs);
-      }),
-    );
-    return unsubscribe;
-  });
+  let stopSession: (() => void) | null = null;
+  const openSession = () => {
+    const variables = { name: settings.name, location: settings.location, clientVersion: build, screenId: settings.screenId };
+    stopSession = keepSubscribed((ended, flowing) => {
+      const { unsubscribe } = pipe(
+        options.client.subscription(ScreenSessionSubscription, variables),
+        onEnd(ended),
+        subscribe((result) => {
+          const i = result.data?.screenSession as Instruction | undefined;
+          if (!i) return;
+          flowing();
+          screenId = i.screenId;
+          // Who it is, as registered: kept for the next session (an admin may rename it).
+          if (settings.screenId !== i.screenId || settings.name !== i.name || settings.location !== i.location) {
+            Object.assign(settings, { screenId: i.screenId, name: i.name, location: i.location });
+            storeScreenSettings(storage, settings);
+            show(view);
+          }
+          if (i.kind === 'SETTINGS') settle(i);
+          else if (i.kind === 'COMMAND') obey(i);
+          newBuild(i.clientBuild);
+          if (reportTimer) clearInterval(reportTimer);
+          reportTimer = setInterval(() => void report(), i.reportEveryMs);
+          if (i.kind === 'RENAMED') {
+            // graphql-ws resubscribes after a cut with the variables it was given: open the session
+            // again under the screen's id, so a reconnection cannot register the old name anew.
+            stopSession?.();
+            queueMicrotask(openSession);
+          }
+        }),
+      );
+      return unsubscribe;
+    });
+  };
+  openSession();
 
   show(view);
   return {

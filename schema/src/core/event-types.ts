@@ -38,6 +38,7 @@ export const EVENT_TYPES = {
   'screen:disconnected': "A wall display's live connection ended.",
   'screen:commanded': 'An admin told wall displays (one, some or all) to switch view, play a playlist, change language or reload.',
   'screen:acknowledged': 'A wall display obeyed a command and said what it now shows.',
+  'screen:renamed': 'An admin gave a wall display another name or location.',
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

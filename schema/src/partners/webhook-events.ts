@@ -49,6 +49,7 @@ export const WEBHOOK_EVENT_SCOPES = {
   'screen:disconnected': 'admin',
   'screen:commanded': 'admin',
   'screen:acknowledged': 'admin',
+  'screen:renamed': 'admin',
   'seed:loaded': 'reference',
 } as const satisfies Record<EventTypeName, ScopeName>;
 

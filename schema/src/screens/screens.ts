@@ -79,7 +79,7 @@ export const ScreenRef = builder.prismaNode('Screen', {
 /** What the outbox and the audit trail say about a screen: no token, no personal data (there is none). */
 const screenPayload = (s: Screen) => ({ screenId: s.id, name: s.name, location: s.location });
 const auditable = (s: Screen | null | undefined) => s && { ...s, asOfSeq: s.asOfSeq === null ? null : String(s.asOfSeq), memoryBytes: s.memoryBytes === null ? null : String(s.memoryBytes) };
-const screenChange = (type: 'screen:connected' | 'screen:disconnected' | 'screen:acknowledged', after: Screen, before: Screen | null): Change => ({
+const screenChange = (type: 'screen:connected' | 'screen:disconnected' | 'screen:acknowledged' | 'screen:renamed', after: Screen, before: Screen | null): Change => ({
   type,
   entityType: 'Screen',
   entityId: after.id,
@@ -99,11 +99,13 @@ builder.queryFields((t) => ({
 
 // ───────────────────────────── a screen's own session ─────────────────────────────
 
-type InstructionKind = 'SETTINGS' | 'COMMAND' | 'NEW_BUILD';
+type InstructionKind = 'SETTINGS' | 'COMMAND' | 'NEW_BUILD' | 'RENAMED';
 
 interface Instruction {
   kind: InstructionKind;
   screenId: string;
+  name: string;
+  location: string | null;
   commandId: string | null;
   action: ScreenActionName | null;
   view: $Enums.ScreenView | null;
@@ -120,6 +122,7 @@ const InstructionKindEnum = builder.enumType('ScreenInstructionKind', {
     SETTINGS: { value: 'SETTINGS', description: 'First: what the screen should show (as admins last set it), and the client build served.' },
     COMMAND: { value: 'COMMAND', description: 'An admin’s command; obey it and acknowledge it with reportScreen.' },
     NEW_BUILD: { value: 'NEW_BUILD', description: 'A new client build is served: reload at a quiet moment.' },
+    RENAMED: { value: 'RENAMED', description: 'An admin renamed or moved the screen: keep the new name and location.' },
   } as const,
 });
 
@@ -127,7 +130,9 @@ const ScreenInstructionRef = builder.objectRef<Instruction>('ScreenInstruction')
   description: 'What a wall display is told over its live connection.',
   fields: (t) => ({
     kind: t.field({ type: InstructionKindEnum, description: 'Settings, a command, or a new build.', resolve: (i) => i.kind }),
-    screenId: t.id({ description: 'The screen’s id (global), for reportScreen.', resolve: (i) => encodeGlobalID('Screen', i.screenId) }),
+    screenId: t.id({ description: 'The screen’s id (global), for reportScreen and the next session.', resolve: (i) => encodeGlobalID('Screen', i.screenId) }),
+    name: t.string({ description: 'The screen’s name as registered (an admin may have changed it).', resolve: (i) => i.name }),
+    location: t.string({ nullable: true, description: 'Where it hangs, as registered.', resolve: (i) => i.location }),
     commandId: t.string({ nullable: true, description: 'The command to acknowledge.', resolve: (i) => i.commandId }),
     action: t.field({ type: ScreenAction, nullable: true, description: 'What the command asks.', resolve: (i) => i.action }),
     view: t.field({ type: ScreenView, nullable: true, description: 'The view to show.', resolve: (i) => i.view }),
@@ -161,6 +166,11 @@ builder.subscriptionFields((t) => ({
       name: t.arg.string({ required: true, description: `The screen’s name, e.g. 指挥中心主屏 (at most ${SCREEN_LIMITS.name} characters).` }),
       location: t.arg.string({ required: false, description: `Where it hangs (at most ${SCREEN_LIMITS.location}).` }),
       clientVersion: t.arg.string({ required: false, description: 'The client build the page runs.' }),
+      screenId: t.arg.globalID({
+        for: ScreenRef,
+        required: false,
+        description: 'The id a previous session gave (kept by the page): that screen, of this token, connects again under the name and location an admin may have given it since; ignored when it names none.',
+      }),
     },
     subscribe: async (_root, args, ctx) => {
       checkScreenText(new Rules(), args).check();
@@ -173,19 +183,27 @@ builder.subscriptionFields((t) => ({
       const { asOfSeq } = await snapshot(ctx, []);
       const connectedSince = ctx.now();
       const screen = await commitChange(ctx, async (tx) => {
+        const connection = { connectedSince, instanceId: presence.instanceId, heartbeatAt: connectedSince, disconnectedAt: null, clientVersion: args.clientVersion?.trim() || null };
+        // A screen that knows its id keeps the name and location on its row (an admin's, perhaps set while it was away).
+        const known = args.screenId ? await tx.screen.findFirst({ where: { id: args.screenId.id, tokenId: viewer.tokenId } }) : null;
+        if (known) {
+          const after = await tx.screen.update({ where: { id: known.id }, data: connection });
+          return { value: after, change: screenChange('screen:connected', after, known) };
+        }
         const before = await tx.screen.findUnique({ where: { tokenId_name: { tokenId: viewer.tokenId, name } } });
-        const connection = { location, connectedSince, instanceId: presence.instanceId, heartbeatAt: connectedSince, disconnectedAt: null, clientVersion: args.clientVersion?.trim() || null };
         const after = await tx.screen.upsert({
           where: { tokenId_name: { tokenId: viewer.tokenId, name } },
-          create: { tokenId: viewer.tokenId, name, registeredAt: connectedSince, ...connection },
-          update: connection,
+          create: { tokenId: viewer.tokenId, name, location, registeredAt: connectedSince, ...connection },
+          update: { ...connection, location },
         });
         return { value: after, change: screenChange('screen:connected', after, before) };
       });
       const base = { screenId: screen.id, reportEveryMs: presence.heartbeatMs };
+      let naming = { name: screen.name, location: screen.location };
+      const none = { commandId: null, action: null, view: null, playlist: [], playlistSeconds: null, language: null };
       return new Repeater<Instruction>(async (push, stop) => {
         let build = presence.clientBuild();
-        await push({ ...base, kind: 'SETTINGS', commandId: null, action: null, ...settingsOf(screen), clientBuild: build });
+        await push({ ...base, ...naming, kind: 'SETTINGS', commandId: null, action: null, ...settingsOf(screen), clientBuild: build });
         // This instance holds the connection: it says so every heartbeat, and passes on a new build.
         const beat = setInterval(() => {
           ctx.prisma.screen
@@ -194,17 +212,24 @@ builder.subscriptionFields((t) => ({
           const served = presence.clientBuild();
           if (served !== build) {
             build = served;
-            void push({ ...base, kind: 'NEW_BUILD', commandId: null, action: null, view: null, playlist: [], playlistSeconds: null, language: null, clientBuild: build });
+            void push({ ...base, ...naming, ...none, kind: 'NEW_BUILD', clientBuild: build });
           }
         }, presence.heartbeatMs);
-        const events = live.events(asOfSeq, (e) => e.type === 'screen:commanded' && commandFor(e.payload, screen.id))[Symbol.asyncIterator]();
+        const events = live
+          .events(asOfSeq, (e) => (e.type === 'screen:commanded' && commandFor(e.payload, screen.id)) || (e.type === 'screen:renamed' && e.subjectId === screen.id))
+          [Symbol.asyncIterator]();
         stop.then(() => events.return?.());
         try {
           for (;;) {
             const next = await Promise.race([events.next(), stop.then(() => null)]);
             if (!next || next.done) break;
+            if (next.value.type === 'screen:renamed') {
+              naming = { name: String(next.value.payload.name), location: (next.value.payload.location as string | null) ?? null };
+              await push({ ...base, ...naming, ...none, kind: 'RENAMED', clientBuild: build });
+              continue;
+            }
             const p = next.value.payload as unknown as CommandPayload;
-            await push({ ...base, kind: 'COMMAND', commandId: p.commandId, action: p.action, view: p.view, playlist: p.playlist, playlistSeconds: p.playlistSeconds, language: p.language, clientBuild: build });
+            await push({ ...base, ...naming, kind: 'COMMAND', commandId: p.commandId, action: p.action, view: p.view, playlist: p.playlist, playlistSeconds: p.playlistSeconds, language: p.language, clientBuild: build });
           }
           stop();
         } catch (error) {
@@ -382,6 +407,39 @@ builder.mutationFields((t) => ({
           value: { commandId, screens },
           change: { type: 'screen:commanded', entityType: 'ScreenCommand', entityId: commandId, after: { ...payload, screens: screens.map((s) => s.name) }, payload: { ...payload } },
         };
+      });
+    },
+  }),
+}));
+
+const ScreenPayload = builder.objectRef<{ screen: Screen }>('ScreenPayload').implement({
+  description: 'The screen after the change.',
+  fields: (t) => ({ screen: t.field({ type: ScreenRef, description: 'The screen.', resolve: (p) => p.screen }) }),
+});
+
+builder.mutationFields((t) => ({
+  renameScreen: t.field({
+    authScopes: { admin: true },
+    type: ScreenPayload,
+    description: 'Give a screen another name or location (admins). A connected screen keeps them at once, one away when it connects again. Audited.',
+    errors: { types: [ValidationError, NotFoundError] },
+    args: {
+      screenId: t.arg.globalID({ for: ScreenRef, required: true, description: 'The screen.' }),
+      name: t.arg.string({ required: true, description: `Its name (at most ${SCREEN_LIMITS.name} characters).` }),
+      location: t.arg.string({ required: false, description: `Where it hangs (at most ${SCREEN_LIMITS.location}); omitted or empty: nowhere said.` }),
+    },
+    resolve: async (_root, args, ctx) => {
+      checkScreenText(new Rules(), args).check();
+      const name = args.name.trim();
+      const location = args.location?.trim() || null;
+      return commitChange(ctx, async (tx) => {
+        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Screen" WHERE id = ${args.screenId.id} FOR UPDATE`;
+        if (!locked) throw new NotFoundError('screen', args.screenId.id, 'screenId');
+        const before = await tx.screen.findUniqueOrThrow({ where: { id: args.screenId.id } });
+        const taken = await tx.screen.findFirst({ where: { tokenId: before.tokenId, name, id: { not: before.id } }, select: { id: true } });
+        if (taken) throw new ValidationError([{ field: 'name', message: 'another screen of the same display token has this name' }]);
+        const screen = await tx.screen.update({ where: { id: before.id }, data: { name, location } });
+        return { value: { screen }, change: screenChange('screen:renamed', screen, before) };
       });
     },
   }),
