@@ -4,9 +4,6 @@ CREATE TYPE "ScreenView" AS ENUM ('OVERVIEW', 'CHECKPOINTS', 'PRODUCTION', 'ALER
 -- CreateEnum
 CREATE TYPE "ScreenLanguage" AS ENUM ('ZH', 'EN');
 
--- AlterEnum
-ALTER TYPE "AlertRuleKind" ADD VALUE 'SCREEN_SILENT';
-
 -- CreateTable
 CREATE TABLE "Screen" (
     "id" TEXT NOT NULL,
@@ -41,3 +38,9 @@ CREATE TABLE "Screen" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Screen_tokenId_name_key" ON "Screen"("tokenId", "name");
+
+-- The default rule about wall displays (parameters: schema/src/alerts/rule-kinds.ts).
+INSERT INTO "AlertRule" ("id", "kind", "name", "nameEn", "severity", "enabled", "parameters", "cooldownMinutes") VALUES
+  ('screen-silent', 'SCREEN_SILENT', '大屏离线', 'Wall display silent', 'MEDIUM', true,
+   '{"minutes": 5, "lookbackHours": 24}', 0)
+ON CONFLICT ("id") DO NOTHING;
