@@ -17,6 +17,7 @@ import { createLocalBus, createRedisBus, type Bus } from './live/bus.ts';
 import { createLiveFeed } from './live/live-feed.ts';
 import { databaseOutbox, OutboxFollower } from './live/outbox-follower.ts';
 import { startAlertEvaluator } from './alerts/alert-evaluator.ts';
+import { createScreenPresence } from './screens/screen-presence.ts';
 import { createBriefingDocuments } from './http/briefing-documents.ts';
 import { startWebhookDeliverer } from './partners/webhook-deliverer.ts';
 import { createClientFiles } from './http/client-files.ts';
@@ -51,6 +52,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const logger = options.logger ?? createLogger(config.logLevel);
   const auditKey = loadAuditKey(config, logger);
   const passKey = loadPassKey(config, logger);
+  const screens = createScreenPresence({ clientDist: config.clientDist, heartbeatMs: config.screenHeartbeatMs, silentAfterMs: config.screenSilentAfterMs });
   const tracing = tracingFromEnv();
   if (tracing) logger.info('tracing on', { exporter: 'otlp/http', endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory, auditKey, tracing });
@@ -81,7 +83,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     bus.publish(event.seq);
     follower.heard(event.seq);
   };
-  const alerts = startAlertEvaluator(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted }, logger, {
+  const alerts = startAlertEvaluator(follower, { prisma: database.prisma, timeZone: config.timeZone, now, auditKey, onCommitted, screens }, logger, {
     sweepMs: config.alertSweepMs,
   });
   const gateSettler = startGateSettler({ prisma: database.prisma, timeZone: config.timeZone, now, auditKey, passKey, onCommitted }, logger, { everyMs: config.gateSettleMs });
@@ -105,6 +107,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     heavyReads: { concurrency: config.heavyReads.concurrency ?? (database.kind === 'pglite' ? 1 : 3), maxWaitMs: config.heavyReads.maxWaitMs },
     statementTimeoutMs: config.statementTimeoutMs,
     exportCodes: config.exportCodes,
+    screens,
     onCommitted,
     metrics,
     tracing,

@@ -30,6 +30,10 @@ export interface ServerConfig {
   minIntervalMs: number;
   /** How often the alert rules about time (silent sites, overdue work, isolation follow-up) are swept. @default 30000 */
   alertSweepMs: number;
+  /** Wall displays: the heartbeat an instance writes for each screen connection it holds (and how often screens report). @default 10000 */
+  screenHeartbeatMs: number;
+  /** Wall displays: a screen without a heartbeat for this long is silent. @default 30000 */
+  screenSilentAfterMs: number;
   /** WebSocket clients must send connection_init within this time. @default 5000 */
   wsInitTimeoutMs: number;
   /** A WebSocket is pinged this often; one that has not read the previous ping is closed with 4413. */
@@ -100,6 +104,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     redisPrefix: env.FANGKONG_REDIS_PREFIX?.trim() || 'fangkong:',
     minIntervalMs: positiveInt(env.FANGKONG_MIN_INTERVAL_MS, 'FANGKONG_MIN_INTERVAL_MS', 250),
     alertSweepMs: positiveInt(env.FANGKONG_ALERT_SWEEP_MS, 'FANGKONG_ALERT_SWEEP_MS', 30_000),
+    screenHeartbeatMs: atLeastOne(env.FANGKONG_SCREEN_HEARTBEAT_MS ?? '10000', 'FANGKONG_SCREEN_HEARTBEAT_MS'),
+    screenSilentAfterMs: atLeastOne(env.FANGKONG_SCREEN_SILENT_AFTER_MS ?? '30000', 'FANGKONG_SCREEN_SILENT_AFTER_MS'),
     exportCodes: env.FANGKONG_EXPORT_CODES ? readExportCodes(env.FANGKONG_EXPORT_CODES) : undefined,
     webhooks: {
       timeoutMs: positiveInt(env.FANGKONG_WEBHOOK_TIMEOUT_MS, 'FANGKONG_WEBHOOK_TIMEOUT_MS', 10_000),

@@ -1,7 +1,7 @@
 import { ErrorCode } from '@fangkong/zone';
 import { PothosValidationError } from '@pothos/core';
 import type { Database } from '@fangkong/prisma';
-import { type CommittedEvent, type ExportCodes, type LiveFeed, schema } from '@fangkong/schema';
+import { type CommittedEvent, type ExportCodes, type LiveFeed, type ScreenPresence, schema } from '@fangkong/schema';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -71,6 +71,8 @@ export interface YogaOptions {
   tracing?: Tracing | null;
   /** Codes of the standard exports (DHIS2, FHIR); absent: the defaults. */
   exportCodes?: ExportCodes;
+  /** This instance's part in the wall displays' registry (screens/screen-presence.ts). */
+  screens?: ScreenPresence;
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -184,6 +186,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
         live: options.live,
         heavyRead,
         exportCodes: options.exportCodes,
+        screens: options.screens,
         ...denialTally(),
       };
       return ctx;

@@ -21,7 +21,7 @@ export interface AlertsBenchOptions {
 }
 
 const CHECKPOINTS = ['yingbin-road-exit', 'zhongyuan-road-exit', 'fengshou-road', 'linxigu-gate', 'binhe-gate', 'jinshan-gate', 'baida-supermarket', 'lubao-market'];
-const RULES = ['fever-at-entry', 'silent-site', 'output-under-target', 'line-halted', 'stock-low', 'isolation-no-check', 'isolation-fever', 'task-overdue', 'finding-overdue', 'suspicious-figures'];
+const RULES = ['fever-at-entry', 'silent-site', 'output-under-target', 'line-halted', 'stock-low', 'isolation-no-check', 'isolation-fever', 'task-overdue', 'finding-overdue', 'suspicious-figures', 'screen-silent'];
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const REPORT = `mutation($input: ReportCheckpointCountsInput!) { reportCheckpointCounts(input: $input) { __typename ... on CheckpointReportPayload { report { id } } ... on Error { code message } } }`;
 

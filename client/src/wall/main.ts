@@ -1,5 +1,6 @@
 import '../ui/base.css';
 import './wall.css';
+import './screen.css';
 import { readToken, takeTokenFromUrl } from '../auth/token.ts';
 import { addDays, DEFAULT_TIME_ZONE, localDay } from '@fangkong/zone';
 import { pickLang } from '../i18n/messages.ts';
@@ -35,6 +36,11 @@ import { createKpis } from './view/kpis.ts';
 import { createProduction } from './view/production.ts';
 import { createRanking } from './view/ranking.ts';
 import { createStock } from './view/stock.ts';
+import { startScreen } from './screen.ts';
+import { takeScreenFromUrl } from './screen-settings.ts';
+
+// Before `?lang=` is read: the screen's name and location leave the address, an admin's language enters it.
+const screenSettings = takeScreenFromUrl({ location, history, storage: window.localStorage });
 
 const lang = pickLang(location.search);
 document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -87,6 +93,7 @@ const ws = createLiveConnection({
   token,
   onEvent: (event) => {
     connection = connectionReducer(connection, event);
+    if (event.type === 'connected') screen.connected();
     if (event.type === 'connected' && connection.connections > 1) {
       // Back after a cut: subscriptions resend snapshots by themselves; the HTTP-fetched parts
       // are fetched again too.
@@ -96,6 +103,7 @@ const ws = createLiveConnection({
   },
 });
 const client = createFangkongClient({ token, ws });
+const screen = startScreen({ client, ws, lang, settings: screenSettings, storage, shownSeq: () => (state.zone ? String(state.zone.seq) : null) });
 
 /** Why the server refuses the display's operations (token unknown, rate limited…), while it does. */
 let refusal: { code: string; message: string } | null = null;
@@ -121,6 +129,7 @@ function live<Data>(document: DocumentInput<Data, AnyVariables>, onData: (data: 
           scheduleRender();
         }
         onData(result.data);
+        screen.sawUpdate();
       }),
     );
     return unsubscribe;

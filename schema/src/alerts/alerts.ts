@@ -46,6 +46,7 @@ export const AlertRuleKind = prismaEnum($Enums.AlertRuleKind, 'AlertRuleKind', '
   FINDING_OVERDUE: 'An inspection finding not rectified within its deadline. Parameters: rectifyWithinDays, lookbackDays.',
   SUSPICIOUS_FIGURES: "A report far outside the site's own history at that hour (modified z-score); flagged, not rejected. Parameters: maxModifiedZ, historyDays, minSamples.",
   ...GATE_RULE_KIND_DESCRIPTIONS,
+  SCREEN_SILENT: 'A wall display without a live connection for more than some minutes (fractions allowed). Parameters: minutes, lookbackHours.',
 });
 
 const SEVERITY_RANK: Record<$Enums.AlertSeverity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
@@ -112,7 +113,7 @@ export const AlertRef = builder.prismaNode('Alert', {
     kind: t.expose('kind', { type: AlertRuleKind, description: "The rule's kind." }),
     severity: t.expose('severity', { type: AlertSeverity, description: 'How urgent.' }),
     status: t.expose('status', { type: AlertStatus, description: 'Open, acknowledged or resolved.' }),
-    subjectType: t.exposeString('subjectType', { description: 'What it is about: Checkpoint, ProductionLine, Product, Allocation, IsolationCase, Task, Finding or GatePass.' }),
+    subjectType: t.exposeString('subjectType', { description: 'What it is about: Checkpoint, ProductionLine, Product, Allocation, IsolationCase, Task, Finding, GatePass or Screen.' }),
     subjectId: t.id({ description: 'Global ID of what it is about (node(id) answers it to those who may see it).', resolve: (a) => encodeGlobalID(a.subjectType, a.subjectId) }),
     occurrence: t.exposeString('occurrence', { description: 'Which occurrence of the condition (a period, a day, the last report before a silence).' }),
     message: t.exposeString('message', { description: 'What happened, in Chinese.' }),

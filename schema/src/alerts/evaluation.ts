@@ -6,6 +6,7 @@ import { instant } from '../core/sql.ts';
 import { openingBounds } from '../completeness/schedule.ts';
 import { onGateScans } from '../gate-scans/anomaly-alerts.ts';
 import { stockQuery } from '../supplies/stock.ts';
+import { screenConnected, silentScreens } from '../screens/silent-screens.ts';
 import { type AlertRuleKind, parametersOf, type RuleParameters } from './rule-kinds.ts';
 import { raiseAlert, resolveCleared } from './transitions.ts';
 
@@ -60,6 +61,9 @@ export async function evaluateEvents(ctx: Context, events: OutboxEvent[]): Promi
           for (const { rule } of each(rules, 'TASK_OVERDUE')) await resolveCleared(ctx, rule.id, 'Task', event.subjectId, `task ${str(event.payload.to).toLowerCase()}`);
         }
         break;
+      case 'screen:connected':
+        await screenConnected(ctx, rules.get('SCREEN_SILENT') ?? [], event.subjectId);
+        break;
       case 'finding:resolved':
         for (const { rule } of each(rules, 'FINDING_OVERDUE')) await resolveCleared(ctx, rule.id, 'Finding', event.subjectId, 'finding rectified');
         break;
@@ -86,6 +90,7 @@ const RELEVANT = new Set([
   'finding:resolved',
   'productionLine:statusChanged',
   'gateScans:recorded',
+  'screen:connected',
 ]);
 
 async function onCheckpointReport(ctx: Context, rules: Rules, event: OutboxEvent): Promise<void> {
@@ -297,6 +302,7 @@ export async function sweep(ctx: Context): Promise<void> {
   for (const { rule, p } of each(rules, 'ISOLATION_NO_CHECK')) await isolationWithoutCheck(ctx, rule, p);
   for (const { rule, p } of each(rules, 'TASK_OVERDUE')) await overdueTasks(ctx, rule, p);
   for (const { rule, p } of each(rules, 'FINDING_OVERDUE')) await overdueFindings(ctx, rule, p);
+  for (const { rule, p } of each(rules, 'SCREEN_SILENT')) await silentScreens(ctx, rule, p);
 }
 
 interface SiteRow {

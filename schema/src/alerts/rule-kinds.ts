@@ -33,6 +33,8 @@ export interface RuleParameters {
   GATE_OTHER_COMPOUND: Record<string, never>;
   /** One pass scanned at least `minScans` times at one gate within a window of `windowMinutes` of the local day. */
   GATE_FREQUENT_PASS: { minScans: number; windowMinutes: number };
+  /** A wall display silent (no live connection) for more than `minutes` (fractions allowed); screens silent for longer than `lookbackHours` are retired, not watched. */
+  SCREEN_SILENT: { minutes: number; lookbackHours: number };
 }
 
 type Check = (value: unknown) => string | null;
@@ -77,6 +79,7 @@ const SHAPES: { [K in AlertRuleKind]: Record<keyof RuleParameters[K], Check> } =
   GATE_SUSPENDED_PASS: { includeRevoked: boolean },
   GATE_OTHER_COMPOUND: {},
   GATE_FREQUENT_PASS: { minScans: number(2, 1000, true), windowMinutes: number(1, 1440, true) },
+  SCREEN_SILENT: { minutes: number(0, 7 * 24 * 60), lookbackHours: number(1, 24 * 31) },
 };
 
 /** What is wrong with `parameters` for a rule of `kind` (empty: they fit), each issue under `parameters.<name>`. */

@@ -21,6 +21,8 @@ export const ROLE_SCOPES = {
   command: ['ADMIN', 'COMMANDER'],
   /** Platform settings such as alert rules. */
   admin: ['ADMIN'],
+  /** Being a wall display: registering as a screen, taking its instructions, reporting how it is. */
+  screen: ['ADMIN', 'DISPLAY'],
   /** Personal data of people in isolation (further limited to the health token's areas). */
   personal: ['ADMIN', 'HEALTH'],
 } as const satisfies Record<string, readonly Role[]>;
@@ -98,6 +100,7 @@ export function scopesOf(ctx: Context) {
     events: hasScope(ctx, 'events'),
     alerts: hasScope(ctx, 'alerts'),
     admin: hasScope(ctx, 'admin'),
+    screen: hasScope(ctx, 'screen'),
     command: hasScope(ctx, 'command'),
     personal: hasScope(ctx, 'personal'),
     operates: (id: string) => mayOperate(ctx, id),

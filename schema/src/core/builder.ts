@@ -27,6 +27,7 @@ export const builder = new SchemaBuilder<{
     events: boolean;
     alerts: boolean;
     admin: boolean;
+    screen: boolean;
     command: boolean;
     personal: boolean;
     /** A checkpoint or production line id the caller may report for. */

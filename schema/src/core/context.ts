@@ -1,5 +1,6 @@
 import type { PrismaClient, Role } from '@fangkong/prisma';
 import type { ExportCodes } from '../partners/export-codes.ts';
+import type { ScreenPresence } from '../screens/presence.ts';
 import type { CommittedEvent, LiveFeed } from './live.ts';
 
 /**
@@ -43,6 +44,8 @@ export interface Context {
   heavyRead?: <T>(read: () => Promise<T>) => Promise<T>;
   /** Live data for subscriptions; absent where the transport offers none. */
   live?: LiveFeed;
+  /** How this instance keeps wall displays' presence (screens/presence.ts); absent: the defaults, no client build. */
+  screens?: ScreenPresence;
   /** The deployment's codes for the standard exports (FANGKONG_EXPORT_CODES); absent: the defaults. */
   exportCodes?: ExportCodes;
 }

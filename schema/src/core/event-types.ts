@@ -34,6 +34,11 @@ export const EVENT_TYPES = {
   'webhookEndpoint:registered': 'An admin registered a webhook endpoint.',
   'webhookEndpoint:paused': 'A webhook endpoint was paused (by an admin, or after failing too long).',
   'webhookEndpoint:resumed': 'An admin resumed a paused webhook endpoint (delivery goes on from its cursor).',
+  'screen:connected': 'A wall display connected and registered itself (or came back).',
+  'screen:disconnected': "A wall display's live connection ended.",
+  'screen:commanded': 'An admin told wall displays (one, some or all) to switch view, play a playlist, change language or reload.',
+  'screen:acknowledged': 'A wall display obeyed a command and said what it now shows.',
+  'screen:renamed': 'An admin gave a wall display another name or location.',
   'seed:loaded': 'Reference data or simulated history was loaded.',
 } as const;
 

@@ -45,6 +45,11 @@ export const WEBHOOK_EVENT_SCOPES = {
   'webhookEndpoint:registered': 'admin',
   'webhookEndpoint:paused': 'admin',
   'webhookEndpoint:resumed': 'admin',
+  'screen:connected': 'admin',
+  'screen:disconnected': 'admin',
+  'screen:commanded': 'admin',
+  'screen:acknowledged': 'admin',
+  'screen:renamed': 'admin',
   'seed:loaded': 'reference',
 } as const satisfies Record<EventTypeName, ScopeName>;
 

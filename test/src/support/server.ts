@@ -22,12 +22,13 @@ export interface RunningServer {
 
 /**
  * Starts the real server (`server/src/cli.ts serve`, what `pnpm serve` runs) as a child process on
- * a free port and waits until it prints its URL.
+ * a free port and waits until it prints its URL. `adminToken`: another instance's admin token on
+ * the same database, instead of making one.
  */
-export async function startServer(env: NodeJS.ProcessEnv, command: 'serve' | 'start' = 'serve', timeoutMs = 90_000): Promise<RunningServer> {
+export async function startServer(env: NodeJS.ProcessEnv, command: 'serve' | 'start' = 'serve', timeoutMs = 90_000, adminToken?: string): Promise<RunningServer> {
   if (command === 'serve') await migratedFromTemplate(env);
   const server = await spawnServer(env, command, timeoutMs);
-  const token = await createToken(env, 'admin', [], 'test admin');
+  const token = adminToken ?? (await createToken(env, 'admin', [], 'test admin'));
   defaultTokens.set(server.url, token);
   return { ...server, adminToken: token };
 }
