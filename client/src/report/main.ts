@@ -404,7 +404,7 @@ confirmBack.addEventListener('click', () => {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (bound || sending?.key === correcting?.key) return;
+  if (bound || (correcting && sending?.key === correcting.key)) return;
   let pending = readPending();
   if (!pending) return;
   // The same figures again keep the draft's key (a repeat of a report that may have arrived counts
@@ -752,6 +752,14 @@ function cancelCorrectionMode(): void {
   setText(submitButton, t.submit);
   renderKey();
 }
+reasonInput.addEventListener('input', () => {
+  const slot = errorSlots.get('reason');
+  if (slot && reasonInput.value.trim()) {
+    slot.hidden = true;
+    slot.textContent = '';
+    reasonInput.removeAttribute('aria-invalid');
+  }
+});
 cancelCorrection.addEventListener('click', () => {
   cancelCorrectionMode();
   startNewReport({ keepTarget: true });
