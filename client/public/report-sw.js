@@ -16,9 +16,15 @@ async function keepPage(response) {
   const cache = await caches.open(CACHE);
   const html = await response.clone().text();
   await cache.put(PAGE, response);
+  const named = assetsOf(html);
   const missing = [];
-  for (const asset of assetsOf(html)) if (!(await cache.match(asset))) missing.push(asset);
+  for (const asset of named) if (!(await cache.match(asset))) missing.push(asset);
   await cache.addAll(missing);
+  // Files of an earlier release the page no longer names are let go.
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith('/assets/') && !named.includes(path)) await cache.delete(request);
+  }
 }
 
 self.addEventListener('install', (event) => {

@@ -246,8 +246,12 @@ describe.skipIf(!run)('report page on a phone', () => {
       await expect.poll(() => page.getAttribute('[data-testid=queue]', 'data-waiting')).toBe('2');
       const keys = await page.locator('[data-testid=queue] li[data-key]').evaluateAll((items) => items.map((li: any) => li.dataset.key as string));
       expect(new Set(keys).size).toBe(2);
-      // The countdown of the waiting report moves.
-      await page.waitForSelector('[data-testid=queue] li[data-state=retrying]', { timeout: 10_000 });
+      // The countdown of the waiting report moves, second by second, within one wait.
+      const waitingItem = page.locator('[data-testid=queue] li[data-state=retrying]');
+      await page.waitForSelector('[data-testid=queue] li[data-state=retrying][data-seconds]:not([data-seconds="0"]):not([data-seconds="1"]):not([data-seconds="2"])', { timeout: 15_000 });
+      const [retry, seconds] = await waitingItem.evaluate((li: any) => [li.dataset.retry, Number(li.dataset.seconds)] as const);
+      expect(await waitingItem.textContent()).toContain(`网络中断，${seconds} 秒后重试`);
+      await page.waitForSelector(`[data-testid=queue] li[data-state=retrying][data-retry="${retry}"][data-seconds="${seconds - 1}"]`, { timeout: 3_000 });
       await screenshot(page, 'report-page-offline-queue-zh.png');
       expect(await reportsIn({ periodStart: first.periodStart, periodEnd: second.periodEnd })).toEqual([]);
 

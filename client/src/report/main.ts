@@ -85,9 +85,8 @@ let awaitingConfirmation: (() => void) | null = null;
 // ── token ──────────────────────────────────────────────────────────────────────────────────────
 const view = buildReportView(t, lang);
 document.body.replaceChildren(view.page);
-const { tokenInput, tokenSave, tokenEdit, tokenShownText, tokenChange, tokenShown, tokenError, kindButtons, targetLabel, targetSelect, periodStart, periodEnd, periodHint, errorSlots, numberInputs, countsGroup, outputGroup, nothingToReport, formError, statusLine, submitButton, stopButton, keyLine, form, resultCard, pendingBanner } = view;
+const { tokenInput, tokenSave, tokenEdit, tokenShownText, tokenChange, tokenShown, tokenError, kindButtons, targetLabel, targetSelect, periodStart, periodEnd, periodHint, errorSlots, numberInputs, countsGroup, outputGroup, nothingToReport, formError, statusLine, submitButton, stopButton, keyLine, form, resultCard } = view;
 const { queueButton, correctionBanner, correctionTitle, reasonInput, cancelCorrection, inputs, confirmPanel, confirmList, confirmSend, confirmBack, offlineNote, queueCard, queueList, todayCard, todaySummary, todayList } = view;
-pendingBanner.remove(); // reports not yet confirmed are listed in the queue card now
 
 function renderToken(): void {
   const current = token();
@@ -644,7 +643,12 @@ function renderQueue(): void {
       });
       return h(
         'li',
-        { 'data-key': key, 'data-state': state, ...(q.refused ? { 'data-code': q.refused.code } : {}) },
+        {
+          'data-key': key,
+          'data-state': state,
+          ...(q.refused ? { 'data-code': q.refused.code } : {}),
+          ...(state === 'retrying' ? { 'data-retry': waiting?.retry, 'data-seconds': secondsLeft() } : {}),
+        },
         h('strong', { text: `${targetName(q.pending)} · ${periodText(q.pending.input.periodStart, q.pending.input.periodEnd)}` }),
         h('span', { class: 'queue-state', text: line }),
         h('span', { class: 'hint', text: `${t.key}: …${key.slice(-8)}` }),

@@ -98,7 +98,6 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
   const todayCard = h('section', { class: 'card today', 'data-testid': 'today', hidden: true }, h('h2', { text: t.today }), todaySummary, todayList);
 
   const resultCard = h('section', { class: 'card result', 'data-testid': 'result', hidden: true });
-  const pendingBanner = h('div', { class: 'card pending', hidden: true });
 
   const page =
     h(
@@ -113,7 +112,6 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
         ),
         tokenCard,
         offlineNote,
-        pendingBanner,
         queueCard,
         form,
         resultCard,
@@ -147,7 +145,6 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
     keyLine,
     form,
     resultCard,
-    pendingBanner,
     queueButton,
     correctionBanner,
     correctionTitle,
