@@ -42,12 +42,15 @@ describe.skipIf(!run)('report page on a phone', () => {
   const period = (fromMinutesAgo: number, toMinutesAgo: number) => ({ periodStart: new Date(m0 - fromMinutesAgo * MINUTE).toISOString(), periodEnd: new Date(m0 - toMinutesAgo * MINUTE).toISOString() });
 
   beforeAll(async () => {
+    const started = Date.now();
     mkdirSync(artifacts, { recursive: true });
     const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
     expect(build.code, build.stderr + build.stdout).toBe(0);
     const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: distDir };
     api = await startServer(env);
-    operatorToken = await createToken(env, 'operator', [SITE], 'fengshou operator');
+    // The operator's token, the browser and the site's recent hours, side by side.
+    const made = createToken(env, 'operator', [SITE], 'fengshou operator');
+    const launched = launchChromium().then((b) => (browser = b)); // closed in afterAll whatever happens next
 
     // The periods must lie in today's local day: in its first minutes, wait for room.
     const sinceMidnight = Date.now() - localMidnight(Date.now());
@@ -62,11 +65,12 @@ describe.skipIf(!run)('report page on a phone', () => {
       expect(seeded.data?.reportCheckpointCounts.__typename, JSON.stringify(seeded)).toBe('CheckpointReportPayload');
     }
 
-    browser = await launchChromium();
+    [operatorToken] = await Promise.all([made, launched]);
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
     phone = await context.newPage();
     await phone.goto(`${api.url}/report?token=${operatorToken}`);
     await phone.waitForSelector(`#target option[value="${siteId}"]`, { state: 'attached', timeout: 15_000 });
+    console.info(`report page e2e: build, server, token and seed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 300_000);
 
   afterAll(async () => {
@@ -212,6 +216,52 @@ describe.skipIf(!run)('report page on a phone', () => {
     await phone.click('[data-testid=confirm-send]');
     await phone.waitForSelector('[data-testid=form-error][data-code=OVERLAPPING_REPORT]', { timeout: 10_000 });
     expect(sent.length).toBe(1);
+  });
+
+  it('calls a retry answered "duplicate" a success, and keeps an edit made while a report is retried', async () => {
+    await phone.goto(`${api.url}/report`);
+    await phone.waitForSelector(`#target option[value="${siteId}"]`, { state: 'attached', timeout: 10_000 });
+    // The server stores the report, its answer is lost; the retry under the same key is answered "duplicate".
+    let lost = false;
+    await phone.route('**/graphql', async (route) => {
+      if (!lost && (route.request().postData() ?? '').includes('reportCheckpointCounts')) {
+        lost = true;
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await fillReport(phone, period(2, 1), small);
+    await phone.click('[data-testid=submit]');
+    await phone.waitForSelector('[data-testid=result]:not([hidden])', { timeout: 15_000 });
+    await phone.unrouteAll();
+    expect(await phone.getAttribute('[data-testid=duplicate]', 'data-duplicate')).toBe('true');
+    const notice = (await phone.textContent('[data-testid=duplicate]'))!;
+    expect(notice).toBe('上报成功：服务器此前已收到这份报告（网络中断后自动重发），只计一次。');
+    expect(notice).not.toContain('重复提交');
+    expect((await reportsIn(period(2, 1))).map((r) => r.peopleScreened)).toEqual([8]);
+
+    // While a report is retried its form cannot change (nothing typed is lost to the retry); stopped,
+    // the figures are back in the form, and changed they go out under a new key.
+    await phone.click('[data-testid=new-report]');
+    await phone.route('**/graphql', (route) => ((route.request().postData() ?? '').includes('reportCheckpointCounts') ? route.abort('internetdisconnected') : route.continue()));
+    await fillReport(phone, period(4, 3), small);
+    const firstKey = await phone.getAttribute('[data-testid=idempotency-key]', 'data-key');
+    await phone.click('[data-testid=submit]');
+    await phone.waitForSelector('[data-testid=status][data-state=retrying]', { timeout: 10_000 });
+    expect(await phone.isDisabled('input[name=peopleScreened]')).toBe(true);
+    await phone.click('button:has-text("停止重试")');
+    await phone.waitForSelector('[data-testid=status][data-state=stopped]');
+    expect(await phone.isDisabled('input[name=peopleScreened]')).toBe(false);
+    expect(await phone.inputValue('input[name=peopleScreened]')).toBe('8');
+    await phone.unrouteAll();
+    await phone.fill('input[name=peopleScreened]', '7');
+    await phone.click('[data-testid=submit]');
+    await phone.waitForSelector('[data-testid=result]:not([hidden])', { timeout: 10_000 });
+    expect(await phone.getAttribute('[data-testid=result] dd[data-field=peopleScreened]', 'data-value')).toBe('7');
+    expect(await phone.getAttribute('[data-testid=duplicate]', 'data-duplicate')).toBe('false');
+    expect(await phone.getAttribute('[data-testid=idempotency-key]', 'data-key')).not.toBe(firstKey);
+    expect((await reportsIn(period(4, 3))).map((r) => r.peopleScreened)).toEqual([7]);
   });
 
   it('opens with no signal from the service worker, keeps two reports, and sends each once when back online', async () => {
