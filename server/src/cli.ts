@@ -2,12 +2,8 @@
 // machine (server, client, simulated history and a live simulator). `pnpm fangkong token …`: API tokens;
 // `pnpm fangkong audit prune …`: audit retention.
 import { ConfigError } from '@fangkong/prisma';
-import { buildApp } from './app.ts';
 import { serverConfigFromEnv } from './config.ts';
-import { startLiveSystem } from './live-system.ts';
 import { createLogger } from './logger.ts';
-import { tokenCommand } from './token-cli.ts';
-import { auditCommand } from './audit-cli.ts';
 
 const usage = `Usage: pnpm serve | pnpm start | pnpm fangkong token <create|list|revoke> … | pnpm fangkong audit prune --before <date>
 
@@ -31,7 +27,9 @@ async function main(command: string | undefined, rest: string[]): Promise<void> 
     return;
   }
   if (command === 'token' || command === 'audit') {
-    await (command === 'token' ? tokenCommand(rest) : auditCommand(rest));
+    // Loaded on demand: the admin commands need neither the server nor the live system.
+    if (command === 'token') await (await import('./token-cli.ts')).tokenCommand(rest);
+    else await (await import('./audit-cli.ts')).auditCommand(rest);
     // Exit once output is flushed: idle database pools would otherwise hold the process open.
     process.stdout.write('', () => process.exit(0));
     return;
@@ -42,8 +40,10 @@ async function main(command: string | undefined, rest: string[]): Promise<void> 
   const logger = createLogger(config.logLevel);
   let shutdown: () => Promise<void>;
   if (command === 'start') {
+    const { startLiveSystem } = await import('./live-system.ts');
     shutdown = await startLiveSystem(config, logger);
   } else {
+    const { buildApp } = await import('./app.ts');
     const app = await buildApp(config, { logger });
     await app.start();
     process.stdout.write(`Fangkong is running\n  GraphQL and GraphiQL: ${app.url}/graphql\n  health: ${app.url}/health  ready: ${app.url}/ready\n`);

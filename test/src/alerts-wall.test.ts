@@ -1,9 +1,10 @@
+import { builtClient, clientDist } from './support/client-build.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
-import { pnpm, repoRoot, tempDir } from './support/processes.ts';
+import { repoRoot, tempDir } from './support/processes.ts';
 import { countsInput, reportCounts } from './support/reporting.ts';
 import { globalId } from './support/ids.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
@@ -13,7 +14,6 @@ import { createToken, graphql, startServer, type RunningServer } from './support
 // this hour" (today's completeness subscription): the count moves and the site's name leaves the
 // missing list when its report comes.
 
-const distDir = join(repoRoot, 'client', 'dist');
 const artifacts = join(repoRoot, 'test', 'artifacts');
 
 describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => {
@@ -25,9 +25,8 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
-    expect(build.code, build.stderr + build.stdout).toBe(0);
-    const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: distDir };
+    await builtClient();
+    const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: clientDist };
     server = await startServer(env);
     displayToken = await createToken(env, 'display', [], 'alerts wall e2e');
     browser = await launchChromium();

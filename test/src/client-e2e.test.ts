@@ -1,10 +1,11 @@
+import { builtClient, clientDist } from './support/client-build.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, imageStats, initialJsGzipBytes, launchChromium } from './support/browser.ts';
 import { globalId } from './support/ids.ts';
-import { pnpm, repoRoot, tempDir } from './support/processes.ts';
+import { repoRoot, tempDir } from './support/processes.ts';
 import { REPORT_CHECKPOINT } from './support/reporting.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 
@@ -13,7 +14,6 @@ import { createToken, graphql, startServer, type RunningServer } from './support
 // exactly its figures, a lost answer is retried with the same key and counted once, and a server
 // restart shows as "stale" and then heals with the right totals.
 
-const distDir = join(repoRoot, 'client', 'dist');
 const artifacts = join(repoRoot, 'test', 'artifacts');
 const HOUR = 3_600_000;
 const SHANGHAI = 8 * HOUR; // Asia/Shanghai has had no daylight saving since 1991
@@ -63,10 +63,9 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
-    expect(build.code, build.stderr + build.stdout).toBe(0);
+    await builtClient();
 
-    env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: distDir };
+    env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: clientDist };
     api = await startServer(env);
     port = Number(new URL(api.url).port);
     displayToken = await createToken(env, 'display', [], 'wall display e2e');
@@ -109,8 +108,8 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
       expect((await fetch(`${origin}${path}`)).status, path).toBe(404);
     }
 
-    const size = initialJsGzipBytes(distDir, 'index.html');
-    const reportSize = initialJsGzipBytes(distDir, 'report.html');
+    const size = initialJsGzipBytes(clientDist, 'index.html');
+    const reportSize = initialJsGzipBytes(clientDist, 'report.html');
     writeFileSync(join(artifacts, 'bundle-size.json'), JSON.stringify({ wall: size, report: reportSize }, null, 2));
     console.info(`initial JS, gzip: wall display ${(size.gzipBytes / 1024).toFixed(1)} KiB (${size.files.length} files), report page ${(reportSize.gzipBytes / 1024).toFixed(1)} KiB`);
     expect(size.gzipBytes).toBeLessThan(400 * 1024);

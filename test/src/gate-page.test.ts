@@ -1,10 +1,11 @@
+import { builtClient, clientDist } from './support/client-build.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from './support/browser.ts';
 import { globalId } from './support/ids.ts';
-import { pnpm, repoRoot, tempDir } from './support/processes.ts';
+import { repoRoot, tempDir } from './support/processes.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 
 // The pass card sheet (/gate/cards) and the gate keeper's phone page (/gate), built for production and
@@ -12,7 +13,6 @@ import { createToken, graphql, startServer, type RunningServer } from './support
 // (fake) camera, is read and judged; typed codes too; scans made offline wait in IndexedDB, are
 // uploaded when the network is back, and a batch whose answer was lost is sent again and counted once.
 
-const distDir = join(repoRoot, 'client', 'dist');
 const artifacts = join(repoRoot, 'test', 'artifacts');
 const GATE = globalId('Checkpoint', 'linxigu-gate');
 
@@ -36,9 +36,8 @@ describe.skipIf(!run)('gate pages in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
-    expect(build.code, build.stderr + build.stdout).toBe(0);
-    env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: distDir };
+    await builtClient();
+    env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: clientDist };
     api = await startServer(env);
     community = await createToken(env, 'health', ['zhulinlu'], 'zhulinlu community');
     operator = await createToken(env, 'operator', ['linxigu-gate'], 'linxigu gate keeper');
