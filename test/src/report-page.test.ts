@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from './support/browser.ts';
 import { globalId } from './support/ids.ts';
-import { pnpm, repoRoot, tempDir } from './support/processes.ts';
+import { builtClient } from './support/client-build.ts';
+import { repoRoot, tempDir } from './support/processes.ts';
 import { REPORT_CHECKPOINT } from './support/reporting.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 
@@ -13,7 +14,6 @@ import { createToken, graphql, startServer, type RunningServer } from './support
 // correction that counts once, zeros and unusual figures questioned before sending, and a page that
 // opens with no signal (service worker) and sends the reports queued meanwhile, each once.
 
-const distDir = join(repoRoot, 'client', 'dist');
 const artifacts = join(repoRoot, 'test', 'artifacts');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -44,9 +44,7 @@ describe.skipIf(!run)('report page on a phone', () => {
   beforeAll(async () => {
     const started = Date.now();
     mkdirSync(artifacts, { recursive: true });
-    const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
-    expect(build.code, build.stderr + build.stdout).toBe(0);
-    const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: distDir };
+    const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: await builtClient() };
     api = await startServer(env);
     // The operator's token, the browser and the site's recent hours, side by side.
     const made = createToken(env, 'operator', [SITE], 'fengshou operator');
@@ -70,7 +68,7 @@ describe.skipIf(!run)('report page on a phone', () => {
     phone = await context.newPage();
     await phone.goto(`${api.url}/report?token=${operatorToken}`);
     await phone.waitForSelector(`#target option[value="${siteId}"]`, { state: 'attached', timeout: 15_000 });
-    console.info(`report page e2e: build, server, token and seed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.info(`report page e2e: client build, server, token and seed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 300_000);
 
   afterAll(async () => {
