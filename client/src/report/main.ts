@@ -287,7 +287,8 @@ function renderToday(rows: RecentReport[] | null): void {
   const last = lastReported(rows);
   todaySummary.dataset.count = String(todays.length);
   setText(todaySummary, [todays.length ? `${t.todayCount(todays.length)}` : t.todayNone, last ? t.lastReported(periodText(last.periodStart, last.periodEnd)) : ''].filter(Boolean).join(' · '));
-  const fields = kind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS;
+  // The figures an operator checks first; the rest are one tap away (更正 shows them all).
+  const fields = kind === 'checkpoint' ? (['peopleScreened', 'feverCases'] as const) : OUTPUT_FIELDS;
   todayList.replaceChildren(
     ...todays.map((r) => {
       const button = h('button', { type: 'button', class: 'button small', 'data-testid': 'correct', 'data-report': r.id, text: t.correct });
@@ -296,7 +297,7 @@ function renderToday(rows: RecentReport[] | null): void {
         'li',
         { 'data-report': r.id },
         h('span', { class: 'today-period', text: `${formatHourMinute(Date.parse(r.periodStart), timeZone)}–${formatHourMinute(Date.parse(r.periodEnd), timeZone)}` }),
-        h('span', { class: 'today-figures', text: fields.slice(0, 3).map((f) => `${t.fields[f]} ${formatCount(r.figures[f] ?? 0, lang)}`).join(' · ') }),
+        h('span', { class: 'today-figures', text: fields.map((f) => `${t.fields[f]} ${formatCount(r.figures[f] ?? 0, lang)}`).join(' · ') }),
         button,
       );
     }),
