@@ -509,6 +509,7 @@ async function pump(): Promise<void> {
         signal: abort.signal,
         onRetry: ({ retry, delayMs }: { retry: number; delayMs: number }) => {
           waiting = { key, retry, at: Date.now() + delayMs };
+          renderQueue();
           tick();
         },
       };
@@ -665,14 +666,23 @@ const secondsLeft = () => Math.max(0, Math.ceil(((waiting?.at ?? 0) - Date.now()
 /** Once a second while a try waits: the countdown moves, in the status line and the queue card. */
 function tick(): void {
   if (!waiting) return;
+  const seconds = secondsLeft();
   if (waiting.key === bound) {
     statusLine.hidden = false;
     statusLine.dataset.state = 'retrying';
     statusLine.dataset.retry = String(waiting.retry);
-    statusLine.dataset.seconds = String(secondsLeft());
-    setText(statusLine, t.retrying(waiting.retry, secondsLeft()));
+    statusLine.dataset.seconds = String(seconds);
+    setText(statusLine, t.retrying(waiting.retry, seconds));
   }
-  renderQueue();
+  // Only the waiting row's words change (its buttons stay the same elements under the finger).
+  const row = queueList.querySelector<HTMLElement>(`li[data-key="${CSS.escape(waiting.key)}"]`);
+  if (row?.dataset.state !== 'retrying' || row.dataset.retry !== String(waiting.retry)) {
+    renderQueue();
+    return;
+  }
+  row.dataset.seconds = String(seconds);
+  const words = row.querySelector('.queue-state');
+  if (words) setText(words, t.queueRetry(seconds));
 }
 setInterval(tick, 1000);
 addEventListener('online', () => {
