@@ -205,6 +205,12 @@ describe.skipIf(!run)('report page on a phone', () => {
     expect(flags).toEqual(['unusual:peopleScreened', 'zero:feverCases', 'zero:referred']);
     expect(await phone.textContent('[data-testid=confirm] li[data-flag=unusual]')).toMatch(/^测温人数：5000，远高于本站近期（每小时最多 \d+）$/);
     await screenshot(phone, 'report-page-confirm-zh.png');
+    // A figure changed while the question is open closes it: what is confirmed is what the form says.
+    await phone.fill('input[name=feverCases]', '1');
+    expect(await phone.isVisible('[data-testid=confirm]')).toBe(false);
+    await phone.click('[data-testid=submit]');
+    await phone.waitForSelector('[data-testid=confirm]:not([hidden])');
+    expect(await phone.locator('[data-testid=confirm] li').evaluateAll((items) => items.map((li: any) => `${li.dataset.flag}:${li.dataset.field}`))).toEqual(['unusual:peopleScreened', 'zero:referred']);
     await phone.click('[data-testid=confirm-back]');
     expect(await phone.isVisible('[data-testid=confirm]')).toBe(false);
     await phone.waitForTimeout(300);

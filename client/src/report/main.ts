@@ -395,6 +395,14 @@ confirmSend.addEventListener('click', () => {
   awaitingConfirmation = null;
   go?.();
 });
+// A change after the figures were checked is asked about afresh: confirming must send what the form says.
+for (const el of [inputs, reasonInput]) {
+  el.addEventListener('input', () => {
+    if (!awaitingConfirmation) return;
+    confirmPanel.hidden = true;
+    awaitingConfirmation = null;
+  });
+}
 confirmBack.addEventListener('click', () => {
   confirmPanel.hidden = true;
   awaitingConfirmation = null;
