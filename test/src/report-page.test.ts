@@ -105,7 +105,7 @@ describe.skipIf(!run)('report page on a phone', () => {
         expect(formError).toBe('填写的内容不符合要求，未保存（VALIDATION_FAILED）');
         expect(slot).toMatch(/^不能晚于当前时间（现在 (\d{4}-\d\d-\d\d \d\d:\d\d)）$/);
       } else {
-        expect(formError).toBe('Some figures break the rules; nothing was saved (VALIDATION_FAILED)');
+        expect(formError).toBe('Some entries break the rules; nothing was saved (VALIDATION_FAILED)');
         expect(slot).toMatch(/^is in the future \(it is now \d{4}-\d\d-\d\d \d\d:\d\d\)$/);
       }
       // …and "now" is the server's instant in Asia/Shanghai time, to the minute.

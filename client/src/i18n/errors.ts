@@ -35,7 +35,7 @@ const codeMessages: Record<Lang, Record<ErrorCode, string>> = {
   en: {
     [ErrorCode.BadRequest]: 'The request was malformed; reload the page and try again',
     [ErrorCode.BadUserInput]: 'Some of the input is wrong',
-    [ErrorCode.ValidationFailed]: 'Some figures break the rules; nothing was saved',
+    [ErrorCode.ValidationFailed]: 'Some entries break the rules; nothing was saved',
     [ErrorCode.GraphqlValidationFailed]: 'This page is out of date for the server; reload it',
     [ErrorCode.NotFound]: 'What this refers to does not exist, or this token may not see it',
     [ErrorCode.IdempotencyConflict]: 'This report key was already used for other figures; nothing was saved',
