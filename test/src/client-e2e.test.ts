@@ -210,6 +210,7 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
     phone.off('request', countSent);
     for (const field of ['vehiclesInspected', 'feverCases', 'hubeiLinked', 'referred', 'disinfections']) await phone.fill(`input[name=${field}]`, '0');
     await phone.click('[data-testid=submit]');
+    await phone.click('[data-testid=confirm-send]'); // the zeros are questioned first
     await phone.waitForSelector('[data-testid=form-error][data-code=OVERLAPPING_REPORT]', { state: 'visible', timeout: 10_000 });
     expect(await phone.textContent('[data-testid=form-error]')).toMatch(/该时段与已计入统计的报告（.+）重叠，本次未计入/);
     expect(await phone.isVisible('[data-error-for=periodStart]')).toBe(true);
@@ -233,6 +234,7 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
     });
     try {
       await phone.click('[data-testid=submit]');
+      await phone.click('[data-testid=confirm-send]');
       await phone.waitForSelector('[data-testid=status][data-state=retrying]', { timeout: 5_000 });
       await phone.waitForSelector('[data-testid=result]', { state: 'visible', timeout: 20_000 });
     } finally {

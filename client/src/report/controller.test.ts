@@ -34,6 +34,11 @@ describe('reading the form', () => {
     });
   });
 
+  it("refuses figures that break the figures' own limits, as the server would", () => {
+    const reading = readForm(checkpointForm({ numbers: { ...checkpointForm().numbers, peopleScreened: '3', feverCases: '4' } }), 'key-0001', zone);
+    expect(reading).toEqual({ ok: false, problems: [{ field: 'feverCases', problem: 'rule', message: 'cannot exceed peopleScreened (3); got 4' }] });
+  });
+
   it('names every field to fix at once', () => {
     const reading = readForm(checkpointForm({ target: '', periodEnd: 'tomorrow', numbers: { ...checkpointForm().numbers, peopleScreened: '12a', feverCases: '-1' } }), 'key-0001', zone);
     expect(reading).toEqual({

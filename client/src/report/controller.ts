@@ -1,10 +1,10 @@
 // The report page's decisions, without the DOM: what a filled-in form means (a submission or the
 // fields to fix), and what the server's answer means (stored, invalid, refused). Unit-tested; main.ts
 // wires them to the page (view.ts).
-import { ErrorCode, fromZonedLocal, toZonedIso } from '@fangkong/zone';
+import { CHECKPOINT_FIGURES, ErrorCode, figureIssues, fromZonedLocal, OUTPUT_FIGURES, toZonedIso } from '@fangkong/zone';
 import type { ResultOf } from '../graphql/graphql.ts';
 import { COUNT_FIELDS, type CountField, OUTPUT_FIELDS, type OutputField, type PendingSubmission, parseCount, type ReportKind } from './draft.ts';
-import type { ReportCheckpointCountsMutation, ReportProductionOutputMutation } from './operations.ts';
+import type { CorrectCheckpointReportMutation, CorrectOutputReportMutation, ReportCheckpointCountsMutation, ReportProductionOutputMutation } from './operations.ts';
 
 /** The form as typed: the chosen target, the two datetime-local values and each number field's text. */
 export interface FormValues {
@@ -18,13 +18,14 @@ export interface FormValues {
 }
 
 /** Why a field cannot be sent; the page words it (messages.ts). */
-export type FormProblem = 'choose' | 'periodStart' | 'periodEnd' | 'notANumber' | 'blank' | 'notNothing';
+export type FormProblem = 'choose' | 'periodStart' | 'periodEnd' | 'notANumber' | 'blank' | 'notNothing' | 'rule';
 
-export type FormReading = { ok: true; pending: PendingSubmission } | { ok: false; problems: { field: string; problem: FormProblem }[] };
+/** `message`: for 'rule', the figure rule broken, in the server's words (the page words it again, i18n/errors.ts). */
+export type FormReading = { ok: true; pending: PendingSubmission } | { ok: false; problems: { field: string; problem: FormProblem; message?: string }[] };
 
 /** The submission a form describes, under the draft's idempotency key, with periods in the zone's time. */
 export function readForm(values: FormValues, idempotencyKey: string, timeZone: string): FormReading {
-  const problems: { field: string; problem: FormProblem }[] = [];
+  const problems: { field: string; problem: FormProblem; message?: string }[] = [];
   if (!values.target) problems.push({ field: values.kind === 'checkpoint' ? 'checkpointId' : 'lineId', problem: 'choose' });
   const start = fromZonedLocal(values.periodStart, timeZone);
   const end = fromZonedLocal(values.periodEnd, timeZone);
@@ -43,6 +44,11 @@ export function readForm(values: FormValues, idempotencyKey: string, timeZone: s
     else if (value === null) problems.push({ field, problem: 'notANumber' });
     else numbers[field] = value;
   }
+  // The figures' own limits (fever cases ≤ people screened …), the very rules the server applies.
+  if (!problems.some((p) => p.problem !== 'choose')) {
+    const issues = values.kind === 'checkpoint' ? figureIssues(CHECKPOINT_FIGURES, numbers as Record<CountField, number>) : figureIssues(OUTPUT_FIGURES, numbers as Record<OutputField, number>);
+    for (const issue of issues) problems.push({ field: issue.field, problem: 'rule', message: issue.message });
+  }
   if (problems.length || !start || !end) return { ok: false, problems };
   const period = { periodStart: toZonedIso(start, timeZone), periodEnd: toZonedIso(end, timeZone), idempotencyKey };
   if (values.kind === 'checkpoint') {
@@ -53,20 +59,33 @@ export function readForm(values: FormValues, idempotencyKey: string, timeZone: s
 
 export type CheckpointResult = ResultOf<typeof ReportCheckpointCountsMutation>;
 export type LineResult = ResultOf<typeof ReportProductionOutputMutation>;
-type WriteResult = CheckpointResult['reportCheckpointCounts'] | LineResult['reportProductionOutput'];
+export type CheckpointCorrectionResult = ResultOf<typeof CorrectCheckpointReportMutation>;
+export type LineCorrectionResult = ResultOf<typeof CorrectOutputReportMutation>;
+type WriteResult =
+  | CheckpointResult['reportCheckpointCounts']
+  | LineResult['reportProductionOutput']
+  | CheckpointCorrectionResult['correctCheckpointReport']
+  | LineCorrectionResult['correctOutputReport'];
 export type StoredPayload = Extract<WriteResult, { __typename: 'CheckpointReportPayload' | 'OutputReportPayload' }>;
 
 export type Answer =
   | { kind: 'stored'; payload: StoredPayload }
   | { kind: 'invalid'; code: string; message: string; issues: { field: string; message: string }[] }
   /** `conflict`: the key was used before with other figures; only a new report (a new key) can go on. */
-  | { kind: 'refused'; code: string; message: string; conflict: boolean }
+  | { kind: 'refused'; code: string; message: string; conflict: boolean; field?: string; day?: string }
   /** The period overlaps a report already counted: nothing was added; the period must change, or that report be corrected. */
   | { kind: 'overlap'; code: string; message: string; existing: { id: string; periodStart: string; periodEnd: string } };
 
 /** What the server said of a report. */
-export function readAnswer(data: CheckpointResult | LineResult): Answer {
-  const result: WriteResult = 'reportCheckpointCounts' in data ? data.reportCheckpointCounts : data.reportProductionOutput;
+export function readAnswer(data: CheckpointResult | LineResult | CheckpointCorrectionResult | LineCorrectionResult): Answer {
+  const result: WriteResult =
+    'reportCheckpointCounts' in data
+      ? data.reportCheckpointCounts
+      : 'reportProductionOutput' in data
+        ? data.reportProductionOutput
+        : 'correctCheckpointReport' in data
+          ? data.correctCheckpointReport
+          : data.correctOutputReport;
   if (result.__typename === 'CheckpointReportPayload' || result.__typename === 'OutputReportPayload') return { kind: 'stored', payload: result };
   if (result.__typename === 'ValidationError') return { kind: 'invalid', code: result.code, message: result.message, issues: result.issues };
   if (result.__typename === 'OverlappingReportError') {
@@ -77,7 +96,14 @@ export function readAnswer(data: CheckpointResult | LineResult): Answer {
       existing: { id: result.existingReportId, periodStart: result.existingPeriodStart, periodEnd: result.existingPeriodEnd },
     };
   }
-  return { kind: 'refused', code: result.code, message: result.message, conflict: result.code === ErrorCode.IdempotencyConflict || result.__typename === 'IdempotencyConflictError' };
+  return {
+    kind: 'refused',
+    code: result.code,
+    message: result.message,
+    conflict: result.code === ErrorCode.IdempotencyConflict || result.__typename === 'IdempotencyConflictError',
+    ...('field' in result && typeof result.field === 'string' ? { field: result.field } : {}),
+    ...('day' in result && typeof result.day === 'string' ? { day: result.day } : {}),
+  };
 }
 
 /** The figures to show for a stored report: the server's copy when it sent one, else the ones sent. */

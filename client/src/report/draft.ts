@@ -1,6 +1,6 @@
 // A report being written. Its idempotency key is chosen once, when the draft starts, and travels
-// with every submission of it, including retries after a reload: a pending submission is kept in
-// localStorage until the server has answered it.
+// with every submission of it, including retries after a reload (queue.ts keeps reports waiting to
+// be sent; PENDING_KEY is where the earlier page kept its single one).
 
 import { CHECKPOINT_FIGURE_NAMES, type CheckpointCounts, type CheckpointFigure, OUTPUT_FIGURE_NAMES, type OutputFigure } from '@fangkong/zone';
 
@@ -46,14 +46,6 @@ export function parseCount(raw: string): number | null {
   return Number.isSafeInteger(n) && n <= 2_147_483_647 ? n : null;
 }
 
-export function savePending(storage: Pick<Storage, 'setItem'>, pending: PendingSubmission): void {
-  try {
-    storage.setItem(PENDING_KEY, JSON.stringify(pending));
-  } catch {
-    // Without storage a reload loses the pending retry; the key still protects against doubles.
-  }
-}
-
 export function loadPending(storage: Pick<Storage, 'getItem'>): PendingSubmission | null {
   try {
     const raw = storage.getItem(PENDING_KEY);
@@ -63,13 +55,5 @@ export function loadPending(storage: Pick<Storage, 'getItem'>): PendingSubmissio
     return null;
   } catch {
     return null;
-  }
-}
-
-export function clearPending(storage: Pick<Storage, 'removeItem'>): void {
-  try {
-    storage.removeItem(PENDING_KEY);
-  } catch {
-    // nothing to do
   }
 }

@@ -62,6 +62,16 @@ const WriteRefusalFragment = graphql(`
       existingPeriodStart
       existingPeriodEnd
     }
+    ... on NotFoundError {
+      field
+    }
+    ... on InvalidStateError {
+      field
+      current
+    }
+    ... on DayLockedError {
+      day
+    }
   }
 `);
 
@@ -116,3 +126,137 @@ export const ReportProductionOutputMutation = graphql(`
     }
   }
 `, [WriteRefusalFragment]);
+
+/** A site's latest reports (current versions, newest period first): today's list and the recent figures a new one is compared with. */
+export const SiteReportsQuery = graphql(`
+  query SiteReports($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Checkpoint {
+        id
+        reports(first: 48) {
+          edges {
+            node {
+              id
+              periodStart
+              periodEnd
+              reportedAt
+              correctionReason
+              vehiclesInspected
+              peopleScreened
+              feverCases
+              hubeiLinked
+              referred
+              disinfections
+            }
+          }
+        }
+      }
+      ... on ProductionLine {
+        id
+        outputReports(first: 48) {
+          edges {
+            node {
+              id
+              periodStart
+              periodEnd
+              reportedAt
+              correctionReason
+              produced
+              passedQc
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const CorrectCheckpointReportMutation = graphql(`
+  mutation CorrectCheckpointReport($reportId: ID!, $input: CorrectCheckpointReportInput!, $reason: String!, $idempotencyKey: String!) {
+    correctCheckpointReport(reportId: $reportId, input: $input, reason: $reason, idempotencyKey: $idempotencyKey) {
+      __typename
+      ... on CheckpointReportPayload {
+        duplicate
+        report {
+          id
+          periodStart
+          periodEnd
+          vehiclesInspected
+          peopleScreened
+          feverCases
+          hubeiLinked
+          referred
+          disinfections
+          reportedAt
+          checkpoint {
+            name
+            nameEn
+          }
+        }
+      }
+      ...WriteRefusal
+    }
+  }
+`, [WriteRefusalFragment]);
+
+export const CorrectOutputReportMutation = graphql(`
+  mutation CorrectOutputReport($reportId: ID!, $produced: Int!, $passedQc: Int!, $reason: String!, $idempotencyKey: String!) {
+    correctOutputReport(reportId: $reportId, produced: $produced, passedQc: $passedQc, reason: $reason, idempotencyKey: $idempotencyKey) {
+      __typename
+      ... on OutputReportPayload {
+        duplicate
+        report {
+          id
+          periodStart
+          periodEnd
+          produced
+          passedQc
+          reportedAt
+          line {
+            name
+            nameEn
+          }
+        }
+      }
+      ...WriteRefusal
+    }
+  }
+`, [WriteRefusalFragment]);
+
+/** One report version by its ID: the one an overlapping report points at, to correct it. */
+export const ReportByIdQuery = graphql(`
+  query ReportById($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on CheckpointReport {
+        id
+        periodStart
+        periodEnd
+        reportedAt
+        correctionReason
+        vehiclesInspected
+        peopleScreened
+        feverCases
+        hubeiLinked
+        referred
+        disinfections
+        checkpoint {
+          id
+        }
+      }
+      ... on OutputReport {
+        id
+        periodStart
+        periodEnd
+        reportedAt
+        correctionReason
+        produced
+        passedQc
+        line {
+          id
+        }
+      }
+    }
+  }
+`);

@@ -44,10 +44,24 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
   const statusLine = h('div', { class: 'status', role: 'status', 'data-testid': 'status', hidden: true });
   const submitButton = h('button', { type: 'submit', class: 'button primary', 'data-testid': 'submit', text: t.submit });
   const stopButton = h('button', { type: 'button', class: 'button ghost', text: t.stopRetry, hidden: true });
+  const queueButton = h('button', { type: 'button', class: 'button ghost', 'data-testid': 'queue-and-continue', text: t.queueAndContinue, hidden: true });
   const keyLine = h('p', { class: 'key-line', 'data-testid': 'idempotency-key' });
-  const form = h(
-    'form',
-    { class: 'card report-form', novalidate: true, 'data-testid': 'report-form' },
+  // Correcting a report: which one, and why (the period and site are that report's, not editable).
+  const correctionTitle = h('h2', { class: 'correction-title' });
+  const reasonInput = h('input', { type: 'text', id: 'reason', name: 'reason', class: 'input', autocomplete: 'off', maxlength: 1000 });
+  const cancelCorrection = h('button', { type: 'button', class: 'link', 'data-testid': 'cancel-correction', text: t.cancelCorrection });
+  const correctionBanner = h(
+    'div',
+    { class: 'correction', 'data-testid': 'correction', hidden: true },
+    correctionTitle,
+    h('p', { class: 'hint', text: t.correctionHint }),
+    h('div', { class: 'field' }, h('label', { class: 'label', for: 'reason', text: t.reason }), reasonInput, errorSlot('reason')),
+    cancelCorrection,
+  );
+  // Everything the operator types, disabled as one while the report it describes is being sent.
+  const inputs = h(
+    'fieldset',
+    { class: 'inputs' },
     h('div', { class: 'segmented', role: 'tablist' }, ...kindButtons),
     h('div', { class: 'field' }, targetLabel, targetSelect, errorSlot('checkpointId'), errorSlot('lineId')),
     h(
@@ -60,14 +74,30 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
     countsGroup,
     outputGroup,
     nothingToReportField,
+  );
+  const confirmList = h('ul', { class: 'flags' });
+  const confirmSend = h('button', { type: 'button', class: 'button primary', 'data-testid': 'confirm-send', text: t.confirmSend });
+  const confirmBack = h('button', { type: 'button', class: 'button ghost', 'data-testid': 'confirm-back', text: t.confirmBack });
+  const confirmPanel = h('div', { class: 'confirm', 'data-testid': 'confirm', role: 'alertdialog', hidden: true }, h('p', { class: 'confirm-title', text: t.confirmTitle }), confirmList, h('div', { class: 'actions' }, confirmSend, confirmBack));
+  const form = h(
+    'form',
+    { class: 'card report-form', novalidate: true, 'data-testid': 'report-form' },
+    correctionBanner,
+    inputs,
     formError,
+    confirmPanel,
     statusLine,
-    h('div', { class: 'actions' }, submitButton, stopButton),
+    h('div', { class: 'actions' }, submitButton, stopButton, queueButton),
     keyLine,
   );
+  const offlineNote = h('p', { class: 'notice offline', 'data-testid': 'offline', text: t.offline, hidden: true });
+  const queueList = h('ul', { class: 'queue-list' });
+  const queueCard = h('section', { class: 'card queue', 'data-testid': 'queue', hidden: true }, h('h2', { text: t.queueTitle }), queueList);
+  const todaySummary = h('p', { class: 'today-summary', 'data-testid': 'today-summary' });
+  const todayList = h('ul', { class: 'today-list' });
+  const todayCard = h('section', { class: 'card today', 'data-testid': 'today', hidden: true }, h('h2', { text: t.today }), todaySummary, todayList);
 
   const resultCard = h('section', { class: 'card result', 'data-testid': 'result', hidden: true });
-  const pendingBanner = h('div', { class: 'card pending', hidden: true });
 
   const page =
     h(
@@ -81,9 +111,11 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
           h('a', { class: 'lang', href: lang === 'zh' ? '?lang=en' : '?', text: t.switchLang }),
         ),
         tokenCard,
-        pendingBanner,
+        offlineNote,
+        queueCard,
         form,
         resultCard,
+        todayCard,
       );
 
   return {
@@ -113,6 +145,21 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
     keyLine,
     form,
     resultCard,
-    pendingBanner,
+    queueButton,
+    correctionBanner,
+    correctionTitle,
+    reasonInput,
+    cancelCorrection,
+    inputs,
+    confirmPanel,
+    confirmList,
+    confirmSend,
+    confirmBack,
+    offlineNote,
+    queueCard,
+    queueList,
+    todayCard,
+    todaySummary,
+    todayList,
   };
 }
