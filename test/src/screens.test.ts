@@ -1,12 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { builtClient } from './support/client-build.ts';
+import { createHash, } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
 import { collect, wsClient } from './support/live.ts';
-import { createTestDatabase, postgresReachable, query, type TestDatabase } from './support/postgres.ts';
-import { pnpm, repoRoot, tempDir } from './support/processes.ts';
+import { createTestDatabase, postgresReachable, type TestDatabase } from './support/postgres.ts';
+import { repoRoot, tempDir } from './support/processes.ts';
 import { redisReachable, redisUrl } from './support/redis.ts';
 import { graphql, startServer, type RunningServer } from './support/server.ts';
 
@@ -29,14 +30,6 @@ const COMMAND = `mutation ($screenIds: [ID!], $action: ScreenAction!, $view: Scr
     ... on Error { message code }
   } }`;
 
-/** A token of a role, stored as the token command stores one: its SHA-256 hash. */
-async function issueToken(databaseUrl: string, role: string, label: string): Promise<string> {
-  const token = `fk_${randomBytes(32).toString('base64url')}`;
-  const hash = createHash('sha256').update(token).digest('hex');
-  await query(databaseUrl, 'INSERT INTO "ApiToken" (id, "tokenHash", role, scope, label) VALUES ($1, $2, $3::"Role", $4, $5)', [randomUUID(), hash, role, [], label]);
-  return token;
-}
-
 describe.skipIf(!(browserAvailable() && (await postgresReachable()) && (await redisReachable())))('wall displays as registered screens', () => {
   const data = tempDir('fangkong-screens-');
   const served = join(data.path, 'client');
@@ -54,10 +47,8 @@ describe.skipIf(!(browserAvailable() && (await postgresReachable()) && (await re
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     const began = Date.now();
-    const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
-    expect(build.code, build.stderr + build.stdout).toBe(0);
+    cpSync(await builtClient(), served, { recursive: true });
     const built = Date.now();
-    cpSync(join(repoRoot, 'client', 'dist'), served, { recursive: true });
     database = await createTestDatabase('screens');
     const env = {
       DATABASE_URL: database.url,
@@ -71,13 +62,12 @@ describe.skipIf(!(browserAvailable() && (await postgresReachable()) && (await re
     };
     walls = await startServer(env);
     const first = Date.now();
-    // The second instance shares the first one's database and admin token; the other roles' tokens
-    // are written as `pnpm fangkong token create` writes them (a hash only), without a process each.
+    // The second instance shares the first one's database and admin token.
     [server, displayToken, commanderToken, analystToken] = await Promise.all([
       startServer(env, 'serve', 90_000, walls.adminToken),
-      issueToken(database.url, 'DISPLAY', 'screens e2e display'),
-      issueToken(database.url, 'COMMANDER', 'screens e2e commander'),
-      issueToken(database.url, 'ANALYST', 'screens e2e analyst'),
+      createToken(env, 'display', [], 'screens e2e display'),
+      createToken(env, 'commander', [], 'screens e2e commander'),
+      createToken(env, 'analyst', [], 'screens e2e analyst'),
     ]);
     console.info(`client built in ${built - began} ms; instances up ${first - built} and ${Date.now() - first} ms later`);
     browser = await launchChromium();
