@@ -210,7 +210,6 @@ describe('live connection', () => {
         const message = JSON.parse(String(data)) as { type: string };
         if (message.type === 'connection_init') {
           socket.send(JSON.stringify({ type: 'connection_ack' }));
-          // biome-ignore lint/suspicious/noExplicitAny: the raw TCP socket under ws
           if (freeze) (socket as any)._socket.pause();
         }
         if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));

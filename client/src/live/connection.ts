@@ -11,9 +11,9 @@ export interface LiveConnectionOptions {
   /** Connection events for the connection-state reducer. */
   onEvent: (event: ConnectionEvent) => void;
   backoff?: BackoffOptions;
-  /** Ping the server this often. @default 10000 */
+  /** Ping the server this often (after each pong). @default 1500 */
   keepAliveMs?: number;
-  /** Without a pong this long after a ping, the socket counts as dead and is closed. @default 5000 */
+  /** Without a pong this long after a ping, the socket counts as dead and is closed: a cut shows within 4 s. @default 2500 */
   pongTimeoutMs?: number;
   /** A WebSocket implementation where there is no global one (Node tests). */
   webSocketImpl?: unknown;
@@ -34,7 +34,7 @@ export interface LiveConnectionOptions {
  */
 export function createLiveConnection(options: LiveConnectionOptions): Client {
   const now = options.now ?? (() => Date.now());
-  const pongTimeoutMs = options.pongTimeoutMs ?? 5000;
+  const pongTimeoutMs = options.pongTimeoutMs ?? 2500;
   let socket: { close(code?: number, reason?: string): void; readyState: number } | null = null;
   let pongTimer: ReturnType<typeof setTimeout> | null = null;
   /** The close of a socket given up on a missed pong was reported already; graphql-ws's own 4499 for it is not. */
@@ -51,7 +51,7 @@ export function createLiveConnection(options: LiveConnectionOptions): Client {
     retryAttempts: Infinity,
     shouldRetry: () => true,
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, backoffDelay(retries, options.backoff))),
-    keepAlive: options.keepAliveMs ?? 10_000,
+    keepAlive: options.keepAliveMs ?? 1500,
     connectionParams: () => {
       const token = options.token();
       return token ? { authorization: `Bearer ${token}` } : {};
@@ -67,7 +67,7 @@ export function createLiveConnection(options: LiveConnectionOptions): Client {
         clearPongTimer();
         pongTimer = setTimeout(() => {
           pongTimer = null;
-          if (!socket || socket.readyState !== 1) return;
+          if (socket?.readyState !== 1) return;
           socket.close(CloseCode.PongTimeout, 'Pong timeout');
           socket = null;
           gaveUp = true;

@@ -24,6 +24,7 @@ export function createRanking(lang: Lang) {
       const fever = h('span', { class: 'rank-fever' });
       const value = h('span', { class: 'rank-value' });
       const bar = h('div', { class: 'rank-bar' });
+      let shownIndex = -1;
       const el = h(
         'li',
         { class: 'rank-row', 'data-checkpoint': c.id },
@@ -34,12 +35,17 @@ export function createRanking(lang: Lang) {
       return {
         el,
         update(c, index) {
+          // While rows slide past each other, the one moving up passes over the other (rows are opaque).
+          if (index !== shownIndex) el.style.zIndex = shownIndex === -1 || index < shownIndex ? '2' : '1';
+          shownIndex = index;
           el.style.setProperty('--rank', String(index));
           setText(rank, String(index + 1));
           toggleClass(el, 'top', index < 3);
           setText(value, formatCount(c.peopleScreened, lang));
           setAttr(value, 'data-value', String(c.peopleScreened));
           setText(fever, c.feverCases > 0 ? `${t.fever} ${formatCount(c.feverCases, lang)}` : '');
+          fever.hidden = c.feverCases === 0;
+          toggleClass(el, 'has-fever', c.feverCases > 0);
           bar.style.width = `${Math.max(1.5, (c.peopleScreened / max) * 100)}%`;
           toggleClass(el, 'is-stale', c.stale);
           setAttr(el, 'data-stale', c.stale ? 'true' : 'false');
