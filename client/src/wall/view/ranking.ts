@@ -27,7 +27,7 @@ export function createRanking(lang: Lang) {
       let shownIndex = -1;
       const el = h(
         'li',
-        { class: 'rank-row', 'data-checkpoint': c.id },
+        { class: 'rank-row is-new', 'data-checkpoint': c.id },
         rank,
         h('div', { class: 'rank-main' }, h('div', { class: 'rank-head' }, name, kind, badge), h('div', { class: 'rank-track' }, bar)),
         h('div', { class: 'rank-figures' }, value, fever),
@@ -37,6 +37,7 @@ export function createRanking(lang: Lang) {
         update(c, index) {
           // While rows slide past each other, the one moving up passes over the other (rows are opaque).
           if (index !== shownIndex) el.style.zIndex = shownIndex === -1 || index < shownIndex ? '2' : '1';
+          if (shownIndex !== -1) el.classList.remove('is-new');
           shownIndex = index;
           el.style.setProperty('--rank', String(index));
           setText(rank, String(index + 1));
