@@ -240,6 +240,18 @@ describe.skipIf(!browserAvailable())('the wall tells the truth', () => {
     expect(totals.accepted, lines.join('\n')).toBeGreaterThan(0);
     expect(totals).toMatchObject({ rejected: 0, failed: 0 });
     expect(await watch.locator('[data-testid=date]').textContent()).toBe('2020年2月10日 星期一');
+    // At rest, the rows add up to the headline: people screened and fever cases alike.
+    await watch.waitForFunction(
+      () => {
+        const d = (globalThis as any).document;
+        const rows = [...d.querySelectorAll('.rank-row')];
+        const people = rows.reduce((sum: number, row: any) => sum + Number(row.querySelector('.rank-value').dataset.value), 0);
+        const fever = rows.reduce((sum: number, row: any) => sum + Number(row.querySelector('.rank-fever').textContent.replace(/\D/g, '') || 0), 0);
+        return people === Number(d.querySelector('[data-testid=total-peopleScreened]').dataset.value) && fever === Number(d.querySelector('[data-testid=total-feverCases]').dataset.value);
+      },
+      null,
+      { timeout: 10_000 },
+    );
   });
   it('shows the date of the figures on screen across midnight: never the new date over yesterday’s totals', async () => {
     // Wait for midnight on the server's clock, then report into the new day (it also wakes the summary).
