@@ -79,8 +79,9 @@ describe.skipIf(!browserAvailable())('the wall tells the truth', () => {
       const read = () => {
         const date = g.document.querySelector('[data-testid=date]').textContent;
         const people = g.document.querySelector('[data-testid=total-peopleScreened]').textContent;
+        const row = [...g.document.querySelectorAll('.rank-row')].find((r: any) => r.textContent.includes('丰收路'))?.querySelector('.rank-value').textContent ?? '';
         const last = g.samples.at(-1);
-        if (!last || last.date !== date || last.people !== people) g.samples.push({ date, people });
+        if (!last || last.date !== date || last.people !== people || last.row !== row) g.samples.push({ date, people, row });
         g.requestAnimationFrame(read);
       };
       read();
@@ -260,13 +261,17 @@ describe.skipIf(!browserAvailable())('the wall tells the truth', () => {
     await new Promise((resolve) => setTimeout(resolve, wait));
     await report('zhongyuan-road-exit', at('11T00:00:00'), at('11T00:00:01'), 3);
     await watch.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid=date]').textContent.includes('2月11日'), null, { timeout: 15_000 });
-    const samples = (await watch.evaluate(() => (globalThis as any).samples)) as { date: string; people: string }[];
-    const figures = samples.filter((s) => s.date && s.people !== '—').map((s) => ({ date: s.date, people: Number(s.people.replace(/,/g, '')) }));
+    const samples = (await watch.evaluate(() => (globalThis as any).samples)) as { date: string; people: string; row: string }[];
+    const figures = samples.filter((s) => s.date && s.people !== '—').map((s) => ({ date: s.date, people: Number(s.people.replace(/,/g, '')), row: s.row }));
     expect(figures.some((s) => s.date.includes('2月10日'))).toBe(true);
     expect(figures.some((s) => s.date.includes('2月11日'))).toBe(true);
     for (const s of figures) {
       if (s.date.includes('2月10日')) expect(s.people, JSON.stringify(s)).toBeGreaterThanOrEqual(1000);
-      else expect(s.people, JSON.stringify(s)).toBeLessThan(1000);
+      else {
+        expect(s.people, JSON.stringify(s)).toBeLessThan(1000);
+        // 丰收路's 1,000 belong to 10 February: under the new date its row shows nothing of them.
+        expect(s.row, JSON.stringify(s)).not.toBe('1,000');
+      }
     }
     expect(await watch.locator('[data-testid=date]').textContent()).toBe('2020年2月11日 星期二');
   });

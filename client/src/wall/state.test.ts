@@ -284,3 +284,19 @@ describe('the running hour', () => {
     expect(toHourlySeries('2020-02-07', 'Asia/Shanghai', value, nowMs + 3_600_000).runningHour).toBeNull();
   });
 });
+
+describe('rows around midnight', () => {
+  it('shows a row whose figures are of another day than the headline as not yet known, last', () => {
+    const state = apply([
+      { type: 'zone', value: zone('10', 3) },
+      // Read at 23:59 the evening before (Shanghai): yesterday's figures.
+      { type: 'checkpoint', value: checkpoint('fengshou', '9', 1000, { asOf: '2020-02-06T15:59:00.000Z' }) },
+      { type: 'checkpoint', value: checkpoint('yingbin', '10', 3) },
+    ]);
+    const ranked = rankCheckpoints(state, 0);
+    expect(ranked.map((c) => [c.id, c.otherDay])).toEqual([
+      ['yingbin', false],
+      ['fengshou', true],
+    ]);
+  });
+});

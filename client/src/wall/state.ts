@@ -1,5 +1,5 @@
 import type { ResultOf } from '../graphql/graphql.ts';
-import { wallClock } from '@fangkong/zone';
+import { localDate, wallClock } from '@fangkong/zone';
 import { isNotOlder, NO_SEQ, parseSeq } from '../live/seq.ts';
 import type {
   CheckpointCountsSubscription,
@@ -180,6 +180,11 @@ export interface RankedCheckpoint {
   lastReportAt: string | null;
   stale: boolean;
   simulated: boolean;
+  /**
+   * Its figures are of another day than the headline's (around midnight each value rolls over on
+   * its own): shown as not yet known, never as the new day's.
+   */
+  otherDay: boolean;
 }
 
 /**
@@ -222,6 +227,7 @@ export function rowsHeld(state: WallState, nowMs: number): boolean {
  */
 export function rankCheckpoints(state: WallState, serverNowMs: number, nowMs = Number.POSITIVE_INFINITY): RankedCheckpoint[] {
   const zoneSeq = state.zone?.seq ?? null;
+  const zone = state.zone?.value;
   return [...state.checkpoints.values()]
     .map((entry) => shownCheckpoint(entry, zoneSeq, nowMs))
     .filter(({ value }) => value.checkpoint.status === 'ACTIVE' || value.today.reports > 0)
@@ -236,8 +242,9 @@ export function rankCheckpoints(state: WallState, serverNowMs: number, nowMs = N
       lastReportAt: value.lastReportAt ?? null,
       stale: isCheckpointStale(value, serverNowMs),
       simulated: value.today.simulatedReports > 0,
+      otherDay: zone !== undefined && localDate(Date.parse(value.asOf), zone.timeZone) !== zone.day,
     }))
-    .sort((a, b) => b.peopleScreened - a.peopleScreened || a.name.localeCompare(b.name, 'zh-CN'));
+    .sort((a, b) => Number(a.otherDay) - Number(b.otherDay) || b.peopleScreened - a.peopleScreened || a.name.localeCompare(b.name, 'zh-CN'));
 }
 
 /**

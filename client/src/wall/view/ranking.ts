@@ -42,12 +42,14 @@ export function createRanking(lang: Lang) {
           el.style.setProperty('--rank', String(index));
           setText(rank, String(index + 1));
           toggleClass(el, 'top', index < 3);
-          setText(value, formatCount(c.peopleScreened, lang));
-          setAttr(value, 'data-value', String(c.peopleScreened));
-          setText(fever, c.feverCases > 0 ? `${t.fever} ${formatCount(c.feverCases, lang)}` : '');
-          fever.hidden = c.feverCases === 0;
-          toggleClass(el, 'has-fever', c.feverCases > 0);
-          bar.style.width = `${Math.max(1.5, (c.peopleScreened / max) * 100)}%`;
+          // Figures of another day than the headline's are not yet known for this one.
+          setText(value, c.otherDay ? '—' : formatCount(c.peopleScreened, lang));
+          setAttr(value, 'data-value', c.otherDay ? null : String(c.peopleScreened));
+          const fevers = c.otherDay ? 0 : c.feverCases;
+          setText(fever, fevers > 0 ? `${t.fever} ${formatCount(fevers, lang)}` : '');
+          fever.hidden = fevers === 0;
+          toggleClass(el, 'has-fever', fevers > 0);
+          bar.style.width = `${c.otherDay ? 0 : Math.max(1.5, (c.peopleScreened / max) * 100)}%`;
           toggleClass(el, 'is-stale', c.stale);
           setAttr(el, 'data-stale', c.stale ? 'true' : 'false');
           setText(badge, c.stale ? (c.lastReportAt ? `${t.stale} · ${formatHourMinute(Date.parse(c.lastReportAt), timeZone)}` : t.neverReported) : '');
@@ -61,7 +63,7 @@ export function createRanking(lang: Lang) {
     el,
     update(items: RankedCheckpoint[], zoneTimeZone: string) {
       timeZone = zoneTimeZone;
-      max = Math.max(1, ...items.map((c) => c.peopleScreened));
+      max = Math.max(1, ...items.map((c) => (c.otherDay ? 0 : c.peopleScreened)));
       // Rows share the panel's height (up to a comfortable maximum), so few rows do not leave a void.
       const rootPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
       const available = list.clientHeight;
