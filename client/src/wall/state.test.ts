@@ -300,3 +300,16 @@ describe('rows around midnight', () => {
     ]);
   });
 });
+
+describe('lines around midnight', () => {
+  it('leaves a line whose figures are of another day out of its enterprise’s output', () => {
+    const state = apply([
+      { type: 'zone', value: zone('10', 3) },
+      { type: 'line', value: line('a1', 'a', 500, 1000, { asOf: '2020-02-06T15:59:00.000Z' }) },
+      { type: 'line', value: line('a2', 'a', 20, 1000) },
+    ]);
+    const [enterprise] = maskProduction(state, 0);
+    expect(enterprise!.produced).toBe(20);
+    expect(enterprise!.lines.map((l) => l.otherDay)).toEqual([true, false]);
+  });
+});

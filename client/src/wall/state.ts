@@ -266,6 +266,8 @@ export interface MaskLine {
   reports: number;
   stale: boolean;
   simulated: boolean;
+  /** Its figures are of another day than the headline's (see RankedCheckpoint.otherDay); not counted. */
+  otherDay: boolean;
 }
 
 export interface MaskEnterprise {
@@ -313,6 +315,7 @@ export function maskCapacity(state: WallState): MaskCapacity {
 export function maskProduction(state: WallState, serverNowMs: number): MaskEnterprise[] {
   const byEnterprise = new Map<string, MaskEnterprise>();
   const dayStartMs = state.zone ? Date.parse(state.zone.value.dayStart) : serverNowMs;
+  const zone = state.zone?.value;
   for (const { value } of state.lines.values()) {
     if (value.line.product.category !== 'MASK') continue;
     const line: MaskLine = {
@@ -327,14 +330,17 @@ export function maskProduction(state: WallState, serverNowMs: number): MaskEnter
       reports: value.today.reports,
       stale: value.status === 'PRODUCING' && value.today.reports === 0 && serverNowMs - dayStartMs > LINE_GRACE_MS,
       simulated: value.today.simulatedReports > 0,
+      otherDay: zone !== undefined && localDate(Date.parse(value.asOf), zone.timeZone) !== zone.day,
     };
     let enterprise = byEnterprise.get(line.enterpriseId);
     if (!enterprise) {
       enterprise = { id: line.enterpriseId, name: value.line.enterprise.name, nameEn: value.line.enterprise.nameEn, produced: 0, passedQc: 0, capacity: 0, lines: [] };
       byEnterprise.set(line.enterpriseId, enterprise);
     }
-    enterprise.produced += line.produced;
-    enterprise.passedQc += line.passedQc;
+    if (!line.otherDay) {
+      enterprise.produced += line.produced;
+      enterprise.passedQc += line.passedQc;
+    }
     if (LINE_STATUSES_EXPECTED.has(line.status)) enterprise.capacity += line.capacity;
     enterprise.lines.push(line);
   }

@@ -54,9 +54,10 @@ export function createProduction(lang: Lang) {
             update(l) {
               setText(status, t.status[l.status] ?? l.status);
               setAttr(status, 'data-status', l.status);
-              setText(lfig, `${formatCount(l.produced, lang)} / ${formatCount(l.capacity, lang)}`);
-              setAttr(lfig, 'data-value', String(l.produced));
-              setGauge(lg, l.produced, l.capacity);
+              // Figures of another day than the headline's are not yet known for this one.
+              setText(lfig, `${l.otherDay ? '—' : formatCount(l.produced, lang)} / ${formatCount(l.capacity, lang)}`);
+              setAttr(lfig, 'data-value', l.otherDay ? null : String(l.produced));
+              setGauge(lg, l.otherDay ? 0 : l.produced, l.capacity);
               toggleClass(row, 'is-stale', l.stale);
               badge.hidden = !l.stale;
               setText(badge, l.stale ? t.neverReported : '');
