@@ -22,6 +22,7 @@ import './summary/subscriptions.ts';
 import './completeness/subscriptions.ts';
 import './events/events.ts';
 import './access/viewer.ts';
+import './clock/clock.ts';
 import './alerts/alerts.ts';
 import './screens/screens.ts';
 import './briefings/briefings.ts';

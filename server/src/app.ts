@@ -1,7 +1,7 @@
 import { ErrorCode } from '@fangkong/zone';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, type Database, outboxBacklog } from '@fangkong/prisma';
+import { ConfigError, type Database, outboxBacklog, type PrismaClient } from '@fangkong/prisma';
 import type { ServerConfig } from './config.ts';
 import { prepareDatabase } from './database.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -39,12 +39,19 @@ export interface App {
   readonly url: string;
   readonly database: Database;
   readonly tokens: TokenStore;
+  /** The server's clock: the real one, or the demo's (FANGKONG_CLOCK_START, BuildAppOptions.clockStart). */
+  readonly now: () => Date;
 }
 
 export interface BuildAppOptions {
   logger?: Logger;
   /** Also load the simulated history of 27 Jan – 9 Feb 2020 (the demo's `pnpm start`). */
   seedHistory?: boolean;
+  /**
+   * Where the clock starts when FANGKONG_CLOCK_START does not say, decided once the database is
+   * ready (the demo continues where its data ends). @default the real clock
+   */
+  clockStart?: (prisma: PrismaClient) => Promise<Date | undefined>;
 }
 
 /** The database made ready (database.ts), then the live layer, GraphQL and HTTP wired around it. */
@@ -57,8 +64,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   if (tracing) logger.info('tracing on', { exporter: 'otlp/http', endpoint: process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const database = await prepareDatabase(config, logger, { seedHistory: options.seedHistory, auditKey, tracing });
 
+  const clockStart = config.clockStart ?? (await options.clockStart?.(database.prisma));
   const bootedAt = Date.now();
-  const now = config.clockStart ? () => new Date(config.clockStart!.getTime() + (Date.now() - bootedAt)) : () => new Date();
+  const now = clockStart ? () => new Date(clockStart.getTime() + (Date.now() - bootedAt)) : () => new Date();
   let bus: Bus;
   try {
     bus = config.redisUrl ? await createRedisBus(config.redisUrl, config.redisPrefix, logger) : createLocalBus();
@@ -173,6 +181,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   return {
     database,
     tokens,
+    now,
     get url() {
       return url;
     },

@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import type { TokenStore } from './auth/tokens.ts';
 import type { ServerConfig } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { PrismaClient } from '@fangkong/prisma';
 import { startSimulator } from '@fangkong/simulator';
 
 // `pnpm start`: the whole command room on one machine — database, server, wall display, report
@@ -38,11 +39,28 @@ function buildClientIfMissing(clientDist: string, say: (line: string) => void): 
   if (result.status !== 0) say('the client build failed; the API runs without the wall display (see above)');
 }
 
+/**
+ * The demo's one clock: it continues where the data ends (the simulated history on 10 Feb 2020 at
+ * 00:00, or where the last run stopped), so the wall opens in February 2020 with the history as
+ * "yesterday", the simulator (which reads the server's clock) continues it without a gap, and no
+ * period is reported twice across restarts. FANGKONG_CLOCK_START, when set, wins.
+ */
+export async function demoClockStart(prisma: PrismaClient): Promise<Date | undefined> {
+  const [checkpoints, lines] = await Promise.all([
+    prisma.checkpointReport.aggregate({ _max: { periodEnd: true } }),
+    prisma.outputReport.aggregate({ _max: { periodEnd: true } }),
+  ]);
+  const ends = [checkpoints._max.periodEnd, lines._max.periodEnd].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const end = ends.length ? Math.max(...ends) : undefined;
+  // Data that reaches the real present (a database reported to live) needs no demo clock.
+  return end !== undefined && end < Date.now() - 3_600_000 ? new Date(end) : undefined;
+}
+
 export async function startLiveSystem(config: ServerConfig, logger: Logger): Promise<() => Promise<void>> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   buildClientIfMissing(config.clientDist, say);
   say('preparing the database (migrations, reference data, simulated history 27 Jan – 9 Feb 2020)…');
-  const app = await buildApp(config, { logger, seedHistory: true });
+  const app = await buildApp(config, { logger, seedHistory: true, clockStart: demoClockStart });
   await app.start();
   const prisma = app.database.prisma;
   const sites = [
@@ -64,7 +82,7 @@ export async function startLiveSystem(config: ServerConfig, logger: Logger): Pro
   await simulator.ready;
 
   say(`
-Fangkong is running on ${app.database.location}
+Fangkong is running on ${app.database.location}, clock at ${app.now().toISOString()}${Math.abs(app.now().getTime() - Date.now()) > 60_000 ? ' (demo clock: the data continues from there)' : ''}
   Wall display   ${app.url}/?token=${tokens.display}
   Report page    ${app.url}/report?token=${tokens.operator}
   GraphiQL       ${app.url}/graphql   (Headers: {"Authorization": "Bearer ${tokens.analyst}"})

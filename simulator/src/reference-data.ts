@@ -34,7 +34,7 @@ export interface ServerClock {
   /** Server time minus local time: live periods end at the server's "now", even on a demo clock. */
   offsetMs: number;
   timeZone: string;
-  /** "local" when the token may not read the zone summary: our clock and the default zone stand in. */
+  /** "local" for a server older than Query.clock: our clock and the default zone stand in. */
   source: 'server' | 'local';
 }
 
@@ -46,23 +46,23 @@ interface Page<T> {
 const date = (value: string | null | undefined) => (value ? new Date(value) : null);
 
 /**
- * Reads the server's time and zone from the zone summary. It is the first request, so it also proves
- * the URL answers and takes the token. An operator token may not read aggregates: then the local
- * clock and Asia/Shanghai stand in.
+ * Reads the server's time and zone (Query.clock, which every token may read), so a demo server's
+ * clock (FANGKONG_CLOCK_START) is the simulator's too. It is the first request, so it also proves
+ * the URL answers and takes the token.
  */
 export async function readServerClock(client: ApiClient, attempts = 3): Promise<ServerClock> {
   const sentAt = Date.now();
-  let summary: { asOf: string; timeZone: string };
+  let clock: { now: string; timeZone: string };
   try {
-    ({ zoneSummary: summary } = (await client.post<{ zoneSummary: { asOf: string; timeZone: string } }>('query SimulatorClock { zoneSummary { asOf timeZone } }', {}, { maxAttempts: attempts })).data);
+    ({ clock } = (await client.post<{ clock: { now: string; timeZone: string } }>('query SimulatorClock { clock { now timeZone } }', {}, { maxAttempts: attempts })).data);
   } catch (error) {
-    if (error instanceof RefusedError && error.reason === 'FORBIDDEN') return { offsetMs: 0, timeZone: DEFAULT_TIME_ZONE, source: 'local' };
+    if (error instanceof RefusedError && error.reason === 'GRAPHQL_VALIDATION_FAILED') return { offsetMs: 0, timeZone: DEFAULT_TIME_ZONE, source: 'local' };
     throw error;
   }
   const receivedAt = Date.now();
-  const offsetMs = new Date(summary.asOf).getTime() - (sentAt + receivedAt) / 2;
+  const offsetMs = new Date(clock.now).getTime() - (sentAt + receivedAt) / 2;
   // Below a second the difference is network noise, not a different clock.
-  return { offsetMs: Math.abs(offsetMs) < 1000 ? 0 : offsetMs, timeZone: summary.timeZone, source: 'server' };
+  return { offsetMs: Math.abs(offsetMs) < 1000 ? 0 : offsetMs, timeZone: clock.timeZone, source: 'server' };
 }
 
 /** Pages of 100: the server's query-cost limit multiplies a selection by its page size. */

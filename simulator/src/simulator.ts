@@ -100,7 +100,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
       throw new SimulatorError(unreachable(options.url, error));
     });
     const now = () => Date.now() + clock.offsetMs;
-    if (clock.source === 'local') log(`note: this token may not read the zone summary; using this machine's clock and ${clock.timeZone}`);
+    if (clock.source === 'local') log(`note: the server does not tell its clock (older than Query.clock); using this machine's clock and ${clock.timeZone}`);
     if (replayDay) {
       const problem = checkReplayDay(replayDay, clock.timeZone, now());
       if (problem) throw new SimulatorError(problem);

@@ -59,6 +59,8 @@ describe('quick start: pnpm install && pnpm start in a fresh clone', () => {
     const first = await pnpmStart(clone, port);
     let totalBefore: number;
     try {
+      // One demo clock: it continues the simulated history (10 February 2020 on a fresh start).
+      expect(first.output()).toMatch(/clock at 2020-02-09T16:00/);
       // The wall display's own subscription: a simulated report arrives within 15 s.
       const client = wsClient(first.url, { token: first.displayToken });
       const zone = collect(client, `subscription { zoneSummary { checkpointTotals { reports simulatedReports } asOfSeq } }`, undefined, (d) => d.zoneSummary);
@@ -78,6 +80,9 @@ describe('quick start: pnpm install && pnpm start in a fresh clone', () => {
     const second = await pnpmStart(clone, port);
     try {
       expect(second.displayToken).toBe(first.displayToken);
+      // The second start continues where the first one's reports ended, not at the history's end again.
+      expect(second.output()).toMatch(/clock at 2020-02-09T16:0\d:/);
+      expect(second.output()).not.toMatch(/clock at 2020-02-09T16:00:00/);
       expect(second.output()).not.toMatch(/building the wall display/);
       expect((await history(second)).reports).toBeGreaterThanOrEqual(totalBefore);
     } finally {

@@ -9,7 +9,7 @@ import { collect, wsClient } from './support/live.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from './support/postgres.ts';
 import { repoRoot, tempDir } from './support/processes.ts';
 import { redisReachable, redisUrl } from './support/redis.ts';
-import { graphql, startServer, type RunningServer } from './support/server.ts';
+import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 
 // Wall displays as registered screens, in headless Chromium against two instances of the real
 // server on one PostgreSQL with Redis fan-out: the pages connect to the first, the admin watches and

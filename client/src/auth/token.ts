@@ -12,15 +12,22 @@ export interface TokenEnvironment {
  * in the history, in screenshots or in a bookmark). Returns the stored token, if any.
  */
 export function takeTokenFromUrl(env: TokenEnvironment): string | null {
+  const fromUrl = removeTokenFromUrl(env);
+  if (fromUrl) storeToken(env.storage, fromUrl);
+  return readToken(env.storage);
+}
+
+/**
+ * Removes `?token=` from the address (as takeTokenFromUrl does) and returns it without storing it,
+ * for a screen that keeps a token only once the server has accepted it.
+ */
+export function removeTokenFromUrl(env: Pick<TokenEnvironment, 'location' | 'history'>): string | null {
   const url = new URL(env.location.href);
   const fromUrl = url.searchParams.get('token');
-  if (fromUrl !== null) {
-    url.searchParams.delete('token');
-    const trimmed = fromUrl.trim();
-    if (trimmed) storeToken(env.storage, trimmed);
-    env.history.replaceState(env.history.state, '', `${url.pathname}${url.search}${url.hash}`);
-  }
-  return readToken(env.storage);
+  if (fromUrl === null) return null;
+  url.searchParams.delete('token');
+  env.history.replaceState(env.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  return fromUrl.trim() || null;
 }
 
 export function readToken(storage: Pick<Storage, 'getItem'>): string | null {

@@ -198,6 +198,56 @@ describe('live connection', () => {
     expect(state.status).toBe('live');
   });
 
+  it('marks the connection stale on a missed pong (4410) and reconnects without waiting for the closing handshake', async () => {
+    // A server that acknowledges, then stops reading: the network between them is cut.
+    const http: Server = createServer();
+    const wss = new WebSocketServer({ server: http, path: '/graphql' });
+    let connections = 0;
+    let freeze = true;
+    wss.on('connection', (socket) => {
+      connections++;
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string };
+        if (message.type === 'connection_init') {
+          socket.send(JSON.stringify({ type: 'connection_ack' }));
+          if (freeze) (socket as any)._socket.pause();
+        }
+        if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+      });
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    });
+    let state: ConnectionState = initialConnectionState;
+    const closes: number[] = [];
+    const client = createLiveConnection({
+      url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`,
+      token: () => null,
+      onEvent: (e) => {
+        if (e.type === 'closed') closes.push(e.code);
+        state = connectionReducer(state, e);
+      },
+      keepAliveMs: 200,
+      pongTimeoutMs: 300,
+      backoff: { baseMs: 10, capMs: 20 },
+      webSocketImpl: WebSocket,
+    });
+    cleanups.push(() => disposeQuietly(client));
+    await until(() => state.status, (s) => s === 'live');
+    const liveAt = Date.now();
+    freeze = false; // the next connection works
+    // ws's own closing handshake waits 30 s: well before that, the screen is stale and connected again.
+    await until(() => state.staleSince, (s) => s !== null, 2000);
+    expect(Date.now() - liveAt).toBeLessThan(1500);
+    expect(closes).toEqual([CloseCode.PongTimeout]);
+    await until(() => state.connections, (n) => n === 2, 3000);
+    expect(state.status).toBe('live');
+    expect(connections).toBe(2);
+  });
+
   it('keeps retrying while the server stays down, without giving up', async () => {
     const backend = await startBackend();
     const port = backend.port;

@@ -30,8 +30,8 @@ export class AnimatedNumber {
     if (value === this.target) return;
     setAttr(this.el, 'data-value', String(value));
     this.target = value;
-    // The first value, a hidden page and reduced motion skip the animation.
-    if (this.shown === null || document.hidden || matchMedia('(prefers-reduced-motion: reduce)').matches) {
+    // The first value, no duration, a hidden page and reduced motion skip the animation (shown in this frame).
+    if (this.shown === null || this.durationMs <= 0 || document.hidden || matchMedia('(prefers-reduced-motion: reduce)').matches) {
       this.stop();
       this.show(value);
       return;

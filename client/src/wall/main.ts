@@ -1,7 +1,6 @@
 import '../ui/base.css';
 import './wall.css';
 import './screen.css';
-import { readToken, takeTokenFromUrl } from '../auth/token.ts';
 import { addDays, DEFAULT_TIME_ZONE, localDay } from '@fangkong/zone';
 import { pickLang } from '../i18n/messages.ts';
 import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
@@ -16,10 +15,12 @@ import { AlertsSubscription, CheckpointCountsSubscription, CompletenessSubscript
 import {
   includesSimulated,
   initialWallState,
+  maskCapacity,
   maskProduction,
   maskTotals,
   nextClockOffset,
   rankCheckpoints,
+  rowsHeld,
   stockItems,
   totalsOf,
   wallReducer,
@@ -31,6 +32,8 @@ import { createAlertsStrip } from './view/alerts.ts';
 import { reportedThisHour, type WallSiteCompleteness } from './completeness.ts';
 import { createCompletenessPanel } from './view/completeness.ts';
 import { createHeader } from './view/header.ts';
+import { createNotAuthorised } from './view/not-authorised.ts';
+import { refusalOfClose, refusalOfError, WallToken, type Refusal } from './access.ts';
 import { createHourlyChart } from './view/hourly-chart.ts';
 import { createKpis } from './view/kpis.ts';
 import { createProduction } from './view/production.ts';
@@ -44,9 +47,18 @@ const screenSettings = takeScreenFromUrl({ location, history, storage: window.lo
 
 const lang = pickLang(location.search);
 document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-const storage = window.localStorage;
-takeTokenFromUrl({ location, history, storage });
-const token = () => readToken(storage);
+const wallToken = new WallToken({ location, history, storage: window.localStorage });
+const token = () => wallToken.get();
+/** Why the server will not show this screen the figures, while it will not. */
+let access: Refusal | null = token() ? null : 'no-token';
+/** Figures arrived since the last (re)connection: only then is the screen "live". */
+let receiving = false;
+function refuse(why: Refusal): void {
+  access = why;
+  receiving = false;
+  wallToken.refused(why);
+  scheduleRender();
+}
 
 // ── state ──────────────────────────────────────────────────────────────────────────────────────
 let state: WallState = initialWallState;
@@ -94,6 +106,12 @@ const ws = createLiveConnection({
   onEvent: (event) => {
     connection = connectionReducer(connection, event);
     if (event.type === 'connected') screen.connected();
+    if (event.type !== 'connecting') receiving = false;
+    if (event.type === 'connected' && access === 'forbidden') access = null; // asked again on this connection
+    if (event.type === 'closed') {
+      const why = refusalOfClose(event.code, token() !== null);
+      if (why) refuse(why);
+    }
     if (event.type === 'connected' && connection.connections > 1) {
       // Back after a cut: subscriptions resend snapshots by themselves; the HTTP-fetched parts
       // are fetched again too.
@@ -103,15 +121,28 @@ const ws = createLiveConnection({
   },
 });
 const client = createFangkongClient({ token, ws });
-const screen = startScreen({ client, ws, lang, settings: screenSettings, storage, shownSeq: () => (state.zone ? String(state.zone.seq) : null) });
+const screen = startScreen({ client, ws, lang, settings: screenSettings, storage: window.localStorage, shownSeq: () => (state.zone ? String(state.zone.seq) : null) });
 
 /** Why the server refuses the display's operations (token unknown, rate limited…), while it does. */
 let refusal: { code: string; message: string } | null = null;
 function noteRefusal(error: CombinedError): void {
   const first = error.graphQLErrors[0];
   if (!first) return;
-  refusal = { code: String(first.extensions?.code ?? 'ERROR'), message: first.message };
+  const code = String(first.extensions?.code ?? 'ERROR');
+  const why = refusalOfError(code, token() !== null);
+  if (why) refuse(why);
+  else refusal = { code, message: first.message };
   scheduleRender();
+}
+
+/** Figures arrived: the token works, and the screen is live. */
+function noteFlowing(): void {
+  wallToken.accepted();
+  const changed = !receiving || refusal !== null || (access !== null && access !== 'forbidden');
+  receiving = true;
+  refusal = null;
+  if (access !== 'forbidden') access = null;
+  if (changed) scheduleRender();
 }
 
 /** One subscription for the life of the screen: reopened when the server ends or refuses it. */
@@ -124,10 +155,7 @@ function live<Data>(document: DocumentInput<Data, AnyVariables>, onData: (data: 
         if (result.error) noteRefusal(result.error);
         if (!result.data) return;
         flowing();
-        if (refusal) {
-          refusal = null;
-          scheduleRender();
-        }
+        noteFlowing();
         onData(result.data);
         screen.sawUpdate();
       }),
@@ -140,7 +168,7 @@ live(ZoneSummarySubscription, (data) => {
   noteServerTime(data.zoneSummary.asOf);
   dispatch({ type: 'zone', value: data.zoneSummary });
 });
-live(CheckpointCountsSubscription, (data) => dispatch({ type: 'checkpoint', value: data.checkpointCounts }));
+live(CheckpointCountsSubscription, (data) => dispatch({ type: 'checkpoint', value: data.checkpointCounts, receivedAtMs: Date.now() }));
 live(ProductionOutputSubscription, (data) => dispatch({ type: 'line', value: data.productionOutput }));
 live(StockLevelsSubscription, (data) => dispatch({ type: 'stock', value: data.stockLevels }));
 live(AlertsSubscription, (data) => {
@@ -167,6 +195,7 @@ const production = createProduction(lang);
 const stock = createStock(lang);
 const alertsStrip = createAlertsStrip(lang);
 const completeness = createCompletenessPanel(lang);
+const notAuthorised = createNotAuthorised(lang);
 
 document.body.replaceChildren(
   h(
@@ -176,6 +205,7 @@ document.body.replaceChildren(
     kpis.el,
     h('div', { class: 'wall-strips' }, alertsStrip.el, completeness.el),
     h('main', { class: 'wall-grid' }, ranking.el, h('div', { class: 'wall-center' }, chart.el, stock.el), production.el),
+    notAuthorised.el,
   ),
 );
 
@@ -194,22 +224,39 @@ function scheduleRender(): void {
 function render(): void {
   const now = serverNow();
   const tz = timeZone();
-  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: now, offsetMs: clockOffset ?? 0, timeZone: tz });
+  header.update(headerInput());
+  notAuthorised.update(access);
   kpis.update(totalsOf(state));
-  ranking.update(rankCheckpoints(state, now), tz);
+  ranking.update(rankCheckpoints(state, now, Date.now()), tz);
   chart.update(state.series);
-  production.update(maskProduction(state, now), maskTotals(state));
+  production.update(maskProduction(state, now), maskTotals(state), maskCapacity(state));
   stock.update(stockItems(state));
   alertsStrip.update(sortedAlerts(alertsState), now);
   completeness.update(completenessSites && reportedThisHour(completenessSites, now));
   document.body.dataset.ready = state.zone ? 'true' : 'false';
-  document.body.dataset.connection = connection.status;
+  document.body.dataset.connection = access ? 'refused' : connection.status === 'live' && !receiving ? 'waiting' : connection.status;
+}
+
+function headerInput() {
+  const zone = state.zone?.value;
+  return {
+    connection,
+    receiving,
+    access,
+    refusal,
+    simulated: includesSimulated(state),
+    nowMs: serverNow(),
+    offsetMs: clockOffset ?? 0,
+    timeZone: timeZone(),
+    // The date comes with the figures, from the same snapshot: never a new day over yesterday's totals.
+    dayStartMs: zone ? Date.parse(zone.dayStart) : null,
+  };
 }
 
 // The clock ticks every second; staleness badges follow it.
 setInterval(() => {
-  const tz = timeZone();
-  header.update({ connection, refusal, simulated: includesSimulated(state), nowMs: serverNow(), offsetMs: clockOffset ?? 0, timeZone: tz });
+  header.update(headerInput());
+  if (rowsHeld(state, Date.now())) scheduleRender();
   alertsStrip.tick(sortedAlerts(alertsState), serverNow());
 }, 1000);
 setInterval(scheduleRender, 30_000);

@@ -3,8 +3,12 @@ import {
   includesSimulated,
   initialWallState,
   isCheckpointStale,
+  HOLD_FOR_HEADLINE_MS,
+  maskCapacity,
   maskProduction,
   rankCheckpoints,
+  rowsHeld,
+  toHourlySeries,
   totalsOf,
   wallReducer,
   nextClockOffset,
@@ -215,5 +219,97 @@ describe('server clock', () => {
     const first = nextClockOffset(null, Date.parse('2020-02-07T02:00:00Z'), Date.parse('2026-11-29T06:00:00Z'));
     expect(nextClockOffset(first, Date.parse('2020-02-07T02:00:00Z') - 300, Date.parse('2026-11-29T06:00:00Z'))).toBe(first);
     expect(nextClockOffset(0, 0, 10 * 60_000)).toBe(-10 * 60_000); // clock set back: taken
+  });
+});
+
+describe('a headline that never reads less than its rows', () => {
+  const at = (ms: number) => ({ receivedAtMs: ms });
+  it('shows a row newer than the headline at its previous figures until the headline catches up', () => {
+    let state = apply([
+      { type: 'zone', value: zone('10', 100) },
+      { type: 'checkpoint', value: checkpoint('yingbin', '10', 60), ...at(0) },
+    ]);
+    state = wallReducer(state, { type: 'checkpoint', value: checkpoint('yingbin', '12', 80), ...at(1000) });
+    expect(rankCheckpoints(state, 0, 1500)[0]!.peopleScreened).toBe(60);
+    expect(rowsHeld(state, 1500)).toBe(true);
+    state = wallReducer(state, { type: 'zone', value: zone('12', 120) });
+    expect(rankCheckpoints(state, 0, 1600)[0]!.peopleScreened).toBe(80);
+    expect(rowsHeld(state, 1600)).toBe(false);
+  });
+
+  it('shows the newer row anyway once the headline is overdue', () => {
+    let state = apply([
+      { type: 'zone', value: zone('10', 100) },
+      { type: 'checkpoint', value: checkpoint('yingbin', '10', 60), ...at(0) },
+    ]);
+    state = wallReducer(state, { type: 'checkpoint', value: checkpoint('yingbin', '12', 80), ...at(1000) });
+    expect(rankCheckpoints(state, 0, 1000 + HOLD_FOR_HEADLINE_MS + 1)[0]!.peopleScreened).toBe(80);
+  });
+
+  it('shows a first value at once (nothing older to show)', () => {
+    const state = apply([{ type: 'zone', value: zone('10', 100) }, { type: 'checkpoint', value: checkpoint('yingbin', '14', 60), ...at(0) }]);
+    expect(rankCheckpoints(state, 0, 1)[0]!.peopleScreened).toBe(60);
+  });
+});
+
+describe('mask capacity', () => {
+  it('counts the lines expected to produce, stopped ones included, so a stop does not raise the share', () => {
+    const producing = apply([
+      { type: 'line', value: line('a1', 'a', 100, 1000) },
+      { type: 'line', value: line('a2', 'a', 100, 1000) },
+      { type: 'line', value: line('a3', 'a', 0, 500, { status: 'INSTALLING' }) },
+    ]);
+    expect(maskCapacity(producing)).toEqual({ capacity: 2000, expectedLines: 2, producingLines: 2 });
+    const halted = wallReducer(producing, { type: 'line', value: line('a2', 'a', 100, 1000, { status: 'HALTED', asOfSeq: '2' }) });
+    expect(maskCapacity(halted)).toEqual({ capacity: 2000, expectedLines: 2, producingLines: 1 });
+    // The enterprise card counts the same lines as the ring.
+    expect(maskProduction(halted, 0)[0]!.capacity).toBe(2000);
+  });
+});
+
+describe('the running hour', () => {
+  it('is marked partial when it has figures', () => {
+    const nowMs = Date.parse('2020-02-07T02:30:00.000Z'); // 10:30 in Shanghai
+    const value: SeriesValue = {
+      today: [
+        { start: '2020-02-07T01:00:00.000Z', counts: { peopleScreened: 300, feverCases: 0, simulatedReports: 0 } },
+        { start: '2020-02-07T02:00:00.000Z', counts: { peopleScreened: 40, feverCases: 0, simulatedReports: 0 } },
+      ],
+      yesterday: [],
+    };
+    const series = toHourlySeries('2020-02-07', 'Asia/Shanghai', value, nowMs);
+    expect(series.runningHour).toBe(10);
+    expect(series.today[9]).toBe(300);
+    expect(series.today[10]).toBe(40);
+    expect(toHourlySeries('2020-02-07', 'Asia/Shanghai', value, nowMs + 3_600_000).runningHour).toBeNull();
+  });
+});
+
+describe('rows around midnight', () => {
+  it('shows a row whose figures are of another day than the headline as not yet known, last', () => {
+    const state = apply([
+      { type: 'zone', value: zone('10', 3) },
+      // Read at 23:59 the evening before (Shanghai): yesterday's figures.
+      { type: 'checkpoint', value: checkpoint('fengshou', '9', 1000, { asOf: '2020-02-06T15:59:00.000Z' }) },
+      { type: 'checkpoint', value: checkpoint('yingbin', '10', 3) },
+    ]);
+    const ranked = rankCheckpoints(state, 0);
+    expect(ranked.map((c) => [c.id, c.otherDay])).toEqual([
+      ['yingbin', false],
+      ['fengshou', true],
+    ]);
+  });
+});
+
+describe('lines around midnight', () => {
+  it('leaves a line whose figures are of another day out of its enterprise’s output', () => {
+    const state = apply([
+      { type: 'zone', value: zone('10', 3) },
+      { type: 'line', value: line('a1', 'a', 500, 1000, { asOf: '2020-02-06T15:59:00.000Z' }) },
+      { type: 'line', value: line('a2', 'a', 20, 1000) },
+    ]);
+    const [enterprise] = maskProduction(state, 0);
+    expect(enterprise!.produced).toBe(20);
+    expect(enterprise!.lines.map((l) => l.otherDay)).toEqual([true, false]);
   });
 });

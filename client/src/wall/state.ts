@@ -1,5 +1,5 @@
 import type { ResultOf } from '../graphql/graphql.ts';
-import { wallClock } from '@fangkong/zone';
+import { localDate, wallClock } from '@fangkong/zone';
 import { isNotOlder, NO_SEQ, parseSeq } from '../live/seq.ts';
 import type {
   CheckpointCountsSubscription,
@@ -24,11 +24,20 @@ export interface Versioned<T> {
   seq: bigint;
 }
 
+/** A checkpoint's value, with the one before it: shown while the headline has not caught up (see rankCheckpoints). */
+export interface CheckpointEntry extends Versioned<CheckpointValue> {
+  previous: Versioned<CheckpointValue> | null;
+  /** When it arrived (this browser's clock). */
+  receivedAtMs: number;
+}
+
 export interface HourlySeries {
   /** The reporting day the series belongs to (ZoneSummary.day). */
   day: string;
   /** People screened per local hour 0–23; null for hours not yet begun. */
   today: (number | null)[];
+  /** The hour still running, when it has figures: partial, drawn as such (not as a collapse). */
+  runningHour: number | null;
   yesterday: number[];
   feverToday: (number | null)[];
   simulated: boolean;
@@ -36,7 +45,7 @@ export interface HourlySeries {
 
 export interface WallState {
   zone: Versioned<ZoneValue> | null;
-  checkpoints: ReadonlyMap<string, Versioned<CheckpointValue>>;
+  checkpoints: ReadonlyMap<string, CheckpointEntry>;
   lines: ReadonlyMap<string, Versioned<LineValue>>;
   stock: Versioned<StockValue> | null;
   series: HourlySeries | null;
@@ -52,7 +61,7 @@ export const initialWallState: WallState = {
 
 export type WallAction =
   | { type: 'zone'; value: ZoneValue }
-  | { type: 'checkpoint'; value: CheckpointValue }
+  | { type: 'checkpoint'; value: CheckpointValue; receivedAtMs?: number }
   | { type: 'line'; value: LineValue }
   | { type: 'stock'; value: StockValue }
   | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number };
@@ -67,8 +76,13 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
     }
     case 'checkpoint': {
       const id = action.value.checkpoint.id;
-      const next = upsert(state.checkpoints, id, action.value);
-      return next === state.checkpoints ? state : { ...state, checkpoints: next };
+      const seq = parseSeq(action.value.asOfSeq);
+      const current = state.checkpoints.get(id);
+      if (!isNotOlder(current?.seq ?? NO_SEQ, seq)) return state;
+      const next = new Map(state.checkpoints);
+      const previous = current ? { value: current.value, seq: current.seq } : null;
+      next.set(id, { value: action.value, seq, previous, receivedAtMs: action.receivedAtMs ?? 0 });
+      return { ...state, checkpoints: next };
     }
     case 'line': {
       const id = action.value.line.id;
@@ -101,6 +115,7 @@ export function toHourlySeries(day: string, timeZone: string, value: SeriesValue
   const feverToday: (number | null)[] = Array.from({ length: 24 }, () => null);
   const yesterday: number[] = Array.from({ length: 24 }, () => 0);
   let simulated = false;
+  let runningHour: number | null = null;
   for (const point of value.today) {
     const startMs = Date.parse(point.start);
     if (startMs > nowMs) continue; // hours that have not begun stay empty rather than zero
@@ -111,13 +126,14 @@ export function toHourlySeries(day: string, timeZone: string, value: SeriesValue
     today[hour] = (today[hour] ?? 0) + point.counts.peopleScreened;
     feverToday[hour] = (feverToday[hour] ?? 0) + point.counts.feverCases;
     simulated ||= point.counts.simulatedReports > 0;
+    if (startMs + 3_600_000 > nowMs) runningHour = hour;
   }
   for (const point of value.yesterday) {
     const hour = wallClock(Date.parse(point.start), timeZone).hour;
     yesterday[hour] = (yesterday[hour] ?? 0) + point.counts.peopleScreened;
     simulated ||= point.counts.simulatedReports > 0;
   }
-  return { day, today, yesterday, feverToday, simulated };
+  return { day, today, runningHour, yesterday, feverToday, simulated };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,6 +180,11 @@ export interface RankedCheckpoint {
   lastReportAt: string | null;
   stale: boolean;
   simulated: boolean;
+  /**
+   * Its figures are of another day than the headline's (around midnight each value rolls over on
+   * its own): shown as not yet known, never as the new day's.
+   */
+  otherDay: boolean;
 }
 
 /**
@@ -177,9 +198,38 @@ export function isCheckpointStale(value: CheckpointValue, serverNowMs: number): 
   return serverNowMs - Date.parse(value.lastReportAt) > value.checkpoint.reportIntervalMinutes * 60_000;
 }
 
-/** Checkpoints by people screened today, most first; ties by name so the order is stable. */
-export function rankCheckpoints(state: WallState, serverNowMs: number): RankedCheckpoint[] {
+/** How long a checkpoint's newer figures wait for the headline to catch up before they show anyway. */
+export const HOLD_FOR_HEADLINE_MS = 5000;
+
+/**
+ * The version of a checkpoint to show beside the headline: the headline (zone summary) and each
+ * checkpoint arrive on their own subscriptions, so a report reaches its row a moment before the
+ * total; for that moment the row would show more than the total includes. A row newer than the
+ * headline shows its previous figures until the headline reaches its position (or, should the
+ * headline not come, for at most HOLD_FOR_HEADLINE_MS).
+ */
+export function shownCheckpoint(entry: CheckpointEntry, zoneSeq: bigint | null, nowMs: number): Versioned<CheckpointValue> {
+  if (zoneSeq === null || entry.seq <= zoneSeq || !entry.previous) return entry;
+  if (nowMs - entry.receivedAtMs > HOLD_FOR_HEADLINE_MS) return entry;
+  return entry.previous;
+}
+
+/** Whether some row is held back for the headline (the screen then looks again shortly). */
+export function rowsHeld(state: WallState, nowMs: number): boolean {
+  const zoneSeq = state.zone?.seq ?? null;
+  for (const entry of state.checkpoints.values()) if (shownCheckpoint(entry, zoneSeq, nowMs) !== entry) return true;
+  return false;
+}
+
+/**
+ * Checkpoints by people screened today, most first; ties by name so the order is stable.
+ * `nowMs` is this browser's clock (for rows held for the headline); `serverNowMs` the server's.
+ */
+export function rankCheckpoints(state: WallState, serverNowMs: number, nowMs = Number.POSITIVE_INFINITY): RankedCheckpoint[] {
+  const zoneSeq = state.zone?.seq ?? null;
+  const zone = state.zone?.value;
   return [...state.checkpoints.values()]
+    .map((entry) => shownCheckpoint(entry, zoneSeq, nowMs))
     .filter(({ value }) => value.checkpoint.status === 'ACTIVE' || value.today.reports > 0)
     .map(({ value }) => ({
       id: value.checkpoint.id,
@@ -192,8 +242,9 @@ export function rankCheckpoints(state: WallState, serverNowMs: number): RankedCh
       lastReportAt: value.lastReportAt ?? null,
       stale: isCheckpointStale(value, serverNowMs),
       simulated: value.today.simulatedReports > 0,
+      otherDay: zone !== undefined && localDate(Date.parse(value.asOf), zone.timeZone) !== zone.day,
     }))
-    .sort((a, b) => b.peopleScreened - a.peopleScreened || a.name.localeCompare(b.name, 'zh-CN'));
+    .sort((a, b) => Number(a.otherDay) - Number(b.otherDay) || b.peopleScreened - a.peopleScreened || a.name.localeCompare(b.name, 'zh-CN'));
 }
 
 /**
@@ -215,6 +266,8 @@ export interface MaskLine {
   reports: number;
   stale: boolean;
   simulated: boolean;
+  /** Its figures are of another day than the headline's (see RankedCheckpoint.otherDay); not counted. */
+  otherDay: boolean;
 }
 
 export interface MaskEnterprise {
@@ -223,14 +276,46 @@ export interface MaskEnterprise {
   nameEn: string;
   produced: number;
   passedQc: number;
+  /** Rated daily capacity of its lines expected to produce (LINE_STATUSES_EXPECTED). */
   capacity: number;
   lines: MaskLine[];
+}
+
+/**
+ * The lines whose rated capacity counts as the day's capacity: those commissioned for production,
+ * whether producing now or stopped (idle, halted). A stopped line's capacity is lost output, not
+ * less capacity, so a stop shows as the share falling behind rather than the ring jumping up (the
+ * server's ratedCapacity counts only lines producing). Lines still installing or commissioning are
+ * not expected to produce yet.
+ */
+export const LINE_STATUSES_EXPECTED: ReadonlySet<string> = new Set(['PRODUCING', 'IDLE', 'HALTED']);
+
+export interface MaskCapacity {
+  /** Rated daily capacity of the mask lines expected to produce. */
+  capacity: number;
+  expectedLines: number;
+  producingLines: number;
+}
+
+/** The day's mask capacity for the ring and the enterprise cards alike. */
+export function maskCapacity(state: WallState): MaskCapacity {
+  let capacity = 0;
+  let expectedLines = 0;
+  let producingLines = 0;
+  for (const { value } of state.lines.values()) {
+    if (value.line.product.category !== 'MASK' || !LINE_STATUSES_EXPECTED.has(value.status)) continue;
+    capacity += value.ratedDailyCapacity;
+    expectedLines++;
+    if (value.status === 'PRODUCING') producingLines++;
+  }
+  return { capacity, expectedLines, producingLines };
 }
 
 /** Mask lines grouped by enterprise, each against its rated daily capacity. */
 export function maskProduction(state: WallState, serverNowMs: number): MaskEnterprise[] {
   const byEnterprise = new Map<string, MaskEnterprise>();
   const dayStartMs = state.zone ? Date.parse(state.zone.value.dayStart) : serverNowMs;
+  const zone = state.zone?.value;
   for (const { value } of state.lines.values()) {
     if (value.line.product.category !== 'MASK') continue;
     const line: MaskLine = {
@@ -245,15 +330,18 @@ export function maskProduction(state: WallState, serverNowMs: number): MaskEnter
       reports: value.today.reports,
       stale: value.status === 'PRODUCING' && value.today.reports === 0 && serverNowMs - dayStartMs > LINE_GRACE_MS,
       simulated: value.today.simulatedReports > 0,
+      otherDay: zone !== undefined && localDate(Date.parse(value.asOf), zone.timeZone) !== zone.day,
     };
     let enterprise = byEnterprise.get(line.enterpriseId);
     if (!enterprise) {
       enterprise = { id: line.enterpriseId, name: value.line.enterprise.name, nameEn: value.line.enterprise.nameEn, produced: 0, passedQc: 0, capacity: 0, lines: [] };
       byEnterprise.set(line.enterpriseId, enterprise);
     }
-    enterprise.produced += line.produced;
-    enterprise.passedQc += line.passedQc;
-    enterprise.capacity += line.capacity;
+    if (!line.otherDay) {
+      enterprise.produced += line.produced;
+      enterprise.passedQc += line.passedQc;
+    }
+    if (LINE_STATUSES_EXPECTED.has(line.status)) enterprise.capacity += line.capacity;
     enterprise.lines.push(line);
   }
   const enterprises = [...byEnterprise.values()];

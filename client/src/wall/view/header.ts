@@ -2,9 +2,14 @@ import type { ConnectionState } from '../../live/connection-state.ts';
 import { formatClock, formatHourMinute, formatLongDate } from '../../format/time.ts';
 import { wallMessages, type Lang } from '../../i18n/messages.ts';
 import { h, setAttr, setText, toggleClass } from '../../ui/dom.ts';
+import type { Refusal } from '../access.ts';
 
 export interface HeaderInput {
   connection: ConnectionState;
+  /** Figures arrived since the last connection: "live" is shown only then. */
+  receiving: boolean;
+  /** The server will not show this screen the figures. */
+  access: Refusal | null;
   /** The server refuses the display's operations (e.g. an unknown token). */
   refusal: { code: string; message: string } | null;
   simulated: boolean;
@@ -13,6 +18,8 @@ export interface HeaderInput {
   /** Server clock minus this browser's: connection times are local, the screen shows server time. */
   offsetMs: number;
   timeZone: string;
+  /** Start of the day the figures on screen belong to (the zone summary's), or null before any. */
+  dayStartMs: number | null;
 }
 
 /** Zone name, date and clock in the zone, connection state, and the "simulated" label. */
@@ -36,12 +43,18 @@ export function createHeader(lang: Lang) {
 
   return {
     el,
-    update({ connection, refusal, simulated: isSimulated, nowMs, offsetMs, timeZone }: HeaderInput) {
-      setText(clock, formatClock(nowMs, timeZone));
-      setText(date, formatLongDate(nowMs, timeZone, lang));
+    update({ connection, receiving, access, refusal, simulated: isSimulated, nowMs, offsetMs, timeZone, dayStartMs }: HeaderInput) {
+      // Both from the server: before its first figures, this browser's clock would be a guess.
+      setText(clock, dayStartMs === null ? '' : formatClock(nowMs, timeZone));
+      setText(date, dayStartMs === null ? '' : formatLongDate(dayStartMs, timeZone, lang));
+      setAttr(date, 'data-day-start', dayStartMs === null ? null : new Date(dayStartMs).toISOString());
       simulated.hidden = !isSimulated;
-      setAttr(status, 'data-state', connection.status);
-      setText(statusText, connection.status === 'live' ? t.live : connection.status === 'reconnecting' ? t.reconnecting : t.connecting);
+      const state = access ? 'refused' : connection.status === 'live' && !receiving ? 'waiting' : connection.status;
+      setAttr(status, 'data-state', state);
+      setText(
+        statusText,
+        state === 'refused' ? t.notAuthorisedBadge : state === 'live' ? t.live : state === 'waiting' ? t.waitingForData : state === 'reconnecting' ? t.reconnecting : t.connecting,
+      );
       setText(statusDetail, connection.status !== 'live' && connection.attempts > 0 ? t.attempt(connection.attempts) : '');
       const since = connection.staleSince;
       stale.hidden = since === null;

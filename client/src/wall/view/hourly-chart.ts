@@ -32,6 +32,11 @@ export function createHourlyChart(lang: Lang) {
 
   function option(series: HourlySeries | null): Option {
     const fs = fontPx;
+    // The running hour is partial: drawn apart, dashed from the last full hour, so it does not read
+    // as a collapse.
+    const running = series?.runningHour ?? null;
+    const full = (series?.today ?? []).map((v, hour) => (hour === running ? null : v));
+    const partial = (series?.today ?? []).map((v, hour) => (running !== null && (hour === running || hour === running - 1) ? v : null));
     return {
       animationDuration: 600,
       animationDurationUpdate: 600,
@@ -45,7 +50,7 @@ export function createHourlyChart(lang: Lang) {
         itemHeight: fs * 0.6,
         itemGap: fs * 1.4,
         textStyle: { color: '#c9d6f0', fontSize: fs * 1.0, fontFamily: FONT },
-        data: [t.today, t.yesterday, t.fever],
+        data: [t.today, t.partialHour, t.yesterday, t.fever],
       },
       xAxis: {
         type: 'category',
@@ -58,6 +63,8 @@ export function createHourlyChart(lang: Lang) {
       yAxis: [
         {
           type: 'value',
+          // Whole people: with all values 0 the axis would otherwise label 0.2, 0.4… all as "0".
+          minInterval: 1,
           splitLine: { lineStyle: { color: 'rgba(80,110,160,0.22)' } },
           axisLabel: { color: '#8ea3c8', fontSize: fs * 0.95, fontFamily: FONT, formatter: (v: number) => formatCompact(v, lang) },
         },
@@ -84,7 +91,7 @@ export function createHourlyChart(lang: Lang) {
         {
           name: t.today,
           type: 'line',
-          data: series?.today ?? [],
+          data: full,
           smooth: true,
           symbol: 'circle',
           symbolSize: fs * 0.45,
@@ -105,6 +112,18 @@ export function createHourlyChart(lang: Lang) {
             },
           },
           z: 3,
+        },
+        {
+          name: t.partialHour,
+          type: 'line',
+          data: partial,
+          smooth: false,
+          symbol: 'emptyCircle',
+          symbolSize: fs * 0.7,
+          connectNulls: false,
+          lineStyle: { color: CYAN, width: fs * 0.18, type: 'dashed' },
+          itemStyle: { color: CYAN, borderColor: CYAN, borderWidth: fs * 0.15 },
+          z: 4,
         },
         {
           name: t.fever,

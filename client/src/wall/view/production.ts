@@ -1,7 +1,7 @@
 import { formatCount, formatPercent } from '../../format/number.ts';
 import { nameIn, wallMessages, type Lang } from '../../i18n/messages.ts';
 import { h, KeyedList, setAttr, setText, toggleClass } from '../../ui/dom.ts';
-import type { MaskEnterprise, MaskLine, MaskTotals } from '../state.ts';
+import type { MaskCapacity, MaskEnterprise, MaskLine, MaskTotals } from '../state.ts';
 
 /** Mask output today against rated capacity, per enterprise and per line. */
 export function createProduction(lang: Lang) {
@@ -54,9 +54,10 @@ export function createProduction(lang: Lang) {
             update(l) {
               setText(status, t.status[l.status] ?? l.status);
               setAttr(status, 'data-status', l.status);
-              setText(lfig, `${formatCount(l.produced, lang)} / ${formatCount(l.capacity, lang)}`);
-              setAttr(lfig, 'data-value', String(l.produced));
-              setGauge(lg, l.produced, l.capacity);
+              // Figures of another day than the headline's are not yet known for this one.
+              setText(lfig, `${l.otherDay ? '—' : formatCount(l.produced, lang)} / ${formatCount(l.capacity, lang)}`);
+              setAttr(lfig, 'data-value', l.otherDay ? null : String(l.produced));
+              setGauge(lg, l.otherDay ? 0 : l.produced, l.capacity);
               toggleClass(row, 'is-stale', l.stale);
               badge.hidden = !l.stale;
               setText(badge, l.stale ? t.neverReported : '');
@@ -91,17 +92,19 @@ export function createProduction(lang: Lang) {
 
   return {
     el,
-    update(items: MaskEnterprise[], masks: MaskTotals | null) {
+    /** `capacity`: the lines expected to produce, as on the enterprise cards (state.ts, maskCapacity). */
+    update(items: MaskEnterprise[], masks: MaskTotals | null, capacity: MaskCapacity) {
       total.hidden = !masks;
       if (masks) {
-        const ratio = masks.ratedCapacity > 0 ? masks.produced / masks.ratedCapacity : null;
+        const ratio = capacity.capacity > 0 ? masks.produced / capacity.capacity : null;
         setText(totalValue, formatCount(masks.produced, lang));
         setAttr(totalValue, 'data-value', String(masks.produced));
         setText(ringText, formatPercent(ratio));
+        setAttr(ring, 'data-capacity', String(capacity.capacity));
         ring.style.setProperty('--p', String(Math.min(100, (ratio ?? 0) * 100)));
         setText(
           meta,
-          t.maskMeta(formatCount(masks.ratedCapacity, lang), formatPercent(masks.produced > 0 ? masks.passedQc / masks.produced : null), masks.linesProducing),
+          `${t.maskMeta(formatCount(capacity.capacity, lang), formatPercent(masks.produced > 0 ? masks.passedQc / masks.produced : null))} · ${t.expectedLines(capacity.expectedLines, capacity.producingLines)}`,
         );
       }
       empty.hidden = items.length > 0;

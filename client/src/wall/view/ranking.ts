@@ -24,9 +24,10 @@ export function createRanking(lang: Lang) {
       const fever = h('span', { class: 'rank-fever' });
       const value = h('span', { class: 'rank-value' });
       const bar = h('div', { class: 'rank-bar' });
+      let shownIndex = -1;
       const el = h(
         'li',
-        { class: 'rank-row', 'data-checkpoint': c.id },
+        { class: 'rank-row is-new', 'data-checkpoint': c.id },
         rank,
         h('div', { class: 'rank-main' }, h('div', { class: 'rank-head' }, name, kind, badge), h('div', { class: 'rank-track' }, bar)),
         h('div', { class: 'rank-figures' }, value, fever),
@@ -34,13 +35,21 @@ export function createRanking(lang: Lang) {
       return {
         el,
         update(c, index) {
+          // While rows slide past each other, the one moving up passes over the other (rows are opaque).
+          if (index !== shownIndex) el.style.zIndex = shownIndex === -1 || index < shownIndex ? '2' : '1';
+          if (shownIndex !== -1) el.classList.remove('is-new');
+          shownIndex = index;
           el.style.setProperty('--rank', String(index));
           setText(rank, String(index + 1));
           toggleClass(el, 'top', index < 3);
-          setText(value, formatCount(c.peopleScreened, lang));
-          setAttr(value, 'data-value', String(c.peopleScreened));
-          setText(fever, c.feverCases > 0 ? `${t.fever} ${formatCount(c.feverCases, lang)}` : '');
-          bar.style.width = `${Math.max(1.5, (c.peopleScreened / max) * 100)}%`;
+          // Figures of another day than the headline's are not yet known for this one.
+          setText(value, c.otherDay ? '—' : formatCount(c.peopleScreened, lang));
+          setAttr(value, 'data-value', c.otherDay ? null : String(c.peopleScreened));
+          const fevers = c.otherDay ? 0 : c.feverCases;
+          setText(fever, fevers > 0 ? `${t.fever} ${formatCount(fevers, lang)}` : '');
+          fever.hidden = fevers === 0;
+          toggleClass(el, 'has-fever', fevers > 0);
+          bar.style.width = `${c.otherDay ? 0 : Math.max(1.5, (c.peopleScreened / max) * 100)}%`;
           toggleClass(el, 'is-stale', c.stale);
           setAttr(el, 'data-stale', c.stale ? 'true' : 'false');
           setText(badge, c.stale ? (c.lastReportAt ? `${t.stale} · ${formatHourMinute(Date.parse(c.lastReportAt), timeZone)}` : t.neverReported) : '');
@@ -54,7 +63,7 @@ export function createRanking(lang: Lang) {
     el,
     update(items: RankedCheckpoint[], zoneTimeZone: string) {
       timeZone = zoneTimeZone;
-      max = Math.max(1, ...items.map((c) => c.peopleScreened));
+      max = Math.max(1, ...items.map((c) => (c.otherDay ? 0 : c.peopleScreened)));
       // Rows share the panel's height (up to a comfortable maximum), so few rows do not leave a void.
       const rootPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
       const available = list.clientHeight;

@@ -14,14 +14,18 @@ export function createStock(lang: Lang) {
     (s) => s.id,
     (s) => {
       const value = h('span', { class: 'stock-value' });
+      const out = h('span', { class: 'stock-out', 'data-testid': 'stock-out', text: t.outOfStock, hidden: true });
       const unit = h('span', { class: 'stock-unit', text: lang === 'en' ? s.unitEn : s.unit });
-      const tile = h('div', { class: `stock-tile cat-${s.category.toLowerCase()}` }, h('div', { class: 'stock-name' }, h('span', { class: 'stock-product', text: nameIn(lang, s) }), unit), h('div', { class: 'stock-figure' }, value));
+      const tile = h('div', { class: `stock-tile cat-${s.category.toLowerCase()}` }, h('div', { class: 'stock-name' }, h('span', { class: 'stock-product', text: nameIn(lang, s) })), h('div', { class: 'stock-figure' }, value, unit, out));
       return {
         el: tile,
         update(s) {
           setText(value, formatCount(s.stock, lang));
           setAttr(value, 'data-value', String(s.stock));
-          toggleClass(tile, 'is-empty', s.stock <= 0);
+          // Zero is a figure: out of stock, never "no data".
+          toggleClass(tile, 'is-out', s.stock <= 0);
+          out.hidden = s.stock > 0;
+          setAttr(tile, 'data-product', s.id);
         },
       };
     },
