@@ -1,3 +1,4 @@
+import { builtClient } from './support/client-build.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
 import { globalId } from './support/ids.ts';
-import { pnpm, repoRoot, tempDir } from './support/processes.ts';
+import { repoRoot, tempDir } from './support/processes.ts';
 import { REPORT_CHECKPOINT } from './support/reporting.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 
@@ -17,7 +18,6 @@ import { createToken, graphql, startServer, type RunningServer } from './support
 // shows stale within 5 s and live again after; the simulator, with an operator token, follows the
 // server's clock and its reports are accepted.
 
-const distDir = join(repoRoot, 'client', 'dist');
 const artifacts = join(repoRoot, 'test', 'artifacts');
 /** Midnight between 10 and 11 February 2020 in the zone (UTC+8). */
 const MIDNIGHT = Date.parse('2020-02-11T00:00:00+08:00');
@@ -52,9 +52,7 @@ describe.skipIf(!browserAvailable())('the wall tells the truth', () => {
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    const build = await pnpm(['--filter', '@fangkong/client', 'build'], {}, 180_000);
-    expect(build.code, build.stderr + build.stdout).toBe(0);
-    env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: distDir, FANGKONG_CLOCK_START: CLOCK_START };
+    env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: await builtClient(), FANGKONG_CLOCK_START: CLOCK_START };
     server = await startServer(env);
     const sites = await graphql(server.graphqlUrl, '{ checkpoints(first: 50) { edges { node { slug status } } } productionLines(first: 50) { edges { node { slug } } } }');
     const slugs = [
