@@ -58,6 +58,9 @@ describe.skipIf(!browserAvailable())('the wall’s command-work view', () => {
       expect(response.data!.assignTask.__typename, JSON.stringify(response.data)).toBe('TaskPayload');
       taskIds.push(response.data!.assignTask.task.id);
     }
+    // An enterprise applies to resume work this morning: waiting, 0 working days, within the target.
+    const applied = await graphql(server.graphqlUrl, `mutation ($id: ID!) { submitResumptionApplication(enterpriseId: $id) { __typename } }`, { id: globalId('Enterprise', 'zhuoli-membrane') });
+    expect(applied.data?.submitResumptionApplication.__typename, JSON.stringify(applied)).toBe('ResumptionApplicationPayload');
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
     wall = await context.newPage();
@@ -128,6 +131,9 @@ describe.skipIf(!browserAvailable())('the wall’s command-work view', () => {
     expect(await wall.locator('[data-testid="command-work-figure"]').textContent()).toBe('任务 3 项 · 完成 0 · 逾期 1');
     // Findings per unit: the seeded inspections' findings, open ones counted.
     expect(await panel(wall).locator('[data-testid="command-work-findings"] tr').count()).toBeGreaterThan(1);
+    const application = panel(wall).locator('[data-testid="command-work-waiting"] .cw-application');
+    expect(await application.count()).toBe(1);
+    expect(await application.textContent()).toMatch(/已等 0 个工作日$/);
   });
 
   it('turns a task done within 2 s of it being marked done through the API', async () => {
@@ -155,6 +161,7 @@ describe.skipIf(!browserAvailable())('the wall’s command-work view', () => {
     expect(await overdue.locator('.cw-task-due').textContent()).toBe('due 9 Feb 18:00');
     expect(await task(english, TASKS[2].titleEn).locator('.cw-task-status').textContent()).toBe('Done');
     expect(await panel(english).textContent()).toContain('Inspection findings');
+    expect(await panel(english).locator('.cw-application').textContent()).toContain('waiting 0 working days');
     expect(await english.locator('[data-testid="command-work-figure"]').textContent()).toBe('3 tasks · 1 done · 1 overdue');
     await english.screenshot({ path: join(artifacts, 'wall-command-work-en.png') });
     await english.close();
