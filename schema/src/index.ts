@@ -20,6 +20,7 @@ import './checkpoints/subscriptions.ts';
 import './production/subscriptions.ts';
 import './summary/subscriptions.ts';
 import './completeness/subscriptions.ts';
+import './command/command-work.ts';
 import './events/events.ts';
 import './access/viewer.ts';
 import './clock/clock.ts';

@@ -39,6 +39,8 @@ import { createKpis } from './view/kpis.ts';
 import { createProduction } from './view/production.ts';
 import { createRanking } from './view/ranking.ts';
 import { createStock } from './view/stock.ts';
+import { createCommandWork } from './view/command-work.ts';
+import { CommandWorkSubscription } from './command-work-operations.ts';
 import { startScreen } from './screen.ts';
 import { takeScreenFromUrl } from './screen-settings.ts';
 
@@ -208,6 +210,11 @@ document.body.replaceChildren(
     notAuthorised.el,
   ),
 );
+
+// The command-work view's panel: shown on that view alone (screen.css), drawn on every value.
+const commandWork = createCommandWork(lang);
+document.querySelector('.wall')!.append(commandWork.el);
+live(CommandWorkSubscription, (data) => commandWork.update(data.commandWork, timeZone()));
 
 let renderQueued = false;
 function scheduleRender(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressInLanguage, playlistView, readScreenSettings, reconnectsWithin, SCREEN_KEY, shouldReloadFor, takeScreenFromUrl } from './screen-settings.ts';
+import { addressInLanguage, playlistView, readScreenSettings, reconnectsWithin, SCREEN_KEY, shouldReloadFor, takeScreenFromUrl, viewFromAddress, viewSlug } from './screen-settings.ts';
 
 function environment(href: string, stored?: unknown) {
   const items = new Map<string, string>(stored ? [[SCREEN_KEY, JSON.stringify(stored)]] : []);
@@ -41,5 +41,16 @@ describe('a screen’s settings', () => {
     expect(shouldReloadFor('/assets/index-a.js', '/assets/index-b.js', '/assets/index-b.js')).toBe(false);
     expect(shouldReloadFor('/assets/index-a.js', null, null)).toBe(false);
     expect(shouldReloadFor('/assets/index-a.js', '/assets/index-a.js', null)).toBe(false);
+  });
+});
+
+describe('a view named in the address', () => {
+  it('reads ?view= in any spelling, and nothing else', () => {
+    expect(viewFromAddress('?view=command-work')).toBe('COMMAND_WORK');
+    expect(viewFromAddress('?token=x&view=COMMAND_WORK')).toBe('COMMAND_WORK');
+    expect(viewFromAddress('?view=alerts')).toBe('ALERTS');
+    expect(viewFromAddress('?view=map')).toBeNull();
+    expect(viewFromAddress('')).toBeNull();
+    expect(viewSlug('COMMAND_WORK')).toBe('command-work');
   });
 });

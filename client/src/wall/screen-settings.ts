@@ -4,7 +4,8 @@
 
 export const SCREEN_KEY = 'fangkong.screen';
 
-export type ScreenViewName = 'OVERVIEW' | 'CHECKPOINTS' | 'PRODUCTION' | 'ALERTS';
+export type ScreenViewName = 'OVERVIEW' | 'CHECKPOINTS' | 'PRODUCTION' | 'ALERTS' | 'COMMAND_WORK';
+const VIEWS: readonly ScreenViewName[] = ['OVERVIEW', 'CHECKPOINTS', 'PRODUCTION', 'ALERTS', 'COMMAND_WORK'];
 export type ScreenLanguageName = 'ZH' | 'EN';
 
 export interface ScreenSettings {
@@ -115,3 +116,12 @@ export function playlistView(playlist: readonly ScreenViewName[], seconds: numbe
 export function shouldReloadFor(own: string | null, served: string | null, reloadedFor: string | null): boolean {
   return !!served && !!own && own !== served && reloadedFor !== served;
 }
+
+/** A view as the address names it (`?view=command-work`, any case, `-` or `_`); null when it names none or no known one. */
+export function viewFromAddress(search: string): ScreenViewName | null {
+  const named = new URLSearchParams(search).get('view')?.trim().toUpperCase().replaceAll('-', '_');
+  return VIEWS.find((v) => v === named) ?? null;
+}
+
+/** A view as the page's `data-view` and the address spell it: `command-work`. */
+export const viewSlug = (view: ScreenViewName) => view.toLowerCase().replaceAll('_', '-');

@@ -2,6 +2,7 @@ import { type Client, stringifyDocument } from '@urql/core';
 import type { Client as WsClient } from 'graphql-ws';
 import { onEnd, pipe, subscribe } from 'wonka';
 import type { Lang } from '../i18n/messages.ts';
+import { commandWorkMessages } from '../i18n/command-work-messages.ts';
 import { keepSubscribed } from '../live/keep-subscribed.ts';
 import { h } from '../ui/dom.ts';
 import { ReportScreenMutation, ScreenSessionSubscription } from './screen-operations.ts';
@@ -14,6 +15,8 @@ import {
   type ScreenViewName,
   shouldReloadFor,
   storeScreenSettings,
+  viewFromAddress,
+  viewSlug,
 } from './screen-settings.ts';
 
 // The wall display as a registered screen: it opens its session (which registers it and keeps it
@@ -29,8 +32,8 @@ const MAX_WAIT_MS = 120_000;
 const RELOADED_FOR_KEY = 'fangkong.screen.reloadedFor';
 
 const VIEW_LABEL: Record<Lang, Record<ScreenViewName, string>> = {
-  zh: { OVERVIEW: '总览', CHECKPOINTS: '检查点', PRODUCTION: '生产与物资', ALERTS: '预警' },
-  en: { OVERVIEW: 'Overview', CHECKPOINTS: 'Checkpoints', PRODUCTION: 'Production & supplies', ALERTS: 'Alerts' },
+  zh: { OVERVIEW: '总览', CHECKPOINTS: '检查点', PRODUCTION: '生产与物资', ALERTS: '预警', COMMAND_WORK: commandWorkMessages.zh.view },
+  en: { OVERVIEW: 'Overview', CHECKPOINTS: 'Checkpoints', PRODUCTION: 'Production & supplies', ALERTS: 'Alerts', COMMAND_WORK: commandWorkMessages.en.view },
 };
 
 export interface ScreenOptions {
@@ -79,7 +82,9 @@ export function startScreen(options: ScreenOptions): ScreenHandle {
   let connections = 0;
   let lastUpdate = Date.now();
   let screenId: string | null = null;
-  let view: ScreenViewName = 'OVERVIEW';
+  // `?view=` in the address: shown until an admin sets a view (or a playlist) other than the overview.
+  const addressView = viewFromAddress(location.search);
+  let view: ScreenViewName = addressView ?? 'OVERVIEW';
   let playlist: { views: ScreenViewName[]; seconds: number; startedAt: number } | null = null;
   let reportTimer: ReturnType<typeof setInterval> | null = null;
   let reloadTimer: ReturnType<typeof setTimeout> | null = null;
@@ -89,7 +94,7 @@ export function startScreen(options: ScreenOptions): ScreenHandle {
 
   function show(next: ScreenViewName): void {
     view = next;
-    document.body.dataset.view = next.toLowerCase();
+    document.body.dataset.view = viewSlug(next);
     badge.textContent = `${settings.name} · ${VIEW_LABEL[lang][next]}`;
     // The wall draws itself after the screen starts (and replaces the body's children then).
     if (!badge.isConnected) document.body.append(badge);
@@ -164,7 +169,7 @@ export function startScreen(options: ScreenOptions): ScreenHandle {
     if (i.playlist.length >= 2 && i.playlistSeconds) play(i.playlist, i.playlistSeconds);
     else {
       playlist = null;
-      show(i.view ?? 'OVERVIEW');
+      show(i.view && i.view !== 'OVERVIEW' ? i.view : (addressView ?? 'OVERVIEW'));
     }
     if (i.language && i.language !== language) {
       settings.language = i.language;

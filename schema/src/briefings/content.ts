@@ -113,6 +113,11 @@ export function workingDaysBetween(from: Date, to: Date, timeZone: string): numb
   return count;
 }
 
+/** Who answers for a task or finding: the leader named, else the unit, else nobody. */
+export function ownerOf(item: { ownerPerson: { name: string; nameEn: string } | null; ownerDepartment: { name: string; nameEn: string } | null }) {
+  return item.ownerPerson ?? item.ownerDepartment ?? { name: '未指定', nameEn: 'unassigned' };
+}
+
 function addCounts(into: Counts, add: Counts): Counts {
   for (const key of Object.keys(into) as (keyof Counts)[]) into[key] += add[key];
   return into;
@@ -270,7 +275,7 @@ export async function computeBriefingContent(
   const owners = new Map<string, { owner: string; ownerEn: string; due: number; done: number; overdue: number }>();
   const taskTotals = { due: 0, done: 0, overdue: 0 };
   for (const task of tasks) {
-    const owner = task.ownerPerson ?? task.ownerDepartment ?? { name: '未指定', nameEn: 'unassigned' };
+    const owner = ownerOf(task);
     const row = owners.get(owner.name) ?? { owner: owner.name, ownerEn: owner.nameEn, due: 0, done: 0, overdue: 0 };
     const dueToday = task.dueAt! >= day.start;
     const done = task.status === 'DONE';

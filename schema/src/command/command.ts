@@ -29,6 +29,11 @@ export const ApplicationStatus = prismaEnum($Enums.ApplicationStatus, 'Applicati
   REJECTED: 'Rejected.',
 });
 
+/** A task is overdue when its due time has passed and it is neither done nor cancelled. */
+export function isTaskOverdue(task: { dueAt: Date | null; status: $Enums.TaskStatus }, now: Date): boolean {
+  return !!task.dueAt && task.dueAt < now && task.status !== 'DONE' && task.status !== 'CANCELLED';
+}
+
 export const MeetingRef = builder.prismaNode('Meeting', {
   nullable: true,
   authScopes: { reference: true },
@@ -76,7 +81,7 @@ export const TaskRef = builder.prismaNode('Task', {
     dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true, description: 'When it is due.' }),
     isOverdue: t.boolean({
       description: 'Due time passed and not done or cancelled.',
-      resolve: (task, _args, ctx) => !!task.dueAt && task.dueAt < ctx.now() && task.status !== 'DONE' && task.status !== 'CANCELLED',
+      resolve: (task, _args, ctx) => isTaskOverdue(task, ctx.now()),
     }),
     directive: t.relation('directive', { nullable: true, description: 'The directive it carries out.' }),
     ownerPerson: t.relation('ownerPerson', { nullable: true, description: 'Responsible leader (分包).' }),

@@ -22,6 +22,7 @@ export const ScreenView = prismaEnum($Enums.ScreenView, 'ScreenView', "What a wa
   CHECKPOINTS: "Checkpoints: today's figures, the ranking of checkpoints and the hourly chart.",
   PRODUCTION: 'Production and supplies: mask lines and stock.',
   ALERTS: 'Alerts and reporting this hour, alone.',
+  COMMAND_WORK: "Command work: the latest meeting's directives with their tasks, inspection findings per unit, resumption applications waiting.",
 });
 
 export const ScreenLanguage = prismaEnum($Enums.ScreenLanguage, 'ScreenLanguage', 'The language a wall display speaks.', {

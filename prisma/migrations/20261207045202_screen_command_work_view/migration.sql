@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ScreenView" ADD VALUE 'COMMAND_WORK';
