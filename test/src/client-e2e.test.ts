@@ -53,9 +53,9 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
   let wall: Page;
   let phone: Page;
   let elements: Record<string, number> = {};
-  // The page's elements by tag and class, leaving out the alerts strip: alerts come and go on their
+  // The page's elements by tag and panel, leaving out the alerts strip: alerts come and go on their
   // own (the evaluator raises one for a site that falls silent while the test runs), the rest must
-  // not grow. Compared by kind, so a failure names what grew.
+  // not grow. Counted per kind, so a failure names what grew (classes change with the figures).
   const countElements = (page: Page) =>
     page.evaluate(() => {
       const document = (globalThis as any).document;
@@ -63,7 +63,9 @@ describe.skipIf(!run)('wall display and report page in Chromium', () => {
       const counts: Record<string, number> = {};
       for (const element of document.getElementsByTagName('*') as any) {
         if (alerts?.contains(element)) continue;
-        const kind = `${element.tagName.toLowerCase()}.${[...element.classList].sort().join('.')}`;
+        const panel = element.closest('section, header, [data-testid]');
+        const where = panel ? (panel.getAttribute('data-testid') ?? (panel.getAttribute('class') ?? '').split(' ')[0]) : 'page';
+        const kind = `${element.tagName.toLowerCase()} in ${where}`;
         counts[kind] = (counts[kind] ?? 0) + 1;
       }
       return counts;
