@@ -75,6 +75,41 @@ const WriteRefusalFragment = graphql(`
   }
 `);
 
+/** What the page shows of a report the server stored (a new one or a correction). */
+const StoredCheckpointReportFragment = graphql(`
+  fragment StoredCheckpointReport on CheckpointReport @_unmask {
+    id
+    periodStart
+    periodEnd
+    vehiclesInspected
+    peopleScreened
+    feverCases
+    hubeiLinked
+    referred
+    disinfections
+    reportedAt
+    checkpoint {
+      name
+      nameEn
+    }
+  }
+`);
+
+const StoredOutputReportFragment = graphql(`
+  fragment StoredOutputReport on OutputReport @_unmask {
+    id
+    periodStart
+    periodEnd
+    produced
+    passedQc
+    reportedAt
+    line {
+      name
+      nameEn
+    }
+  }
+`);
+
 export const ReportCheckpointCountsMutation = graphql(`
   mutation ReportCheckpointCounts($input: ReportCheckpointCountsInput!, $withReport: Boolean!) {
     reportCheckpointCounts(input: $input) {
@@ -82,26 +117,13 @@ export const ReportCheckpointCountsMutation = graphql(`
       ... on CheckpointReportPayload {
         duplicate
         report @include(if: $withReport) {
-          id
-          periodStart
-          periodEnd
-          vehiclesInspected
-          peopleScreened
-          feverCases
-          hubeiLinked
-          referred
-          disinfections
-          reportedAt
-          checkpoint {
-            name
-            nameEn
-          }
+          ...StoredCheckpointReport
         }
       }
       ...WriteRefusal
     }
   }
-`, [WriteRefusalFragment]);
+`, [WriteRefusalFragment, StoredCheckpointReportFragment]);
 
 export const ReportProductionOutputMutation = graphql(`
   mutation ReportProductionOutput($input: ReportProductionOutputInput!, $withReport: Boolean!) {
@@ -110,22 +132,13 @@ export const ReportProductionOutputMutation = graphql(`
       ... on OutputReportPayload {
         duplicate
         report @include(if: $withReport) {
-          id
-          periodStart
-          periodEnd
-          produced
-          passedQc
-          reportedAt
-          line {
-            name
-            nameEn
-          }
+          ...StoredOutputReport
         }
       }
       ...WriteRefusal
     }
   }
-`, [WriteRefusalFragment]);
+`, [WriteRefusalFragment, StoredOutputReportFragment]);
 
 /** A site's latest reports (current versions, newest period first): today's list and the recent figures a new one is compared with. */
 export const SiteReportsQuery = graphql(`
@@ -179,26 +192,13 @@ export const CorrectCheckpointReportMutation = graphql(`
       ... on CheckpointReportPayload {
         duplicate
         report {
-          id
-          periodStart
-          periodEnd
-          vehiclesInspected
-          peopleScreened
-          feverCases
-          hubeiLinked
-          referred
-          disinfections
-          reportedAt
-          checkpoint {
-            name
-            nameEn
-          }
+          ...StoredCheckpointReport
         }
       }
       ...WriteRefusal
     }
   }
-`, [WriteRefusalFragment]);
+`, [WriteRefusalFragment, StoredCheckpointReportFragment]);
 
 export const CorrectOutputReportMutation = graphql(`
   mutation CorrectOutputReport($reportId: ID!, $produced: Int!, $passedQc: Int!, $reason: String!, $idempotencyKey: String!) {
@@ -207,22 +207,13 @@ export const CorrectOutputReportMutation = graphql(`
       ... on OutputReportPayload {
         duplicate
         report {
-          id
-          periodStart
-          periodEnd
-          produced
-          passedQc
-          reportedAt
-          line {
-            name
-            nameEn
-          }
+          ...StoredOutputReport
         }
       }
       ...WriteRefusal
     }
   }
-`, [WriteRefusalFragment]);
+`, [WriteRefusalFragment, StoredOutputReportFragment]);
 
 /** One report version by its ID: the one an overlapping report points at, to correct it. */
 export const ReportByIdQuery = graphql(`
