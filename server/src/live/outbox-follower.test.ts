@@ -143,13 +143,11 @@ describe('outbox follower', () => {
     outbox.hold(); // seq 2 belongs to a transaction still running
     outbox.commit(2);
     bus.publish(outbox.last());
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(seqs(seen)).toEqual([1]);
+    await expect.poll(() => seqs(seen), { timeout: 5_000, interval: 10 }).toEqual([1]);
     const reads = outbox.reads();
     // The transaction ends without announcing anything: the follower keeps looking (the poll is a minute).
     outbox.release();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(seqs(seen)).toEqual([1, 2, 3]);
+    await expect.poll(() => seqs(seen), { timeout: 5_000, interval: 20 }).toEqual([1, 2, 3]);
     expect(outbox.reads()).toBeGreaterThan(reads);
     // Once it has everything announced it stops looking.
     const settled = outbox.reads();
@@ -173,8 +171,8 @@ describe('outbox follower', () => {
     outbox.commit(1);
     follower.heard(outbox.last());
     follower.heard(outbox.last());
+    await expect.poll(() => seqs(seen), { timeout: 5_000, interval: 10 }).toEqual([1, 2]);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(seqs(seen)).toEqual([1, 2]);
     expect(outbox.reads() - reads).toBe(1);
   });
 });
