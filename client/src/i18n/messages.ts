@@ -28,6 +28,8 @@ const zh = {
   connecting: '正在连接',
   reconnecting: '正在重连',
   staleSince: (time: string) => `数据停止更新 · 自 ${time}`,
+  disconnectedFor: (seconds: number) =>
+    `已断开 ${seconds >= 3600 ? `${Math.floor(seconds / 3600)}小时${Math.floor((seconds % 3600) / 60)}分` : seconds >= 60 ? `${Math.floor(seconds / 60)}分${seconds % 60}秒` : `${seconds}秒`}`,
   attempt: (n: number) => `第 ${n} 次重试`,
   refused: (code: string) =>
     code === ErrorCode.Unauthenticated ? '令牌无效，请联系管理员' : code === ErrorCode.RateLimited ? '请求过于频繁' : code === ErrorCode.Forbidden ? '令牌无权查看' : `服务器拒绝：${code}`,
@@ -38,6 +40,8 @@ const zh = {
   feverCases: '发热人员',
   referred: '转送隔离/就医',
   peopleUnderIsolation: '居家隔离',
+  hubeiLinked: (n: string) => `其中涉鄂 ${n} 人`,
+  disinfections: (n: string) => `消杀 ${n} 次`,
   unitVehicles: '辆',
   unitPeople: '人',
   today: '今日',
@@ -108,6 +112,8 @@ const en: Messages = {
   connecting: 'Connecting',
   reconnecting: 'Reconnecting',
   staleSince: (time) => `Stale since ${time}`,
+  disconnectedFor: (seconds) =>
+    `disconnected ${seconds >= 3600 ? `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min` : seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`}`,
   attempt: (n) => `retry ${n}`,
   refused: (code) =>
     code === ErrorCode.Unauthenticated ? 'Token rejected: ask an administrator' : code === ErrorCode.RateLimited ? 'Rate limited' : code === ErrorCode.Forbidden ? 'Token may not view this' : `Refused: ${code}`,
@@ -118,6 +124,8 @@ const en: Messages = {
   feverCases: 'Fever cases',
   referred: 'Referred',
   peopleUnderIsolation: 'Under home isolation',
+  hubeiLinked: (n) => `Hubei-linked ${n}`,
+  disinfections: (n) => `disinfections ${n}`,
   unitVehicles: '',
   unitPeople: '',
   today: 'Today',

@@ -14,6 +14,7 @@ import { createFangkongClient } from '../urql/client.ts';
 import { AlertsSubscription, CheckpointCountsSubscription, CompletenessSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
 import {
   includesSimulated,
+  latestAsOf,
   initialWallState,
   maskCapacity,
   maskProduction,
@@ -32,6 +33,7 @@ import { createAlertsStrip } from './view/alerts.ts';
 import { reportedThisHour, type WallSiteCompleteness } from './completeness.ts';
 import { createCompletenessPanel } from './view/completeness.ts';
 import { createHeader } from './view/header.ts';
+import { createAsOf } from './view/as-of.ts';
 import { createNotAuthorised } from './view/not-authorised.ts';
 import { refusalOfClose, refusalOfError, WallToken, type Refusal } from './access.ts';
 import { createHourlyChart } from './view/hourly-chart.ts';
@@ -90,6 +92,7 @@ const series = new Coalescer(async () => {
   const zone = state.zone?.value;
   if (!zone) return;
   const tz = zone.timeZone;
+  const askedAt = new Date(serverNow()).toISOString();
   const result = await client
     .query(HourlySeriesQuery, {
       todayFrom: zone.dayStart,
@@ -98,7 +101,7 @@ const series = new Coalescer(async () => {
     })
     .toPromise();
   if (result.error) noteRefusal(result.error);
-  if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow() });
+  if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow(), asOf: askedAt });
 });
 
 // ── transports ─────────────────────────────────────────────────────────────────────────────────
@@ -198,6 +201,17 @@ const stock = createStock(lang);
 const alertsStrip = createAlertsStrip(lang);
 const completeness = createCompletenessPanel(lang);
 const notAuthorised = createNotAuthorised(lang);
+// Each panel says when its own figures were read, at its top right.
+const asOf = {
+  ranking: createAsOf(lang, 'as-of-ranking'),
+  chart: createAsOf(lang, 'as-of-chart'),
+  production: createAsOf(lang, 'as-of-production'),
+  stock: createAsOf(lang, 'as-of-stock'),
+};
+ranking.el.append(asOf.ranking.el);
+chart.el.append(asOf.chart.el);
+production.el.append(asOf.production.el);
+stock.el.append(asOf.stock.el);
 
 document.body.replaceChildren(
   h(
@@ -240,6 +254,11 @@ function render(): void {
   stock.update(stockItems(state));
   alertsStrip.update(sortedAlerts(alertsState), now);
   completeness.update(completenessSites && reportedThisHour(completenessSites, now));
+  const live = !access && connection.status === 'live' && receiving;
+  asOf.ranking.update(latestAsOf(state.checkpoints.values()), tz, live);
+  asOf.chart.update(state.series?.asOf, tz, live);
+  asOf.production.update(latestAsOf(state.lines.values()), tz, live);
+  asOf.stock.update(state.stock?.value.asOf, tz, live);
   document.body.dataset.ready = state.zone ? 'true' : 'false';
   document.body.dataset.connection = access ? 'refused' : connection.status === 'live' && !receiving ? 'waiting' : connection.status;
 }
@@ -257,6 +276,7 @@ function headerInput() {
     timeZone: timeZone(),
     // The date comes with the figures, from the same snapshot: never a new day over yesterday's totals.
     dayStartMs: zone ? Date.parse(zone.dayStart) : null,
+    asOf: zone?.asOf ?? null,
   };
 }
 

@@ -14,6 +14,7 @@ export const ZoneSummarySubscription = graphql(`
         peopleScreened
         feverCases
         hubeiLinked
+        disinfections
         referred
         reports
         simulatedReports

@@ -27,7 +27,7 @@ const zone = (seq: string, peopleScreened: number, extra: Partial<ZoneValue> = {
   timeZone: 'Asia/Shanghai',
   asOf: '2020-02-07T02:00:00.000Z',
   asOfSeq: seq,
-  checkpointTotals: { vehiclesInspected: 10, peopleScreened, feverCases: 1, hubeiLinked: 0, referred: 2, reports: 3, simulatedReports: 0 },
+  checkpointTotals: { vehiclesInspected: 10, peopleScreened, feverCases: 1, hubeiLinked: 0, disinfections: 0, referred: 2, reports: 3, simulatedReports: 0 },
   peopleUnderIsolation: 4,
   simulatedIsolationCases: 0,
   production: { masks: { produced: 0, passedQc: 0, ratedCapacity: 0, linesProducing: 0, simulatedReports: 0 } },

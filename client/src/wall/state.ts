@@ -41,6 +41,8 @@ export interface HourlySeries {
   yesterday: number[];
   feverToday: (number | null)[];
   simulated: boolean;
+  /** When the series was asked for (server time, ISO): its figures are as of then. */
+  asOf?: string | null;
 }
 
 export interface WallState {
@@ -64,7 +66,7 @@ export type WallAction =
   | { type: 'checkpoint'; value: CheckpointValue; receivedAtMs?: number }
   | { type: 'line'; value: LineValue }
   | { type: 'stock'; value: StockValue }
-  | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number };
+  | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number; asOf?: string };
 
 /** Applies one update; returns the same state object when the update is older than what is shown. */
 export function wallReducer(state: WallState, action: WallAction): WallState {
@@ -97,7 +99,7 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
     case 'series': {
       // A response for a day the display has left is dropped.
       if (state.zone && state.zone.value.day !== action.day) return state;
-      return { ...state, series: toHourlySeries(action.day, action.timeZone, action.value, action.nowMs) };
+      return { ...state, series: { ...toHourlySeries(action.day, action.timeZone, action.value, action.nowMs), asOf: action.asOf ?? null } };
     }
   }
 }
@@ -139,12 +141,27 @@ export function toHourlySeries(day: string, timeZone: string, value: SeriesValue
 // ---------------------------------------------------------------------------------------------
 // Selectors
 
+/** The latest of several values' `asOf` (a panel built from many live values is as of the newest), or null. */
+export function latestAsOf(values: Iterable<{ value: { asOf: string } }>): string | null {
+  let latest: string | null = null;
+  let latestMs = Number.NEGATIVE_INFINITY;
+  for (const { value } of values) {
+    const ms = Date.parse(value.asOf);
+    if (ms > latestMs) [latest, latestMs] = [value.asOf, ms];
+  }
+  return latest;
+}
+
 export interface Totals {
   vehiclesInspected: number;
   peopleScreened: number;
   feverCases: number;
   referred: number;
   peopleUnderIsolation: number;
+  /** Of the people screened, those with recent travel to or from Hubei (涉鄂人员). */
+  hubeiLinked: number;
+  /** Disinfections done at the checkpoints (消杀). */
+  disinfections: number;
 }
 
 export function totalsOf(state: WallState): Totals | null {
@@ -157,6 +174,8 @@ export function totalsOf(state: WallState): Totals | null {
     feverCases: t.feverCases,
     referred: t.referred,
     peopleUnderIsolation: zone.peopleUnderIsolation,
+    hubeiLinked: t.hubeiLinked,
+    disinfections: t.disinfections,
   };
 }
 

@@ -1,7 +1,7 @@
 import { formatCount } from '../../format/number.ts';
 import { wallMessages, type Lang } from '../../i18n/messages.ts';
 import { AnimatedNumber } from '../../ui/animated-number.ts';
-import { h, toggleClass } from '../../ui/dom.ts';
+import { h, setAttr, setText, toggleClass } from '../../ui/dom.ts';
 import type { Totals } from '../state.ts';
 
 const KEYS = ['vehiclesInspected', 'peopleScreened', 'feverCases', 'referred', 'peopleUnderIsolation'] as const;
@@ -18,6 +18,12 @@ export function createKpis(lang: Lang) {
   };
   const counters = new Map<(typeof KEYS)[number], AnimatedNumber>();
   let feverCard: HTMLElement | null = null;
+  // Reported with the same figures, shown beneath the one they belong to: Hubei-linked people are
+  // among those screened; disinfections are done at the checkpoints where vehicles are inspected.
+  const secondary = {
+    peopleScreened: h('div', { class: 'kpi-sub', 'data-testid': 'total-hubeiLinked' }),
+    vehiclesInspected: h('div', { class: 'kpi-sub', 'data-testid': 'total-disinfections' }),
+  };
   const el = h('section', { class: 'kpis', 'aria-label': t.today });
   for (const key of KEYS) {
     const value = h('span', { class: 'kpi-value', 'data-testid': `total-${key}`, text: '—' });
@@ -28,7 +34,13 @@ export function createKpis(lang: Lang) {
         'div',
         { class: `kpi kpi-${key}`, 'data-testid': `kpi-${key}` },
         h('div', { class: 'kpi-label' }, h('span', { text: t[key] }), h('span', { class: 'kpi-today', text: t.today })),
-        h('div', { class: 'kpi-figure' }, value, units[key] ? h('span', { class: 'kpi-unit', text: units[key] }) : null),
+        h(
+          'div',
+          { class: 'kpi-figure' },
+          value,
+          units[key] ? h('span', { class: 'kpi-unit', text: units[key] }) : null,
+          key === 'peopleScreened' || key === 'vehiclesInspected' ? secondary[key] : null,
+        ),
       );
     if (key === 'feverCases') feverCard = card;
     el.append(card);
@@ -39,6 +51,10 @@ export function createKpis(lang: Lang) {
       if (!totals) return;
       for (const key of KEYS) counters.get(key)!.set(totals[key]);
       // Any fever case today turns its card red: it is the figure the room must not miss.
+      setText(secondary.peopleScreened, t.hubeiLinked(formatCount(totals.hubeiLinked, lang)));
+      setAttr(secondary.peopleScreened, 'data-value', String(totals.hubeiLinked));
+      setText(secondary.vehiclesInspected, t.disinfections(formatCount(totals.disinfections, lang)));
+      setAttr(secondary.vehiclesInspected, 'data-value', String(totals.disinfections));
       if (feverCard) toggleClass(feverCard, 'has-fever', totals.feverCases > 0);
     },
   };
