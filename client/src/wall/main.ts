@@ -13,6 +13,7 @@ import { h } from '../ui/dom.ts';
 import { createFangkongClient } from '../urql/client.ts';
 import { AlertsSubscription, CheckpointCountsSubscription, CompletenessSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
 import {
+  changesOf,
   includesSimulated,
   latestAsOf,
   initialWallState,
@@ -78,7 +79,8 @@ function dispatch(action: WallAction): void {
   if (next === state) return;
   const before = state;
   state = next;
-  if (action.type === 'zone' && (before.zone?.seq !== state.zone?.seq || before.zone?.value.day !== state.zone?.value.day)) series.request();
+  // New figures, a new day, or the same figures read later (yesterday's comparison is cut at their asOf).
+  if (action.type === 'zone' && (before.zone?.seq !== state.zone?.seq || before.zone?.value.day !== state.zone?.value.day || before.zone?.value.asOf !== state.zone?.value.asOf)) series.request();
   scheduleRender();
 }
 
@@ -93,15 +95,19 @@ const series = new Coalescer(async () => {
   if (!zone) return;
   const tz = zone.timeZone;
   const askedAt = new Date(serverNow()).toISOString();
+  const yesterdayStart = localDay(addDays(zone.day, -1), tz).start;
   const result = await client
     .query(HourlySeriesQuery, {
       todayFrom: zone.dayStart,
       todayTo: zone.dayEnd,
-      yesterdayFrom: localDay(addDays(zone.day, -1), tz).start.toISOString(),
+      yesterdayFrom: yesterdayStart.toISOString(),
+      // Yesterday up to the same local time as the figures on screen (see changesOf).
+      yesterdaySameTime: new Date(yesterdayStart.getTime() + Math.max(1, Date.parse(zone.asOf) - Date.parse(zone.dayStart))).toISOString(),
+      yesterday: addDays(zone.day, -1),
     })
     .toPromise();
   if (result.error) noteRefusal(result.error);
-  if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow(), asOf: askedAt });
+  if (result.data) dispatch({ type: 'series', day: zone.day, timeZone: tz, value: result.data, nowMs: serverNow(), asOf: askedAt, comparedAsOf: zone.asOf });
 });
 
 // ── transports ─────────────────────────────────────────────────────────────────────────────────
@@ -247,7 +253,7 @@ function render(): void {
   const tz = timeZone();
   header.update(headerInput());
   notAuthorised.update(access);
-  kpis.update(totalsOf(state));
+  kpis.update(totalsOf(state), changesOf(state));
   ranking.update(rankCheckpoints(state, now, Date.now()), tz);
   chart.update(state.series);
   production.update(maskProduction(state, now), maskTotals(state), maskCapacity(state));

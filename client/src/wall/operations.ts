@@ -116,7 +116,18 @@ export const StockLevelsSubscription = graphql(`
 `);
 
 export const HourlySeriesQuery = graphql(`
-  query WallHourlySeries($todayFrom: DateTime!, $todayTo: DateTime!, $yesterdayFrom: DateTime!) {
+  query WallHourlySeries($todayFrom: DateTime!, $todayTo: DateTime!, $yesterdayFrom: DateTime!, $yesterdaySameTime: DateTime!, $yesterday: Date!) {
+    yesterdaySoFar: checkpointSeries(bucket: DAY, from: $yesterdayFrom, to: $yesterdaySameTime) {
+      counts {
+        vehiclesInspected
+        peopleScreened
+        feverCases
+        referred
+      }
+    }
+    yesterdaySummary: zoneSummary(day: $yesterday) {
+      peopleUnderIsolation
+    }
     today: checkpointSeries(bucket: HOUR, from: $todayFrom, to: $todayTo) {
       start
       counts {

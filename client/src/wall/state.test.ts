@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changesOf,
   includesSimulated,
   initialWallState,
   isCheckpointStale,
@@ -182,10 +183,12 @@ describe('hourly series', () => {
       start: new Date(Date.parse('2020-02-05T16:00:00Z') + h * 3_600_000).toISOString(),
       counts: { peopleScreened: 5, feverCases: 0, simulatedReports: 1 },
     })),
+    yesterdaySoFar: [],
+    yesterdaySummary: { peopleUnderIsolation: 0 },
   };
 
   it('leaves the running hour empty until something is reported in it', () => {
-    const value: SeriesValue = { today: series.today.map((p, h) => (h === 9 ? { ...p, counts: { ...p.counts, peopleScreened: 0 } } : p)), yesterday: [] };
+    const value: SeriesValue = { today: series.today.map((p, h) => (h === 9 ? { ...p, counts: { ...p.counts, peopleScreened: 0 } } : p)), yesterday: [], yesterdaySoFar: [], yesterdaySummary: { peopleUnderIsolation: 0 } };
     const state = apply([
       { type: 'zone', value: zone('1', 0) },
       { type: 'series', day: '2020-02-07', timeZone: 'Asia/Shanghai', value, nowMs: Date.parse('2020-02-07T01:30:00Z') }, // 09:30 local
@@ -271,6 +274,8 @@ describe('the running hour', () => {
   it('is marked partial when it has figures', () => {
     const nowMs = Date.parse('2020-02-07T02:30:00.000Z'); // 10:30 in Shanghai
     const value: SeriesValue = {
+      yesterdaySoFar: [],
+      yesterdaySummary: { peopleUnderIsolation: 0 },
       today: [
         { start: '2020-02-07T01:00:00.000Z', counts: { peopleScreened: 300, feverCases: 0, simulatedReports: 0 } },
         { start: '2020-02-07T02:00:00.000Z', counts: { peopleScreened: 40, feverCases: 0, simulatedReports: 0 } },
@@ -311,5 +316,31 @@ describe('lines around midnight', () => {
     const [enterprise] = maskProduction(state, 0);
     expect(enterprise!.produced).toBe(20);
     expect(enterprise!.lines.map((l) => l.otherDay)).toEqual([true, false]);
+  });
+});
+
+describe('change against yesterday', () => {
+  const value = (people: number): SeriesValue => ({
+    today: [],
+    yesterday: [],
+    yesterdaySoFar: [{ counts: { vehiclesInspected: 4, peopleScreened: people, feverCases: 3, referred: 1 } }],
+    yesterdaySummary: { peopleUnderIsolation: 6 },
+  });
+
+  it('compares the flows with yesterday up to the same time, isolation with yesterday’s end, and only for the figures it was cut for', () => {
+    const z = zone('5', 120);
+    let state = apply([{ type: 'zone', value: z }]);
+    expect(changesOf(state)).toBeNull();
+    state = wallReducer(state, { type: 'series', day: z.day, timeZone: z.timeZone, value: value(100), nowMs: Date.parse(z.asOf), comparedAsOf: z.asOf });
+    expect(changesOf(state)).toEqual({
+      vehiclesInspected: { change: 6, base: 'sameTime' },
+      peopleScreened: { change: 20, base: 'sameTime' },
+      feverCases: { change: -2, base: 'sameTime' },
+      referred: { change: 1, base: 'sameTime' },
+      peopleUnderIsolation: { change: -2, base: 'endOfDay' },
+    });
+    // Newer figures: no change shown until yesterday is cut at their time.
+    state = wallReducer(state, { type: 'zone', value: { ...zone('6', 130), asOf: '2020-02-07T02:05:00.000Z' } });
+    expect(changesOf(state)).toBeNull();
   });
 });

@@ -43,6 +43,10 @@ export interface HourlySeries {
   simulated: boolean;
   /** When the series was asked for (server time, ISO): its figures are as of then. */
   asOf?: string | null;
+  /** Yesterday's checkpoint figures up to the local time of the headline's asOf, and its isolation at day's end. */
+  yesterdayAtSameTime?: { vehiclesInspected: number; peopleScreened: number; feverCases: number; referred: number; peopleUnderIsolation: number } | null;
+  /** The headline asOf the comparison was cut at: it holds only while the headline is that one. */
+  comparedAsOf?: string | null;
 }
 
 export interface WallState {
@@ -66,7 +70,7 @@ export type WallAction =
   | { type: 'checkpoint'; value: CheckpointValue; receivedAtMs?: number }
   | { type: 'line'; value: LineValue }
   | { type: 'stock'; value: StockValue }
-  | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number; asOf?: string };
+  | { type: 'series'; day: string; timeZone: string; value: SeriesValue; nowMs: number; asOf?: string; comparedAsOf?: string };
 
 /** Applies one update; returns the same state object when the update is older than what is shown. */
 export function wallReducer(state: WallState, action: WallAction): WallState {
@@ -99,7 +103,7 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
     case 'series': {
       // A response for a day the display has left is dropped.
       if (state.zone && state.zone.value.day !== action.day) return state;
-      return { ...state, series: { ...toHourlySeries(action.day, action.timeZone, action.value, action.nowMs), asOf: action.asOf ?? null } };
+      return { ...state, series: { ...toHourlySeries(action.day, action.timeZone, action.value, action.nowMs), asOf: action.asOf ?? null, ...yesterdayAtSameTime(action.value, action.comparedAsOf) } };
     }
   }
 }
@@ -136,6 +140,13 @@ export function toHourlySeries(day: string, timeZone: string, value: SeriesValue
     simulated ||= point.counts.simulatedReports > 0;
   }
   return { day, today, runningHour, yesterday, feverToday, simulated };
+}
+
+function yesterdayAtSameTime(value: SeriesValue, comparedAsOf: string | undefined): Pick<HourlySeries, 'yesterdayAtSameTime' | 'comparedAsOf'> {
+  if (!value.yesterdaySoFar || !value.yesterdaySummary || !comparedAsOf) return { yesterdayAtSameTime: null, comparedAsOf: null };
+  const sum = { vehiclesInspected: 0, peopleScreened: 0, feverCases: 0, referred: 0 };
+  for (const { counts } of value.yesterdaySoFar) for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] += counts[key];
+  return { yesterdayAtSameTime: { ...sum, peopleUnderIsolation: value.yesterdaySummary.peopleUnderIsolation }, comparedAsOf };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,6 +187,34 @@ export function totalsOf(state: WallState): Totals | null {
     peopleUnderIsolation: zone.peopleUnderIsolation,
     hubeiLinked: t.hubeiLinked,
     disinfections: t.disinfections,
+  };
+}
+
+export type ChangeKey = 'vehiclesInspected' | 'peopleScreened' | 'feverCases' | 'referred' | 'peopleUnderIsolation';
+export interface Change {
+  /** Today's figure minus yesterday's. */
+  change: number;
+  /**
+   * What it is compared with: the flows (vehicles, people, fever, referred) with yesterday's reports
+   * whose period began before the same local time as the headline's asOf, a day still running against
+   * the same stretch of the day before; people under isolation, a level, with yesterday's end.
+   */
+  base: 'sameTime' | 'endOfDay';
+}
+
+/** Each headline figure against yesterday; null while the comparison is not of the figures shown. */
+export function changesOf(state: WallState): Record<ChangeKey, Change> | null {
+  const totals = totalsOf(state);
+  const series = state.series;
+  const y = series?.yesterdayAtSameTime;
+  if (!totals || !y || !state.zone || series.comparedAsOf !== state.zone.value.asOf) return null;
+  const flow = (key: Exclude<ChangeKey, 'peopleUnderIsolation'>): Change => ({ change: totals[key] - y[key], base: 'sameTime' });
+  return {
+    vehiclesInspected: flow('vehiclesInspected'),
+    peopleScreened: flow('peopleScreened'),
+    feverCases: flow('feverCases'),
+    referred: flow('referred'),
+    peopleUnderIsolation: { change: totals.peopleUnderIsolation - y.peopleUnderIsolation, base: 'endOfDay' },
   };
 }
 

@@ -2,7 +2,7 @@ import { formatCount } from '../../format/number.ts';
 import { wallMessages, type Lang } from '../../i18n/messages.ts';
 import { AnimatedNumber } from '../../ui/animated-number.ts';
 import { h, setAttr, setText, toggleClass } from '../../ui/dom.ts';
-import type { Totals } from '../state.ts';
+import type { Change, ChangeKey, Totals } from '../state.ts';
 
 const KEYS = ['vehiclesInspected', 'peopleScreened', 'feverCases', 'referred', 'peopleUnderIsolation'] as const;
 
@@ -24,6 +24,14 @@ export function createKpis(lang: Lang) {
     peopleScreened: h('div', { class: 'kpi-sub', 'data-testid': 'total-hubeiLinked' }),
     vehiclesInspected: h('div', { class: 'kpi-sub', 'data-testid': 'total-disinfections' }),
   };
+  // The change and, beneath it, what it is against (the same time yesterday, or yesterday's end).
+  const changes = Object.fromEntries(
+    KEYS.map((key) => {
+      const value = h('span', { class: 'kpi-change-value' });
+      const base = h('span', { class: 'kpi-change-base' });
+      return [key, { el: h('div', { class: 'kpi-change', 'data-testid': `change-${key}`, hidden: true }, value, base), value, base }];
+    }),
+  ) as unknown as Record<ChangeKey, { el: HTMLElement; value: HTMLElement; base: HTMLElement }>;
   const el = h('section', { class: 'kpis', 'aria-label': t.today });
   for (const key of KEYS) {
     const value = h('span', { class: 'kpi-value', 'data-testid': `total-${key}`, text: '—' });
@@ -39,7 +47,7 @@ export function createKpis(lang: Lang) {
           { class: 'kpi-figure' },
           value,
           units[key] ? h('span', { class: 'kpi-unit', text: units[key] }) : null,
-          key === 'peopleScreened' || key === 'vehiclesInspected' ? secondary[key] : null,
+          h('div', { class: 'kpi-side' }, changes[key].el, key === 'peopleScreened' || key === 'vehiclesInspected' ? secondary[key] : null),
         ),
       );
     if (key === 'feverCases') feverCard = card;
@@ -47,8 +55,20 @@ export function createKpis(lang: Lang) {
   }
   return {
     el,
-    update(totals: Totals | null) {
+    update(totals: Totals | null, against: Record<ChangeKey, Change> | null) {
       if (!totals) return;
+      for (const key of KEYS) {
+        // Only a comparison cut at the same moment as the figures shown; none while it is fetched again.
+        const c = against?.[key] ?? null;
+        const { el: change, value, base } = changes[key];
+        change.hidden = !c;
+        setText(value, c ? t.change(c.change, formatCount(Math.abs(c.change), lang)) : '');
+        setText(base, c ? t.changeBase[c.base] : '');
+        setAttr(change, 'data-value', c ? String(c.change) : null);
+        setAttr(change, 'data-base', c?.base ?? null);
+        toggleClass(change, 'is-up', (c?.change ?? 0) > 0);
+        toggleClass(change, 'is-down', (c?.change ?? 0) < 0);
+      }
       for (const key of KEYS) counters.get(key)!.set(totals[key]);
       // Any fever case today turns its card red: it is the figure the room must not miss.
       setText(secondary.peopleScreened, t.hubeiLinked(formatCount(totals.hubeiLinked, lang)));
