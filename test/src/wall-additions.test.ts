@@ -94,6 +94,7 @@ describe.skipIf(!browserAvailable())('the wall’s additions for the command roo
         await expect.poll(async () => (await shown('as-of-ranking')) === asOfText(checkpointAsOf()), { timeout: 5000 }).toBe(true);
         const lineAsOf = () => wall.received.filter((d) => d.productionOutput).map((d) => d.productionOutput.asOf as string).sort().at(-1)!;
         await expect.poll(async () => (await shown('as-of-production')) === asOfText(lineAsOf()), { timeout: 5000 }).toBe(true);
+        await expect.poll(async () => (await shown('as-of-completeness')) === asOfText(wall.latest('reportingCompleteness').asOf), { timeout: 5000 }).toBe(true);
         // The chart's series is a query: as of when it was asked, on the server's clock (10 February, not today).
         await page.locator('[data-testid=as-of-chart]').waitFor({ state: 'visible', timeout: 5000 });
         const chartAsOf = await page.locator('[data-testid=as-of-chart]').getAttribute('data-as-of');
@@ -135,8 +136,8 @@ describe.skipIf(!browserAvailable())('the wall’s additions for the command roo
 
         // Nothing cut off or overlapping: the as-of labels sit clear of the panel titles.
         const overlaps = await page.evaluate(() =>
-          [...(globalThis as any).document.querySelectorAll('.panel > .panel-as-of')].filter((label: any) => {
-            const title = label.parentElement.querySelector('.panel-title');
+          [...(globalThis as any).document.querySelectorAll('.panel > .panel-as-of, .completeness-panel > .panel-as-of')].filter((label: any) => {
+            const title = label.parentElement.querySelector('.panel-title, .completeness-title');
             const a = label.getBoundingClientRect();
             const range = (globalThis as any).document.createRange();
             range.selectNodeContents(title);

@@ -69,6 +69,7 @@ function refuse(why: Refusal): void {
 let state: WallState = initialWallState;
 let alertsState = initialAlertsState;
 let completenessSites: WallSiteCompleteness[] | null = null;
+let completenessAsOf: string | null = null;
 let connection: ConnectionState = initialConnectionState;
 let clockOffset: number | null = null;
 const serverNow = () => Date.now() + (clockOffset ?? 0);
@@ -191,6 +192,7 @@ live(AlertsSubscription, (data) => {
 
 live(CompletenessSubscription, (data) => {
   completenessSites = data.reportingCompleteness.sites as WallSiteCompleteness[];
+  completenessAsOf = data.reportingCompleteness.asOf;
   scheduleRender();
 });
 
@@ -213,7 +215,9 @@ const asOf = {
   chart: createAsOf(lang, 'as-of-chart'),
   production: createAsOf(lang, 'as-of-production'),
   stock: createAsOf(lang, 'as-of-stock'),
+  completeness: createAsOf(lang, 'as-of-completeness'),
 };
+completeness.el.append(asOf.completeness.el);
 ranking.el.append(asOf.ranking.el);
 chart.el.append(asOf.chart.el);
 production.el.append(asOf.production.el);
@@ -265,6 +269,7 @@ function render(): void {
   asOf.chart.update(state.series?.asOf, tz, live);
   asOf.production.update(latestAsOf(state.lines.values()), tz, live);
   asOf.stock.update(state.stock?.value.asOf, tz, live);
+  asOf.completeness.update(completenessAsOf, tz, live);
   document.body.dataset.ready = state.zone ? 'true' : 'false';
   document.body.dataset.connection = access ? 'refused' : connection.status === 'live' && !receiving ? 'waiting' : connection.status;
 }
