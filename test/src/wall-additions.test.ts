@@ -13,7 +13,9 @@ import { createToken, graphql, startServer, type RunningServer } from './support
 // What the wall adds for a command room (issue 16), in headless Chromium against a started server on
 // a demo clock pinned to 10 February 2020 (so it passes at any hour): every panel says when its
 // figures were read ("数据截至", the server's asOf in the zone's time), the stale banner counts the
-// time since the cut, and Hubei-linked people and disinfections are shown as the server sums them.
+// time since the cut, Hubei-linked people and disinfections are shown as the server sums them, each
+// headline figure is compared with yesterday up to the same time, and the response curve has one
+// point per day since 27 January.
 
 const artifacts = join(repoRoot, 'test', 'artifacts');
 const CLOCK_START = '2020-02-10T10:00:00+08:00';
@@ -74,7 +76,7 @@ describe.skipIf(!browserAvailable())('the wall’s additions for the command roo
     data.remove();
   });
 
-  it('says on every panel when its figures were read, in the zone’s time, and shows Hubei-linked people and disinfections as the server sums them', async () => {
+  it('says on every panel when its figures were read, shows Hubei-linked people and disinfections, each headline figure against yesterday and the curve since 27 January, as the API gives them', async () => {
     const summary = (await graphql(server.graphqlUrl, '{ zoneSummary { checkpointTotals { peopleScreened hubeiLinked disinfections } } }')).data!.zoneSummary.checkpointTotals;
     expect(summary).toEqual({ peopleScreened: 520, hubeiLinked: 4, disinfections: 7 });
     for (const [width, height, lang] of [
@@ -133,6 +135,16 @@ describe.skipIf(!browserAvailable())('the wall’s additions for the command roo
         expect(await change('peopleScreened')).toEqual(['↑220', lang === 'zh' ? '较昨日同时' : 'vs yesterday by now']);
         expect(await change('feverCases')).toEqual(['↓1', lang === 'zh' ? '较昨日同时' : 'vs yesterday by now']);
         expect(await page.locator('[data-testid=change-peopleUnderIsolation]').getAttribute('data-base')).toBe('endOfDay');
+
+        // The response curve: one point per local day from 27 January to today, as the API sums them.
+        const api = (await graphql(server.graphqlUrl, `{ checkpointSeries(bucket: DAY, from: "2020-01-27T00:00:00+08:00", to: "${at('11T00:00:00')}") { start counts { peopleScreened feverCases } } }`)).data!.checkpointSeries as { start: string; counts: { peopleScreened: number; feverCases: number } }[];
+        const expectedDays = api.map((p) => ({ day: new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(Date.parse(p.start)), people: p.counts.peopleScreened, fever: p.counts.feverCases }));
+        expect(expectedDays).toHaveLength(15);
+        expect(expectedDays[0]!.day).toBe('2020-01-27');
+        expect(expectedDays.at(-2)!.people).toBeGreaterThanOrEqual(1299);
+        expect(expectedDays.at(-1)).toEqual({ day: '2020-02-10', people: 520, fever: 0 });
+        await expect.poll(async () => JSON.parse((await page.locator('[data-testid=response-curve]').getAttribute('data-points')) ?? '[]'), { timeout: 5000 }).toEqual(expectedDays);
+        expect(await page.locator('.curve-title').textContent()).toBe(lang === 'zh' ? '自1月27日以来 · 每日测温人数 / 发热' : 'Since 27 January · people screened / fever per day');
 
         // Nothing cut off or overlapping: the as-of labels sit clear of the panel titles.
         const overlaps = await page.evaluate(() =>

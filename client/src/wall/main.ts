@@ -34,6 +34,7 @@ import { createAlertsStrip } from './view/alerts.ts';
 import { reportedThisHour, type WallSiteCompleteness } from './completeness.ts';
 import { createCompletenessPanel } from './view/completeness.ts';
 import { createHeader } from './view/header.ts';
+import { createResponseCurve, CURVE_MAX_DAYS, RESPONSE_FIRST_DAY } from './view/response-curve.ts';
 import { createAsOf } from './view/as-of.ts';
 import { createNotAuthorised } from './view/not-authorised.ts';
 import { refusalOfClose, refusalOfError, WallToken, type Refusal } from './access.ts';
@@ -105,6 +106,9 @@ const series = new Coalescer(async () => {
       // Yesterday up to the same local time as the figures on screen (see changesOf).
       yesterdaySameTime: new Date(yesterdayStart.getTime() + Math.max(1, Date.parse(zone.asOf) - Date.parse(zone.dayStart))).toISOString(),
       yesterday: addDays(zone.day, -1),
+      // The response curve: every day since 27 January 2020 (the response's first day) to today.
+      // At most the last CURVE_MAX_DAYS days (as the briefing's curve), so a wall on a later clock still asks a valid range.
+      since: localDay([RESPONSE_FIRST_DAY, addDays(zone.day, 1 - CURVE_MAX_DAYS), zone.day].sort()[1]!, tz).start.toISOString(),
     })
     .toPromise();
   if (result.error) noteRefusal(result.error);
@@ -220,6 +224,8 @@ const asOf = {
 completeness.el.append(asOf.completeness.el);
 ranking.el.append(asOf.ranking.el);
 chart.el.append(asOf.chart.el);
+const curve = createResponseCurve(lang);
+chart.el.append(curve.el);
 production.el.append(asOf.production.el);
 stock.el.append(asOf.stock.el);
 
@@ -260,6 +266,7 @@ function render(): void {
   kpis.update(totalsOf(state), changesOf(state));
   ranking.update(rankCheckpoints(state, now, Date.now()), tz);
   chart.update(state.series);
+  curve.update(state.series, tz);
   production.update(maskProduction(state, now), maskTotals(state), maskCapacity(state));
   stock.update(stockItems(state));
   alertsStrip.update(sortedAlerts(alertsState), now);
@@ -301,6 +308,7 @@ setInterval(scheduleRender, 30_000);
 
 addEventListener('resize', () => {
   chart.resize();
+  curve.resize();
   scheduleRender();
 });
 chart.resize();

@@ -116,7 +116,14 @@ export const StockLevelsSubscription = graphql(`
 `);
 
 export const HourlySeriesQuery = graphql(`
-  query WallHourlySeries($todayFrom: DateTime!, $todayTo: DateTime!, $yesterdayFrom: DateTime!, $yesterdaySameTime: DateTime!, $yesterday: Date!) {
+  query WallHourlySeries($todayFrom: DateTime!, $todayTo: DateTime!, $yesterdayFrom: DateTime!, $yesterdaySameTime: DateTime!, $yesterday: Date!, $since: DateTime!) {
+    daily: checkpointSeries(bucket: DAY, from: $since, to: $todayTo) {
+      start
+      counts {
+        peopleScreened
+        feverCases
+      }
+    }
     yesterdaySoFar: checkpointSeries(bucket: DAY, from: $yesterdayFrom, to: $yesterdaySameTime) {
       counts {
         vehiclesInspected

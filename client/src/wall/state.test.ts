@@ -183,12 +183,12 @@ describe('hourly series', () => {
       start: new Date(Date.parse('2020-02-05T16:00:00Z') + h * 3_600_000).toISOString(),
       counts: { peopleScreened: 5, feverCases: 0, simulatedReports: 1 },
     })),
-    yesterdaySoFar: [],
+    daily: [], yesterdaySoFar: [],
     yesterdaySummary: { peopleUnderIsolation: 0 },
   };
 
   it('leaves the running hour empty until something is reported in it', () => {
-    const value: SeriesValue = { today: series.today.map((p, h) => (h === 9 ? { ...p, counts: { ...p.counts, peopleScreened: 0 } } : p)), yesterday: [], yesterdaySoFar: [], yesterdaySummary: { peopleUnderIsolation: 0 } };
+    const value: SeriesValue = { today: series.today.map((p, h) => (h === 9 ? { ...p, counts: { ...p.counts, peopleScreened: 0 } } : p)), yesterday: [], daily: [], yesterdaySoFar: [], yesterdaySummary: { peopleUnderIsolation: 0 } };
     const state = apply([
       { type: 'zone', value: zone('1', 0) },
       { type: 'series', day: '2020-02-07', timeZone: 'Asia/Shanghai', value, nowMs: Date.parse('2020-02-07T01:30:00Z') }, // 09:30 local
@@ -274,7 +274,7 @@ describe('the running hour', () => {
   it('is marked partial when it has figures', () => {
     const nowMs = Date.parse('2020-02-07T02:30:00.000Z'); // 10:30 in Shanghai
     const value: SeriesValue = {
-      yesterdaySoFar: [],
+      daily: [], yesterdaySoFar: [],
       yesterdaySummary: { peopleUnderIsolation: 0 },
       today: [
         { start: '2020-02-07T01:00:00.000Z', counts: { peopleScreened: 300, feverCases: 0, simulatedReports: 0 } },
@@ -323,6 +323,7 @@ describe('change against yesterday', () => {
   const value = (people: number): SeriesValue => ({
     today: [],
     yesterday: [],
+    daily: [],
     yesterdaySoFar: [{ counts: { vehiclesInspected: 4, peopleScreened: people, feverCases: 3, referred: 1 } }],
     yesterdaySummary: { peopleUnderIsolation: 6 },
   });

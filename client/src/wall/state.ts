@@ -45,6 +45,8 @@ export interface HourlySeries {
   asOf?: string | null;
   /** Yesterday's checkpoint figures up to the local time of the headline's asOf, and its isolation at day's end. */
   yesterdayAtSameTime?: { vehiclesInspected: number; peopleScreened: number; feverCases: number; referred: number; peopleUnderIsolation: number } | null;
+  /** People screened and fever cases per local day since the response's first day (today's still running). */
+  daily?: SeriesValue['daily'];
   /** The headline asOf the comparison was cut at: it holds only while the headline is that one. */
   comparedAsOf?: string | null;
 }
@@ -103,7 +105,7 @@ export function wallReducer(state: WallState, action: WallAction): WallState {
     case 'series': {
       // A response for a day the display has left is dropped.
       if (state.zone && state.zone.value.day !== action.day) return state;
-      return { ...state, series: { ...toHourlySeries(action.day, action.timeZone, action.value, action.nowMs), asOf: action.asOf ?? null, ...yesterdayAtSameTime(action.value, action.comparedAsOf) } };
+      return { ...state, series: { ...toHourlySeries(action.day, action.timeZone, action.value, action.nowMs), asOf: action.asOf ?? null, daily: action.value.daily, ...yesterdayAtSameTime(action.value, action.comparedAsOf) } };
     }
   }
 }
