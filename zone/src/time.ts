@@ -177,3 +177,8 @@ export function lastFullHour(now: Date | number, timeZone: string): { start: Dat
   const end = ms - (w.minute * 60 + w.second) * 1000 - (ms % 1000);
   return { start: new Date(end - HOUR_MS), end: new Date(end) };
 }
+
+/** The first day of the response (the general office cancelled leave on 27 January 2020): running totals and response curves start here. */
+export const RESPONSE_FIRST_DAY = '2020-01-27';
+/** Days a daily response curve shows at most (the last ones up to its day), on the wall and in the briefing. */
+export const CURVE_MAX_DAYS = 62;

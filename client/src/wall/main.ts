@@ -1,7 +1,7 @@
 import '../ui/base.css';
 import './wall.css';
 import './screen.css';
-import { addDays, DEFAULT_TIME_ZONE, localDay } from '@fangkong/zone';
+import { addDays, CURVE_MAX_DAYS, DEFAULT_TIME_ZONE, localDay, RESPONSE_FIRST_DAY } from '@fangkong/zone';
 import { pickLang } from '../i18n/messages.ts';
 import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
 import { onEnd, pipe, subscribe } from 'wonka';
@@ -34,7 +34,7 @@ import { createAlertsStrip } from './view/alerts.ts';
 import { reportedThisHour, type WallSiteCompleteness } from './completeness.ts';
 import { createCompletenessPanel } from './view/completeness.ts';
 import { createHeader } from './view/header.ts';
-import { createResponseCurve, CURVE_MAX_DAYS, RESPONSE_FIRST_DAY } from './view/response-curve.ts';
+import { createResponseCurve } from './view/response-curve.ts';
 import { createAsOf } from './view/as-of.ts';
 import { createNotAuthorised } from './view/not-authorised.ts';
 import { refusalOfClose, refusalOfError, WallToken, type Refusal } from './access.ts';

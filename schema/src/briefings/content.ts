@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
-import { addDays, localDate, localDay } from '@fangkong/zone';
+import { addDays, CURVE_MAX_DAYS, localDate, localDay, RESPONSE_FIRST_DAY } from '@fangkong/zone';
 import type { Tx } from '../core/changes.ts';
 import { instant } from '../core/sql.ts';
 import { byCheckpoint, countsQuery, zeroCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
@@ -15,10 +15,6 @@ import { computeZoneSummary } from '../summary/zone-summary.ts';
 // and an independent query of the same day agree. Only what no other query counts (isolation
 // movements, command work, alerts of the day) is counted here. Counts only: no personal data.
 
-/** The first day of the response (the general office cancelled leave on 27 January 2020): running totals start here. */
-export const RESPONSE_FIRST_DAY = '2020-01-27';
-/** Days the daily curve shows at most (the last ones up to the briefing's day). */
-export const CURVE_MAX_DAYS = 62;
 /** A resumption application is to be decided within this many working days. */
 export const RESUMPTION_TARGET_WORKING_DAYS = 2;
 /** Body temperature from which a health check counts as fever (as the isolation-fever alert rule's default). */

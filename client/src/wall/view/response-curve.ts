@@ -7,10 +7,6 @@ import type { HourlySeries } from '../state.ts';
 
 // Drawn with the modules the hourly chart registers (lines, bars, grid, canvas): nothing more to load.
 
-/** The response's first day: the curve starts here. */
-export const RESPONSE_FIRST_DAY = '2020-01-27';
-/** The curve shows at most this many days, today's included. */
-export const CURVE_MAX_DAYS = 62;
 
 const CYAN = '#3fd0ff';
 const RED = '#ff5d5d';
