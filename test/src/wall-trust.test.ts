@@ -153,7 +153,7 @@ describe.skipIf(!browserAvailable())('the wall tells the truth', () => {
         await page.setViewportSize({ width, height });
         await openWall(page, lang === 'en' ? '&lang=en' : '');
         await page.locator('[data-testid=kpi-feverCases].has-fever').waitFor({ timeout: 10_000 });
-        if (lang === 'en') expect(await page.locator(`.stock-tile[data-product="${empty.product.id}"] [data-testid=stock-out]`).textContent()).toBe('Out');
+        expect(await page.locator(`.stock-tile[data-product="${empty.product.id}"] [data-testid=stock-out]`).textContent()).toBe(lang === 'en' ? 'Out' : '缺货');
         // Nothing cut off: no heading, name or figure larger than its box.
         const clipped = await page.evaluate(() =>
           [...(globalThis as any).document.querySelectorAll('.zone-name, .panel-title, .kpi-label span, .stock-product, .ent-name, .rank-name, .line-name, .stock-value, .rank-value')]
