@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { $Enums, type Prisma, type Screen } from '@fangkong/prisma';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { Repeater } from '@repeaterjs/repeater';
+import { ErrorCode } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { type Change, commitChange } from '../core/changes.ts';
 import type { Context } from '../core/context.ts';
+import { userError } from '../core/errors.ts';
 import { prismaEnum } from '../core/enums.ts';
 import { liveFeed, snapshot } from '../core/live-values.ts';
 import { Rules } from '../core/rules.ts';
@@ -174,7 +176,13 @@ builder.subscriptionFields((t) => ({
       }),
     },
     subscribe: async (_root, args, ctx) => {
-      checkScreenText(new Rules(), args).check();
+      // A subscription has no error union: a broken rule is the operation's BAD_USER_INPUT error.
+      try {
+        checkScreenText(new Rules(), args).check();
+      } catch (error) {
+        if (error instanceof ValidationError) throw userError(error.message, ErrorCode.BadUserInput, { issues: error.issues });
+        throw error;
+      }
       const live = liveFeed(ctx);
       const presence = presenceOf(ctx);
       const viewer = ctx.viewer!;
