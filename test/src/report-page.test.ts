@@ -121,6 +121,25 @@ describe.skipIf(!run)('report page on a phone', () => {
     }
   });
 
+  it('says the period as it reads it, in the zone\'s time and the page\'s words, on a phone set to another language and zone', async () => {
+    const foreign = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, timezoneId: 'America/New_York', locale: 'en-US' });
+    try {
+      const page = await foreign.newPage();
+      await page.goto(`${api.url}/report?token=${operatorToken}`);
+      await page.waitForSelector(`#target option[value="${siteId}"]`, { state: 'attached', timeout: 15_000 });
+      const hint = page.locator('[data-testid=period-hint]');
+      // Opened on the last full hour of the zone (not of New York): read back as Beijing time.
+      await expect.poll(() => hint.textContent()).toMatch(/^按北京时间：\d{4}-\d\d-\d\d \d\d:00–\d\d:00，共 60 分钟$/);
+      const p = period(100, 10);
+      await page.fill('#periodStart', localInput(Date.parse(p.periodStart)));
+      await page.fill('#periodEnd', localInput(Date.parse(p.periodEnd)));
+      await expect.poll(() => hint.textContent()).toBe(`按北京时间：${localText(Date.parse(p.periodStart))}–${localText(Date.parse(p.periodEnd)).slice(11)}，共 90 分钟`);
+      await screenshot(page, 'report-page-period-en-US-phone.png');
+    } finally {
+      await foreign.close();
+    }
+  });
+
   it('offers a correction when the period is already reported, and the correction replaces the figures once', async () => {
     const held = period(3, 2);
     const original = { ...small, peopleScreened: 6 };

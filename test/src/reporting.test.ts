@@ -34,33 +34,49 @@ describe.skipIf(!(await postgresReachable()))('reporting on PostgreSQL', () => {
 
   describe('validation: every rule names its field, and nothing is written', () => {
     type Input = Parameters<typeof countsInput>[0];
-    const cases: [string, Input | (() => Input), string, string][] = [
-      ['negative counts', { peopleScreened: -1 }, 'ValidationError', 'peopleScreened'],
-      ['counts over the maximum', { vehiclesInspected: 100_001 }, 'ValidationError', 'vehiclesInspected'],
-      ['more fever cases than people screened', { peopleScreened: 5, feverCases: 6 }, 'ValidationError', 'feverCases'],
-      ['more Hubei-linked than screened', { peopleScreened: 5, hubeiLinked: 6 }, 'ValidationError', 'hubeiLinked'],
-      ['more referred than screened', { peopleScreened: 5, referred: 6 }, 'ValidationError', 'referred'],
-      ['a period ending before it starts', { periodStart: '2020-02-07T10:00:00+08:00', periodEnd: '2020-02-07T09:00:00+08:00' }, 'ValidationError', 'periodEnd'],
-      ['a period over 24 hours', { periodStart: '2020-02-06T00:00:00+08:00', periodEnd: '2020-02-07T00:00:01+08:00' }, 'ValidationError', 'periodEnd'],
-      ['a period in the future', () => ({ periodStart: new Date(clock.now() + 3_600_000).toISOString(), periodEnd: new Date(clock.now() + 7_200_000).toISOString() }), 'ValidationError', 'periodEnd'],
-      ['an idempotency key too short', { idempotencyKey: 'abc' }, 'ValidationError', 'idempotencyKey'],
-      ['an unknown checkpoint', { checkpoint: 'no-such-checkpoint' }, 'NotFoundError', 'checkpointId'],
+    // Each refusal: its type, the field, and for a broken rule the rule's code and values, from
+    // which a client words it in its own language.
+    const cases: [string, Input | (() => Input), string, string, object | null][] = [
+      ['negative counts', { peopleScreened: -1 }, 'ValidationError', 'peopleScreened', { rule: 'WHOLE_NUMBER', actual: -1 }],
+      ['counts over the maximum', { vehiclesInspected: 100_001 }, 'ValidationError', 'vehiclesInspected', { rule: 'AT_MOST_PER_REPORT', limit: 100_000, actual: 100_001 }],
+      ['more fever cases than people screened', { peopleScreened: 5, feverCases: 6 }, 'ValidationError', 'feverCases', { rule: 'NOT_MORE_THAN_FIELD', relatedField: 'peopleScreened', limit: 5, actual: 6 }],
+      ['more Hubei-linked than screened', { peopleScreened: 5, hubeiLinked: 6 }, 'ValidationError', 'hubeiLinked', { rule: 'NOT_MORE_THAN_FIELD', relatedField: 'peopleScreened' }],
+      ['more referred than screened', { peopleScreened: 5, referred: 6 }, 'ValidationError', 'referred', { rule: 'NOT_MORE_THAN_FIELD', relatedField: 'peopleScreened' }],
+      [
+        'a period ending before it starts',
+        { periodStart: '2020-02-07T10:00:00+08:00', periodEnd: '2020-02-07T09:00:00+08:00' },
+        'ValidationError',
+        'periodEnd',
+        { rule: 'END_AFTER_START', at: '2020-02-07T02:00:00.000Z' },
+      ],
+      ['a period over 24 hours', { periodStart: '2020-02-06T00:00:00+08:00', periodEnd: '2020-02-07T00:00:01+08:00' }, 'ValidationError', 'periodEnd', { rule: 'PERIOD_TOO_LONG', limit: 24 }],
+      [
+        'a period in the future',
+        () => ({ periodStart: new Date(clock.now() + 3_600_000).toISOString(), periodEnd: new Date(clock.now() + 7_200_000).toISOString() }),
+        'ValidationError',
+        'periodEnd',
+        { rule: 'IN_FUTURE', at: expect.any(String) },
+      ],
+      ['an idempotency key too short', { idempotencyKey: 'abc' }, 'ValidationError', 'idempotencyKey', { rule: 'KEY_FORMAT' }],
+      ['an unknown checkpoint', { checkpoint: 'no-such-checkpoint' }, 'NotFoundError', 'checkpointId', null],
     ];
-    it.each(cases)('refuses %s', async (_name, input, typename, field) => {
+    it.each(cases)('refuses %s', async (_name, input, typename, field, rule) => {
       const before = await count('CheckpointReport');
       const result = await reportCounts(url, countsInput(typeof input === 'function' ? input() : input));
       expect(result.__typename).toBe(typename);
       expect(result.message).toContain(`${field}:`);
-      // A validation failure lists the field among its issues; other refusals carry none.
-      expect(result.issues?.map((i: any) => i.field) ?? null).toEqual(typename === 'ValidationError' ? expect.arrayContaining([field]) : null);
+      // A validation failure lists the field among its issues, with its rule; other refusals carry none.
+      expect(result.issues ?? null).toEqual(rule ? expect.arrayContaining([expect.objectContaining({ field, ...rule })]) : null);
       expect(await count('CheckpointReport')).toBe(before);
     });
 
     it('refuses a closed checkpoint', async () => {
-      await rows(`UPDATE "Checkpoint" SET status = 'CLOSED', "closedAt" = $1 WHERE id = 'lubao-market'`, [new Date(clock.now() - 3 * 3_600_000)]);
+      const closedAt = new Date(clock.now() - 3 * 3_600_000);
+      await rows(`UPDATE "Checkpoint" SET status = 'CLOSED', "closedAt" = $1 WHERE id = 'lubao-market'`, [closedAt]);
       const result = await reportCounts(url, countsInput({ checkpoint: 'lubao-market', peopleScreened: 3 }));
       expect(result.__typename).toBe('ValidationError');
       expect(result.message).toMatch(/checkpointId: lubao-market is closed/);
+      expect(result.issues).toEqual([expect.objectContaining({ field: 'checkpointId', rule: 'SITE_CLOSED', at: closedAt.toISOString() })]);
       await rows(`UPDATE "Checkpoint" SET status = 'ACTIVE', "closedAt" = NULL WHERE id = 'lubao-market'`);
     });
 

@@ -8,6 +8,6 @@ describe('figures', () => {
   it('names every broken limit once, in figure order', () => {
     const issues = figureIssues(CHECKPOINT_FIGURES, { ...zeroCheckpointCounts(), vehiclesInspected: -1, peopleScreened: 2, feverCases: 3, referred: 2.5 });
     expect(issues.map((i) => i.field)).toEqual(['vehiclesInspected', 'feverCases', 'referred']);
-    expect(issues[1]!.message).toBe('cannot exceed peopleScreened (2); got 3');
+    expect(issues[1]).toEqual({ field: 'feverCases', rule: 'NOT_MORE_THAN_FIELD', relatedField: 'peopleScreened', limit: 2, actual: 3, message: 'cannot exceed peopleScreened (2); got 3' });
   });
 });

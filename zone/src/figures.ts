@@ -1,6 +1,8 @@
 // The figures each report carries, named once: their order, limits, labels and descriptions.
 // The schema's inputs and rules, the simulator, the report page and the benchmarks all read them here.
 
+import { type FieldIssue, FieldRule } from './codes.ts';
+
 export interface Figure<Name extends string = string> {
   name: Name;
   /** Most a single report may carry: far above any real period at one site, low enough to catch typos. */
@@ -47,14 +49,18 @@ export const zeroCheckpointCounts = (): CheckpointCounts => Object.fromEntries(C
 export const OUTPUT_CAPACITY_TOLERANCE = 2;
 
 /** Why each figure of a report breaks its limits, in figure order; empty when all hold. */
-export function figureIssues<F extends readonly Figure[]>(figures: F, values: Record<F[number]['name'], number>): { field: F[number]['name']; message: string }[] {
-  const issues: { field: F[number]['name']; message: string }[] = [];
+export function figureIssues<F extends readonly Figure[]>(figures: F, values: Record<F[number]['name'], number>): FieldIssue<F[number]['name']>[] {
+  const issues: FieldIssue<F[number]['name']>[] = [];
   const byName = values as Record<string, number>;
   for (const figure of figures) {
-    const value = byName[figure.name]!;
-    if (!Number.isInteger(value) || value < 0) issues.push({ field: figure.name, message: `must be a whole number ≥ 0; got ${value}` });
-    else if (value > figure.max) issues.push({ field: figure.name, message: `at most ${figure.max} per report; got ${value}` });
-    else if (figure.atMost && value > byName[figure.atMost]!) issues.push({ field: figure.name, message: `cannot exceed ${figure.atMost} (${byName[figure.atMost]}); got ${value}` });
+    const field = figure.name as F[number]['name'];
+    const actual = byName[figure.name]!;
+    if (!Number.isInteger(actual) || actual < 0) issues.push({ field, rule: FieldRule.WholeNumber, actual, message: `must be a whole number ≥ 0; got ${actual}` });
+    else if (actual > figure.max) issues.push({ field, rule: FieldRule.AtMostPerReport, limit: figure.max, actual, message: `at most ${figure.max} per report; got ${actual}` });
+    else if (figure.atMost && actual > byName[figure.atMost]!) {
+      const limit = byName[figure.atMost]!;
+      issues.push({ field, rule: FieldRule.NotMoreThanField, relatedField: figure.atMost, limit, actual, message: `cannot exceed ${figure.atMost} (${limit}); got ${actual}` });
+    }
   }
   return issues;
 }

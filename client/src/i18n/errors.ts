@@ -1,9 +1,8 @@
 // Server refusals in the page's language: every error code of @fangkong/zone gets a sentence in
-// Chinese and English, and the field issues of a ValidationError (field + the rule's English text,
-// as schema/src/core/rules.ts writes them) are read back into their rule and worded again, with the
-// field's own label and instants in the zone's local time. A rule this file does not know keeps the
-// server's text, its instants still shown in local time, after the localised field label.
-import { CHECKPOINT_FIGURES, ErrorCode, OUTPUT_FIGURES, toZonedIso } from '@fangkong/zone';
+// Chinese and English, and each field issue of a ValidationError is worded from its rule code
+// (@fangkong/zone's FieldRule) and values, with the field's own label and instants in the zone's
+// local time. An issue of rule OTHER keeps the server's English, its instants shown in local time.
+import { CHECKPOINT_FIGURES, ErrorCode, type FieldIssue, FieldRule, OUTPUT_FIGURES, toZonedIso } from '@fangkong/zone';
 import type { Lang } from './messages.ts';
 
 /** What each code means to the person who sent the request. */
@@ -109,44 +108,56 @@ export function localDateTime(iso: string | number, timeZone: string): string {
 /** The instants inside a text, shown in the zone's local time. */
 export const localiseInstants = (text: string, timeZone: string): string => text.replace(ISO, (iso) => localDateTime(iso, timeZone));
 
-type Rule = { re: RegExp; zh: (m: RegExpExecArray, tz: string) => string; en: (m: RegExpExecArray, tz: string) => string };
+type Values = Omit<FieldIssue, 'field' | 'message' | 'rule'>;
+type Wording = Record<Lang, (v: Values, timeZone: string) => string>;
+const n = (value: number | undefined) => String(value ?? '?');
+const at = (v: Values, timeZone: string) => (v.at ? localDateTime(v.at, timeZone) : '?');
 
-/** The rules of schema/src/core/rules.ts, @fangkong/zone's figureIssues and the report mutations, by their wording. */
-const RULES: Rule[] = [
-  { re: /^must be a whole number ≥ 0; got (.+)$/, zh: (m) => `应为 0 或正整数（收到 ${m[1]}）`, en: (m) => `must be 0 or a whole number (got ${m[1]})` },
-  { re: /^at most (\d+) per report; got (\d+)$/, zh: (m) => `每份报告最多 ${m[1]}（收到 ${m[2]}），请核对`, en: (m) => `at most ${m[1]} in one report (got ${m[2]}); check the figure` },
-  {
-    re: /^cannot exceed (\w+) \((\d+)\); got (\d+)$/,
-    zh: (m) => `不能超过${fieldLabel('zh', m[1]!)}（${m[2]}），收到 ${m[3]}`,
-    en: (m) => `cannot exceed ${fieldLabel('en', m[1]!).toLowerCase()} (${m[2]}); got ${m[3]}`,
+/** Each rule of @fangkong/zone's FieldRule worded from its values, in both languages. */
+const WORDINGS: Record<Exclude<FieldRule, typeof FieldRule.Other>, Wording> = {
+  [FieldRule.WholeNumber]: { zh: (v) => `应为 0 或正整数（收到 ${n(v.actual)}）`, en: (v) => `must be 0 or a whole number (got ${n(v.actual)})` },
+  [FieldRule.AtMostPerReport]: {
+    zh: (v) => `每份报告最多 ${n(v.limit)}（收到 ${n(v.actual)}），请核对`,
+    en: (v) => `at most ${n(v.limit)} in one report (got ${n(v.actual)}); check the figure`,
   },
-  { re: /^must be after periodStart \((.+)\)$/, zh: (m, tz) => `应晚于开始时间（${localDateTime(m[1]!, tz)}）`, en: (m, tz) => `must be after the start (${localDateTime(m[1]!, tz)})` },
-  { re: /^a period covers at most (\d+) hours$/, zh: (m) => `一个时段最长 ${m[1]} 小时`, en: (m) => `a period covers at most ${m[1]} hours` },
-  { re: /^is in the future \(now (.+)\)$/, zh: (m, tz) => `不能晚于当前时间（现在 ${localDateTime(m[1]!, tz)}）`, en: (m, tz) => `is in the future (it is now ${localDateTime(m[1]!, tz)})` },
-  { re: /^is before 2019; check the date$/, zh: () => '早于 2019 年，请核对日期', en: () => 'is before 2019; check the date' },
-  { re: /^must not be empty$/, zh: () => '不能为空', en: () => 'must not be empty' },
-  { re: /^at most (\d+) characters; got (\d+)$/, zh: (m) => `最多 ${m[1]} 个字（收到 ${m[2]} 个）`, en: (m) => `at most ${m[1]} characters (got ${m[2]})` },
-  { re: /^must be 8–128 printable ASCII characters/, zh: () => '格式有误（应为 8–128 个可打印字符）', en: () => 'is malformed (8–128 printable characters)' },
-  { re: /^\S+ is closed since (.+)$/, zh: (m, tz) => `自 ${localDateTime(m[1]!, tz)} 起已关闭，不再接收该时段的报告`, en: (m, tz) => `closed since ${localDateTime(m[1]!, tz)}; it takes no report of this period` },
-  { re: /^\S+ is closed$/, zh: () => '已关闭，不再接收报告', en: () => 'is closed and takes no reports' },
-  {
-    re: /^(\d+) exceeds twice the rated capacity for ([\d.]+) h \((\d+)\); check the figure$/,
-    zh: (m) => `${m[1]} 超过该线 ${m[2]} 小时额定产能的两倍（${m[3]}），请核对`,
-    en: (m) => `${m[1]} is over twice the line's rated capacity for ${m[2]} h (${m[3]}); check the figure`,
+  [FieldRule.NotMoreThanField]: {
+    zh: (v) => `不能超过${fieldLabel('zh', v.relatedField ?? '')}（${n(v.limit)}），收到 ${n(v.actual)}`,
+    en: (v) => `cannot exceed ${fieldLabel('en', v.relatedField ?? '').toLowerCase()} (${n(v.limit)}); got ${n(v.actual)}`,
   },
-  { re: /^this version was already corrected/, zh: () => '这份报告已被更正过，请更正最新的版本', en: () => 'this version was already corrected; correct the latest one' },
-];
+  [FieldRule.EndAfterStart]: { zh: (v, tz) => `应晚于开始时间（${at(v, tz)}）`, en: (v, tz) => `must be after the start (${at(v, tz)})` },
+  [FieldRule.PeriodTooLong]: { zh: (v) => `一个时段最长 ${n(v.limit)} 小时`, en: (v) => `a period covers at most ${n(v.limit)} hours` },
+  [FieldRule.InFuture]: { zh: (v, tz) => `不能晚于当前时间（现在 ${at(v, tz)}）`, en: (v, tz) => `is in the future (it is now ${at(v, tz)})` },
+  [FieldRule.TooEarly]: { zh: (v) => `早于 ${n(v.limit)} 年，请核对日期`, en: (v) => `is before ${n(v.limit)}; check the date` },
+  [FieldRule.Required]: { zh: () => '不能为空', en: () => 'must not be empty' },
+  [FieldRule.TooLong]: { zh: (v) => `最多 ${n(v.limit)} 个字（收到 ${n(v.actual)} 个）`, en: (v) => `at most ${n(v.limit)} characters (got ${n(v.actual)})` },
+  [FieldRule.KeyFormat]: { zh: () => '格式有误（应为 8–128 个可打印字符）', en: () => 'is malformed (8–128 printable characters)' },
+  [FieldRule.SiteClosed]: {
+    zh: (v, tz) => (v.at ? `自 ${at(v, tz)} 起已关闭，不再接收该时段的报告` : '已关闭，不再接收报告'),
+    en: (v, tz) => (v.at ? `closed since ${at(v, tz)}; it takes no report of this period` : 'is closed and takes no reports'),
+  },
+  [FieldRule.OverCapacity]: {
+    zh: (v) => `${n(v.actual)} 超过该线这段时间额定产能的两倍（${n(v.limit)}），请核对`,
+    en: (v) => `${n(v.actual)} is over twice the line's rated capacity for the period (${n(v.limit)}); check the figure`,
+  },
+};
 
-/** One field issue of a ValidationError, worded for the page (without the field's label). */
-export function issueText(lang: Lang, message: string, timeZone: string): string {
-  for (const rule of RULES) {
-    const m = rule.re.exec(message);
-    if (m) return rule[lang](m, timeZone);
-  }
-  return localiseInstants(message, timeZone);
+/** The part of a field issue a page words: its rule and values, and the server's English for OTHER. */
+export type IssueToWord = Pick<FieldIssue, 'message'> & { rule?: FieldRule | null; limit?: number | null; actual?: number | null; relatedField?: string | null; at?: string | null };
+
+/** One field issue of a ValidationError, worded for the page from its rule (without the field's label). */
+export function issueText(lang: Lang, issue: IssueToWord, timeZone: string): string {
+  const wording = issue.rule && issue.rule !== FieldRule.Other ? WORDINGS[issue.rule] : undefined;
+  if (!wording) return localiseInstants(issue.message, timeZone);
+  const values: Values = {
+    limit: issue.limit ?? undefined,
+    actual: issue.actual ?? undefined,
+    relatedField: issue.relatedField ?? undefined,
+    at: issue.at ?? undefined,
+  };
+  return wording[lang](values, timeZone);
 }
 
 /** A field issue with its label in front: "测温人数：每份报告最多 1000000（收到 …）". */
-export function issueLine(lang: Lang, field: string, message: string, timeZone: string): string {
-  return `${fieldLabel(lang, field)}${lang === 'zh' ? '：' : ': '}${issueText(lang, message, timeZone)}`;
+export function issueLine(lang: Lang, field: string, issue: IssueToWord, timeZone: string): string {
+  return `${fieldLabel(lang, field)}${lang === 'zh' ? '：' : ': '}${issueText(lang, issue, timeZone)}`;
 }

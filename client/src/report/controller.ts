@@ -1,7 +1,8 @@
 // The report page's decisions, without the DOM: what a filled-in form means (a submission or the
 // fields to fix), and what the server's answer means (stored, invalid, refused). Unit-tested; main.ts
 // wires them to the page (view.ts).
-import { CHECKPOINT_FIGURES, ErrorCode, figureIssues, fromZonedLocal, OUTPUT_FIGURES, toZonedIso } from '@fangkong/zone';
+import { CHECKPOINT_FIGURES, ErrorCode, type FieldIssue, figureIssues, fromZonedLocal, OUTPUT_FIGURES, toZonedIso } from '@fangkong/zone';
+import type { IssueToWord } from '../i18n/errors.ts';
 import type { ResultOf } from '../graphql/graphql.ts';
 import { COUNT_FIELDS, type CountField, OUTPUT_FIELDS, type OutputField, type PendingSubmission, parseCount, type ReportKind } from './draft.ts';
 import type { CorrectCheckpointReportMutation, CorrectOutputReportMutation, ReportCheckpointCountsMutation, ReportProductionOutputMutation } from './operations.ts';
@@ -20,12 +21,13 @@ export interface FormValues {
 /** Why a field cannot be sent; the page words it (messages.ts). */
 export type FormProblem = 'choose' | 'periodStart' | 'periodEnd' | 'notANumber' | 'blank' | 'notNothing' | 'rule';
 
-/** `message`: for 'rule', the figure rule broken, in the server's words (the page words it again, i18n/errors.ts). */
-export type FormReading = { ok: true; pending: PendingSubmission } | { ok: false; problems: { field: string; problem: FormProblem; message?: string }[] };
+/** A problem the page found in the form; `issue` for a figure's own rule (`problem: 'rule'`). */
+export type FormProblemAt = { field: string; problem: FormProblem; issue?: FieldIssue };
+export type FormReading = { ok: true; pending: PendingSubmission } | { ok: false; problems: FormProblemAt[] };
 
 /** The submission a form describes, under the draft's idempotency key, with periods in the zone's time. */
 export function readForm(values: FormValues, idempotencyKey: string, timeZone: string): FormReading {
-  const problems: { field: string; problem: FormProblem; message?: string }[] = [];
+  const problems: FormProblemAt[] = [];
   if (!values.target) problems.push({ field: values.kind === 'checkpoint' ? 'checkpointId' : 'lineId', problem: 'choose' });
   const start = fromZonedLocal(values.periodStart, timeZone);
   const end = fromZonedLocal(values.periodEnd, timeZone);
@@ -47,7 +49,7 @@ export function readForm(values: FormValues, idempotencyKey: string, timeZone: s
   // The figures' own limits (fever cases ≤ people screened …), the very rules the server applies.
   if (!problems.some((p) => p.problem !== 'choose')) {
     const issues = values.kind === 'checkpoint' ? figureIssues(CHECKPOINT_FIGURES, numbers as Record<CountField, number>) : figureIssues(OUTPUT_FIGURES, numbers as Record<OutputField, number>);
-    for (const issue of issues) problems.push({ field: issue.field, problem: 'rule', message: issue.message });
+    for (const issue of issues) problems.push({ field: issue.field, problem: 'rule', issue });
   }
   if (problems.length || !start || !end) return { ok: false, problems };
   const period = { periodStart: toZonedIso(start, timeZone), periodEnd: toZonedIso(end, timeZone), idempotencyKey };
@@ -70,7 +72,7 @@ export type StoredPayload = Extract<WriteResult, { __typename: 'CheckpointReport
 
 export type Answer =
   | { kind: 'stored'; payload: StoredPayload }
-  | { kind: 'invalid'; code: string; message: string; issues: { field: string; message: string }[] }
+  | { kind: 'invalid'; code: string; message: string; issues: ({ field: string } & IssueToWord)[] }
   /** `conflict`: the key was used before with other figures; only a new report (a new key) can go on. */
   | { kind: 'refused'; code: string; message: string; conflict: boolean; field?: string; day?: string }
   /** The period overlaps a report already counted: nothing was added; the period must change, or that report be corrected. */

@@ -4,7 +4,7 @@
 import type { CombinedError } from '@urql/core';
 import '../ui/base.css';
 import './report.css';
-import { DEFAULT_TIME_ZONE, ErrorCode, lastFullHour } from '@fangkong/zone';
+import { DEFAULT_TIME_ZONE, ErrorCode, fromZonedLocal, lastFullHour } from '@fangkong/zone';
 import { readToken, storeToken, takeTokenFromUrl } from '../auth/token.ts';
 import { formatCount } from '../format/number.ts';
 import { formatHourMinute, toZonedInputValue } from '../format/time.ts';
@@ -149,7 +149,7 @@ function setDefaultPeriod(): void {
   const { start, end } = lastFullHour(Date.now(), timeZone);
   periodStart.value = toZonedInputValue(start.getTime(), timeZone);
   periodEnd.value = toZonedInputValue(end.getTime(), timeZone);
-  setText(periodHint, t.periodHint(timeZone));
+  showPeriodHint();
 }
 
 function renderKey(): void {
@@ -367,7 +367,7 @@ function readPending(): PendingSubmission | null {
   if (reasonMissing) showFieldError('reason', t.reasonMissing);
   if (reading.ok && !reasonMissing) return reading.pending;
   if (!reading.ok) {
-    for (const { field, problem, message } of reading.problems) showFieldError(field, problem === 'rule' && message ? issueText(lang, message, timeZone) : t[problem as Exclude<typeof problem, 'rule'>]);
+    for (const { field, problem, issue } of reading.problems) showFieldError(field, problem === 'rule' && issue ? issueText(lang, issue, timeZone) : t[problem as Exclude<typeof problem, 'rule'>]);
   }
   showFormError(t.fixFields);
   return null;
@@ -472,7 +472,7 @@ function lockForm(locked: boolean): void {
   stopButton.hidden = !locked;
   queueButton.hidden = !locked;
   if (locked) setText(periodHint, t.lockedWhileSending);
-  else setText(periodHint, t.periodHint(timeZone));
+  else showPeriodHint();
 }
 
 stopButton.addEventListener('click', () => {
@@ -588,7 +588,7 @@ function refused(item: QueuedReport, answer: Answer, text: string): void {
 
 /** The whole of a refusal in one text, for a report no longer in the form. */
 function answerText(answer: Answer): string {
-  if (answer.kind === 'invalid') return [refusalText(answer.code), ...answer.issues.map((i) => issueLine(lang, i.field, i.message, timeZone))].join('\n');
+  if (answer.kind === 'invalid') return [refusalText(answer.code), ...answer.issues.map((i) => issueLine(lang, i.field, i, timeZone))].join('\n');
   if (answer.kind === 'overlap') return t.overlap(periodText(answer.existing.periodStart, answer.existing.periodEnd));
   if (answer.kind === 'refused') return refusalDetails(answer);
   return '';
@@ -606,7 +606,7 @@ function showAnswer(answer: Answer): void {
   if (answer.kind === 'invalid') {
     const unplaced: string[] = [];
     for (const issue of answer.issues) {
-      if (!showFieldError(issue.field, issueText(lang, issue.message, timeZone))) unplaced.push(issueLine(lang, issue.field, issue.message, timeZone));
+      if (!showFieldError(issue.field, issueText(lang, issue, timeZone))) unplaced.push(issueLine(lang, issue.field, issue, timeZone));
     }
     showFormError([refusalText(answer.code), ...unplaced].join('\n'));
   } else if (answer.kind === 'overlap') {
@@ -713,6 +713,7 @@ function takeBack(key: string): void {
   targetSelect.value = target;
   periodStart.value = toZonedInputValue(Date.parse(item.pending.input.periodStart), timeZone);
   periodEnd.value = toZonedInputValue(Date.parse(item.pending.input.periodEnd), timeZone);
+  showPeriodHint();
   for (const [field, input] of numberInputs) {
     const value = (item.pending.input as unknown as Record<string, number>)[field];
     input.value = value === undefined ? '' : String(value);
@@ -746,6 +747,7 @@ async function startCorrection(reportId: string): Promise<void> {
   clearErrors();
   periodStart.value = toZonedInputValue(Date.parse(node.periodStart), timeZone);
   periodEnd.value = toZonedInputValue(Date.parse(node.periodEnd), timeZone);
+  showPeriodHint();
   const figures = node as unknown as Record<string, number>;
   for (const field of reportKind === 'checkpoint' ? COUNT_FIELDS : OUTPUT_FIELDS) numberInputs.get(field)!.value = String(figures[field]);
   nothingToReport.checked = false;
@@ -871,6 +873,25 @@ function renderStored(pending: PendingSubmission, payload: StoredPayload, confir
 }
 
 /** A period as the operator reads it: the zone's date and its two times, e.g. "2020-02-07 10:00–11:00". */
+/**
+ * The period as the page reads it, in the zone's time and the page's words: the browser's own date
+ * control shows its values in the phone's language and format (AM/PM, month first), not the page's.
+ */
+function showPeriodHint(): void {
+  if (inputs.disabled) return; // the hint says the form is locked while its report is sent
+  const start = fromZonedLocal(periodStart.value, timeZone);
+  const end = fromZonedLocal(periodEnd.value, timeZone);
+  if (!start || !end || end <= start) {
+    setText(periodHint, t.periodHint(timeZone));
+    return;
+  }
+  const endDay = toZonedInputValue(end.getTime(), timeZone).slice(0, 10);
+  const sameDay = endDay === toZonedInputValue(start.getTime(), timeZone).slice(0, 10);
+  const period = periodText(start.toISOString(), end.toISOString()) + (sameDay ? '' : ` (${endDay})`);
+  setText(periodHint, t.periodRead(timeZone, period, Math.round((end.getTime() - start.getTime()) / 60_000)));
+}
+for (const input of [periodStart, periodEnd]) input.addEventListener('input', showPeriodHint);
+
 function periodText(start: string, end: string): string {
   const from = Date.parse(start);
   return `${toZonedInputValue(from, timeZone).slice(0, 10)} ${formatHourMinute(from, timeZone)}–${formatHourMinute(Date.parse(end), timeZone)}`;

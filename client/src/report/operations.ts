@@ -55,6 +55,11 @@ const WriteRefusalFragment = graphql(`
       issues {
         field
         message
+        rule
+        limit
+        actual
+        relatedField
+        at
       }
     }
     ... on OverlappingReportError {

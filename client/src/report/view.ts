@@ -23,7 +23,7 @@ export function buildReportView(t: ReportMessages, lang: Lang) {
   const targetSelect = h('select', { id: 'target', name: 'target', class: 'input' });
   const periodStart = h('input', { type: 'datetime-local', id: 'periodStart', name: 'periodStart', class: 'input', step: 60 });
   const periodEnd = h('input', { type: 'datetime-local', id: 'periodEnd', name: 'periodEnd', class: 'input', step: 60 });
-  const periodHint = h('p', { class: 'hint' });
+  const periodHint = h('p', { class: 'hint', 'data-testid': 'period-hint' });
   const errorSlots = new Map<string, HTMLElement>();
   const errorSlot = (field: string) => {
     const el = h('div', { class: 'field-error', 'data-error-for': field, role: 'alert', hidden: true });

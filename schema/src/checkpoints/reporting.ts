@@ -1,7 +1,7 @@
 // Where checkpoint counts are reported, validated (the figures' limits come from @fangkong/zone) and corrected.
 import { randomUUID } from 'node:crypto';
 import { type CheckpointReport, Prisma } from '@fangkong/prisma';
-import { CHECKPOINT_FIGURE_NAMES, CHECKPOINT_FIGURES, type CheckpointCounts } from '@fangkong/zone';
+import { CHECKPOINT_FIGURE_NAMES, CHECKPOINT_FIGURES, type CheckpointCounts, FieldRule } from '@fangkong/zone';
 import { builder, type SchemaTypes } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import type { Context } from '../core/context.ts';
@@ -54,7 +54,9 @@ const CheckpointReportPayload = builder.objectRef<{ report: CheckpointReport; du
 
 /** A checkpoint closed at `closedAt` (or for good) takes no report of a period starting then or later. */
 const closedError = (id: string, closedAt: Date | null) =>
-  new ValidationError([{ field: 'checkpointId', message: `${id} is closed${closedAt ? ` since ${closedAt.toISOString()}` : ''}` }]);
+  new ValidationError([
+    { field: 'checkpointId', message: `${id} is closed${closedAt ? ` since ${closedAt.toISOString()}` : ''}`, rule: FieldRule.SiteClosed, ...(closedAt ? { at: closedAt.toISOString() } : {}) },
+  ]);
 
 export function reportChange(type: EventTypeName, report: CheckpointReport, before?: CheckpointReport): Change {
   return {

@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { ErrorCode } from '@fangkong/zone';
+import { ErrorCode, type FieldIssue, FieldRule } from '@fangkong/zone';
 import { builder } from './builder.ts';
 
 /** Base of every expected write failure: a message for people and a code for programs. */
@@ -7,10 +7,7 @@ export abstract class WriteError extends Error {
   abstract readonly code: string;
 }
 
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
+export type { FieldIssue };
 
 /** Input broke a rule; nothing was written. Lists every offending field. */
 export class ValidationError extends WriteError {
@@ -120,11 +117,21 @@ export const ErrorInterface = builder.interfaceRef<WriteError>('Error').implemen
   }),
 });
 
+const FieldRuleRef = builder.enumType('FieldRule', {
+  description: 'The rule a field broke, to word the issue from in any language; OTHER: read `message`.',
+  values: Object.fromEntries(Object.values(FieldRule).map((rule) => [rule, { value: rule }])) as Record<FieldRule, { value: FieldRule }>,
+});
+
 const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'One field that broke a rule.',
   fields: (t) => ({
     field: t.exposeString('field', { description: 'The input field, e.g. "feverCases".' }),
-    message: t.exposeString('message', { description: 'The rule it broke.' }),
+    message: t.exposeString('message', { description: 'The rule it broke, in English.' }),
+    rule: t.field({ type: FieldRuleRef, description: 'The rule it broke, as a code.', resolve: (issue) => issue.rule ?? FieldRule.Other }),
+    limit: t.float({ nullable: true, description: 'The bound the rule sets (a maximum, the figure it may not exceed, a number of hours, a year).', resolve: (issue) => issue.limit }),
+    actual: t.float({ nullable: true, description: 'The value sent, where the rule compares it.', resolve: (issue) => issue.actual }),
+    relatedField: t.string({ nullable: true, description: 'The other input field the rule compares with.', resolve: (issue) => issue.relatedField }),
+    at: t.field({ type: 'DateTime', nullable: true, description: 'The instant the rule refers to (a period\'s start, the server\'s now, a closing time).', resolve: (issue) => (issue.at ? new Date(issue.at) : null) }),
   }),
 });
 

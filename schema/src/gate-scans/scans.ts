@@ -107,7 +107,7 @@ function checkScans(scans: readonly ScanInput[], now: Date): void {
     try {
       at.check();
     } catch (error) {
-      for (const issue of (error as ValidationError).issues) rules.fail(`scans.${i}.${issue.field}`, issue.message);
+      for (const issue of (error as ValidationError).issues) rules.add({ ...issue, field: `scans.${i}.${issue.field}` });
     }
   });
   rules.check();

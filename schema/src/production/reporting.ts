@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type OutputReport, Prisma, type ProductionLine } from '@fangkong/prisma';
-import { OUTPUT_CAPACITY_TOLERANCE, OUTPUT_FIGURES } from '@fangkong/zone';
+import { type FieldIssue, FieldRule, OUTPUT_CAPACITY_TOLERANCE, OUTPUT_FIGURES } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { type Change, commitChange, type Tx } from '../core/changes.ts';
 import { enumValue, insertIdempotent, type Submission, submission } from '../core/idempotency.ts';
@@ -27,13 +27,16 @@ export const LINE_TRANSITIONS: Record<Status, Status[]> = {
 /** Lines that may report output: test batches while commissioning, real output while producing. */
 const REPORTING_STATUSES: Status[] = ['COMMISSIONING', 'PRODUCING', 'IDLE'];
 
-const capacityIssue = (produced: number, hours: number, ceiling: number) => `${produced} exceeds twice the rated capacity for ${hours.toFixed(1)} h (${ceiling}); check the figure`;
+const capacityIssue = (produced: number, hours: number, ceiling: number): [string, Omit<FieldIssue, 'field' | 'message'>] => [
+  `${produced} exceeds twice the rated capacity for ${hours.toFixed(1)} h (${ceiling}); check the figure`,
+  { rule: FieldRule.OverCapacity, limit: ceiling, actual: produced },
+];
 
 function checkOutput(rules: Rules, produced: number, passedQc: number, line: ProductionLine | null, hours: number): void {
   rules.figures(OUTPUT_FIGURES, { produced, passedQc });
   if (line && line.ratedDailyCapacity > 0) {
     const ceiling = Math.ceil(line.ratedDailyCapacity * OUTPUT_CAPACITY_TOLERANCE * (hours / 24));
-    if (produced > ceiling) rules.fail('produced', capacityIssue(produced, hours, ceiling));
+    if (produced > ceiling) rules.fail('produced', ...capacityIssue(produced, hours, ceiling));
   }
 }
 
@@ -162,7 +165,7 @@ builder.mutationFields((t) => ({
           change: outputChange('outputReport:reported', report as OutputReport, null),
         });
         if (!line) throw new NotFoundError('production line', input.lineId.id, 'lineId');
-        if (!line.capacityOk) new Rules().fail('produced', capacityIssue(input.produced, hours, line.ceiling)).check();
+        if (!line.capacityOk) new Rules().fail('produced', ...capacityIssue(input.produced, hours, line.ceiling)).check();
         if (inserted) return { report: { ...report, createdAt: inserted.createdAt }, duplicate: false };
         // The key is taken (a retry, or a reuse with another payload: the same answers as before the
         // status is looked at), or the line is in no reporting status.

@@ -7,7 +7,7 @@ export const REPORT_CHECKPOINT = `mutation($input: ReportCheckpointCountsInput!)
     __typename
     ... on CheckpointReportPayload { duplicate report { id peopleScreened feverCases vehiclesInspected } }
     ... on Error { code message }
-    ... on ValidationError { issues { field message } }
+    ... on ValidationError { issues { field message rule limit actual relatedField at } }
   }
 }`;
 
