@@ -17,8 +17,9 @@ const alone = [
 ];
 
 const shared = {
-  testTimeout: 60_000,
-  hookTimeout: 120_000,
+  // Generous: the suite runs two files at a time on two cores, and a loaded machine must slow it down, not fail it.
+  testTimeout: 120_000,
+  hookTimeout: 240_000,
   globalSetup: ['src/support/run.ts'],
 };
 
