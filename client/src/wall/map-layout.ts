@@ -1,10 +1,11 @@
 // The zone's schematic map, laid out by hand: not geography (no tiles, nothing fetched), a drawing
-// of how the places nest and where the sites stand relative to one another, in a 1000 × 560 box.
+// of how the places nest and where the sites stand relative to one another, in a 1000 × 480 box.
 // North is up: the expressway with its two exits along the top, the way into the city (the zone is
-// its "southern gate"); 苏家作乡 to the south-west; 李万街道 to the east, with 竹林路社区 and its four
-// compounds. Kept in the client because it is a drawing, not data anyone queries: the server has the
-// places and sites (names, nesting, states); this file only says where to draw them. A site or area
-// it does not name is still drawn, inside the nearest area it does name (map.ts).
+// its "southern gate"); the roadside sites and 苏家作乡 to the west; 李万街道 to the east, with
+// 竹林路社区 and its four compounds, each gate on its compound's west side. Kept in the client
+// because it is a drawing, not data anyone queries: the server has the places and sites (names,
+// nesting, states); this file only says where to draw them. A site or area it does not name is
+// still drawn, inside the nearest area it does name (map.ts).
 
 export interface Box {
   x: number;
@@ -13,31 +14,34 @@ export interface Box {
   h: number;
 }
 
-export const MAP_SIZE = { w: 1000, h: 560 } as const;
+export const MAP_SIZE = { w: 1000, h: 480 } as const;
 
 /** Areas by slug, outermost first (drawn in this order). */
 export const AREA_BOXES: Readonly<Record<string, Box>> = {
-  shifanqu: { x: 10, y: 130, w: 980, h: 420 },
-  sujiazuo: { x: 40, y: 330, w: 360, h: 200 },
-  liwan: { x: 440, y: 170, w: 530, h: 365 },
-  zhulinlu: { x: 460, y: 210, w: 490, h: 310 },
-  'changlv-linxigu': { x: 480, y: 245, w: 220, h: 115 },
-  'hpu-binhe': { x: 715, y: 245, w: 220, h: 115 },
-  'jinshan-dongfang': { x: 480, y: 390, w: 220, h: 115 },
-  'baida-jiayuan': { x: 715, y: 390, w: 220, h: 115 },
+  shifanqu: { x: 8, y: 92, w: 984, h: 380 },
+  sujiazuo: { x: 30, y: 330, w: 370, h: 125 },
+  liwan: { x: 425, y: 112, w: 552, h: 345 },
+  zhulinlu: { x: 443, y: 150, w: 518, h: 292 },
+  'changlv-linxigu': { x: 460, y: 185, w: 240, h: 115 },
+  'hpu-binhe': { x: 712, y: 185, w: 235, h: 115 },
+  'jinshan-dongfang': { x: 460, y: 312, w: 240, h: 115 },
+  'baida-jiayuan': { x: 712, y: 312, w: 235, h: 115 },
 };
 
 /** The expressway: a line along the top with the exits on it. */
-export const EXPRESSWAY_Y = 75;
+export const EXPRESSWAY_Y = 52;
+
+/** Where a site's name is written: beneath its dot, or to its right. */
+export type LabelSide = 'below' | 'right';
 
 /** Sites by slug: where each stands (a gate on its compound's edge, an exit on the expressway). */
-export const SITE_POINTS: Readonly<Record<string, { x: number; y: number }>> = {
-  'yingbin-road-exit': { x: 230, y: EXPRESSWAY_Y },
-  'zhongyuan-road-exit': { x: 700, y: EXPRESSWAY_Y },
-  'fengshou-road': { x: 300, y: 235 },
-  'lubao-market': { x: 110, y: 235 },
-  'linxigu-gate': { x: 590, y: 360 },
-  'binhe-gate': { x: 825, y: 360 },
-  'jinshan-gate': { x: 590, y: 505 },
-  'baida-supermarket': { x: 825, y: 455 },
+export const SITE_POINTS: Readonly<Record<string, { x: number; y: number; label: LabelSide }>> = {
+  'yingbin-road-exit': { x: 230, y: EXPRESSWAY_Y, label: 'below' },
+  'zhongyuan-road-exit': { x: 720, y: EXPRESSWAY_Y, label: 'below' },
+  'lubao-market': { x: 120, y: 160, label: 'below' },
+  'fengshou-road': { x: 285, y: 250, label: 'below' },
+  'linxigu-gate': { x: 460, y: 262, label: 'right' },
+  'binhe-gate': { x: 712, y: 262, label: 'right' },
+  'jinshan-gate': { x: 460, y: 389, label: 'right' },
+  'baida-supermarket': { x: 712, y: 389, label: 'right' },
 };

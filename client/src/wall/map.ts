@@ -1,6 +1,6 @@
 // The schematic map as data: where each checkpoint is drawn and what state colours it. Pure
 // functions, tested beside this file; the drawing is view/map.ts, the layout map-layout.ts.
-import { AREA_BOXES, SITE_POINTS, type Box } from './map-layout.ts';
+import { AREA_BOXES, SITE_POINTS, type Box, type LabelSide } from './map-layout.ts';
 import type { WallAlert } from './alerts.ts';
 import { isCheckpointStale, type CheckpointValue } from './state.ts';
 
@@ -27,6 +27,7 @@ export interface MapSite {
   state: SiteState;
   x: number;
   y: number;
+  label: LabelSide;
   /** Not in the hand-laid layout: placed inside the nearest area that is. */
   placed: boolean;
 }
@@ -64,9 +65,9 @@ export function mapSites(values: Iterable<CheckpointValue>, alerts: readonly Wal
       const box = drawnBox(checkpoint.area.slug, areas);
       const index = unplacedPerBox.get(box) ?? 0;
       unplacedPerBox.set(box, index + 1);
-      point = { x: box.x + 24 + ((index * 48) % Math.max(48, box.w - 48)), y: box.y + box.h - 18 - Math.floor((index * 48) / Math.max(48, box.w - 48)) * 28 };
+      point = { x: box.x + 24 + ((index * 48) % Math.max(48, box.w - 48)), y: box.y + box.h - 18 - Math.floor((index * 48) / Math.max(48, box.w - 48)) * 28, label: 'right' as const };
     }
     const inDrawnCompound = areas.get(checkpoint.area.slug)?.level === 'COMPOUND' && AREA_BOXES[checkpoint.area.slug] !== undefined;
-    return { id: checkpoint.id, slug: checkpoint.slug, name: checkpoint.name, nameEn: checkpoint.nameEn, kind: checkpoint.kind, inDrawnCompound, state: siteState(value, alerts, serverNowMs), x: point.x, y: point.y, placed: !fixed };
+    return { id: checkpoint.id, slug: checkpoint.slug, name: checkpoint.name, nameEn: checkpoint.nameEn, kind: checkpoint.kind, inDrawnCompound, state: siteState(value, alerts, serverNowMs), x: point.x, y: point.y, label: point.label, placed: !fixed };
   });
 }

@@ -5,6 +5,32 @@ import { SITE_STATES, type MapArea, type MapSite, type SiteState } from '../map.
 
 const SVG = 'http://www.w3.org/2000/svg';
 
+/** Font size of area names in map units (wall.css sets the same), to wrap them within their boxes. */
+const AREA_NAME_SIZE = 18;
+
+/**
+ * An area's name within `width` map units, on at most `lines` lines: words wrap (English), else
+ * characters; what still does not fit ends in an ellipsis. SVG text does not wrap by itself.
+ */
+function areaName(text: string, x: number, y: number, width: number, lines: number): SVGTextElement {
+  const wide = (ch: string) => (/[\u2e80-\uffff]/.test(ch) ? 1 : 0.56);
+  const measure = (t: string) => [...t].reduce((sum, ch) => sum + wide(ch), 0) * AREA_NAME_SIZE;
+  const words = /\s/.test(text) ? text.split(/(?<=\s)/) : [...text];
+  const rows: string[] = [''];
+  for (const word of words) {
+    const row = rows.at(-1)!;
+    if (row && measure(row + word) > width) rows.push(word.trimStart());
+    else rows[rows.length - 1] = row + word;
+  }
+  if (rows.length > lines) {
+    rows.length = lines;
+    let last = rows[lines - 1]!;
+    while (last && measure(`${last}…`) > width) last = last.slice(0, -1);
+    rows[lines - 1] = `${last.trimEnd()}…`;
+  }
+  return s('text', { class: 'map-area-name', x, y }, ...rows.map((row, i) => s('tspan', { x, dy: i === 0 ? 0 : AREA_NAME_SIZE * 1.15 }, row.trimEnd())));
+}
+
 function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: (Node | string)[]): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
   for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
@@ -59,7 +85,7 @@ export function createMap(lang: Lang) {
             'g',
             { class: `map-area is-${level}`, 'data-area': slug },
             s('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 10 }),
-            s('text', { class: 'map-area-name', x: box.x + 12, y: box.y + 24 }, area ? nameIn(lang, area) : slug),
+            areaName(area ? nameIn(lang, area) : slug, box.x + 12, box.y + 24, box.w - 24, level === 'compound' ? 2 : 1),
           );
         }),
       );
@@ -71,7 +97,7 @@ export function createMap(lang: Lang) {
         let dot = dots.get(site.slug);
         if (!dot) {
           const title = s('title', {});
-          const label = s('text', { class: 'map-site-name', x: 0, y: 30, 'text-anchor': 'middle' });
+          const label = site.label === 'right' ? s('text', { class: 'map-site-name', x: 18, y: 6, 'text-anchor': 'start' }) : s('text', { class: 'map-site-name', x: 0, y: 34, 'text-anchor': 'middle' });
           const g = s('g', { class: 'map-site', 'data-testid': 'map-site', 'data-site': site.slug }, title, s('circle', { class: 'map-site-halo', r: 17 }), s('circle', { class: 'map-site-dot', r: 10 }), label);
           sitesLayer.append(g);
           dot = { g, label, title };

@@ -4,15 +4,26 @@ import { h, KeyedList, setAttr, setText, toggleClass } from '../../ui/dom.ts';
 import type { StockItem } from '../state.ts';
 
 /**
- * Stock per product (produced − allocated) against its safety level (安全库存): a gauge with the
- * level at its middle, the level itself, a word when it is below (低于安全库存) or at 0 (缺货), and
- * today's flows: in (produced in the zone), out to the city, out within the zone.
+ * Stock per product (produced − allocated) against its safety level (安全库存), one row each: the
+ * stock with a word when it is below the level (库存偏低) or at 0 (缺货), a gauge whose middle mark
+ * is the level, and today's flows: in (produced in the zone), out to the city, out within the zone.
  */
 export function createStock(lang: Lang) {
   const t = wallMessages[lang];
+  const c = t.stockColumns;
   const grid = h('div', { class: 'stock', 'data-testid': 'stock' });
+  const head = h(
+    'div',
+    { class: 'stock-head' },
+    h('span', { class: 'stock-product', text: c.product }),
+    h('span', { class: 'stock-figure', text: c.stock }),
+    h('span', { class: 'stock-need', text: c.safetyLevel }),
+    h('span', { class: 'stock-flow', text: c.produced }),
+    h('span', { class: 'stock-flow', text: c.toCity }),
+    h('span', { class: 'stock-flow', text: c.toZone }),
+  );
   const empty = h('div', { class: 'panel-empty', text: t.noData });
-  const el = h('section', { class: 'panel panel-stock' }, h('h2', { class: 'panel-title', text: t.stock }), grid, empty);
+  const el = h('section', { class: 'panel panel-stock' }, h('h2', { class: 'panel-title', text: t.stock }), head, grid, empty);
   const tiles = new KeyedList<StockItem>(
     grid,
     (s) => s.id,
@@ -24,13 +35,14 @@ export function createStock(lang: Lang) {
       const fill = h('span', { class: 'stock-fill' });
       const gauge = h('span', { class: 'stock-gauge' }, fill, h('span', { class: 'stock-mark' }));
       const safety = h('span', { class: 'stock-safety', 'data-testid': 'stock-safety' });
-      const flows = h('div', { class: 'stock-flows', 'data-testid': 'stock-flows' });
+      const flowCells = [h('span', { class: 'stock-flow' }), h('span', { class: 'stock-flow' }), h('span', { class: 'stock-flow' })] as const;
+      const flows = h('span', { class: 'stock-flows', 'data-testid': 'stock-flows' }, ...flowCells);
       const tile = h(
         'div',
         { class: `stock-tile cat-${s.category.toLowerCase()}`, 'data-testid': 'stock-tile' },
-        h('div', { class: 'stock-name' }, h('span', { class: 'stock-product', text: nameIn(lang, s) }), out, low),
-        h('div', { class: 'stock-figure' }, value, unit),
-        h('div', { class: 'stock-need' }, gauge, safety),
+        h('span', { class: 'stock-product', text: nameIn(lang, s) }),
+        h('span', { class: 'stock-figure' }, value, unit, out, low),
+        h('span', { class: 'stock-need' }, gauge, safety),
         flows,
       );
       return {
@@ -49,8 +61,11 @@ export function createStock(lang: Lang) {
           // The safety level sits at the middle of the gauge: full is twice the level.
           gauge.hidden = s.safetyLevel <= 0;
           fill.style.width = `${s.safetyLevel > 0 ? Math.min(100, (50 * Math.max(0, s.stock)) / s.safetyLevel) : 0}%`;
-          setText(safety, s.safetyLevel > 0 ? t.safetyLevel(formatCount(s.safetyLevel, lang)) : t.noSafetyLevel);
-          setText(flows, t.stockToday(formatCount(s.today.produced, lang), formatCount(s.today.toCity, lang), formatCount(s.today.toZone, lang)));
+          setText(safety, s.safetyLevel > 0 ? formatCount(s.safetyLevel, lang) : t.noSafetyLevel);
+          const [produced, toCity, toZone] = flowCells;
+          setText(produced, s.today.produced ? `+${formatCount(s.today.produced, lang)}` : '0');
+          setText(toCity, s.today.toCity ? `−${formatCount(s.today.toCity, lang)}` : '0');
+          setText(toZone, s.today.toZone ? `−${formatCount(s.today.toZone, lang)}` : '0');
           setAttr(flows, 'data-flows', JSON.stringify(s.today));
         },
       };
@@ -60,6 +75,7 @@ export function createStock(lang: Lang) {
     el,
     update(items: StockItem[]) {
       empty.hidden = items.length > 0;
+      head.hidden = items.length === 0;
       tiles.render(items);
       tiles.order(items);
     },
