@@ -93,6 +93,9 @@ describe.skipIf(!browserAvailable())('the wall’s supplies, isolation, map and 
         if (!visible(el)) continue;
         if (el.scrollWidth > el.clientWidth + 1) problems.push(`${el.className} cut off (${el.scrollWidth} > ${el.clientWidth}): ${el.textContent.slice(0, 40)}`);
       }
+      for (const el of doc.querySelectorAll('.alerts-strip, .completeness-panel, .panel')) {
+        if (visible(el) && el.getBoundingClientRect().width < 200) problems.push(`${el.className} squeezed to ${Math.round(el.getBoundingClientRect().width)} px`);
+      }
       for (const el of doc.querySelectorAll('.stock-tile, .iso-panel, .panel-map')) {
         if (!visible(el)) continue;
         if (el.scrollHeight > el.clientHeight + 1) problems.push(`${el.className} taller than its box (${el.scrollHeight} > ${el.clientHeight})`);
@@ -278,6 +281,8 @@ describe.skipIf(!browserAvailable())('the wall’s supplies, isolation, map and 
           expect(rootPx).toBeGreaterThan(15);
           expect(rootPx).toBeLessThan(20);
         }
+        // The charts' series is a query of its own: on screen before the picture is taken.
+        await page.locator('[data-testid=as-of-chart]').waitFor({ state: 'visible', timeout: 15_000 });
         await page.waitForTimeout(800);
         await page.screenshot({ path: join(artifacts, `wall-screens-${width}x${height}-${lang}${query ? '-screens3' : ''}.png`), fullPage: width < 800 });
         // Each physical screen on its own too, to look at at its real size.
