@@ -18,9 +18,9 @@ export function createStock(lang: Lang) {
     h('span', { class: 'stock-product', text: c.product }),
     h('span', { class: 'stock-figure', text: c.stock }),
     h('span', { class: 'stock-need', text: c.safetyLevel }),
-    h('span', { class: 'stock-flow', text: c.produced }),
-    h('span', { class: 'stock-flow', text: c.toCity }),
-    h('span', { class: 'stock-flow', text: c.toZone }),
+    h('span', { class: 'stock-head-flow', text: c.produced }),
+    h('span', { class: 'stock-head-flow', text: c.toCity }),
+    h('span', { class: 'stock-head-flow', text: c.toZone }),
   );
   const empty = h('div', { class: 'panel-empty', text: t.noData });
   const el = h('section', { class: 'panel panel-stock' }, h('h2', { class: 'panel-title', text: t.stock }), head, grid, empty);
