@@ -173,7 +173,7 @@ describe.skipIf(!browserAvailable())('the wall’s supplies, isolation, map and 
         const alertsAsOf = () => wall.received.filter((d) => d.alerts).map((d) => d.alerts.asOf as string).sort().at(-1);
         await expect.poll(() => alertsAsOf(), { timeout: 10_000 }).toBeTruthy();
         await expect
-          .poll(async () => (await page.locator('[data-testid=as-of-alerts]').textContent()) === (lang === 'zh' ? `数据截至 ${localClock(alertsAsOf()!)}` : `as of ${localClock(alertsAsOf()!)}`), { timeout: 5000 })
+          .poll(async () => (await page.locator('[data-testid=as-of-alerts]').textContent()) === (lang === 'zh' ? `数据截至 ${localClock(alertsAsOf()!)}` : `as of ${localClock(alertsAsOf()!)}`), { timeout: 10_000 })
           .toBe(true);
         await page.waitForTimeout(500);
         await page.screenshot({ path: join(artifacts, `wall-supplies-1920x1080-${lang}.png`) });
