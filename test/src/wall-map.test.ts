@@ -216,6 +216,11 @@ describe.skipIf(!browserAvailable())('the wall’s supplies, isolation, map and 
             ? [['reporting', `按时上报${count('reporting')}`], ['late', `未按时上报${count('late')}`], ['alert', `有预警${count('alert')}`], ['closed', `已关闭${count('closed')}`]]
             : [['reporting', `Reporting${count('reporting')}`], ['late', `Late${count('late')}`], ['alert', `Alert${count('alert')}`], ['closed', `Closed${count('closed')}`]],
         );
+        // As of the newer of the sites' figures and the alerts it colours them by.
+        const mapAsOf = () => [...wall.received.filter((d) => d.checkpointCounts).map((d) => d.checkpointCounts.asOf as string), ...wall.received.filter((d) => d.alerts).map((d) => d.alerts.asOf as string)].sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1)!;
+        await expect
+          .poll(async () => (await page.locator('[data-testid=as-of-map]').textContent()) === (lang === 'zh' ? `数据截至 ${localClock(mapAsOf())}` : `as of ${localClock(mapAsOf())}`), { timeout: 10_000 })
+          .toBe(true);
         // Nothing is fetched from outside the server: the map is drawn, not tiled.
         const requests: string[] = [];
         page.on('request', (r) => requests.push(r.url()));
@@ -239,6 +244,7 @@ describe.skipIf(!browserAvailable())('the wall’s supplies, isolation, map and 
         .poll(async () => rows.evaluateAll((els) => els.map((el: any) => [el.dataset.community, JSON.parse(el.dataset.counts)])), { timeout: 10_000 })
         .toEqual(isolation.byCommunity.map((r: any) => [r.community.id, [r.underIsolation, r.startedOnDay, r.endedOnDay]]));
       expect(await rows.first().locator('.iso-community').textContent()).toBe('竹林路社区');
+      await expect.poll(async () => (await page.locator('[data-testid=as-of-isolation]').textContent()) === `数据截至 ${localClock(wall.latest('zoneSummary').asOf)}`, { timeout: 10_000 }).toBe(true);
       // Counts only: nothing the display received names a person.
       expect(JSON.stringify(wall.received)).not.toMatch(/李某|0391/);
       await page.waitForTimeout(500);

@@ -241,10 +241,14 @@ const asOf = {
   stock: createAsOf(lang, 'as-of-stock'),
   completeness: createAsOf(lang, 'as-of-completeness'),
   alerts: createAsOf(lang, 'as-of-alerts'),
+  map: createAsOf(lang, 'as-of-map'),
+  isolation: createAsOf(lang, 'as-of-isolation'),
 };
 alertsStrip.el.append(asOf.alerts.el);
 const map = createMap(lang);
 const isolation = createIsolationPanel(lang);
+map.el.append(asOf.map.el);
+isolation.el.append(asOf.isolation.el);
 completeness.el.append(asOf.completeness.el);
 ranking.el.append(asOf.ranking.el);
 chart.el.append(asOf.chart.el);
@@ -319,6 +323,10 @@ function render(): void {
   asOf.stock.update(state.stock?.value.asOf, tz, live);
   asOf.completeness.update(completenessAsOf, tz, live);
   asOf.alerts.update(alertsState.asOf, tz, live);
+  // The map's states come from the sites' figures and the alerts: as of the later of the two.
+  const sitesAsOf = latestAsOf(state.checkpoints.values());
+  asOf.map.update(sitesAsOf && alertsState.asOf && Date.parse(alertsState.asOf) > Date.parse(sitesAsOf) ? alertsState.asOf : (sitesAsOf ?? alertsState.asOf), tz, live);
+  asOf.isolation.update(state.zone?.value.asOf, tz, live);
   document.body.dataset.ready = state.zone ? 'true' : 'false';
   document.body.dataset.connection = access ? 'refused' : connection.status === 'live' && !receiving ? 'waiting' : connection.status;
 }
