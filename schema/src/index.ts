@@ -14,6 +14,7 @@ import './completeness/sign-off.ts';
 import './checkpoints/reporting.ts';
 import './production/reporting.ts';
 import './supplies/allocation.ts';
+import './supplies/safety-level.ts';
 import './command/work.ts';
 import './core/live-values.ts';
 import './checkpoints/subscriptions.ts';

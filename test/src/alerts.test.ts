@@ -23,6 +23,8 @@ const ACK = `mutation($id: ID!, $note: String) { acknowledgeAlert(alertId: $id, 
 const RESOLVE = `mutation($id: ID!, $note: String!) { resolveAlert(alertId: $id, note: $note) {
   __typename ... on AlertPayload { alert { status resolvedBy resolveNote } } ... on Error { code message } } }`;
 
+const SET_SAFETY_LEVEL = `mutation($productId: ID!, $safetyLevel: Int!) { setProductSafetyLevel(productId: $productId, safetyLevel: $safetyLevel) {
+  __typename ... on ProductPayload { changed product { safetyLevel } } ... on Error { code message } } }`;
 const rule = (id: string) => globalId('AlertRule', id);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,6 +54,12 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
     }
   }
   const about = (subject: string) => (a: any) => a.subjectId === subject;
+
+  async function setSafetyLevel(product: string, safetyLevel: number) {
+    const response = await graphql(url, SET_SAFETY_LEVEL, { productId: globalId('Product', product), safetyLevel });
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data!.setProductSafetyLevel;
+  }
 
   async function updateRule(ruleId: string, variables: Record<string, unknown>) {
     const response = await graphql(url, UPDATE_RULE, { ruleId: rule(ruleId), ...variables });
@@ -235,17 +243,20 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       expect(commander.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
-    it('stock low: raises below the threshold, not at it, resolves when the threshold drops; the change is audited', async () => {
-      // Nothing is produced in this database: every stock is 0.
-      const updated = await updateRule('stock-low', { parameters: JSON.stringify({ thresholds: { drinks: 1, food: 0 } }), cooldownMinutes: 0 });
+    it('stock low: raises below the product’s safety level, not at it, resolves when the level drops; the change is audited', async () => {
+      // Nothing is produced in this database: every stock is 0. The rule has no thresholds of its own.
+      const updated = await updateRule('stock-low', { parameters: '{}', cooldownMinutes: 0 });
       expect(updated.rule.cooldownMinutes).toBe(0);
-      expect(JSON.parse(updated.rule.parameters)).toEqual({ thresholds: { drinks: 1, food: 0 } });
+      expect(JSON.parse(updated.rule.parameters)).toEqual({});
+      expect(await setSafetyLevel('drinks', 1)).toMatchObject({ changed: true, product: { safetyLevel: 1 } });
+      expect(await setSafetyLevel('food', 0)).toMatchObject({ changed: false });
       const found = await until('stock-low', (a) => a.some(about(globalId('Product', 'drinks'))));
       expect(found.filter(about(globalId('Product', 'food')))).toEqual([]);
-      await updateRule('stock-low', { parameters: JSON.stringify({ thresholds: { drinks: 0 } }) });
+      expect(JSON.parse(found.find(about(globalId('Product', 'drinks'))).details)).toEqual({ stock: 0, threshold: 1 });
+      await setSafetyLevel('drinks', 0);
       await until('stock-low', (a) => a.filter(about(globalId('Product', 'drinks'))).every((x) => x.status === 'RESOLVED'));
-      const audit = await sql(`SELECT actor FROM "AuditEntry" WHERE action = 'alertRule:updated' AND "entityId" = 'stock-low'`);
-      expect(audit.length).toBe(2);
+      const audit = await sql(`SELECT actor, before->>'safetyLevel' AS "from", after->>'safetyLevel' AS "to" FROM "AuditEntry" WHERE action = 'product:safetyLevelSet' AND "entityId" = 'drinks' ORDER BY at`);
+      expect(audit.map((a) => [a.from, a.to])).toEqual([['0', '1'], ['1', '0']]);
     });
   });
 
@@ -310,7 +321,8 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       const stock = async () => ((await graphql(url, STOCK)).data!.zoneSummary.stock as any[]).find((s) => s.product.slug === 'medical-mask').stock as number;
       const before = await stock();
       expect(before).toBeGreaterThan(2000);
-      await updateRule('stock-low', { parameters: JSON.stringify({ thresholds: { 'medical-mask': 2000 } }), cooldownMinutes: 0 });
+      await updateRule('stock-low', { cooldownMinutes: 0 });
+      await setSafetyLevel('medical-mask', 2000);
       const allocate = async (quantity: number) => {
         const response = await graphql(url, ALLOCATE, { quantity, key: randomUUID() });
         expect(response.data?.allocateSupplies.__typename, JSON.stringify(response)).toBe('AllocationPayload');
@@ -324,9 +336,9 @@ describe.skipIf(!(await postgresReachable()))('alerts', () => {
       expect(alert).toMatchObject({ subjectType: 'Allocation', status: 'OPEN' });
       expect(JSON.parse(alert.details)).toMatchObject({ quantity: 1, stockBefore: 2000, stockAfter: 1999, threshold: 2000 });
       expect(alert.message).toContain('后库存将为 1999，低于 2000');
-      // The product's own alert says the state; both clear when the threshold is lowered below the stock.
+      // The product's own alert says the state; both clear when the safety level is lowered below the stock.
       expect(found.some(about(globalId('Product', 'medical-mask')))).toBe(true);
-      await updateRule('stock-low', { parameters: JSON.stringify({ thresholds: { 'medical-mask': 1000 } }) });
+      await setSafetyLevel('medical-mask', 1000);
       await until('stock-low', (a) => a.filter((x) => about(below)(x) || about(globalId('Product', 'medical-mask'))(x)).every((x) => x.status === 'RESOLVED'));
     });
   });

@@ -3,6 +3,8 @@ import { ageMinutes, alertsReducer, HIGHLIGHT_MS, initialAlertsState, isFreshHig
 
 const alert = (id: string, severity: WallAlert['severity'], raisedAt: string, status: WallAlert['status'] = 'OPEN'): WallAlert => ({
   id,
+  subjectType: 'Checkpoint',
+  subjectId: `site-${id}`,
   kind: 'FEVER_AT_ENTRY',
   severity,
   status,
@@ -13,26 +15,34 @@ const alert = (id: string, severity: WallAlert['severity'], raisedAt: string, st
 
 describe('alerts strip state', () => {
   it('starts from the snapshot, adds raised alerts, updates acknowledged ones and drops resolved ones', () => {
-    let state = alertsReducer(initialAlertsState, { kind: 'SNAPSHOT', asOfSeq: '10', alerts: [alert('a', 'LOW', '2020-02-07T01:00:00Z')] });
-    state = alertsReducer(state, { kind: 'RAISED', asOfSeq: '11', alerts: [alert('b', 'HIGH', '2020-02-07T02:00:00Z')] });
-    state = alertsReducer(state, { kind: 'ACKNOWLEDGED', asOfSeq: '12', alerts: [alert('a', 'LOW', '2020-02-07T01:00:00Z', 'ACKNOWLEDGED')] });
+    let state = alertsReducer(initialAlertsState, { kind: 'SNAPSHOT', asOfSeq: '10', asOf: '2020-02-07T03:00:10Z', alerts: [alert('a', 'LOW', '2020-02-07T01:00:00Z')] });
+    state = alertsReducer(state, { kind: 'RAISED', asOfSeq: '11', asOf: '2020-02-07T03:00:11Z', alerts: [alert('b', 'HIGH', '2020-02-07T02:00:00Z')] });
+    state = alertsReducer(state, { kind: 'ACKNOWLEDGED', asOfSeq: '12', asOf: '2020-02-07T03:00:12Z', alerts: [alert('a', 'LOW', '2020-02-07T01:00:00Z', 'ACKNOWLEDGED')] });
     expect(sortedAlerts(state).map((a) => [a.id, a.status])).toEqual([
       ['b', 'OPEN'],
       ['a', 'ACKNOWLEDGED'],
     ]);
-    state = alertsReducer(state, { kind: 'RESOLVED', asOfSeq: '13', alerts: [alert('b', 'HIGH', '2020-02-07T02:00:00Z', 'RESOLVED')] });
+    state = alertsReducer(state, { kind: 'RESOLVED', asOfSeq: '13', asOf: '2020-02-07T03:00:13Z', alerts: [alert('b', 'HIGH', '2020-02-07T02:00:00Z', 'RESOLVED')] });
     expect(sortedAlerts(state).map((a) => a.id)).toEqual(['a']);
   });
 
+  it('says when its newest update was read, not an older one ignored', () => {
+    let state = alertsReducer(initialAlertsState, { kind: 'SNAPSHOT', asOfSeq: '10', asOf: '2020-02-07T03:00:10Z', alerts: [] });
+    expect(state.asOf).toBe('2020-02-07T03:00:10Z');
+    state = alertsReducer(state, { kind: 'RAISED', asOfSeq: '12', asOf: '2020-02-07T03:05:00Z', alerts: [alert('x', 'HIGH', '2020-02-07T03:05:00Z')] });
+    expect(state.asOf).toBe('2020-02-07T03:05:00Z');
+    expect(alertsReducer(state, { kind: 'RAISED', asOfSeq: '11', asOf: '2020-02-07T03:06:00Z', alerts: [] }).asOf).toBe('2020-02-07T03:05:00Z');
+  });
+
   it('ignores a change at or before the position it already has', () => {
-    const state = alertsReducer(initialAlertsState, { kind: 'SNAPSHOT', asOfSeq: '10', alerts: [] });
-    expect(alertsReducer(state, { kind: 'RAISED', asOfSeq: '10', alerts: [alert('x', 'HIGH', '2020-02-07T02:00:00Z')] })).toBe(state);
+    const state = alertsReducer(initialAlertsState, { kind: 'SNAPSHOT', asOfSeq: '10', asOf: '2020-02-07T03:00:10Z', alerts: [] });
+    expect(alertsReducer(state, { kind: 'RAISED', asOfSeq: '10', asOf: '2020-02-07T03:00:10Z', alerts: [alert('x', 'HIGH', '2020-02-07T02:00:00Z')] })).toBe(state);
   });
 
   it('orders by severity, then newest first', () => {
     const state = alertsReducer(initialAlertsState, {
       kind: 'SNAPSHOT',
-      asOfSeq: '1',
+      asOfSeq: '1', asOf: '2020-02-07T03:00:01Z',
       alerts: [alert('old-high', 'HIGH', '2020-02-07T01:00:00Z'), alert('medium', 'MEDIUM', '2020-02-07T03:00:00Z'), alert('new-high', 'HIGH', '2020-02-07T02:00:00Z')],
     });
     expect(sortedAlerts(state).map((a) => a.id)).toEqual(['new-high', 'old-high', 'medium']);

@@ -5,6 +5,9 @@ export type Severity = 'HIGH' | 'MEDIUM' | 'LOW';
 
 export interface WallAlert {
   id: string;
+  /** What it is about: a Checkpoint's alerts colour its site on the map. */
+  subjectType: string;
+  subjectId: string;
   kind: string;
   severity: Severity;
   status: 'OPEN' | 'ACKNOWLEDGED' | 'RESOLVED';
@@ -16,15 +19,19 @@ export interface WallAlert {
 export interface AlertsUpdate {
   kind: 'SNAPSHOT' | 'RAISED' | 'ACKNOWLEDGED' | 'RESOLVED';
   asOfSeq: string;
+  /** When the server read the update. */
+  asOf: string;
   alerts: WallAlert[];
 }
 
 export interface AlertsState {
   byId: ReadonlyMap<string, WallAlert>;
   asOfSeq: string | null;
+  /** When the newest update taken was read on the server: the strip's "数据截至". */
+  asOf: string | null;
 }
 
-export const initialAlertsState: AlertsState = { byId: new Map(), asOfSeq: null };
+export const initialAlertsState: AlertsState = { byId: new Map(), asOfSeq: null, asOf: null };
 
 /** A snapshot replaces everything; later changes add, update or (resolved) remove one alert. Older positions are ignored. */
 export function alertsReducer(state: AlertsState, update: AlertsUpdate): AlertsState {
@@ -34,7 +41,7 @@ export function alertsReducer(state: AlertsState, update: AlertsUpdate): AlertsS
     if (alert.status === 'RESOLVED') byId.delete(alert.id);
     else byId.set(alert.id, alert);
   }
-  return { byId, asOfSeq: update.asOfSeq };
+  return { byId, asOfSeq: update.asOfSeq, asOf: update.asOf };
 }
 
 const RANK: Record<Severity, number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };

@@ -1,6 +1,7 @@
 import '../ui/base.css';
 import './wall.css';
 import './screen.css';
+import './multi-screen.css';
 import { addDays, CURVE_MAX_DAYS, DEFAULT_TIME_ZONE, localDay, RESPONSE_FIRST_DAY } from '@fangkong/zone';
 import { pickLang } from '../i18n/messages.ts';
 import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
@@ -11,10 +12,11 @@ import { connectionReducer, initialConnectionState, type ConnectionState } from 
 import { createLiveConnection, graphqlWebSocketUrl } from '../live/connection.ts';
 import { h } from '../ui/dom.ts';
 import { createFangkongClient } from '../urql/client.ts';
-import { AlertsSubscription, CheckpointCountsSubscription, CompletenessSubscription, HourlySeriesQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
+import { AlertsSubscription, CheckpointCountsSubscription, CompletenessSubscription, HourlySeriesQuery, MapAreasQuery, ProductionOutputSubscription, StockLevelsSubscription, ZoneSummarySubscription } from './operations.ts';
 import {
   changesOf,
   includesSimulated,
+  isolationByCommunity,
   latestAsOf,
   initialWallState,
   maskCapacity,
@@ -43,6 +45,10 @@ import { createKpis } from './view/kpis.ts';
 import { createProduction } from './view/production.ts';
 import { createRanking } from './view/ranking.ts';
 import { createStock } from './view/stock.ts';
+import { createIsolationPanel } from './view/isolation.ts';
+import { createMap } from './view/map.ts';
+import { mapSites, type MapArea } from './map.ts';
+import { screensFromAddress } from './multi-screen.ts';
 import { createCommandWork } from './view/command-work.ts';
 import { CommandWorkSubscription } from './command-work-operations.ts';
 import { startScreen } from './screen.ts';
@@ -71,6 +77,8 @@ let state: WallState = initialWallState;
 let alertsState = initialAlertsState;
 let completenessSites: WallSiteCompleteness[] | null = null;
 let completenessAsOf: string | null = null;
+/** The areas by slug, for the map (reference data: asked once, again after a refusal or a cut until it arrives). */
+let mapAreas: ReadonlyMap<string, MapArea> | null = null;
 let connection: ConnectionState = initialConnectionState;
 let clockOffset: number | null = null;
 const serverNow = () => Date.now() + (clockOffset ?? 0);
@@ -133,6 +141,7 @@ const ws = createLiveConnection({
       // are fetched again too.
       series.request();
     }
+    if (event.type === 'connected' && !mapAreas) void loadMapAreas();
     scheduleRender();
   },
 });
@@ -200,6 +209,17 @@ live(CompletenessSubscription, (data) => {
   scheduleRender();
 });
 
+async function loadMapAreas(): Promise<void> {
+  const result = await client.query(MapAreasQuery, {}).toPromise();
+  if (result.error) noteRefusal(result.error);
+  if (!result.data) return;
+  mapAreas = new Map(
+    result.data.areas.edges.map(({ node }) => [node.slug, { slug: node.slug, name: node.name, nameEn: node.nameEn, level: node.level, parentSlug: node.parent?.slug ?? null }]),
+  );
+  map.setAreas(mapAreas);
+  scheduleRender();
+}
+
 // A new hour begins on the chart even when nothing is reported.
 setInterval(() => series.request(), 60_000);
 
@@ -220,7 +240,15 @@ const asOf = {
   production: createAsOf(lang, 'as-of-production'),
   stock: createAsOf(lang, 'as-of-stock'),
   completeness: createAsOf(lang, 'as-of-completeness'),
+  alerts: createAsOf(lang, 'as-of-alerts'),
+  map: createAsOf(lang, 'as-of-map'),
+  isolation: createAsOf(lang, 'as-of-isolation'),
 };
+alertsStrip.el.append(asOf.alerts.el);
+const map = createMap(lang);
+const isolation = createIsolationPanel(lang);
+map.el.append(asOf.map.el);
+isolation.el.append(asOf.isolation.el);
 completeness.el.append(asOf.completeness.el);
 ranking.el.append(asOf.ranking.el);
 chart.el.append(asOf.chart.el);
@@ -229,21 +257,35 @@ chart.el.append(curve.el);
 production.el.append(asOf.production.el);
 stock.el.append(asOf.stock.el);
 
-document.body.replaceChildren(
-  h(
-    'div',
-    { class: 'wall', 'data-testid': 'wall' },
-    header.el,
-    kpis.el,
-    h('div', { class: 'wall-strips' }, alertsStrip.el, completeness.el),
-    h('main', { class: 'wall-grid' }, ranking.el, h('div', { class: 'wall-center' }, chart.el, stock.el), production.el),
-    notAuthorised.el,
-  ),
-);
-
 // The command-work view's panel: shown on that view alone (screen.css), drawn on every value.
 const commandWork = createCommandWork(lang);
-document.querySelector('.wall')!.append(commandWork.el);
+commandWork.el.querySelector('.cw-side')!.append(isolation.el);
+const strips = h('div', { class: 'wall-strips' }, alertsStrip.el, completeness.el);
+// `?screens=3`: one wall over three screens side by side, whole panels per screen (multi-screen.css);
+// otherwise one screen, its view chosen by the screen's settings (screen.css).
+const screens = screensFromAddress(location.search);
+if (screens === 3) document.body.dataset.screens = '3';
+document.body.replaceChildren(
+  screens === 3
+    ? h(
+        'div',
+        { class: 'wall wall-screens', 'data-testid': 'wall' },
+        h('div', { class: 'wall-pane pane-overview', 'data-pane': '1' }, header.el, kpis.el, strips, chart.el),
+        h('div', { class: 'wall-pane pane-checkpoints', 'data-pane': '2' }, ranking.el, map.el, stock.el),
+        h('div', { class: 'wall-pane pane-work', 'data-pane': '3' }, production.el, commandWork.el),
+        notAuthorised.el,
+      )
+    : h(
+        'div',
+        { class: 'wall', 'data-testid': 'wall' },
+        header.el,
+        kpis.el,
+        strips,
+        h('main', { class: 'wall-grid' }, ranking.el, h('div', { class: 'wall-center' }, chart.el, map.el, stock.el), production.el),
+        notAuthorised.el,
+        commandWork.el,
+      ),
+);
 live(CommandWorkSubscription, (data) => commandWork.update(data.commandWork, timeZone()));
 
 let renderQueued = false;
@@ -269,7 +311,10 @@ function render(): void {
   curve.update(state.series, tz);
   production.update(maskProduction(state, now), maskTotals(state), maskCapacity(state));
   stock.update(stockItems(state));
-  alertsStrip.update(sortedAlerts(alertsState), now);
+  const alerts = sortedAlerts(alertsState);
+  alertsStrip.update(alerts, now);
+  isolation.update(isolationByCommunity(state));
+  map.update(mapSites([...state.checkpoints.values()].map((entry) => entry.value), alerts, mapAreas ?? new Map(), now));
   completeness.update(completenessSites && reportedThisHour(completenessSites, now));
   const live = !access && connection.status === 'live' && receiving;
   asOf.ranking.update(latestAsOf(state.checkpoints.values()), tz, live);
@@ -277,6 +322,11 @@ function render(): void {
   asOf.production.update(latestAsOf(state.lines.values()), tz, live);
   asOf.stock.update(state.stock?.value.asOf, tz, live);
   asOf.completeness.update(completenessAsOf, tz, live);
+  asOf.alerts.update(alertsState.asOf, tz, live);
+  // The map's states come from the sites' figures and the alerts: as of the later of the two.
+  const sitesAsOf = latestAsOf(state.checkpoints.values());
+  asOf.map.update(sitesAsOf && alertsState.asOf && Date.parse(alertsState.asOf) > Date.parse(sitesAsOf) ? alertsState.asOf : (sitesAsOf ?? alertsState.asOf), tz, live);
+  asOf.isolation.update(state.zone?.value.asOf, tz, live);
   document.body.dataset.ready = state.zone ? 'true' : 'false';
   document.body.dataset.connection = access ? 'refused' : connection.status === 'live' && !receiving ? 'waiting' : connection.status;
 }

@@ -21,6 +21,20 @@ export const ZoneSummarySubscription = graphql(`
       }
       peopleUnderIsolation
       simulatedIsolationCases
+      isolation {
+        startedOnDay
+        endedOnDay
+        byCommunity {
+          community {
+            id
+            name
+            nameEn
+          }
+          underIsolation
+          startedOnDay
+          endedOnDay
+        }
+      }
       production {
         masks {
           produced
@@ -42,11 +56,15 @@ export const CheckpointCountsSubscription = graphql(`
       lastReportAt
       checkpoint {
         id
+        slug
         name
         nameEn
         kind
         status
         reportIntervalMinutes
+        area {
+          slug
+        }
       }
       today {
         vehiclesInspected
@@ -102,6 +120,13 @@ export const StockLevelsSubscription = graphql(`
         stock
         produced
         allocated
+        safetyLevel
+        belowSafetyLevel
+        day {
+          produced
+          toCity
+          toZone
+        }
         product {
           id
           name
@@ -159,8 +184,11 @@ export const AlertsSubscription = graphql(`
     alerts {
       kind
       asOfSeq
+      asOf
       alerts {
         id
+        subjectType
+        subjectId
         kind
         severity
         status
@@ -186,6 +214,25 @@ export const CompletenessSubscription = graphql(`
           start
           end
           received
+        }
+      }
+    }
+  }
+`);
+
+/** The areas, for the schematic map's labels and to place a site whose area the layout does not draw. */
+export const MapAreasQuery = graphql(`
+  query WallMapAreas {
+    areas(first: 500) {
+      edges {
+        node {
+          slug
+          name
+          nameEn
+          level
+          parent {
+            slug
+          }
         }
       }
     }

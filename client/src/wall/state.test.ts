@@ -31,6 +31,7 @@ const zone = (seq: string, peopleScreened: number, extra: Partial<ZoneValue> = {
   checkpointTotals: { vehiclesInspected: 10, peopleScreened, feverCases: 1, hubeiLinked: 0, disinfections: 0, referred: 2, reports: 3, simulatedReports: 0 },
   peopleUnderIsolation: 4,
   simulatedIsolationCases: 0,
+  isolation: { startedOnDay: 1, endedOnDay: 2, byCommunity: [] },
   production: { masks: { produced: 0, passedQc: 0, ratedCapacity: 0, linesProducing: 0, simulatedReports: 0 } },
   ...extra,
 });
@@ -39,7 +40,7 @@ const checkpoint = (id: string, seq: string, peopleScreened: number, extra: Part
   asOf: '2020-02-07T02:00:00.000Z',
   asOfSeq: seq,
   lastReportAt: '2020-02-07T01:00:00.000Z',
-  checkpoint: { id, name: id, nameEn: id, kind: 'ROAD', status: 'ACTIVE', reportIntervalMinutes: 60 },
+  checkpoint: { id, slug: id, name: id, nameEn: id, kind: 'ROAD', status: 'ACTIVE', reportIntervalMinutes: 60, area: { slug: 'shifanqu' } },
   today: { vehiclesInspected: 0, peopleScreened, feverCases: 0, reports: 1, simulatedReports: 0 },
   ...extra,
 });

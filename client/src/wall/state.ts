@@ -175,6 +175,9 @@ export interface Totals {
   hubeiLinked: number;
   /** Disinfections done at the checkpoints (消杀). */
   disinfections: number;
+  /** Home isolations begun and ended today (counts only). */
+  isolationStarted: number;
+  isolationEnded: number;
 }
 
 export function totalsOf(state: WallState): Totals | null {
@@ -189,7 +192,17 @@ export function totalsOf(state: WallState): Totals | null {
     peopleUnderIsolation: zone.peopleUnderIsolation,
     hubeiLinked: t.hubeiLinked,
     disinfections: t.disinfections,
+    isolationStarted: zone.isolation.startedOnDay,
+    isolationEnded: zone.isolation.endedOnDay,
   };
+}
+
+export type CommunityIsolation = ZoneValue['isolation']['byCommunity'][number];
+
+/** Isolation per community, the most people under isolation first (counts only). */
+export function isolationByCommunity(state: WallState): CommunityIsolation[] | null {
+  const rows = state.zone?.value.isolation.byCommunity;
+  return rows ? [...rows].sort((a, b) => b.underIsolation - a.underIsolation || a.community.name.localeCompare(b.community.name, 'zh-CN')) : null;
 }
 
 export type ChangeKey = 'vehiclesInspected' | 'peopleScreened' | 'feverCases' | 'referred' | 'peopleUnderIsolation';
@@ -425,12 +438,26 @@ export interface StockItem {
   stock: number;
   produced: number;
   allocated: number;
+  /** The product's safety level (安全库存); 0: none kept. */
+  safetyLevel: number;
+  /** out: nothing left; low: below the safety level (the server's test, as the stock-low alert rule's); ok otherwise. */
+  level: 'out' | 'low' | 'ok';
+  /** Today: in (produced in the zone), out to the city, out within the zone. */
+  today: { produced: number; toCity: number; toZone: number };
 }
 
 export function stockItems(state: WallState): StockItem[] {
   const stock = state.stock?.value.stock ?? [];
   return stock
-    .map((s) => ({ ...s.product, stock: s.stock, produced: s.produced, allocated: s.allocated }))
+    .map((s) => ({
+      ...s.product,
+      stock: s.stock,
+      produced: s.produced,
+      allocated: s.allocated,
+      safetyLevel: s.safetyLevel,
+      level: s.stock <= 0 ? ('out' as const) : s.belowSafetyLevel ? ('low' as const) : ('ok' as const),
+      today: s.day,
+    }))
     .sort((a, b) => b.stock - a.stock || a.name.localeCompare(b.name, 'zh-CN'));
 }
 

@@ -383,15 +383,22 @@ export const enterprises: Prisma.EnterpriseCreateManyInput[] = [
   },
 ];
 
+// Safety levels (安全库存) are assumptions, not the seed's: masks and suits as the stock-low rule had
+// them (about a day's needs of the checkpoints and medical staff), medicine and disinfectant a few
+// days of the zone's own use; food and drinks are bought and delivered by the communities (代购代送),
+// not held by the headquarters, so no level is kept (0). Loaded once: an admin's later level stays.
 export const products: Prisma.ProductCreateManyInput[] = [
-  { id: 'medical-mask', name: '医用口罩', nameEn: 'Medical mask', category: ProductCategory.MASK, unit: '只', unitEn: 'piece' },
-  { id: 'n95-mask', name: 'N95口罩', nameEn: 'N95 mask', category: ProductCategory.MASK, unit: '只', unitEn: 'piece' },
-  { id: 'protective-suit', name: '防护服', nameEn: 'Protective suit', category: ProductCategory.PROTECTIVE_EQUIPMENT, unit: '件', unitEn: 'suit' },
-  { id: 'disinfectant', name: '消毒液', nameEn: 'Disinfectant', category: ProductCategory.DISINFECTANT, unit: '瓶', unitEn: 'bottle' },
-  { id: 'medicine', name: '防控药品', nameEn: 'Epidemic-prevention medicine', category: ProductCategory.MEDICINE, unit: '盒', unitEn: 'box' },
-  { id: 'food', name: '食品', nameEn: 'Food', category: ProductCategory.FOOD, unit: '份', unitEn: 'portion' },
-  { id: 'drinks', name: '饮料', nameEn: 'Drinks', category: ProductCategory.DRINK, unit: '瓶', unitEn: 'bottle' },
+  { id: 'medical-mask', name: '医用口罩', nameEn: 'Medical mask', category: ProductCategory.MASK, unit: '只', unitEn: 'piece', safetyLevel: 2000 },
+  { id: 'n95-mask', name: 'N95口罩', nameEn: 'N95 mask', category: ProductCategory.MASK, unit: '只', unitEn: 'piece', safetyLevel: 500 },
+  { id: 'protective-suit', name: '防护服', nameEn: 'Protective suit', category: ProductCategory.PROTECTIVE_EQUIPMENT, unit: '件', unitEn: 'suit', safetyLevel: 100 },
+  { id: 'disinfectant', name: '消毒液', nameEn: 'Disinfectant', category: ProductCategory.DISINFECTANT, unit: '瓶', unitEn: 'bottle', safetyLevel: 200 },
+  { id: 'medicine', name: '防控药品', nameEn: 'Epidemic-prevention medicine', category: ProductCategory.MEDICINE, unit: '盒', unitEn: 'box', safetyLevel: 1000 },
+  { id: 'food', name: '食品', nameEn: 'Food', category: ProductCategory.FOOD, unit: '份', unitEn: 'portion', safetyLevel: 0 },
+  { id: 'drinks', name: '饮料', nameEn: 'Drinks', category: ProductCategory.DRINK, unit: '瓶', unitEn: 'bottle', safetyLevel: 0 },
 ];
+
+/** Product fields the seed sets when it inserts a product and never again (admins change them). */
+export const productFieldsSetOnce = ['safetyLevel'] as const;
 
 /** When 亿中弘's lines reached each status. Installing on 4 Feb and producing on 7 Feb are the seed's;
  * commissioning on 6 Feb and every time of day are assumptions. */

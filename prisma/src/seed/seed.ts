@@ -18,6 +18,7 @@ import {
   people,
   productionLines,
   products,
+  productFieldsSetOnce,
 } from './reference-data.ts';
 
 export interface SeedOptions {
@@ -82,7 +83,7 @@ async function loadReference(tx: Tx): Promise<Record<string, Written>> {
   written.departments = await upsertById(table(tx.department), departments);
   written.areas = await upsertById(table(tx.area), byDepth);
   written.people = await upsertById(table(tx.person), people);
-  written.products = await upsertById(table(tx.product), products);
+  written.products = await upsertById(table(tx.product), products, productFieldsSetOnce);
   written.enterprises = await upsertById(table(tx.enterprise), enterprises);
   written.checkpoints = await upsertById(table(tx.checkpoint), checkpoints);
   written.checkpointStaffing = {
@@ -123,7 +124,7 @@ async function loadReference(tx: Tx): Promise<Record<string, Written>> {
 }
 
 /** Inserts missing rows in one statement and updates only the fields that differ from the seed. */
-async function upsertById<R extends { id: string }>(table: Table<R>, rows: R[]): Promise<Written> {
+async function upsertById<R extends { id: string }>(table: Table<R>, rows: R[], setOnce: readonly string[] = []): Promise<Written> {
   const existing = new Map((await table.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((r) => [r.id as string, r]));
   const missing = rows.filter((row) => !existing.has(row.id));
   const inserted = missing.length ? (await table.createMany({ data: missing, skipDuplicates: true })).count : 0;
@@ -132,7 +133,7 @@ async function upsertById<R extends { id: string }>(table: Table<R>, rows: R[]):
     const current = existing.get(row.id);
     if (!current) continue;
     const changes = Object.fromEntries(
-      Object.entries(row).filter(([key, value]) => key !== 'id' && !sameValue(value, current[key])),
+      Object.entries(row).filter(([key, value]) => key !== 'id' && !setOnce.includes(key) && !sameValue(value, current[key])),
     ) as Partial<R>;
     if (Object.keys(changes).length) {
       await table.update({ where: { id: row.id }, data: changes });

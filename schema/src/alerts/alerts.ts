@@ -39,7 +39,7 @@ export const AlertRuleKind = prismaEnum($Enums.AlertRuleKind, 'AlertRuleKind', '
   SILENT_SITE: 'A site in service not reporting for more than `intervals` × its reporting interval. Parameters: intervals, lookbackHours.',
   OUTPUT_UNDER_TARGET: "A producing line's output over the last hours below a share of its rated capacity. Parameters: windowHours, minPercent.",
   LINE_HALTED: 'A line halted for more than some minutes. Parameters: minutes.',
-  STOCK_LOW: "A product's stock below its threshold. Parameters: thresholds (product id → units).",
+  STOCK_LOW: "A product's stock below its safety level (Product.safetyLevel, set by admins with setProductSafetyLevel). No parameters.",
   ISOLATION_NO_CHECK: 'A person in isolation without a health check today by a local time. Parameters: byLocalTime ("HH:MM").',
   ISOLATION_FEVER: 'A health check at or above a temperature. Parameters: minTemperature (°C).',
   TASK_OVERDUE: 'A task past its due time and not done. Parameters: graceMinutes, lookbackDays.',
@@ -303,6 +303,8 @@ interface AlertsUpdate {
   kind: AlertsUpdateKind;
   alerts: Alert[];
   asOfSeq: bigint;
+  /** When the update was read: the open alerts are as the server knew them then. */
+  asOf: Date;
 }
 
 const AlertsUpdateKindEnum = builder.enumType('AlertsUpdateKind', {
@@ -321,6 +323,7 @@ const AlertsUpdateRef = builder.objectRef<AlertsUpdate>('AlertsUpdate').implemen
     kind: t.field({ type: AlertsUpdateKindEnum, description: 'Snapshot or which change.', resolve: (u) => u.kind }),
     alerts: t.field({ type: [AlertRef], description: 'The snapshot’s unresolved alerts (newest first), or the one alert that changed.', resolve: (u) => u.alerts }),
     asOfSeq: t.field({ type: 'Seq', description: 'The last outbox event this update includes.', resolve: (u) => u.asOfSeq }),
+    asOf: t.field({ type: 'DateTime', description: 'When the update was read on the server (a wall says "数据截至" from it).', resolve: (u) => u.asOf }),
   }),
 });
 
@@ -339,6 +342,7 @@ builder.subscriptionFields((t) => ({
       const minRank = SEVERITY_RANK[args.minSeverity ?? 'LOW'];
       const severities = (Object.keys(SEVERITY_RANK) as $Enums.AlertSeverity[]).filter((s) => SEVERITY_RANK[s] >= minRank);
       const where = alertsWhere(ctx, { status: ['OPEN', 'ACKNOWLEDGED'], severity: severities, within: args.within });
+      const snapshotAt = ctx.now();
       const { asOfSeq, values } = await snapshot(ctx, [ctx.prisma.alert.findMany({ where, orderBy: [{ raisedAt: 'desc' }, { id: 'asc' }], take: 500 })]);
       const within = args.within ? `/${args.within.id}/` : null;
       const matches = (e: OutboxEvent) =>
@@ -347,7 +351,7 @@ builder.subscriptionFields((t) => ({
         SEVERITY_RANK[e.payload.severity as $Enums.AlertSeverity] >= minRank &&
         (!within || (typeof e.payload.areaPath === 'string' && e.payload.areaPath.includes(within)));
       return new Repeater<AlertsUpdate>(async (push, stop) => {
-        await push({ kind: 'SNAPSHOT', alerts: values[0], asOfSeq });
+        await push({ kind: 'SNAPSHOT', alerts: values[0], asOfSeq, asOf: snapshotAt });
         const events = live.events(asOfSeq, matches)[Symbol.asyncIterator]();
         stop.then(() => events.return?.());
         try {
@@ -355,7 +359,7 @@ builder.subscriptionFields((t) => ({
             const next = await Promise.race([events.next(), stop.then(() => null)]);
             if (!next || next.done) break;
             const alert = await ctx.prisma.alert.findUnique({ where: { id: next.value.subjectId } });
-            if (alert) await push({ kind: UPDATE_KIND[next.value.type]!, alerts: [alert], asOfSeq: next.value.seq });
+            if (alert) await push({ kind: UPDATE_KIND[next.value.type]!, alerts: [alert], asOfSeq: next.value.seq, asOf: ctx.now() });
           }
           stop();
         } catch (error) {

@@ -5,7 +5,7 @@ import type { OutboxEvent } from '../core/live.ts';
 import { instant } from '../core/sql.ts';
 import { openingBounds } from '../completeness/schedule.ts';
 import { onGateScans } from '../gate-scans/anomaly-alerts.ts';
-import { stockQuery } from '../supplies/stock.ts';
+import { isBelowSafetyLevel, stockQuery, type StockRow } from '../supplies/stock.ts';
 import { screenConnected, silentScreens } from '../screens/silent-screens.ts';
 import { type AlertRuleKind, parametersOf, type RuleParameters } from './rule-kinds.ts';
 import { raiseAlert, resolveCleared } from './transitions.ts';
@@ -56,6 +56,9 @@ export async function evaluateEvents(ctx: Context, events: OutboxEvent[]): Promi
         await onAllocationPlanned(ctx, rules, event);
         await checkStock(ctx, rules, str(event.payload.productId), event.seq);
         break;
+      case 'product:safetyLevelSet':
+        await checkStock(ctx, rules, event.subjectId, event.seq);
+        break;
       case 'task:statusChanged':
         if (event.payload.to === 'DONE' || event.payload.to === 'CANCELLED') {
           for (const { rule } of each(rules, 'TASK_OVERDUE')) await resolveCleared(ctx, rule.id, 'Task', event.subjectId, `task ${str(event.payload.to).toLowerCase()}`);
@@ -86,6 +89,7 @@ const RELEVANT = new Set([
   'outputReport:corrected',
   'healthCheck:recorded',
   'allocation:planned',
+  'product:safetyLevelSet',
   'task:statusChanged',
   'finding:resolved',
   'productionLine:statusChanged',
@@ -189,24 +193,24 @@ async function onHealthCheck(ctx: Context, rules: Rules, event: OutboxEvent): Pr
 }
 
 /**
- * An allocation that takes a product's stock below a threshold. Stock counts planned allocations as
+ * An allocation that takes a product's stock below its safety level. Stock counts planned allocations as
  * spent (supplies/stock.ts), so a planned one is the moment it *would* take stock below: the units
  * have not left yet (dispatch comes later), and the command room can still change course. One alert
  * per such allocation, naming it (beside the product's own stock-low alert, which says the state);
- * it resolves itself, like that one, when stock is back at or above the threshold.
+ * it resolves itself, like that one, when stock is back at or above the level.
  */
 async function onAllocationPlanned(ctx: Context, rules: Rules, event: OutboxEvent): Promise<void> {
   const productId = str(event.payload.productId);
-  const watching = each(rules, 'STOCK_LOW').filter(({ p }) => productId in p.thresholds);
+  const watching = each(rules, 'STOCK_LOW');
   if (!watching.length) return;
   const allocation = await ctx.prisma.allocation.findUnique({ where: { id: event.subjectId }, include: { product: true } });
   if (!allocation || allocation.status === 'CANCELLED') return;
   // The stock the allocation left, as it was decided under the product's lock.
   const after = Number(event.payload.stockAfter);
   const { product } = allocation;
-  for (const { rule, p } of watching) {
-    const threshold = p.thresholds[productId]!;
-    if (!Number.isFinite(after) || after >= threshold) continue;
+  const threshold = product.safetyLevel;
+  for (const { rule } of watching) {
+    if (!Number.isFinite(after) || !isBelowSafetyLevel(after, threshold)) continue;
     await raiseAlert(ctx, {
       rule,
       subjectType: 'Allocation',
@@ -222,18 +226,19 @@ async function onAllocationPlanned(ctx: Context, rules: Rules, event: OutboxEven
   }
 }
 
-/** Stock of one product against the thresholds naming it: raise below, resolve at or above. */
+/** Stock of one product against its safety level: raise below, resolve at or above (or when no level is kept). */
 async function checkStock(ctx: Context, rules: Rules, productId: string, seq: bigint): Promise<void> {
-  const watching = each(rules, 'STOCK_LOW').filter(({ p }) => productId in p.thresholds);
+  const watching = each(rules, 'STOCK_LOW');
   if (!watching.length) return;
   const [row] = await stockQuery(ctx.prisma, { productId });
   if (!row) return;
-  for (const { rule, p } of watching) await stockCondition(ctx, rule, row, p.thresholds[productId]!, seq);
+  for (const { rule } of watching) await stockCondition(ctx, rule, row, seq);
 }
 
-async function stockCondition(ctx: Context, rule: AlertRule, row: { id: string; name: string; nameEn: string; unit: string; unitEn: string; produced: bigint; allocated: bigint }, threshold: number, seq: bigint) {
+async function stockCondition(ctx: Context, rule: AlertRule, row: StockRow, seq: bigint) {
   const stock = Number(row.produced - row.allocated);
-  if (stock >= threshold) {
+  const threshold = row.safetyLevel;
+  if (!isBelowSafetyLevel(stock, threshold)) {
     await resolveCleared(ctx, rule.id, 'Product', row.id, `stock ${stock} ≥ ${threshold}`);
     const allocations = await ctx.prisma.alert.findMany({
       where: { ruleId: rule.id, subjectType: 'Allocation', status: { not: 'RESOLVED' }, details: { path: ['productId'], equals: row.id } },
@@ -296,8 +301,8 @@ export async function sweep(ctx: Context): Promise<void> {
   for (const { rule, p } of each(rules, 'SILENT_SITE')) await silentSites(ctx, rule, p);
   for (const { rule, p } of each(rules, 'LINE_HALTED')) await haltedLines(ctx, rule, p);
   for (const { rule, p } of each(rules, 'OUTPUT_UNDER_TARGET')) await outputUnderTarget(ctx, rule, p);
-  for (const { rule, p } of each(rules, 'STOCK_LOW')) {
-    for (const row of await stockQuery(ctx.prisma, {})) if (row.id in p.thresholds) await stockCondition(ctx, rule, row, p.thresholds[row.id]!, 0n);
+  for (const { rule } of each(rules, 'STOCK_LOW')) {
+    for (const row of await stockQuery(ctx.prisma, {})) await stockCondition(ctx, rule, row, 0n);
   }
   for (const { rule, p } of each(rules, 'ISOLATION_NO_CHECK')) await isolationWithoutCheck(ctx, rule, p);
   for (const { rule, p } of each(rules, 'TASK_OVERDUE')) await overdueTasks(ctx, rule, p);

@@ -15,8 +15,8 @@ export interface RuleParameters {
   OUTPUT_UNDER_TARGET: { windowHours: number; minPercent: number };
   /** A line halted for more than `minutes`. */
   LINE_HALTED: { minutes: number };
-  /** Stock of each named product (id → units) below its threshold. */
-  STOCK_LOW: { thresholds: Record<string, number> };
+  /** A product's stock below its safety level (Product.safetyLevel, set with setProductSafetyLevel; supplies/stock.ts says what "low" is). No parameters of its own. */
+  STOCK_LOW: Record<string, never>;
   /** An active isolation case without a health check today by this local time ("HH:MM"). */
   ISOLATION_NO_CHECK: { byLocalTime: string };
   /** A health check with a temperature at or above this (°C). */
@@ -57,20 +57,12 @@ const boolean: Check = (value) => (typeof value === 'boolean' ? null : 'must be 
 
 const localTime: Check = (value) => (typeof value === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? null : 'must be a local time "HH:MM"');
 
-const thresholds: Check = (value) =>
-  value !== null &&
-  typeof value === 'object' &&
-  !Array.isArray(value) &&
-  Object.values(value).every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 1e12)
-    ? null
-    : 'must map product ids to whole numbers of units ≥ 0';
-
 const SHAPES: { [K in AlertRuleKind]: Record<keyof RuleParameters[K], Check> } = {
   FEVER_AT_ENTRY: { checkpointKinds, minFeverCases: number(1, 10_000, true) },
   SILENT_SITE: { intervals: number(1, 100), lookbackHours: number(1, 24 * 31) },
   OUTPUT_UNDER_TARGET: { windowHours: number(1, 24), minPercent: number(1, 100) },
   LINE_HALTED: { minutes: number(1, 7 * 24 * 60, true) },
-  STOCK_LOW: { thresholds },
+  STOCK_LOW: {},
   ISOLATION_NO_CHECK: { byLocalTime: localTime },
   ISOLATION_FEVER: { minTemperature: number(35, 43) },
   TASK_OVERDUE: { graceMinutes: number(0, 7 * 24 * 60, true), lookbackDays: number(1, 365, true) },

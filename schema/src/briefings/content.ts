@@ -241,7 +241,8 @@ export async function computeBriefingContent(
     ORDER BY a.destination, p.category, p.id`;
 
   // ── isolation: counts only ──
-  const [isolation] = await tx.$queryRaw<{ started: bigint; ended: bigint; due: bigint; done: bigint; fever: bigint }[]>`
+  // Begun and ended on the day: the zone summary's counts (summary/zone-summary.ts), defined there once.
+  const [isolation] = await tx.$queryRaw<{ due: bigint; done: bigint; fever: bigint }[]>`
     WITH cases AS (
       SELECT i.* FROM "IsolationCase" i JOIN "Area" a ON a.id = i."compoundId" WHERE ${inArea(Prisma.sql`a.path`)}
     ), checks AS (
@@ -252,8 +253,6 @@ export async function computeBriefingContent(
       SELECT id FROM cases WHERE "startedAt" < ${instant(day.start)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(day.start)})
     )
     SELECT
-      (SELECT COUNT(*) FROM cases WHERE "startedAt" >= ${instant(day.start)} AND "startedAt" < ${instant(day.end)})::bigint AS started,
-      (SELECT COUNT(*) FROM cases WHERE "endedAt" >= ${instant(day.start)} AND "endedAt" < ${instant(day.end)})::bigint AS ended,
       (SELECT COUNT(*) FROM due)::bigint AS due,
       (SELECT COUNT(DISTINCT "caseId") FROM checks WHERE "caseId" IN (SELECT id FROM due))::bigint AS done,
       (SELECT COUNT(DISTINCT "caseId") FROM checks WHERE temperature >= ${FEVER_TEMPERATURE})::bigint AS fever`;
@@ -376,8 +375,8 @@ export async function computeBriefingContent(
     },
     isolation: {
       underIsolation: summary.peopleUnderIsolation,
-      started: n(isolation?.started),
-      ended: n(isolation?.ended),
+      started: summary.isolation.startedOnDay,
+      ended: summary.isolation.endedOnDay,
       checksDue: n(isolation?.due),
       checksDone: n(isolation?.done),
       feverDuringIsolation: n(isolation?.fever),

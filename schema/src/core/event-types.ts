@@ -10,6 +10,7 @@ export const EVENT_TYPES = {
   'allocation:planned': 'Supplies were allocated.',
   'allocation:dispatched': 'An allocation was sent.',
   'allocation:delivered': 'An allocation arrived.',
+  'product:safetyLevelSet': "An admin set a product's safety level (安全库存).",
   'isolationCase:opened': 'A person was put under home isolation.',
   'isolationCase:closed': 'A home isolation ended.',
   'healthCheck:recorded': 'A health check of a person in isolation was recorded.',

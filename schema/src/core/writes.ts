@@ -3,7 +3,7 @@ import type { Tx } from './changes.ts';
 import { NotFoundError } from './write-errors.ts';
 
 /** Tables a write locks a row of before reading and changing it. */
-export type LockableTable = 'CheckpointReport' | 'OutputReport' | 'ProductionLine' | 'Allocation' | 'IsolationCase' | 'Task' | 'Finding' | 'Enterprise';
+export type LockableTable = 'CheckpointReport' | 'OutputReport' | 'ProductionLine' | 'Allocation' | 'IsolationCase' | 'Task' | 'Finding' | 'Enterprise' | 'Product';
 
 /**
  * Locks one row `FOR UPDATE` until the transaction ends, so concurrent writes to it run one after

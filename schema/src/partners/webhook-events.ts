@@ -27,6 +27,7 @@ export const WEBHOOK_EVENT_SCOPES = {
   'allocation:planned': 'records',
   'allocation:dispatched': 'records',
   'allocation:delivered': 'records',
+  'product:safetyLevelSet': 'reference',
   'directive:issued': 'records',
   'task:assigned': 'records',
   'task:statusChanged': 'records',

@@ -19,7 +19,7 @@ const StockLevelsRef = builder.objectRef<StockUpdate>('StockLevels').implement({
   }),
 });
 
-const isStockEvent = (e: OutboxEvent) => e.type.startsWith('outputReport:') || e.type.startsWith('allocation:');
+const isStockEvent = (e: OutboxEvent) => e.type.startsWith('outputReport:') || e.type.startsWith('allocation:') || e.type === 'product:safetyLevelSet';
 
 builder.subscriptionFields((t) => ({
   zoneSummary: t.field({

@@ -4,10 +4,10 @@ import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { instant } from '../core/sql.ts';
 import { currentReports } from '../gate-scans/scan-figures.ts';
-import { type ProductRow, stockQuery } from '../supplies/stock.ts';
+import { dayFlowsQuery, isBelowSafetyLevel, type ProductRow, stockQuery } from '../supplies/stock.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
-import { AreaRef, areaBelow } from '../places/places.ts';
+import { AreaRef, areaBelow, loadArea } from '../places/places.ts';
 
 type Kind = $Enums.CheckpointKind;
 
@@ -28,11 +28,32 @@ export interface ZoneSummary {
   byProduct: (ProductionFigures & { product: ProductRow })[];
   peopleUnderIsolation: number;
   simulatedIsolationCases: number;
-  stock: { product: ProductRow; produced: number; allocated: number; stock: number }[];
+  stock: StockFigures[];
+  isolation: IsolationFigures;
   asOf: Date;
   asOfSeq: bigint;
   /** The area the figures are limited to (every site and compound at any depth below it); null: the whole zone. */
   within: string | null;
+}
+
+interface StockFigures {
+  product: ProductRow;
+  produced: number;
+  allocated: number;
+  stock: number;
+  safetyLevel: number;
+  day: { produced: number; toCity: number; toZone: number };
+}
+
+/** Counts of people under home isolation (never who they are): now or at the day's end, and the day's changes. */
+interface IsolationCounts {
+  underIsolation: number;
+  startedOnDay: number;
+  endedOnDay: number;
+}
+
+interface IsolationFigures extends IsolationCounts {
+  byCommunity: (IsolationCounts & { community: { id: string; name: string; nameEn: string } })[];
 }
 
 const n = (value: bigint | number | null | undefined) => Number(value ?? 0);
@@ -55,8 +76,10 @@ export async function computeZoneSummary(
     (tx ? Promise.all(reads) : client.$transaction(reads, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead })) as Promise<{ [K in keyof P]: Awaited<P[K]> }>;
   // Isolation and stock are states, read at the end of the day, or now for today.
   const at = now < day.end ? now : day.end;
+  // An isolation begun or ended on the day: within its 00:00–24:00, up to now for today.
+  const onDay = (column: Prisma.Sql) => Prisma.sql`${column} >= ${instant(day.start)} AND ${column} < ${instant(day.end)} AND ${column} <= ${instant(at)}`;
   const inArea = (areaColumn: Prisma.Sql) => (within ? Prisma.sql`AND ${areaColumn} IN (SELECT id FROM "Area" WHERE ${areaBelow(within)})` : Prisma.empty);
-  const [seqRows, checkpointRows, productionRows, isolationRows, stockRows] = await inSnapshot(
+  const [seqRows, checkpointRows, productionRows, isolationRows, stockRows, flowRows, communityRows] = await inSnapshot(
     [
       // The newest event below the outbox horizon (prisma/src/outbox.ts): every event up to it is included.
       outboxPosition(prisma),
@@ -80,7 +103,7 @@ export async function computeZoneSummary(
           WHERE o."supersededAt" IS NULL AND o."periodStart" >= ${instant(day.start)} AND o."periodStart" < ${instant(day.end)}
           GROUP BY o."lineId"
         )
-        SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", GROUPING(p.id) AS grouped,
+        SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", p."safetyLevel", GROUPING(p.id) AS grouped,
           COALESCE(SUM(lo.produced), 0)::bigint AS produced,
           COALESCE(SUM(lo."passedQc"), 0)::bigint AS "passedQc",
           COALESCE(SUM(ls."ratedDailyCapacity") FILTER (WHERE ls.status = 'PRODUCING'), 0)::bigint AS "ratedCapacity",
@@ -89,13 +112,30 @@ export async function computeZoneSummary(
         FROM "Product" p
         LEFT JOIN line_state ls ON ls."productId" = p.id
         LEFT JOIN line_output lo ON lo."lineId" = ls.id
-        GROUP BY GROUPING SETS ((p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn"), (p.category))
+        GROUP BY GROUPING SETS ((p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", p."safetyLevel"), (p.category))
         ORDER BY p.category, p.id NULLS FIRST`,
-      prisma.$queryRaw<{ active: bigint; simulated: bigint }[]>`
-        SELECT COUNT(*)::bigint AS active, COUNT(*) FILTER (WHERE simulated)::bigint AS simulated
+      prisma.$queryRaw<{ active: bigint; simulated: bigint; started: bigint; ended: bigint }[]>`
+        SELECT COUNT(*) FILTER (WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}))::bigint AS active,
+          COUNT(*) FILTER (WHERE simulated AND "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}))::bigint AS simulated,
+          COUNT(*) FILTER (WHERE ${onDay(Prisma.sql`"startedAt"`)})::bigint AS started,
+          COUNT(*) FILTER (WHERE ${onDay(Prisma.sql`"endedAt"`)})::bigint AS ended
         FROM "IsolationCase"
-        WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}) ${inArea(Prisma.sql`"compoundId"`)}`,
+        WHERE "startedAt" <= ${instant(at)} ${inArea(Prisma.sql`"compoundId"`)}`,
       stockQuery(prisma, { until: day.end }),
+      dayFlowsQuery(prisma, day.start, day.end),
+      // Per community (every one in the area, zeros included): the cases of the compounds below it, counted only.
+      prisma.$queryRaw<{ id: string; name: string; nameEn: string; under: bigint; started: bigint; ended: bigint }[]>`
+        SELECT community.id, community.name, community."nameEn",
+          COUNT(ic.id) FILTER (WHERE ic."startedAt" <= ${instant(at)} AND (ic."endedAt" IS NULL OR ic."endedAt" > ${instant(at)}))::bigint AS under,
+          COUNT(ic.id) FILTER (WHERE ${onDay(Prisma.sql`ic."startedAt"`)})::bigint AS started,
+          COUNT(ic.id) FILTER (WHERE ${onDay(Prisma.sql`ic."endedAt"`)})::bigint AS ended
+        FROM "Area" community
+        LEFT JOIN "Area" compound ON compound.level = 'COMPOUND' AND starts_with(compound.path, community.path) ${within ? Prisma.sql`AND ${areaBelow(within, Prisma.sql`compound.path`)}` : Prisma.empty}
+        LEFT JOIN "IsolationCase" ic ON ic."compoundId" = compound.id
+        WHERE community.level = 'COMMUNITY'
+          ${within ? Prisma.sql`AND (${areaBelow(within, Prisma.sql`community.path`)} OR starts_with((SELECT w.path FROM "Area" w WHERE w.id = ${within}), community.path))` : Prisma.empty}
+        GROUP BY community.id, community.name, community."nameEn"
+        ORDER BY community.id`,
     ],
   );
 
@@ -107,7 +147,7 @@ export async function computeZoneSummary(
     linesProducing: n(row?.linesProducing),
     simulatedReports: n(row?.simulatedReports),
   });
-  const productRow = ({ id, name, nameEn, category, unit, unitEn }: ProductRow): ProductRow => ({ id, name, nameEn, category, unit, unitEn });
+  const productRow = ({ id, name, nameEn, category, unit, unitEn, safetyLevel }: ProductRow): ProductRow => ({ id, name, nameEn, category, unit, unitEn, safetyLevel });
   return {
     day,
     timeZone,
@@ -119,12 +159,28 @@ export async function computeZoneSummary(
     byProduct: productionRows.filter((row) => n(row.grouped) === 0).map((row) => ({ product: productRow(row), ...figures(row) })),
     peopleUnderIsolation: n(isolationRows[0]?.active),
     simulatedIsolationCases: n(isolationRows[0]?.simulated),
-    stock: stockRows.map((row) => ({
-      product: productRow(row),
-      produced: n(row.produced),
-      allocated: n(row.allocated),
-      stock: n(row.produced) - n(row.allocated),
-    })),
+    stock: stockRows.map((row) => {
+      const flows = flowRows.find((f) => f.productId === row.id);
+      return {
+        product: productRow(row),
+        produced: n(row.produced),
+        allocated: n(row.allocated),
+        stock: n(row.produced) - n(row.allocated),
+        safetyLevel: row.safetyLevel,
+        day: { produced: n(flows?.produced), toCity: n(flows?.toCity), toZone: n(flows?.toZone) },
+      };
+    }),
+    isolation: {
+      underIsolation: n(isolationRows[0]?.active),
+      startedOnDay: n(isolationRows[0]?.started),
+      endedOnDay: n(isolationRows[0]?.ended),
+      byCommunity: communityRows.map((row) => ({
+        community: { id: row.id, name: row.name, nameEn: row.nameEn },
+        underIsolation: n(row.under),
+        startedOnDay: n(row.started),
+        endedOnDay: n(row.ended),
+      })),
+    },
     asOf: now,
     asOfSeq: seqRows[0]?.seq ?? 0n,
     within,
@@ -166,6 +222,15 @@ const ProductionSummaryRef = builder.objectRef<ZoneSummary>('ProductionSummary')
   }),
 });
 
+const StockDayFlowsRef = builder.objectRef<StockFigures['day']>('StockDayFlows').implement({
+  description: "A product's flows on one day, counted as stock counts them: into stock by production in the zone, out by allocation to the city or within the zone.",
+  fields: (t) => ({
+    produced: t.exposeInt('produced', { description: 'Produced in the zone on the day (in).' }),
+    toCity: t.exposeInt('toCity', { description: "Allocated on the day to the city's needs (out of the zone)." }),
+    toZone: t.exposeInt('toZone', { description: "Allocated on the day within the zone: checkpoints, communities, medical staff." }),
+  }),
+});
+
 export const ProductStockRef = builder.objectRef<ZoneSummary['stock'][number]>('ProductStock').implement({
   description: "Stock of one product: everything produced minus everything allocated (not cancelled), up to the day's end.",
   fields: (t) => ({
@@ -173,6 +238,35 @@ export const ProductStockRef = builder.objectRef<ZoneSummary['stock'][number]>('
     produced: t.exposeInt('produced', { description: 'Produced up to the end of the day.' }),
     allocated: t.exposeInt('allocated', { description: 'Allocated (planned, dispatched or delivered) up to the end of the day.' }),
     stock: t.exposeInt('stock', { description: 'produced − allocated.' }),
+    safetyLevel: t.exposeInt('safetyLevel', { description: "The product's safety level (安全库存); 0: none kept." }),
+    belowSafetyLevel: t.boolean({ description: 'Stock below the safety level: low (the same test as the stock-low alert rule). False when no level is kept.', resolve: (row) => isBelowSafetyLevel(row.stock, row.safetyLevel) }),
+    day: t.field({ type: StockDayFlowsRef, description: 'What came in and went out on the day.', resolve: (row) => row.day }),
+  }),
+});
+
+const IsolationCountsFields = {
+  underIsolation: 'People under home isolation at the end of the day (or now, for today).',
+  startedOnDay: 'Isolations that began on the day (up to now, for today).',
+  endedOnDay: 'Isolations that ended on the day, released or transferred (up to now, for today).',
+} as const;
+
+const CommunityIsolationRef = builder.objectRef<ZoneSummary['isolation']['byCommunity'][number]>('CommunityIsolation').implement({
+  description: 'Home isolation in the compounds of one community, as counts (no personal data).',
+  fields: (t) => ({
+    community: t.field({ type: AreaRef, description: 'The community (社区).', resolve: (row, _args, ctx) => loadArea(ctx, row.community.id) as never }),
+    underIsolation: t.exposeInt('underIsolation', { description: IsolationCountsFields.underIsolation }),
+    startedOnDay: t.exposeInt('startedOnDay', { description: IsolationCountsFields.startedOnDay }),
+    endedOnDay: t.exposeInt('endedOnDay', { description: IsolationCountsFields.endedOnDay }),
+  }),
+});
+
+const IsolationSummaryRef = builder.objectRef<ZoneSummary['isolation']>('IsolationSummary').implement({
+  description: 'Home isolation on one day, as counts only: who is isolated is personal data (isolationCases, health staff).',
+  fields: (t) => ({
+    underIsolation: t.exposeInt('underIsolation', { description: IsolationCountsFields.underIsolation }),
+    startedOnDay: t.exposeInt('startedOnDay', { description: IsolationCountsFields.startedOnDay }),
+    endedOnDay: t.exposeInt('endedOnDay', { description: IsolationCountsFields.endedOnDay }),
+    byCommunity: t.field({ type: [CommunityIsolationRef], description: 'Per community, every one (in the area), zeros included.', resolve: (s) => s.byCommunity }),
   }),
 });
 
@@ -196,6 +290,7 @@ export const ZoneSummaryRef = builder.objectRef<ZoneSummary>('ZoneSummary').impl
     byCheckpointKind: t.field({ type: [CheckpointKindCountsRef], description: 'Per kind of checkpoint.', resolve: (s) => s.byCheckpointKind }),
     production: t.field({ type: ProductionSummaryRef, description: 'Production against capacity.', resolve: (s) => s }),
     peopleUnderIsolation: t.exposeInt('peopleUnderIsolation', { description: 'People under home isolation at the end of the day (or now).' }),
+    isolation: t.field({ type: IsolationSummaryRef, description: 'Home isolation as counts: under isolation, begun and ended on the day, per community.', resolve: (s) => s.isolation }),
     simulatedIsolationCases: t.exposeInt('simulatedIsolationCases', { description: 'How many of them are simulated cases.' }),
     stock: t.field({ type: [ProductStockRef], description: 'Stock per product, zone-wide even when the figures are limited to an area (stock is held centrally).', resolve: (s) => s.stock }),
     asOf: t.field({ type: 'DateTime', description: 'When the figures were read.', resolve: (s) => s.asOf }),

@@ -12,15 +12,21 @@ export interface ProductRow {
   category: $Enums.ProductCategory;
   unit: string;
   unitEn: string;
+  safetyLevel: number;
 }
 
 export type StockRow = ProductRow & { produced: bigint; allocated: bigint };
+
+/** Stock below the product's safety level (安全库存) is low; a level of 0 keeps none. The one definition of "low", for the wall and the STOCK_LOW alert rule. */
+export function isBelowSafetyLevel(stock: number, safetyLevel: number): boolean {
+  return safetyLevel > 0 && stock < safetyLevel;
+}
 
 /** Produced and allocated per product (all products, or one), counting what happened before `until` (or all). */
 export function stockQuery(db: Pick<Tx, '$queryRaw'>, { until, productId }: { until?: Date; productId?: string }) {
   const before = (column: Prisma.Sql) => (until ? Prisma.sql`AND ${column} < ${instant(until)}` : Prisma.empty);
   return db.$queryRaw<StockRow[]>`
-    SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn",
+    SELECT p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", p."safetyLevel",
       COALESCE(made.total, 0)::bigint AS produced, COALESCE(sent.total, 0)::bigint AS allocated
     FROM "Product" p
     LEFT JOIN (
@@ -44,4 +50,29 @@ export async function lockedStock(tx: Tx, productId: string): Promise<number> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`stock:${productId}`}))`;
   const [row] = await stockQuery(tx, { productId });
   return row ? Number(row.produced - row.allocated) : 0;
+}
+
+export interface DayFlowRow {
+  productId: string;
+  produced: bigint;
+  toCity: bigint;
+  toZone: bigint;
+}
+
+/**
+ * What came into and went out of stock per product in [from, to): produced in the zone (the only
+ * way in: the data knows no deliveries from the city), allocated to the city, allocated within the
+ * zone (checkpoints, communities, medical staff). Counted as stock counts them: report versions in
+ * force by period start, allocations not cancelled by when they were planned.
+ */
+export function dayFlowsQuery(db: Pick<Tx, '$queryRaw'>, from: Date, to: Date) {
+  return db.$queryRaw<DayFlowRow[]>`
+    SELECT p.id AS "productId",
+      COALESCE((SELECT SUM(o.produced) FROM "OutputReport" o JOIN "ProductionLine" l ON l.id = o."lineId"
+        WHERE l."productId" = p.id AND o."supersededAt" IS NULL AND o."periodStart" >= ${instant(from)} AND o."periodStart" < ${instant(to)}), 0)::bigint AS produced,
+      COALESCE(SUM(a.quantity) FILTER (WHERE a.destination = 'CITY'), 0)::bigint AS "toCity",
+      COALESCE(SUM(a.quantity) FILTER (WHERE a.destination <> 'CITY'), 0)::bigint AS "toZone"
+    FROM "Product" p
+    LEFT JOIN "Allocation" a ON a."productId" = p.id AND a.status <> 'CANCELLED' AND a."plannedAt" >= ${instant(from)} AND a."plannedAt" < ${instant(to)}
+    GROUP BY p.id`;
 }

@@ -46,6 +46,7 @@ export const ProductRef = builder.prismaNode('Product', {
     category: t.expose('category', { type: ProductCategory, description: 'Kind of supply.' }),
     unit: t.exposeString('unit', { description: 'Counting unit in Chinese (只, 件 …).' }),
     unitEn: t.exposeString('unitEn', { description: 'Counting unit in English.' }),
+    safetyLevel: t.exposeInt('safetyLevel', { description: 'Safety level (安全库存): stock below it is low. 0: no level kept. Admins set it with setProductSafetyLevel.' }),
     lines: t.relation('lines', { description: 'Lines that make it.', query: { orderBy: { id: 'asc' } } }),
   }),
 });

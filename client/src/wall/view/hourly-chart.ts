@@ -65,12 +65,15 @@ export function createHourlyChart(lang: Lang) {
           type: 'value',
           // Whole people: with all values 0 the axis would otherwise label 0.2, 0.4… all as "0".
           minInterval: 1,
+          // Three steps: the chart shares its column with the stock rows, and five labels would touch.
+          splitNumber: 3,
           splitLine: { lineStyle: { color: 'rgba(80,110,160,0.22)' } },
           axisLabel: { color: '#8ea3c8', fontSize: fs * 0.95, fontFamily: FONT, formatter: (v: number) => formatCompact(v, lang) },
         },
         {
           type: 'value',
           minInterval: 1,
+          splitNumber: 3,
           // Fever cases are few: keep their bars in the lower part so they do not drown the lines.
           max: (extent: { max: number }) => Math.max(4, Math.ceil(extent.max * 2.5)),
           splitLine: { show: false },

@@ -23,6 +23,7 @@ export function createKpis(lang: Lang) {
   const secondary = {
     peopleScreened: h('div', { class: 'kpi-sub', 'data-testid': 'total-hubeiLinked' }),
     vehiclesInspected: h('div', { class: 'kpi-sub', 'data-testid': 'total-disinfections' }),
+    peopleUnderIsolation: h('div', { class: 'kpi-sub', 'data-testid': 'total-isolation-today' }),
   };
   // The change and, beneath it, what it is against (the same time yesterday, or yesterday's end).
   const changes = Object.fromEntries(
@@ -47,7 +48,7 @@ export function createKpis(lang: Lang) {
           { class: 'kpi-figure' },
           value,
           units[key] ? h('span', { class: 'kpi-unit', text: units[key] }) : null,
-          h('div', { class: 'kpi-side' }, changes[key].el, key === 'peopleScreened' || key === 'vehiclesInspected' ? secondary[key] : null),
+          h('div', { class: 'kpi-side' }, changes[key].el, key === 'peopleScreened' || key === 'vehiclesInspected' || key === 'peopleUnderIsolation' ? secondary[key] : null),
         ),
       );
     if (key === 'feverCases') feverCard = card;
@@ -75,6 +76,10 @@ export function createKpis(lang: Lang) {
       setAttr(secondary.peopleScreened, 'data-value', String(totals.hubeiLinked));
       setText(secondary.vehiclesInspected, t.disinfections(formatCount(totals.disinfections, lang)));
       setAttr(secondary.vehiclesInspected, 'data-value', String(totals.disinfections));
+      // Isolation is a level; beneath it, how it moved today (counts only, never who).
+      setText(secondary.peopleUnderIsolation, t.isolationToday(formatCount(totals.isolationStarted, lang), formatCount(totals.isolationEnded, lang)));
+      setAttr(secondary.peopleUnderIsolation, 'data-started', String(totals.isolationStarted));
+      setAttr(secondary.peopleUnderIsolation, 'data-ended', String(totals.isolationEnded));
       if (feverCard) toggleClass(feverCard, 'has-fever', totals.feverCases > 0);
     },
   };
