@@ -1,0 +1,222 @@
+import { type Cache, type CacheEntityRecord, createInMemoryCache, hashSHA256, useResponseCache as useEnvelopResponseCache } from '@envelop/response-cache';
+import { createRedisCache } from '@envelop/response-cache-redis';
+import { PERSONAL_FIELDS, type CommittedEvent, type OutboxEvent } from '@fangkong/schema';
+import { today } from '@fangkong/zone';
+import { type ExecutionResult, getOperationAST, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
+import { evictedBy } from '../live/cache-eviction.ts';
+import type { ServerContext } from './guard.ts';
+
+/**
+ * Answers to queries kept until the outbox says they changed (README, The API: the response cache).
+ *
+ * What is kept: queries over HTTP whose root fields are all in CACHED_ROOT_FIELDS, without errors,
+ * without a field that reads the clock beyond the local day (`isStale`), without personal data
+ * (the types of PERSONAL_FIELDS are never kept, for any scope). For whom: an answer is keyed by the
+ * document, operation name, variables and the caller's access as the schema decides it — role,
+ * scope, the compounds of a health token's areas — and the zone's local day (for `today` and
+ * day-less `zoneSummary`); tokens with the same access share answers, others never do (the same
+ * key as live subscriptions share executions, live/shared-execution.ts).
+ *
+ * How it stays fresh: each entry records the outbox position it reflects (`asOfSeq`: the last
+ * event this instance had read when the query began, so it never claims more) and the types of
+ * the objects it holds. An event evicts the entries holding the types it changes
+ * (live/cache-eviction.ts): at once on the instance that committed it (a mutation answers only
+ * after its events' entries are gone from the shared store), and on every instance as its outbox
+ * follower reads it. Between the two, an entry stored by a query that raced an event is refused
+ * by any instance that has seen a newer event touching its types, so an answer served is never
+ * older than the last event the serving instance has seen.
+ *
+ * Mutations and subscriptions are never kept (a mutation's own result evicts nothing: the outbox
+ * decides). The cache sits after authentication, the rate limit, the partner manifest and the read
+ * budget: a cached answer costs the caller what the query would.
+ */
+
+/** Root query fields whose answers depend only on stored data the outbox reports, the variables and the local day. */
+export const CACHED_ROOT_FIELDS = ['zoneSummary', 'checkpoints', 'checkpointSeries', 'productionSeries', 'productionLines', 'areas', 'enterprises', 'products', 'meetings'] as const;
+
+/** Fields that read the clock beyond the local day: an answer selecting one is not kept. */
+const CLOCK_FIELDS = ['Checkpoint.isStale'];
+
+/** The extension carrying what the entry needs to be checked; never sent. */
+const ENTRY = 'fangkongCacheEntry';
+
+interface EntryMeta {
+  /** The outbox position the answer reflects, at least. */
+  seq: string;
+  /** The type names of the objects it holds. */
+  types: string[];
+}
+
+export interface ResponseCacheOptions {
+  /** The outbox as this instance follows it (live/outbox-follower.ts). */
+  follower: { readonly lastSeq: bigint; onEvents(listener: (events: OutboxEvent[]) => void): () => void };
+  /** Shared store of every instance; absent: in this process's memory. */
+  redis?: Redis;
+  /** Prefix of the shared store's keys (instances of one deployment share it). @default "fangkong:" */
+  prefix?: string;
+  /** Entries kept in memory at most (least recently used go first). @default 1000 */
+  maxEntries?: number;
+  /** The longest an entry is kept even if nothing evicts it (a bound on the store, not on freshness). @default 3600000 */
+  maxAgeMs?: number;
+}
+
+export interface ResponseCache {
+  plugin: Plugin;
+  /** Evicts what a just-committed event changed; mutations wait for it before they answer. */
+  committed(event: Pick<CommittedEvent, 'seq' | 'type'>): void;
+  close(): void;
+}
+
+export function createResponseCache(schema: GraphQLSchema, options: ResponseCacheOptions): ResponseCache {
+  const prefix = options.prefix ?? 'fangkong:';
+  /** Per type name, the newest event that changed it, as this instance knows. */
+  const touched = new Map<string, bigint>();
+  const pending = new Set<Promise<void>>();
+  /** Events already evicted when committed here, so the follower does not evict them again. */
+  const evictedHere = new Set<bigint>();
+
+  const store = wrap(
+    options.redis
+      ? createRedisCache({
+          redis: options.redis,
+          buildRedisEntityId: (typename, id) => `${typename}:${id}`,
+          buildRedisOperationResultCacheKey: (responseId) => `${prefix}response-cache:types:${responseId}`,
+        })
+      : createInMemoryCache({ max: options.maxEntries ?? 1000 }),
+  );
+
+  function wrap(inner: Cache): Cache {
+    // Type names are prefixed in the shared store: the Redis store keeps one set per type name.
+    const named = (types: Iterable<string>): CacheEntityRecord[] => [...types].map((typename) => ({ typename: options.redis ? `${prefix}response-cache:${typename}` : typename }));
+    return {
+      set(id, result, entities, ttl) {
+        const types = [...new Set([...entities].map((entity) => entity.typename))];
+        const seq = String((result.extensions?.responseCache as { asOfSeq?: string } | undefined)?.asOfSeq ?? '0');
+        const meta: EntryMeta = { seq, types };
+        return inner.set(id, { ...result, extensions: { ...result.extensions, [ENTRY]: meta } }, named(types), ttl);
+      },
+      async get(id) {
+        const entry = await inner.get(id);
+        if (!entry) return entry;
+        const { [ENTRY]: meta, ...extensions } = (entry.extensions ?? {}) as Record<string, unknown> & { [ENTRY]?: EntryMeta };
+        if (!meta || isStale(meta)) return null;
+        return { ...entry, extensions };
+      },
+      // A mutation's result evicts nothing: the outbox decides (evict below).
+      invalidate() {},
+      evict: (types: Iterable<string>) => inner.invalidate(named(types)),
+    } as Cache & { evict(types: Iterable<string>): Promise<void> | void };
+  }
+
+  function isStale(meta: EntryMeta): boolean {
+    const seq = BigInt(meta.seq);
+    return meta.types.some((type) => (touched.get(type) ?? 0n) > seq) || (touched.get('Query') ?? 0n) > seq;
+  }
+
+  function evict(event: Pick<OutboxEvent, 'seq' | 'type'>): Promise<void> {
+    const types = evictedBy(event.type);
+    for (const type of types) if ((touched.get(type) ?? 0n) < event.seq) touched.set(type, event.seq);
+    const done = Promise.resolve((store as Cache & { evict(types: Iterable<string>): Promise<void> | void }).evict(types)).catch(() => {
+      // The store is unreachable: entries it still holds are refused by `touched` on this instance,
+      // and by each other instance once it reads the event.
+    });
+    pending.add(done);
+    void done.finally(() => pending.delete(done));
+    return done;
+  }
+
+  const unfollow = options.follower.onEvents((events) => {
+    for (const event of events) {
+      if (evictedHere.delete(event.seq)) continue;
+      void evict(event);
+    }
+  });
+
+  const ttlPerSchemaCoordinate: Record<string, number> = {};
+  const cached = new Set<string>(CACHED_ROOT_FIELDS);
+  for (const field of Object.keys(schema.getQueryType()?.getFields() ?? {})) if (!cached.has(field)) ttlPerSchemaCoordinate[`Query.${field}`] = 0;
+  for (const coordinate of CLOCK_FIELDS) ttlPerSchemaCoordinate[coordinate] = 0;
+
+  /** The outbox position each query began at. */
+  const began = new WeakMap<object, bigint>();
+
+  const stamp: Plugin = {
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName)?.operation;
+      if (operation === 'mutation') {
+        // Answer a write only once what its events changed is gone from the store every instance reads.
+        return { onExecuteDone: () => Promise.all([...pending]).then(() => undefined) };
+      }
+      if (!cacheable(args.contextValue as unknown as ServerContext)) return;
+      began.set(args.contextValue as object, options.follower.lastSeq);
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          const single = result as ExecutionResult;
+          const responseCache = single.extensions?.responseCache as Record<string, unknown> | undefined;
+          if (responseCache?.asOfSeq !== undefined) return;
+          const seq = began.get(args.contextValue as object) ?? 0n;
+          setResult({ ...single, extensions: { ...single.extensions, responseCache: { ...responseCache, asOfSeq: String(seq) } } });
+        },
+      };
+    },
+  };
+
+  const plugin: Plugin = {
+    onPluginInit({ addPlugin }) {
+      addPlugin(stamp);
+      addPlugin(
+        useEnvelopResponseCache<ServerContext>({
+          cache: store,
+          session: sessionOf,
+          enabled: cacheable,
+          ttl: options.maxAgeMs ?? 3_600_000,
+          ttlPerSchemaCoordinate,
+          ignoredTypes: Object.keys(PERSONAL_FIELDS),
+          // The key is made here, with the scope and a prefix shared by the deployment's instances.
+          buildResponseCacheKey: async ({ documentString, operationName, variableValues, sessionId }) =>
+            `${prefix}response-cache:${await hashSHA256(JSON.stringify([documentString, operationName ?? null, stable(variableValues ?? {}), sessionId ?? null]))}`,
+          shouldCacheResult: ({ result }) => !result.errors?.length,
+          includeExtensionMetadata: true,
+        }) as unknown as Plugin,
+      );
+    },
+  };
+
+  return {
+    plugin,
+    committed(event) {
+      evictedHere.add(event.seq);
+      void evict(event);
+    },
+    close() {
+      unfollow();
+    },
+  };
+}
+
+/** Only operations over HTTP by a known caller (WebSocket and SSE carry subscriptions, never kept). */
+function cacheable(ctx: ServerContext): boolean {
+  return !!ctx.viewer && !!(ctx as ServerContext & { request?: Request }).request;
+}
+
+/** Everything about the caller that can change an answer: its access, and the zone's local day. */
+function sessionOf(ctx: ServerContext): string {
+  const viewer = ctx.viewer!;
+  return JSON.stringify([viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort(), today(ctx.now(), ctx.timeZone).day]);
+}
+
+/** JSON-ready with object keys sorted, so `{a,b}` and `{b,a}` share an entry. */
+function stable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stable);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, stable((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
