@@ -92,7 +92,8 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
     const named = (types: Iterable<string>): CacheEntityRecord[] => [...types].map((typename) => ({ typename: options.redis ? `${prefix}response-cache:${typename}` : typename }));
     return {
       set(id, result, entities, ttl) {
-        const types = [...new Set([...entities].map((entity) => entity.typename))];
+        // The store's entities are objects with ids and the types of empty lists; the rest were read here.
+        const types = [...new Set([...(heldTypes.get(result) ?? []), ...[...entities].map((entity) => entity.typename)])];
         const seq = String((result.extensions?.responseCache as { asOfSeq?: string } | undefined)?.asOfSeq ?? '0');
         const meta: EntryMeta = { seq, types };
         return inner.set(id, { ...result, extensions: { ...result.extensions, [ENTRY]: meta } }, named(types), ttl);
@@ -141,6 +142,8 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
 
   /** The outbox position each query began at. */
   const began = new WeakMap<object, bigint>();
+  /** The type names of the objects each answer holds, for the store (objects without an id are not indexed by it). */
+  const heldTypes = new WeakMap<object, Set<string>>();
 
   const stamp: Plugin = {
     onExecute({ args }) {
@@ -158,7 +161,9 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
           const responseCache = single.extensions?.responseCache as Record<string, unknown> | undefined;
           if (responseCache?.asOfSeq !== undefined) return;
           const seq = began.get(args.contextValue as object) ?? 0n;
-          setResult({ ...single, extensions: { ...single.extensions, responseCache: { ...responseCache, asOfSeq: String(seq) } } });
+          const stamped = { ...single, extensions: { ...single.extensions, responseCache: { ...responseCache, asOfSeq: String(seq) } } };
+          heldTypes.set(stamped, typesIn(single.data));
+          setResult(stamped);
         },
       };
     },
@@ -206,6 +211,25 @@ function cacheable(ctx: ServerContext): boolean {
 function sessionOf(ctx: ServerContext): string {
   const viewer = ctx.viewer!;
   return JSON.stringify([viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort(), today(ctx.now(), ctx.timeZone).day]);
+}
+
+/**
+ * The type names of every object in an answer, as the cache's execution asks for them
+ * (`__responseCacheTypeName`, or `__typename` when the query selects it itself).
+ */
+function typesIn(data: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(data)) {
+    for (const item of data) typesIn(item, into);
+  } else if (data && typeof data === 'object') {
+    const record = data as Record<string, unknown>;
+    const type = record.__responseCacheTypeName ?? record.__typename;
+    if (typeof type === 'string') into.add(type);
+    for (const key in record) {
+      const value = record[key];
+      if (value && typeof value === 'object') typesIn(value, into);
+    }
+  }
+  return into;
 }
 
 /** JSON-ready with object keys sorted, so `{a,b}` and `{b,a}` share an entry. */
