@@ -119,6 +119,29 @@ describe('response cache, one instance on the embedded database', () => {
     expect(JSON.stringify(other.data ?? null)).not.toContain('personName');
   });
 
+  it('a kept answer read with GET carries an ETag, and is answered 304 while it has not changed', async () => {
+    const get = (headers: Record<string, string> = {}) =>
+      fetch(`${url}?${new URLSearchParams({ query: SUMMARY, variables: JSON.stringify({ day }) })}`, { headers: { accept: 'application/json', ...as(analyst), ...headers } });
+    await get();
+    const first = await get();
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]{20,}"$/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const body = (await first.json()) as Read;
+    expect(body.extensions?.http).toBeUndefined();
+    const again = await get({ 'if-none-match': etag! });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    // Revalidation passes the same checks as a read: without a token there is nothing to revalidate.
+    const anonymous = await fetch(`${url}?${new URLSearchParams({ query: SUMMARY, variables: JSON.stringify({ day }) })}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1', 'if-none-match': etag! } });
+    expect(anonymous.status).toBe(401);
+    await report(url, operator, 5, clock.now());
+    const changed = await get({ 'if-none-match': etag! });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
   it('keeps nothing that reads the clock beyond the day, and never a mutation', async () => {
     ok(await graphql(url, STALE, {}, as(analyst)));
     expect(cacheOf(ok(await graphql(url, STALE, {}, as(analyst))))).toMatchObject({ hit: false, didCache: false });

@@ -1,5 +1,6 @@
 import { type Cache, type CacheEntityRecord, createInMemoryCache, hashSHA256, useResponseCache as useEnvelopResponseCache } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
+import { createHash } from 'node:crypto';
 import { PERSONAL_FIELDS, type CommittedEvent, type OutboxEvent } from '@fangkong/schema';
 import { today } from '@fangkong/zone';
 import { type ExecutionResult, getOperationAST, type GraphQLSchema } from 'graphql';
@@ -170,6 +171,24 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
   };
 
   const plugin: Plugin = {
+    // A kept answer read with GET (a persisted partner operation, say) can be revalidated by proxies
+    // and browsers: its ETag is a hash of its data, and `no-cache` makes them ask each time, which
+    // passes every check above and costs no execution when the answer is still kept. `private`:
+    // answers depend on the token.
+    onResultProcess({ request, result, setResult, setResultProcessor }) {
+      if (request.method !== 'GET' || Array.isArray(result) || Symbol.asyncIterator in result) return;
+      const single = result as ExecutionResult;
+      const kept = single.extensions?.responseCache as { hit?: boolean; didCache?: boolean } | undefined;
+      if (!kept || !(kept.hit || kept.didCache) || single.errors?.length) return;
+      const etag = `"${createHash('sha256').update(JSON.stringify(single.data)).digest('base64url')}"`;
+      const headers = { etag, 'cache-control': 'private, no-cache' };
+      if (request.headers.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) {
+        setResultProcessor((_result, fetchAPI) => new fetchAPI.Response(null, { status: 304, headers }), 'application/json');
+        return;
+      }
+      const http = single.extensions?.http as { headers?: Record<string, string> } | undefined;
+      setResult({ ...single, extensions: { ...single.extensions, http: { ...http, headers: { ...http?.headers, ...headers } } } });
+    },
     onPluginInit({ addPlugin }) {
       addPlugin(stamp);
       addPlugin(
