@@ -147,7 +147,7 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useResponseSize(),
     useDenialAudit(audit),
     // After every check above, so a kept answer is refused, counted and priced like a fresh one.
-    ...(options.responseCache ? [options.responseCache.plugin] : []),
+    ...(options.responseCache ? [options.responseCache.plugin(authenticateRequest)] : []),
     useLiveAccess(options.tokenWatch),
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
     // single-connection mode on /graphql/stream.

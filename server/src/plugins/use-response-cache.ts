@@ -1,12 +1,13 @@
-import { type Cache, type CacheEntityRecord, createInMemoryCache, hashSHA256, useResponseCache as useEnvelopResponseCache } from '@envelop/response-cache';
+import { type Cache, type CacheEntityRecord, createInMemoryCache, hashSHA256, resultWithMetadata, useResponseCache as useEnvelopResponseCache } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import { createHash } from 'node:crypto';
-import { PERSONAL_FIELDS, type CommittedEvent, type OutboxEvent } from '@fangkong/schema';
+import { PERSONAL_FIELDS, type CommittedEvent, type OutboxEvent, type Viewer } from '@fangkong/schema';
 import { today } from '@fangkong/zone';
 import { type ExecutionResult, getOperationAST, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { evictedBy } from '../live/cache-eviction.ts';
+import type { RequestAuthenticator } from '../auth/authentication.ts';
 import type { ServerContext } from './guard.ts';
 
 /**
@@ -30,8 +31,9 @@ import type { ServerContext } from './guard.ts';
  * older than the last event the serving instance has seen.
  *
  * Mutations and subscriptions are never kept (a mutation's own result evicts nothing: the outbox
- * decides). The cache sits after authentication, the rate limit, the partner manifest and the read
- * budget: a cached answer costs the caller what the query would.
+ * decides). A kept answer is served once the request is authenticated and has taken its turn from
+ * the token's rate limit (onParams below); answers are kept only by executions that passed every
+ * check (the partner manifest, the read budget, scope-auth) without an error.
  */
 
 /** Root query fields whose answers depend only on stored data the outbox reports, the variables and the local day. */
@@ -61,10 +63,16 @@ export interface ResponseCacheOptions {
   maxEntries?: number;
   /** The longest an entry is kept even if nothing evicts it (a bound on the store, not on freshness). @default 3600000 */
   maxAgeMs?: number;
+  /** The server's clock and the zone's time zone: answers are kept per local day. */
+  now: () => Date;
+  timeZone: string;
+  /** Takes one operation from a token's rate limit; false when it has none left (auth/rate-limit.ts). */
+  take(tokenId: string): Promise<boolean>;
 }
 
 export interface ResponseCache {
-  plugin: Plugin;
+  /** The plugin, given how requests are authenticated (the same answer the other checks get). */
+  plugin(authenticate: RequestAuthenticator): Plugin;
   /** Evicts what a just-committed event changed; mutations wait for it before they answer. */
   committed(event: Pick<CommittedEvent, 'seq' | 'type'>): void;
   close(): void;
@@ -170,7 +178,29 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
     },
   };
 
-  const plugin: Plugin = {
+  const sessionOf = (viewer: Viewer) =>
+    JSON.stringify([viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort(), today(options.now(), options.timeZone).day]);
+  /** The same key from a request's parameters and from an execution's (which carries them): the text as sent, never a reprint. */
+  const keyOf = async (query: string, operationName: string | null | undefined, variables: unknown, session: string) =>
+    `${prefix}response-cache:${await hashSHA256(JSON.stringify([query, operationName ?? null, stable(variables ?? {}), session]))}`;
+
+  const plugin = (authenticate: RequestAuthenticator): Plugin => ({
+    /**
+     * A kept answer is served as soon as the request's parameters are read, before parsing: the
+     * caller was authenticated before that (plugins/use-authentication.ts) and takes one operation
+     * from its rate limit here. The other checks need not run again: the key holds the exact text,
+     * variables and access of an operation that passed them all (the partner manifest, the read
+     * budget) and was answered without an error. Anything else goes on as usual, and is kept by the
+     * execution below.
+     */
+    async onParams({ params, request, setResult }) {
+      if (typeof params.query !== 'string' || (request.method !== 'GET' && request.method !== 'POST')) return;
+      const { viewer } = await authenticate(request);
+      if (!viewer) return;
+      const entry = await store.get(await keyOf(params.query, params.operationName, params.variables, sessionOf(viewer)));
+      if (!entry || !(await options.take(viewer.tokenId))) return;
+      setResult(resultWithMetadata(entry, { hit: true }));
+    },
     // A kept answer read with GET (a persisted partner operation, say) can be revalidated by proxies
     // and browsers: its ETag is a hash of its data, and `no-cache` makes them ask each time, which
     // passes every check above and costs no execution when the answer is still kept. `private`:
@@ -194,20 +224,23 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
       addPlugin(
         useEnvelopResponseCache<ServerContext>({
           cache: store,
-          session: sessionOf,
+          session: (ctx) => sessionOf(ctx.viewer!),
           enabled: cacheable,
           ttl: options.maxAgeMs ?? 3_600_000,
           ttlPerSchemaCoordinate,
           ignoredTypes: Object.keys(PERSONAL_FIELDS),
-          // The key is made here, with the scope and a prefix shared by the deployment's instances.
-          buildResponseCacheKey: async ({ documentString, operationName, variableValues, sessionId }) =>
-            `${prefix}response-cache:${await hashSHA256(JSON.stringify([documentString, operationName ?? null, stable(variableValues ?? {}), sessionId ?? null]))}`,
+          // The key is made here, with the scope and a prefix shared by the deployment's instances,
+          // from the request's own text and variables, as onParams makes it.
+          buildResponseCacheKey: ({ documentString, operationName, variableValues, sessionId, context }) => {
+            const params = (context as { params?: { query?: string; operationName?: string; variables?: unknown } }).params;
+            return keyOf(params?.query ?? documentString, params?.query ? params.operationName : operationName, params?.query ? params.variables : variableValues, sessionId ?? '');
+          },
           shouldCacheResult: ({ result }) => !result.errors?.length,
           includeExtensionMetadata: true,
         }) as unknown as Plugin,
       );
     },
-  };
+  });
 
   return {
     plugin,
@@ -224,12 +257,6 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
 /** Only operations over HTTP by a known caller (WebSocket and SSE carry subscriptions, never kept). */
 function cacheable(ctx: ServerContext): boolean {
   return !!ctx.viewer && !!(ctx as ServerContext & { request?: Request }).request;
-}
-
-/** Everything about the caller that can change an answer: its access, and the zone's local day. */
-function sessionOf(ctx: ServerContext): string {
-  const viewer = ctx.viewer!;
-  return JSON.stringify([viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort(), today(ctx.now(), ctx.timeZone).day]);
 }
 
 /**
