@@ -1,4 +1,4 @@
-import { type Cache, type CacheEntityRecord, createInMemoryCache, hashSHA256, resultWithMetadata, useResponseCache as useEnvelopResponseCache } from '@envelop/response-cache';
+import { type Cache, type CacheEntityRecord, createInMemoryCache, resultWithMetadata, useResponseCache as useEnvelopResponseCache } from '@envelop/response-cache';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import { createHash } from 'node:crypto';
 import { PERSONAL_FIELDS, type CommittedEvent, type OutboxEvent, type Viewer } from '@fangkong/schema';
@@ -96,6 +96,23 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
       : createInMemoryCache({ max: options.maxEntries ?? 1000 }),
   );
 
+  /** Each entry as it is served (without its private part), once per entry kept in memory. */
+  const answers = new WeakMap<object, ExecutionResult>();
+  /** Each served answer marked as a hit, serialised once however often it is served. */
+  const hits = new WeakMap<object, ExecutionResult>();
+  const hitOf = (answer: ExecutionResult): ExecutionResult => {
+    let hit = hits.get(answer);
+    if (!hit) {
+      const made = resultWithMetadata(answer, { hit: true }) as ExecutionResult;
+      let text: string | undefined;
+      // Yoga serialises a result with its `stringify` when it has one; a copy (errors, http headers) is serialised as usual.
+      Object.defineProperty(made, 'stringify', { value: (value: unknown) => (value === made ? (text ??= JSON.stringify(made)) : JSON.stringify(value)), enumerable: false });
+      hits.set(answer, made);
+      hit = made;
+    }
+    return hit;
+  };
+
   function wrap(inner: Cache): Cache {
     // Type names are prefixed in the shared store: the Redis store keeps one set per type name.
     const named = (types: Iterable<string>): CacheEntityRecord[] => [...types].map((typename) => ({ typename: options.redis ? `${prefix}response-cache:${typename}` : typename }));
@@ -110,9 +127,15 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
       async get(id) {
         const entry = await inner.get(id);
         if (!entry) return entry;
-        const { [ENTRY]: meta, ...extensions } = (entry.extensions ?? {}) as Record<string, unknown> & { [ENTRY]?: EntryMeta };
+        const meta = (entry.extensions as { [ENTRY]?: EntryMeta } | undefined)?.[ENTRY];
         if (!meta || isStale(meta)) return null;
-        return { ...entry, extensions };
+        let answer = answers.get(entry);
+        if (!answer) {
+          const { [ENTRY]: _meta, ...extensions } = entry.extensions as Record<string, unknown>;
+          answer = { ...entry, extensions };
+          answers.set(entry, answer);
+        }
+        return answer;
       },
       // A mutation's result evicts nothing: the outbox decides (evict below).
       invalidate() {},
@@ -181,8 +204,8 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
   const sessionOf = (viewer: Viewer) =>
     JSON.stringify([viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort(), today(options.now(), options.timeZone).day]);
   /** The same key from a request's parameters and from an execution's (which carries them): the text as sent, never a reprint. */
-  const keyOf = async (query: string, operationName: string | null | undefined, variables: unknown, session: string) =>
-    `${prefix}response-cache:${await hashSHA256(JSON.stringify([query, operationName ?? null, stable(variables ?? {}), session]))}`;
+  const keyOf = (query: string, operationName: string | null | undefined, variables: unknown, session: string) =>
+    `${prefix}response-cache:${createHash('sha256').update(JSON.stringify([query, operationName ?? null, stable(variables ?? {}), session])).digest('base64url')}`;
 
   const plugin = (authenticate: RequestAuthenticator): Plugin => ({
     /**
@@ -197,9 +220,9 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
       if (typeof params.query !== 'string' || (request.method !== 'GET' && request.method !== 'POST')) return;
       const { viewer } = await authenticate(request);
       if (!viewer) return;
-      const entry = await store.get(await keyOf(params.query, params.operationName, params.variables, sessionOf(viewer)));
+      const entry = await store.get(keyOf(params.query, params.operationName, params.variables, sessionOf(viewer)));
       if (!entry || !(await options.take(viewer.tokenId))) return;
-      setResult(resultWithMetadata(entry, { hit: true }));
+      setResult(hitOf(entry));
     },
     // A kept answer read with GET (a persisted partner operation, say) can be revalidated by proxies
     // and browsers: its ETag is a hash of its data, and `no-cache` makes them ask each time, which
