@@ -122,11 +122,12 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
         const types = [...new Set([...(heldTypes.get(result) ?? []), ...[...entities].map((entity) => entity.typename)])];
         const seq = String((result.extensions?.responseCache as { asOfSeq?: string } | undefined)?.asOfSeq ?? '0');
         const meta: EntryMeta = { seq, types };
-        return inner.set(id, { ...result, extensions: { ...result.extensions, [ENTRY]: meta } }, named(types), ttl);
+        return Promise.resolve(inner.set(id, { ...result, extensions: { ...result.extensions, [ENTRY]: meta } }, named(types), ttl)).catch(() => {});
       },
       async get(id) {
-        const entry = await inner.get(id);
-        if (!entry) return entry;
+        // A store that does not answer (Redis away) is a miss: the query runs as if nothing were kept.
+        const entry = await Promise.resolve(inner.get(id)).catch(() => null);
+        if (!entry) return null;
         const meta = (entry.extensions as { [ENTRY]?: EntryMeta } | undefined)?.[ENTRY];
         if (!meta || isStale(meta)) return null;
         let answer = answers.get(entry);
