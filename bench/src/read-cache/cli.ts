@@ -52,18 +52,22 @@ async function startTargets(db: BenchDatabase, clockStart: string): Promise<{ se
       env: { ...common, ...db.serverEnv, FANGKONG_RESPONSE_CACHE: cache },
       ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
     });
-  const started = await Promise.allSettled([
-    ours('on'),
-    ours('off'),
-    startChild('baseline', [...tsxNode, 'src/read/baseline-server.ts'], { cwd: benchDir, env: { ...common, ...db.baselineEnv }, ready: /baseline listening: (http:\/\/\S+\/graphql)/ }),
-  ]);
-  const failed = started.find((s) => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(started.map((s) => s.status === 'fulfilled' && s.value.stop()));
-    throw (failed as PromiseRejectedResult).reason;
+  const baseline = startChild('baseline', [...tsxNode, 'src/read/baseline-server.ts'], { cwd: benchDir, env: { ...common, ...db.baselineEnv }, ready: /baseline listening: (http:\/\/\S+\/graphql)/ });
+  // Awaited below; a failure meanwhile is told there, not as an unhandled rejection.
+  baseline.catch(() => {});
+  const started: ChildServer[] = [];
+  try {
+    // The two servers one after the other: each applies pending migrations under an advisory lock first.
+    const warm = await ours('on');
+    started.push(warm);
+    const off = await ours('off');
+    started.push(off);
+    const raw = await baseline;
+    return { servers: { warm, off, raw }, token };
+  } catch (error) {
+    await Promise.all([...started.map((child) => child.stop()), baseline.then((child) => child.stop(), () => {})]);
+    throw error;
   }
-  const [warm, off, raw] = started.map((s) => (s as PromiseFulfilledResult<ChildServer>).value) as [ChildServer, ChildServer, ChildServer];
-  return { servers: { warm, off, raw }, token };
 }
 
 async function main(): Promise<number> {
