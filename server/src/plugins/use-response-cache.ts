@@ -202,6 +202,22 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
     },
   };
 
+  /** An answer that is not kept says nothing about the cache: its bytes stay what they were without one. */
+  const untouched: Plugin = {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          const single = result as ExecutionResult;
+          const kept = single.extensions?.responseCache as { hit?: boolean; didCache?: boolean } | undefined;
+          if (!kept || kept.hit || kept.didCache) return;
+          const { responseCache: _notKept, ...extensions } = single.extensions as Record<string, unknown>;
+          setResult({ ...single, extensions: Object.keys(extensions).length ? extensions : undefined });
+        },
+      };
+    },
+  };
+
   const sessionOf = (viewer: Viewer) =>
     JSON.stringify([viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort(), today(options.now(), options.timeZone).day]);
   /** The same key from a request's parameters and from an execution's (which carries them): the text as sent, never a reprint. */
@@ -263,6 +279,7 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
           includeExtensionMetadata: true,
         }) as unknown as Plugin,
       );
+      addPlugin(untouched);
     },
   });
 
