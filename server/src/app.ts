@@ -29,6 +29,7 @@ import { createMetrics, observe } from './telemetry/metrics.ts';
 import { listenMetrics } from './telemetry/metrics-listener.ts';
 import { inRequestScope, requestIdOf, tracingFromEnv } from './telemetry/tracing.ts';
 import { countErrors } from './plugins/use-metrics.ts';
+import { createResponseCache } from './plugins/use-response-cache.ts';
 
 export interface App {
   /** Listens on the configured host and port; resolves once accepting connections. */
@@ -80,6 +81,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   rateRedis?.on('error', () => {});
   const rateLimiter = rateRedis ? redisRateLimiter(rateRedis, config.redisPrefix, config.rateLimit) : memoryRateLimiter(config.rateLimit);
   const follower = new OutboxFollower(databaseOutbox(database.prisma), bus, logger);
+  // The response cache's shared store: its own connection, commands wait while Redis is away.
+  const cacheRedis = config.redisUrl && config.responseCache ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : null;
+  cacheRedis?.on('error', () => {});
   await follower.start();
   const metrics = config.metricsAddress ? createMetrics() : undefined;
   const live = createLiveFeed(follower, logger, {
@@ -87,7 +91,11 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     // Labelled by kind of value (zoneSummary, checkpoint, line, …), not per key: keys name sites and days.
     onComputed: metrics && ((key, seconds, failed) => metrics.liveComputations.observe({ value: key.split(/[:@]/)[0]!, outcome: failed ? 'failed' : 'ok' }, seconds)),
   });
-  const onCommitted = (event: { seq: bigint }) => {
+  const responseCache = config.responseCache
+    ? createResponseCache(schema, { follower, redis: cacheRedis ?? undefined, prefix: config.redisPrefix, now, timeZone: config.timeZone, take: (tokenId) => rateLimiter.take(tokenId) })
+    : undefined;
+  const onCommitted = (event: { seq: bigint; type: string }) => {
+    responseCache?.committed(event);
     bus.publish(event.seq);
     follower.heard(event.seq);
   };
@@ -117,6 +125,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     exportCodes: config.exportCodes,
     screens,
     onCommitted,
+    responseCache,
     metrics,
     tracing,
   });
@@ -206,6 +215,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       await gateSettler.stop();
       const webhooksStopped = webhooks.stop();
       follower.stop();
+      responseCache?.close();
       await alertsStopped;
       await webhooksStopped;
       tokenWatch.close();
@@ -220,6 +230,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       await yoga.dispose();
       await bus.close();
       rateRedis?.disconnect();
+      cacheRedis?.disconnect();
       await database.close();
       await tracing?.shutdown();
       logger.info('stopped');

@@ -73,6 +73,8 @@ export interface ServerConfig {
   webhooks: { timeoutMs: number; retryBaseMs: number; retryMaxMs: number; pauseAfterMs: number };
   /** Codes of the DHIS2 and FHIR exports (a JSON file laid over the defaults). From FANGKONG_EXPORT_CODES. */
   exportCodes?: ExportCodes;
+  /** Keep answers to queries until the outbox changes them (plugins/use-response-cache.ts). From FANGKONG_RESPONSE_CACHE. @default true */
+  responseCache: boolean;
 }
 
 /**
@@ -132,7 +134,16 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     passKey: secretKey(env.FANGKONG_PASS_KEY, 'FANGKONG_PASS_KEY'),
     gateSettleMs: atLeastOne(env.FANGKONG_GATE_SETTLE_MS ?? '60000', 'FANGKONG_GATE_SETTLE_MS'),
     metricsAddress: listenAddress(env.FANGKONG_METRICS_ADDRESS, 'FANGKONG_METRICS_ADDRESS'),
+    responseCache: onOff(env.FANGKONG_RESPONSE_CACHE, 'FANGKONG_RESPONSE_CACHE', true),
   };
+}
+
+function onOff(value: string | undefined, name: string, fallback: boolean): boolean {
+  const text = value?.trim().toLowerCase();
+  if (!text) return fallback;
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw new ConfigError(`${name} must be on or off, not "${value}"`);
 }
 
 /** `host:port` (`[::1]:9464` for IPv6); port 0 picks a free one. */

@@ -34,6 +34,7 @@ import { usePartnerPersistedOnly } from './plugins/use-partner-persisted-only.ts
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import { useReadiness } from './plugins/use-readiness.ts';
 import { useResponseSize } from './plugins/use-response-size.ts';
+import type { ResponseCache } from './plugins/use-response-cache.ts';
 import { countStatements, useSqlStatementCount } from './plugins/use-sql-statement-count.ts';
 import { useSharedExecution } from './live/shared-execution.ts';
 import { isStatementTimeout, statementTimeoutError } from './plugins/statement-timeout.ts';
@@ -73,6 +74,8 @@ export interface YogaOptions {
   exportCodes?: ExportCodes;
   /** This instance's part in the wall displays' registry (screens/screen-presence.ts). */
   screens?: ScreenPresence;
+  /** Answers kept until the outbox changes them (plugins/use-response-cache.ts); absent: none kept. */
+  responseCache?: ResponseCache;
 }
 
 /** What each transport hands to the context factory: the HTTP request, or the WebSocket's connection_init payload. */
@@ -143,6 +146,8 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useRequestBounds(),
     useResponseSize(),
     useDenialAudit(audit),
+    // After every check above, so a kept answer is refused, counted and priced like a fresh one.
+    ...(options.responseCache ? [options.responseCache.plugin(authenticateRequest)] : []),
     useLiveAccess(options.tokenWatch),
     // GraphQL over SSE: Yoga's own on /graphql (Accept: text/event-stream), and graphql-sse's
     // single-connection mode on /graphql/stream.
