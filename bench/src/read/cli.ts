@@ -10,7 +10,7 @@
 //                   checkpoint reports in all (and 492 simulated checkpoints, so pages of 500 are
 //                   real); each size is its own database and its own pass, e.g. --history 10000,1000000
 // BENCH_POSTGRES_URL names the server to create the throwaway database on
-// (default postgres://postgres@127.0.0.1:5432/postgres).
+// (default postgres://postgres@127.0.0.1:5432/postgres); BENCH_DATABASE_PREFIX their names (default fangkong_bench).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { positive } from '../shared/args.ts';

@@ -70,7 +70,8 @@ const withExtra = async (summary: string, extra: Promise<string> | undefined) =>
 };
 
 export async function createPostgresDatabase(repoRoot: string, adminUrl: string, afterSeed?: AfterSeed): Promise<BenchDatabase> {
-  const { name, url: databaseUrl, drop } = await createEmptyDatabase(adminUrl, 'fangkong_bench');
+  // BENCH_DATABASE_PREFIX: on a shared PostgreSQL, a name of one's own for the throwaway databases.
+  const { name, url: databaseUrl, drop } = await createEmptyDatabase(adminUrl, process.env.BENCH_DATABASE_PREFIX ?? 'fangkong_bench');
   try {
     const seedSummary = await withExtra(await seed(repoRoot, { DATABASE_URL: databaseUrl }), afterSeed?.({ databaseUrl }));
     return {
