@@ -57,7 +57,8 @@ describe.each(backends)('reads over a long history, on the $name', ({ open }) =>
     });
     token = await createToken(db.env, 'analyst');
     server = await startServer({ ...db.env, FANGKONG_CLOCK_START: CLOCK_START, FANGKONG_TRACE_SQL: '1' });
-  });
+    // Seeding, 52,000 rows and a server start: on the embedded database under a loaded machine, more than the default.
+  }, 240_000);
 
   afterAll(async () => {
     await server?.stop();
