@@ -118,4 +118,18 @@ describe.each(backends)('reads over a long history, on the $name', ({ open }) =>
     expect(two.rows).toBeLessThanOrEqual(8 + 8 * 3 + 8 + 10);
     expect((await page(20)).statements).toBe(two.statements);
   });
+
+  it("pages on through an area's checkpoints by id with after, and back with before", async () => {
+    const area = async (args: string) =>
+      (await ask(`{ checkpoint: node(id: "${globalId('Checkpoint', BUSY)}") { ... on Checkpoint { area { checkpoints(${args}) { pageInfo { startCursor endCursor } edges { node { slug } } } } } } }`)).data!
+        .checkpoint.area.checkpoints as { pageInfo: { startCursor: string; endCursor: string }; edges: { node: { slug: string } }[] };
+    const slugs = (page: { edges: { node: { slug: string } }[] }) => page.edges.map((e) => e.node.slug);
+    const first = await area('first: 5');
+    const next = await area(`first: 5, after: "${first.pageInfo.endCursor}"`);
+    const both = [...slugs(first), ...slugs(next)];
+    expect(both).toEqual([...both].sort());
+    expect(new Set(both).size).toBe(10);
+    const back = await area(`last: 5, before: "${next.pageInfo.startCursor}"`);
+    expect(slugs(back)).toEqual(slugs(first));
+  });
 });
