@@ -6,8 +6,11 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 
-/** Told of every statement as it is sent; may return a function told when it has finished (tracing). */
-export type StatementListener = (sql: string) => ((error?: unknown) => void) | undefined;
+/**
+ * Told of every statement as it is sent; may return a function told when it has finished (tracing),
+ * with the rows it returned (a query's result set; 0 for a statement that returns none).
+ */
+export type StatementListener = (sql: string) => ((error?: unknown, rows?: number) => void) | undefined;
 
 /**
  * Wraps a driver adapter factory so every statement that reaches the database is reported,
@@ -34,7 +37,7 @@ function wrapQueryable<T extends SqlQueryable>(target: T, listener: StatementLis
           if (!done) return result;
           return result.then(
             (answer) => {
-              done();
+              done(undefined, rowsOf(answer));
               return answer;
             },
             (error: unknown) => {
@@ -47,6 +50,11 @@ function wrapQueryable<T extends SqlQueryable>(target: T, listener: StatementLis
       return typeof value === 'function' ? value.bind(object) : value;
     },
   });
+}
+
+function rowsOf(answer: unknown): number {
+  const rows = (answer as { rows?: unknown } | null)?.rows;
+  return Array.isArray(rows) ? rows.length : 0;
 }
 
 function wrapAdapter(adapter: SqlDriverAdapter, listener: StatementListener): SqlDriverAdapter {

@@ -16,7 +16,7 @@ export interface ServerConfig {
   port: number;
   /** The zone's time zone; reporting days run 00:00–24:00 there. @default "Asia/Shanghai" */
   timeZone: string;
-  /** Add `extensions.sqlStatements` to every response (diagnostics and tests). @default false */
+  /** Add `extensions.sqlStatements` and `extensions.sqlRows` to every response (diagnostics and tests). @default false */
   traceSql: boolean;
   /** Log level. @default "info" */
   logLevel: LogLevel;

@@ -21,11 +21,17 @@ describe('pnpm bench:read --quick', () => {
     expect(report).not.toContain('Not measured');
     for (const database of databases) {
       for (const operation of ['zoneSummary(day: "2020-02-07")', 'checkpoints(first: 50) with today']) {
-        const row = report.split('\n').find((line) => line.startsWith(`| ${database} | ${operation} |`));
+        const row = report.split('\n').find((line) => line.startsWith(`| ${database} | seed only | ${operation} |`));
         expect(row, `${database}, ${operation}:\n${report}`).toBeDefined();
         // No error on either side, and a ratio of requests per second (ours ÷ baseline).
         expect(row).toMatch(/\| 0 \/ 0 \| \*\*\d+\.\d\d\*\* \|$/);
       }
+      // The depth-3 page's statements, counted at each page size: the same number at every size.
+      const statements = report.split('\n').find((line) => line.startsWith(`| ${database} | seed only | `) && /\| \d+ \/ [\d,]+ \|$/.test(line));
+      expect(statements, `${database}: statements per depth-3 page:\n${report}`).toBeDefined();
+      const counts = [...statements!.matchAll(/\| (\d+) \/ [\d,]+ /g)].map((m) => Number(m[1]));
+      expect(counts).toHaveLength(4);
+      expect(new Set(counts).size).toBe(1);
     }
   }, 180_000);
 });

@@ -22,6 +22,13 @@ export interface ReadApiSettings {
   benchDir: string;
 }
 
+/** What one depth-3 page cost the server in SQL at one page size (FANGKONG_TRACE_SQL). */
+export interface StatementCount {
+  pageSize: number;
+  statements: number;
+  rows: number;
+}
+
 export interface Round {
   round: number;
   /** Which target ran first this round (they take turns). */
@@ -41,7 +48,10 @@ export interface OperationResult {
 
 export interface ReadApiResult {
   backend: Backend;
+  /** Checkpoint reports asked for with --history; null for the seed's fortnight alone. */
+  history: number | null;
   seedSummary: string;
+  statements: StatementCount[];
   operations: OperationResult[];
 }
 
@@ -50,33 +60,64 @@ export type Log = (line: string) => void;
 const tsxNode = ['--experimental-wasm-modules', '--no-warnings', '--import', 'tsx'];
 
 /**
- * An analyst's token in the target's database, then both targets. The token is created first, by
- * the server's own CLI (`pnpm fangkong token create`) on the database itself, so that on PGlite no
- * server holds the folder yet; the baseline starts meanwhile (it opens its own copy, and ignores the token).
+ * Our servers' alert sweep once a day (FANGKONG_ALERT_SWEEP_MS), not every 30 s: the first sweep
+ * raises the seed's overdue findings and low stock, and those events move zoneSummary's asOfSeq,
+ * so answers would change under load (and on PGlite differ from the baseline's copy of the folder).
+ * The sweep is background work, not part of a read.
  */
-async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promise<{ ours: ChildServer; baseline: ChildServer; token: string }> {
-  const common = { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT };
+const NO_ALERT_SWEEP = String(24 * 3_600_000);
+
+/** Both targets, once the tokens exist (the baseline opens its own copy on PGlite, and ignores tokens). */
+async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promise<{ ours: ChildServer; baseline: ChildServer }> {
+  const common = { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT, FANGKONG_ALERT_SWEEP_MS: NO_ALERT_SWEEP };
   const starting = {
     baseline: startChild('baseline', [...tsxNode, 'src/read/baseline-server.ts'], {
       cwd: settings.benchDir,
       env: { ...common, ...db.baselineEnv },
       ready: /baseline listening: (http:\/\/\S+\/graphql)/,
     }),
-    ours: (async () => {
-      const token = await createToken({ repoRoot: settings.repoRoot, env: { ...cleanEnv(), ...db.serverEnv }, role: 'analyst', label: 'bench read' });
-      const ours = await startChild('Fangkong server', [...tsxNode, 'server/src/cli.ts', 'serve'], {
-        cwd: settings.repoRoot,
-        env: { ...common, ...db.serverEnv },
-        ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
-      });
-      return { ours, token };
-    })(),
+    ours: startChild('Fangkong server', [...tsxNode, 'server/src/cli.ts', 'serve'], {
+      cwd: settings.repoRoot,
+      env: { ...common, ...db.serverEnv },
+      ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
+    }),
   };
   const [baseline, ours] = await Promise.allSettled([starting.baseline, starting.ours]);
-  if (baseline.status === 'fulfilled' && ours.status === 'fulfilled') return { baseline: baseline.value, ...ours.value };
+  if (baseline.status === 'fulfilled' && ours.status === 'fulfilled') return { baseline: baseline.value, ours: ours.value };
   // Whichever started is stopped before the failure is told.
-  await Promise.all([baseline.status === 'fulfilled' && baseline.value.stop(), ours.status === 'fulfilled' && ours.value.ours.stop()]);
+  await Promise.all([baseline.status === 'fulfilled' && baseline.value.stop(), ours.status === 'fulfilled' && ours.value.stop()]);
   throw baseline.status === 'rejected' ? baseline.reason : (ours as PromiseRejectedResult).reason;
+}
+
+/** The depth-3 page whose statements are counted: areas → checkpoints → today's counts, latest report and a page of reports. */
+export const depth3Page = (first: number) =>
+  `{ areas(first: 8) { edges { node { slug checkpoints(first: ${first}) { totalCount edges { node { lastReportAt isStale ` +
+  `today { peopleScreened } reports(first: 3) { totalCount edges { node { periodStart } } } } } } } } } }`;
+export const PAGE_SIZES = [1, 10, 50, 500];
+
+/**
+ * Statements and rows per depth-3 page at each page size, read from a server of our own started
+ * with FANGKONG_TRACE_SQL=1 (extensions.sqlStatements, sqlRows) before the measured targets start:
+ * tracing is not part of what is timed. An admin token, since the largest page is beyond an analyst's read budget.
+ */
+async function countStatements(db: BenchDatabase, settings: ReadApiSettings, adminToken: string): Promise<StatementCount[]> {
+  const server = await startChild('Fangkong server (tracing SQL)', [...tsxNode, 'server/src/cli.ts', 'serve'], {
+    cwd: settings.repoRoot,
+    env: { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT, FANGKONG_ALERT_SWEEP_MS: NO_ALERT_SWEEP, FANGKONG_TRACE_SQL: '1', ...db.serverEnv },
+    ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
+  });
+  try {
+    const counts: StatementCount[] = [];
+    for (const pageSize of PAGE_SIZES) {
+      const { status, text } = await post(server.url, JSON.stringify({ query: depth3Page(pageSize) }), { authorization: `Bearer ${adminToken}` });
+      if (status !== 200 || text.includes('"errors"')) throw new Error(`depth-3 page of ${pageSize}: answered ${status} ${text.slice(0, 600)}`);
+      const { extensions } = JSON.parse(text) as { extensions?: { sqlStatements?: number; sqlRows?: number } };
+      counts.push({ pageSize, statements: extensions?.sqlStatements ?? Number.NaN, rows: extensions?.sqlRows ?? Number.NaN });
+    }
+    return counts;
+  } finally {
+    await server.stop();
+  }
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
@@ -123,10 +164,19 @@ const describeRun = (r: LoadResult) =>
   `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms` +
   (r.invalid ? `, INVALID (${r.errors} errors, ${r.mismatches} mismatches)` : '');
 
-export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, log: Log): Promise<ReadApiResult> {
+export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, log: Log, history: number | null = null): Promise<ReadApiResult> {
   const operations = readOperations(settings.day);
-  log(`${db.backend}: creating an analyst token, starting the Fangkong server and the baseline`);
-  const { ours, baseline, token } = await startTargets(db, settings);
+  // Tokens are created by the server's own CLI (`pnpm fangkong token create`) on the database
+  // itself, before any server holds a PGlite folder.
+  log(`${db.backend}: creating tokens, counting the statements of the depth-3 page`);
+  // One after the other: on PGlite each holds the folder while it runs.
+  const tokenFor = (role: 'analyst' | 'admin') => createToken({ repoRoot: settings.repoRoot, env: { ...cleanEnv(), ...db.serverEnv }, role, label: `bench read ${role}` });
+  const token = await tokenFor('analyst');
+  const adminToken = await tokenFor('admin');
+  const statements = await countStatements(db, settings, adminToken);
+  log(`${db.backend}: statements per depth-3 page: ${statements.map((s) => `${s.pageSize}: ${s.statements} (${s.rows} rows)`).join(', ')}`);
+  log(`${db.backend}: starting the Fangkong server and the baseline`);
+  const { ours, baseline } = await startTargets(db, settings);
   try {
     const targets = { ours, baseline };
     // The analyst's token, as a real reader sends it; the baseline receives the same header and ignores it.
@@ -172,7 +222,7 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
         );
       }
     }
-    return { backend: db.backend, seedSummary: db.seedSummary, operations: results };
+    return { backend: db.backend, history, seedSummary: db.seedSummary, statements, operations: results };
   } finally {
     await Promise.all([ours.stop(), baseline.stop()]);
   }

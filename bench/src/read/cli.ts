@@ -6,12 +6,16 @@
 //   --quick         a smoke run (what `pnpm test` runs): 2 rounds × 2 s, no warm-up, both databases at
 //                   once; writes read-api.quick.tmp, never the committed table
 //   --only postgres|pglite
+//   --history N[,M…] also generate a longer simulated history in the bench's own database: N
+//                   checkpoint reports in all (and 492 simulated checkpoints, so pages of 500 are
+//                   real); each size is its own database and its own pass, e.g. --history 10000,1000000
 // BENCH_POSTGRES_URL names the server to create the throwaway database on
-// (default postgres://postgres@127.0.0.1:5432/postgres).
+// (default postgres://postgres@127.0.0.1:5432/postgres); BENCH_DATABASE_PREFIX their names (default fangkong_bench).
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { positive } from '../shared/args.ts';
-import { createPgliteDatabase, createPostgresDatabase, type Backend, type BenchDatabase } from '../shared/databases.ts';
+import { type AfterSeed, createPgliteDatabase, createPostgresDatabase, type Backend, type BenchDatabase } from '../shared/databases.ts';
+import { growHistory, onPglite, onPostgres } from './history.ts';
 import { describeMachine } from '../shared/machine.ts';
 import { runReadApi, type ReadApiResult, type ReadApiSettings } from './bench.ts';
 import { readApiReport, summarise } from './report.ts';
@@ -27,6 +31,7 @@ async function main(): Promise<number> {
       connections: { type: 'string' },
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
+      history: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -42,6 +47,7 @@ async function main(): Promise<number> {
     repoRoot,
     benchDir,
   };
+  const histories: (number | null)[] = values.history ? values.history.split(',').map((size) => Math.round(positive('history', size, 0))) : [null];
   const backends: Backend[] = values.only ? [values.only as Backend] : ['postgres', 'pglite'];
   if (backends.some((b) => b !== 'postgres' && b !== 'pglite')) throw new Error('--only takes postgres or pglite');
 
@@ -52,13 +58,16 @@ async function main(): Promise<number> {
   const results: ReadApiResult[] = [];
   const problems: string[] = [];
 
-  const measureOn = async (backend: Backend): Promise<ReadApiResult> => {
+  const measureOn = async (backend: Backend, history: number | null): Promise<ReadApiResult> => {
     let db: BenchDatabase | undefined;
     try {
-      log(`${backend}: creating and seeding a fresh database`);
-      db = backend === 'postgres' ? await createPostgresDatabase(repoRoot, adminUrl) : await createPgliteDatabase(repoRoot);
+      log(`${backend}: creating and seeding a fresh database${history ? `, then a history of ${history} reports` : ''}`);
+      const afterSeed: AfterSeed | undefined = history
+        ? (where) => ('databaseUrl' in where ? onPostgres(where.databaseUrl, (sql) => growHistory(sql, history)) : onPglite(where.dataDir, (sql) => growHistory(sql, history)))
+        : undefined;
+      db = backend === 'postgres' ? await createPostgresDatabase(repoRoot, adminUrl, afterSeed) : await createPgliteDatabase(repoRoot, afterSeed);
       log(`${backend}: ${db.location}; ${db.seedSummary}`);
-      return await runReadApi(db, settings, log);
+      return await runReadApi(db, settings, log, history);
     } catch (error) {
       log(`${backend}: FAILED: ${(error as Error).message}`);
       throw error;
@@ -66,23 +75,27 @@ async function main(): Promise<number> {
       await db?.drop().catch((error: unknown) => log(`${backend}: could not drop ${db?.location}: ${String(error)}`));
     }
   };
-  const failure = (backend: Backend, error: unknown) => `${backend}: ${(error as Error).message.split('\n')[0]}`;
+  const failure = (backend: Backend, history: number | null, error: unknown) =>
+    `${backend}${history ? ` (history ${history})` : ''}: ${(error as Error).message.split('\n')[0]}`;
 
   if (quick) {
     // A smoke: both databases at once, to be quick; their figures are not comparable with each other.
-    const outcomes = await Promise.allSettled(backends.map(measureOn));
+    const passes = backends.flatMap((backend) => histories.map((history) => ({ backend, history })));
+    const outcomes = await Promise.allSettled(passes.map(({ backend, history }) => measureOn(backend, history)));
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'fulfilled') results.push(outcome.value);
-      else problems.push(failure(backends[i]!, outcome.reason));
+      else problems.push(failure(passes[i]!.backend, passes[i]!.history, outcome.reason));
     });
   } else {
-    for (const backend of backends) {
-      try {
-        results.push(await measureOn(backend));
-      } catch (error) {
-        problems.push(failure(backend, error));
-        // A target that answers differently from the other is not worth timing: stop here.
-        if (/responses differ|answered|no checkpoint reports/.test((error as Error).message)) break;
+    passes: for (const backend of backends) {
+      for (const history of histories) {
+        try {
+          results.push(await measureOn(backend, history));
+        } catch (error) {
+          problems.push(failure(backend, history, error));
+          // A target that answers differently from the other is not worth timing: stop here.
+          if (/responses differ|answered|no checkpoint reports/.test((error as Error).message)) break passes;
+        }
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Machine } from '../shared/machine.ts';
 import { machineLine } from '../shared/machine.ts';
-import type { OperationResult, ReadApiResult, ReadApiSettings } from './bench.ts';
+import { depth3Page, type OperationResult, type ReadApiResult, type ReadApiSettings } from './bench.ts';
 import { median } from '../shared/stats.ts';
 
 export interface ReportInput {
@@ -65,23 +65,23 @@ export function readApiReport(input: ReportInput): string {
     `- Operations: zoneSummary(day: "${settings.day}") (5 statements in one REPEATABLE READ snapshot) and checkpoints(first: 50) ` +
       `with today's counts (2 statements); clock FANGKONG_CLOCK_START=${settings.clockStart}. ` +
       `\`asOf\` is not asked for: it differs on every response.`,
-    `- Data: ${input.results[0]?.seedSummary ?? 'none'}`,
+    ...dataLines(input.results),
     '',
-    '| Database | Operation | Baseline | Ours req/s | Ours p50 / p99 ms | Baseline req/s | Baseline p50 / p99 ms | Errors ours / baseline | **Ours ÷ baseline** |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| Database | History | Operation | Baseline | Ours req/s | Ours p50 / p99 ms | Baseline req/s | Baseline p50 / p99 ms | Errors ours / baseline | **Ours ÷ baseline** |',
+    '|---|---|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   const details: string[] = [];
   for (const result of input.results) {
     for (const operation of result.operations) {
       const s = summarise(operation);
       lines.push(
-        `| ${databaseName[result.backend]} | ${operation.operation.label} | ${baselineName[result.backend]} | ` +
+        `| ${databaseName[result.backend]} | ${historyName(result)} | ${operation.operation.label} | ${baselineName[result.backend]} | ` +
           `${fixed(s.ours.rps)} | ${ms(s.ours.p50)} / ${ms(s.ours.p99)} | ${fixed(s.baseline.rps)} | ${ms(s.baseline.p50)} / ${ms(s.baseline.p99)} | ` +
           `${s.ours.errors} / ${s.baseline.errors} | **${fixed(s.ratio, 2)}** |`,
       );
       const perRequest = (rps: number) => (Number.isFinite(rps) ? 1000 / rps : Number.NaN);
       details.push(
-        `- ${databaseName[result.backend]}, ${operation.operation.label}: per-round ratios ${s.ratios.map((r) => r.toFixed(2)).join(', ') || 'none'} ` +
+        `- ${databaseName[result.backend]}, ${historyName(result)}, ${operation.operation.label}: per-round ratios ${s.ratios.map((r) => r.toFixed(2)).join(', ') || 'none'} ` +
           `(${s.validRounds}/${operation.rounds.length} rounds clean); time per request at saturation (1 ÷ throughput) ` +
           `ours ${ms(perRequest(s.ours.rps))} ms, baseline ${ms(perRequest(s.baseline.rps))} ms; ` +
           `response ${operation.bytes.ours} / ${operation.bytes.baseline} bytes.`,
@@ -90,9 +90,75 @@ export function readApiReport(input: ReportInput): string {
   }
   lines.push('', 'Ratios are medians of the per-round ratios (ours ÷ baseline, measured back to back); 1.00 would mean no cost over the hand-written handler.', '');
   lines.push(...details);
+  lines.push(...historyTable(input.results), ...statementsTable(input.results));
   if (input.problems.length) lines.push('', '**Not measured:**', ...input.problems.map((p) => `- ${p}`));
   lines.push('', '## Notes', '', ...notes(input));
   return `${lines.join('\n')}\n`;
+}
+
+const historyName = (result: ReadApiResult) => (result.history ? `${result.history.toLocaleString('en')} reports` : 'seed only');
+
+/** What each database held: the seed's summary, once per distinct history. */
+function dataLines(results: ReadApiResult[]): string[] {
+  if (!results.length) return ['- Data: none'];
+  const seen = new Map<string, string>();
+  for (const result of results) if (!seen.has(historyName(result))) seen.set(historyName(result), result.seedSummary);
+  return [...seen].map(([name, summary]) => `- Data (${name}): ${summary}`);
+}
+
+/** With more than one history: each operation's throughput at each history ÷ at the smallest, per side. */
+function historyTable(results: ReadApiResult[]): string[] {
+  const out: string[] = [];
+  for (const backend of ['postgres', 'pglite'] as const) {
+    const runs = results.filter((r) => r.backend === backend).sort((a, b) => (a.history ?? 0) - (b.history ?? 0));
+    if (runs.length < 2) continue;
+    const smallest = runs[0]!;
+    if (!out.length) {
+      out.push(
+        '',
+        '## Against history: throughput at each history ÷ at the smallest',
+        '',
+        'Each history is its own database and pass of the whole benchmark, one after the other in this run (not alternated within a round): ' +
+          'these ratios carry the drift of a shared machine between passes; the history benchmark (`pnpm bench:history`) alternates them.',
+        '',
+        '| Database | Operation | History | Ours req/s | Ours ÷ ours at the smallest | Baseline ÷ baseline at the smallest |',
+        '|---|---|---|---:|---:|---:|',
+      );
+    }
+    for (const run of runs.slice(1)) {
+      for (const operation of run.operations) {
+        const base = smallest.operations.find((o) => o.operation.name === operation.operation.name);
+        if (!base) continue;
+        const [now, then] = [summarise(operation), summarise(base)];
+        out.push(
+          `| ${databaseName[backend]} | ${operation.operation.label} | ${historyName(run)} ÷ ${historyName(smallest)} | ${fixed(now.ours.rps)} | ` +
+            `**${fixed(now.ours.rps / then.ours.rps, 2)}** | ${fixed(now.baseline.rps / then.baseline.rps, 2)} |`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Statements and rows of the depth-3 page at each page size, per database and history. */
+function statementsTable(results: ReadApiResult[]): string[] {
+  const withCounts = results.filter((r) => r.statements.length);
+  if (!withCounts.length) return [];
+  const sizes = withCounts[0]!.statements.map((s) => s.pageSize);
+  return [
+    '',
+    '## SQL per request: the depth-3 page',
+    '',
+    `\`${depth3Page(0).replace('first: 0', 'first: N')}\`, sent once per page size to a server of ours started with FANGKONG_TRACE_SQL=1 ` +
+      'before the measured targets (an admin token: the largest page is beyond an analyst\'s read budget). Every area\'s page and every ' +
+      'checkpoint\'s reports are cut in the database, one statement per level for the whole list; rows are what the statements returned.',
+    '',
+    `| Database | History | ${sizes.map((size) => `N = ${size}: statements / rows`).join(' | ')} |`,
+    `|---|---|${sizes.map(() => '---:').join('|')}|`,
+    ...withCounts.map(
+      (r) => `| ${databaseName[r.backend]} | ${historyName(r)} | ${r.statements.map((s) => `${s.statements} / ${s.rows.toLocaleString('en')}`).join(' | ')} |`,
+    ),
+  ];
 }
 
 function notes(input: ReportInput): string[] {

@@ -61,10 +61,19 @@ export async function createEmptyDatabase(adminUrl: string, prefix: string): Pro
   return { name, url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-export async function createPostgresDatabase(repoRoot: string, adminUrl: string): Promise<BenchDatabase> {
-  const { name, url: databaseUrl, drop } = await createEmptyDatabase(adminUrl, 'fangkong_bench');
+/** Adds data to a freshly seeded database no server holds yet; answers a line for the report. */
+export type AfterSeed = (where: { databaseUrl: string } | { dataDir: string }) => Promise<string>;
+
+const withExtra = async (summary: string, extra: Promise<string> | undefined) => {
+  const line = await extra;
+  return line ? `${summary}; ${line}` : summary;
+};
+
+export async function createPostgresDatabase(repoRoot: string, adminUrl: string, afterSeed?: AfterSeed): Promise<BenchDatabase> {
+  // BENCH_DATABASE_PREFIX: on a shared PostgreSQL, a name of one's own for the throwaway databases.
+  const { name, url: databaseUrl, drop } = await createEmptyDatabase(adminUrl, process.env.BENCH_DATABASE_PREFIX ?? 'fangkong_bench');
   try {
-    const seedSummary = await seed(repoRoot, { DATABASE_URL: databaseUrl });
+    const seedSummary = await withExtra(await seed(repoRoot, { DATABASE_URL: databaseUrl }), afterSeed?.({ databaseUrl }));
     return {
       backend: 'postgres',
       seedSummary,
@@ -79,13 +88,13 @@ export async function createPostgresDatabase(repoRoot: string, adminUrl: string)
   }
 }
 
-export async function createPgliteDatabase(repoRoot: string): Promise<BenchDatabase> {
+export async function createPgliteDatabase(repoRoot: string, afterSeed?: AfterSeed): Promise<BenchDatabase> {
   const root = mkdtempSync(join(os.tmpdir(), 'fangkong-bench-'));
   const serverDir = join(root, 'server');
   const baselineDir = join(root, 'baseline');
   const drop = async () => rmSync(root, { recursive: true, force: true });
   try {
-    const seedSummary = await seed(repoRoot, { FANGKONG_DATA_DIR: serverDir });
+    const seedSummary = await withExtra(await seed(repoRoot, { FANGKONG_DATA_DIR: serverDir }), afterSeed?.({ dataDir: serverDir }));
     // PGlite is single-process: the baseline gets its own copy of the seeded folder, lock left out.
     cpSync(serverDir, baselineDir, { recursive: true, filter: (source) => !source.endsWith('fangkong.lock') });
     return {

@@ -7,11 +7,12 @@ import { checkPageSize } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { TimeRangeInput } from '../core/time-range.ts';
 import { historyPage, type HistoryConnection } from '../core/history-pages.ts';
+import { type Listing, type NestedConnection, NO_FILTER, nestedPage } from '../core/nested-pages.ts';
 import type { Context } from '../core/context.ts';
 import { CHECKPOINT_FIGURES, type CheckpointFigure, localDate } from '@fangkong/zone';
 import { ReportSource } from '../core/reports.ts';
 import { prismaEnum } from '../core/enums.ts';
-import { $Enums, type CheckpointReport } from '@fangkong/prisma';
+import { $Enums, type Checkpoint, type CheckpointReport } from '@fangkong/prisma';
 
 export const CheckpointKind = prismaEnum($Enums.CheckpointKind, 'CheckpointKind', 'What sort of site a checkpoint is.', {
   EXPRESSWAY_EXIT: 'An expressway exit (高速出口).',
@@ -118,6 +119,20 @@ const dailyCounts = createContextCache((ctx: Context) =>
 
 const lastReports = createContextCache(
   (ctx: Context) => new DataLoader<string, Date | null>((ids) => lastReportByCheckpoint(ctx.prisma, ids)),
+);
+
+/** An area's checkpoints, by id: each area's page cut in the database, whatever the area holds. */
+const CHECKPOINTS_OF_AREA: Listing = { table: 'Checkpoint', parent: 'areaId', order: ['id'], descending: false };
+
+builder.objectField(AreaRef, 'checkpoints', (t) =>
+  t.connection(
+    {
+      type: CheckpointRef,
+      description: 'Checkpoints placed directly in this area.',
+      resolve: (area, args, ctx) => nestedPage<Checkpoint>(ctx, CHECKPOINTS_OF_AREA, NO_FILTER, area.id, args),
+    },
+    { fields: (c) => ({ totalCount: c.int({ description: 'Number of results across all pages.', resolve: (page) => (page as unknown as NestedConnection<unknown>).totalCount() }) }) },
+  ),
 );
 
 builder.queryFields((t) => ({

@@ -54,15 +54,6 @@ export const AreaRef = builder.prismaNode('Area', {
     note: t.exposeString('note', { nullable: true, description: 'What the seed says about the place.' }),
     parent: t.relation('parent', { nullable: true, description: 'The enclosing area; null for the district.' }),
     children: t.relation('children', { description: 'Areas directly inside this one.', query: { orderBy: { id: 'asc' } } }),
-    checkpoints: t.relatedConnection('checkpoints', {
-      cursor: 'id',
-      totalCount: true,
-      description: 'Checkpoints placed directly in this area.',
-      query: (args) => {
-        checkPageSize(args);
-        return { orderBy: { id: 'asc' } };
-      },
-    }),
     enterprises: t.relation('enterprises', { description: 'Enterprises located directly in this area.', query: { orderBy: { id: 'asc' } } }),
   }),
 });
