@@ -11,6 +11,7 @@ const LATER_COLUMNS: { table: string; column: string; type: string }[] = [
   ...['CheckpointReport', 'OutputReport'].map((table) => ({ table, column: 'predatesOverlapRule', type: 'BOOLEAN NOT NULL DEFAULT false' })),
   ...['Checkpoint', 'ProductionLine'].flatMap((table) => ['opensAtMinute', 'closesAtMinute'].map((column) => ({ table, column, type: 'INTEGER' }))),
   ...['openedAt', 'closedAt'].map((column) => ({ table: 'ProductionLine', column, type: 'TIMESTAMPTZ(3)' })),
+  { table: 'Product', column: 'safetyLevel', type: 'INTEGER NOT NULL DEFAULT 0' },
 ];
 
 /** Today's seed on a database at an older migration: missing later columns lent for it, then dropped. */
