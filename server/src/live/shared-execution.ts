@@ -1,5 +1,6 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { accessKey, stable } from '../auth/access-key.ts';
 import type { ServerContext } from '../plugins/guard.ts';
 
 /**
@@ -35,21 +36,8 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typ
 /** Everything that decides what a subscriber receives, as one string. */
 export function sharingKey(args: ExecutionArgs): string {
   const viewer = (args.contextValue as ServerContext | undefined)?.viewer;
-  const who = viewer ? [viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort()] : null;
+  const who = viewer ? accessKey(viewer) : null;
   return JSON.stringify([print(args.document), args.operationName ?? null, stable(args.variableValues ?? {}), who]);
-}
-
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` share. */
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, stable((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
 }
 
 export function useSharedExecution(options: SharedExecutionOptions = {}): Plugin {

@@ -7,6 +7,7 @@ import { type ExecutionResult, getOperationAST, type GraphQLSchema } from 'graph
 import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import { evictedBy } from '../live/cache-eviction.ts';
+import { accessKey, stable } from '../auth/access-key.ts';
 import type { RequestAuthenticator } from '../auth/authentication.ts';
 import type { ServerContext } from './guard.ts';
 
@@ -219,7 +220,7 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
   };
 
   const sessionOf = (viewer: Viewer) =>
-    JSON.stringify([viewer.role, [...viewer.scope].sort(), [...viewer.compoundIds].sort(), today(options.now(), options.timeZone).day]);
+    JSON.stringify([...accessKey(viewer), today(options.now(), options.timeZone).day]);
   /** The same key from a request's parameters and from an execution's (which carries them): the text as sent, never a reprint. */
   const keyOf = (query: string, operationName: string | null | undefined, variables: unknown, session: string) =>
     `${prefix}response-cache:${createHash('sha256').update(JSON.stringify([query, operationName ?? null, stable(variables ?? {}), session])).digest('base64url')}`;
@@ -317,17 +318,4 @@ function typesIn(data: unknown, into = new Set<string>()): Set<string> {
     }
   }
   return into;
-}
-
-/** JSON-ready with object keys sorted, so `{a,b}` and `{b,a}` share an entry. */
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, stable((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
 }
