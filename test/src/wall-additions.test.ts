@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium } from './support/browser.ts';
+import { browserAvailable, launchChromium, openRecordedWall } from './support/browser.ts';
 import { globalId } from './support/ids.ts';
 import { repoRoot, tempDir } from './support/processes.ts';
 import { REPORT_CHECKPOINT } from './support/reporting.ts';
@@ -37,25 +37,7 @@ describe.skipIf(!browserAvailable())('the wall’s additions for the command roo
     expect(response.data!.reportCheckpointCounts.__typename, JSON.stringify(response.data)).toBe('CheckpointReportPayload');
   };
 
-  /** Opens the wall, keeping every value the server sent it over the WebSocket (the figures' own asOf). */
-  const openWall = async (width: number, height: number, lang: 'zh' | 'en') => {
-    const context = await browser.newContext({ viewport: { width, height }, timezoneId: 'Europe/London', locale: lang === 'zh' ? 'zh-CN' : 'en-GB' });
-    const page = await context.newPage();
-    const received: Record<string, any>[] = [];
-    await page.routeWebSocket(/\/graphql$/, (ws) => {
-      const upstream = ws.connectToServer();
-      ws.onMessage((message) => upstream.send(message));
-      upstream.onMessage((message) => {
-        const parsed = JSON.parse(String(message));
-        if (parsed.type === 'next' && parsed.payload?.data) received.push(parsed.payload.data);
-        ws.send(message);
-      });
-    });
-    await page.goto(`${server.url}/?token=${displayToken}${lang === 'en' ? '&lang=en' : ''}`);
-    await page.waitForFunction(() => (globalThis as any).document.body.dataset.connection === 'live', null, { timeout: 15_000 });
-    const latest = (key: string) => received.filter((d) => d[key]).at(-1)?.[key];
-    return { page, received, latest, close: () => context.close() };
-  };
+  const openWall = (width: number, height: number, lang: 'zh' | 'en') => openRecordedWall(browser, `${server.url}/?token=${displayToken}`, { width, height, lang });
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium } from './support/browser.ts';
+import { browserAvailable, launchChromium, openRecordedWall } from './support/browser.ts';
 import { globalId } from './support/ids.ts';
 import { repoRoot, tempDir } from './support/processes.ts';
 import { REPORT_CHECKPOINT } from './support/reporting.ts';
@@ -53,25 +53,11 @@ describe.skipIf(!browserAvailable())('the wall’s supplies, isolation, map and 
       'AllocationPayload',
     );
 
-  /** Opens the wall, keeping every value the server sent it over the WebSocket (their own asOf). */
+  /** Opens the wall and waits for its figures, keeping every value the server sent it (their own asOf). */
   const openWall = async (width: number, height: number, lang: 'zh' | 'en', query = '') => {
-    const context = await browser.newContext({ viewport: { width, height }, timezoneId: 'Europe/London', locale: lang === 'zh' ? 'zh-CN' : 'en-GB' });
-    const page = await context.newPage();
-    const received: Record<string, any>[] = [];
-    await page.routeWebSocket(/\/graphql$/, (ws) => {
-      const upstream = ws.connectToServer();
-      ws.onMessage((message) => upstream.send(message));
-      upstream.onMessage((message) => {
-        const parsed = JSON.parse(String(message));
-        if (parsed.type === 'next' && parsed.payload?.data) received.push(parsed.payload.data);
-        ws.send(message);
-      });
-    });
-    await page.goto(`${server.url}/?token=${displayToken}${lang === 'en' ? '&lang=en' : ''}${query}`);
-    await page.waitForFunction(() => (globalThis as any).document.body.dataset.connection === 'live', null, { timeout: 15_000 });
-    await page.waitForFunction(() => (globalThis as any).document.body.dataset.ready === 'true', null, { timeout: 15_000 });
-    const latest = (key: string) => received.filter((d) => d[key]).at(-1)?.[key];
-    return { page, received, latest, close: () => context.close() };
+    const wall = await openRecordedWall(browser, `${server.url}/?token=${displayToken}${query}`, { width, height, lang });
+    await wall.page.waitForFunction(() => (globalThis as any).document.body.dataset.ready === 'true', null, { timeout: 15_000 });
+    return wall;
   };
 
   /** Elements whose text or content is cut off, and panels reaching past the window (or, on three screens, across a bezel). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium package (`apt-get install -y chromium`); Playwright cannot download browsers here. */
 export const chromiumPath = process.env.FANGKONG_CHROMIUM ?? '/usr/bin/chromium';
@@ -101,4 +101,36 @@ export function initialJsGzipBytes(distDir: string, html: string): { files: stri
     gzipBytes += gzipSync(content, { level: 9 }).length;
   }
   return { files: [...files], bytes, gzipBytes };
+}
+
+/** A wall display opened in its own context, with every value the server sent it over the WebSocket. */
+export interface RecordedWall {
+  page: Page;
+  /** Each `next` payload's data, in arrival order (the figures with their own asOf). */
+  received: Record<string, any>[];
+  /** The newest value of one root field the wall received. */
+  latest(field: string): any;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the wall at `url` (token and options in its query) in a browser on London time, so any time
+ * it shows must be the zone's, from the server's values; resolves once it is live.
+ */
+export async function openRecordedWall(browser: Browser, url: string, { width, height, lang }: { width: number; height: number; lang: 'zh' | 'en' }): Promise<RecordedWall> {
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId: 'Europe/London', locale: lang === 'zh' ? 'zh-CN' : 'en-GB' });
+  const page = await context.newPage();
+  const received: Record<string, any>[] = [];
+  await page.routeWebSocket(/\/graphql$/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((message) => upstream.send(message));
+    upstream.onMessage((message) => {
+      const parsed = JSON.parse(String(message));
+      if (parsed.type === 'next' && parsed.payload?.data) received.push(parsed.payload.data);
+      ws.send(message);
+    });
+  });
+  await page.goto(`${url}${lang === 'en' ? '&lang=en' : ''}`);
+  await page.waitForFunction(() => (globalThis as any).document.body.dataset.connection === 'live', null, { timeout: 15_000 });
+  return { page, received, latest: (field) => received.filter((d) => d[field]).at(-1)?.[field], close: () => context.close() };
 }
