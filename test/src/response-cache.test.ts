@@ -15,6 +15,8 @@ const SUMMARY = `query Summary($day: Date!) { zoneSummary(day: $day) { day check
 const PAGE = `query Page { checkpoints(first: 50) { edges { node { id slug today { peopleScreened } } } } }`;
 const CASES = `query Cases { isolationCases(first: 20) { edges { node { id personName } } } }`;
 const STALE = `query Stale { checkpoints(first: 50) { edges { node { slug isStale } } } }`;
+/** Output against capacity for the part of the day elapsed: it moves with the clock alone. */
+const UTILIZATION = `query Utilization { productionLines(first: 10) { edges { node { slug utilization } } } }`;
 
 type Read = GraphQLResponse<any>;
 
@@ -146,6 +148,8 @@ describe('response cache, one instance on the embedded database', () => {
   it('keeps nothing that reads the clock beyond the day, and never a mutation', async () => {
     ok(await graphql(url, STALE, {}, as(analyst)));
     expect(cacheOf(ok(await graphql(url, STALE, {}, as(analyst))))).toBeUndefined();
+    ok(await graphql(url, UTILIZATION, {}, as(analyst)));
+    expect(cacheOf(ok(await graphql(url, UTILIZATION, {}, as(analyst))))).toBeUndefined();
     const input = countsInput({ checkpoint: 'fengshou-road', peopleScreened: 1, now: clock.now() });
     const first = ok(await graphql(url, REPORT_CHECKPOINT, { input }, as(operator)));
     const retry = ok(await graphql(url, REPORT_CHECKPOINT, { input }, as(operator)));

@@ -41,7 +41,7 @@ import type { ServerContext } from './guard.ts';
 export const CACHED_ROOT_FIELDS = ['zoneSummary', 'checkpoints', 'checkpointSeries', 'productionSeries', 'productionLines', 'areas', 'enterprises', 'products', 'meetings'] as const;
 
 /** Fields that read the clock beyond the local day: an answer selecting one is not kept. */
-const CLOCK_FIELDS = ['Checkpoint.isStale'];
+const CLOCK_FIELDS = ['Checkpoint.isStale', 'ProductionLine.utilization'];
 
 /** The extension carrying what the entry needs to be checked; never sent. */
 const ENTRY = 'fangkongCacheEntry';
