@@ -40,6 +40,9 @@ import type { ServerContext } from './guard.ts';
 /** Root query fields whose answers depend only on stored data the outbox reports, the variables and the local day. */
 export const CACHED_ROOT_FIELDS = ['zoneSummary', 'checkpoints', 'checkpointSeries', 'productionSeries', 'productionLines', 'areas', 'enterprises', 'products', 'meetings'] as const;
 
+/** Yoga's GraphQL endpoint (yoga.ts): the only path whose answers are kept. */
+const GRAPHQL_ENDPOINT = '/graphql';
+
 /** Fields that read the clock beyond the local day: an answer selecting one is not kept. */
 const CLOCK_FIELDS = ['Checkpoint.isStale', 'ProductionLine.utilization'];
 
@@ -235,7 +238,7 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
      * execution below.
      */
     async onParams({ params, request, setResult }) {
-      if (typeof params.query !== 'string' || (request.method !== 'GET' && request.method !== 'POST')) return;
+      if (typeof params.query !== 'string' || (request.method !== 'GET' && request.method !== 'POST') || !plainGraphqlRequest(request)) return;
       const { viewer } = await authenticate(request);
       if (!viewer) return;
       const entry = await store.get(keyOf(params.query, params.operationName, params.variables, sessionOf(viewer)));
@@ -296,10 +299,18 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
   };
 }
 
-/** Only operations over HTTP by a known caller (WebSocket and SSE carry subscriptions, never kept). */
+/**
+ * Only plain HTTP requests to the GraphQL endpoint by a known caller. Not WebSocket (no request),
+ * not SSE: graphql-sse's streams (/graphql/stream) deliver an operation's result on the stream it
+ * was sent for, never in the answer to the request, and event streams on /graphql are Yoga's own.
+ */
 function cacheable(ctx: ServerContext): boolean {
-  return !!ctx.viewer && !!(ctx as ServerContext & { request?: Request }).request;
+  const request = (ctx as ServerContext & { request?: Request }).request;
+  return !!ctx.viewer && !!request && plainGraphqlRequest(request);
 }
+
+const plainGraphqlRequest = (request: Request): boolean =>
+  new URL(request.url).pathname === GRAPHQL_ENDPOINT && !request.headers.get('accept')?.includes('text/event-stream');
 
 /**
  * The type names of every object in an answer, as the cache's execution asks for them
