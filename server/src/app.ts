@@ -92,7 +92,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     onComputed: metrics && ((key, seconds, failed) => metrics.liveComputations.observe({ value: key.split(/[:@]/)[0]!, outcome: failed ? 'failed' : 'ok' }, seconds)),
   });
   const responseCache = config.responseCache
-    ? createResponseCache(schema, { follower, redis: cacheRedis ?? undefined, prefix: config.redisPrefix, now, timeZone: config.timeZone, take: (tokenId) => rateLimiter.take(tokenId) })
+    ? createResponseCache(schema, { follower, redis: cacheRedis ?? undefined, prefix: config.redisPrefix, now, timeZone: config.timeZone, take: (tokenId) => rateLimiter.take(tokenId), onHit: metrics && ((operationName) => metrics.cacheHits.inc({ operationName: operationName ?? '' })) })
     : undefined;
   const onCommitted = (event: { seq: bigint; type: string }) => {
     responseCache?.committed(event);

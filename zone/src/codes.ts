@@ -94,34 +94,38 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
  * sentence for logs and for rules without a code of their own (`OTHER`).
  */
 export const FieldRule = {
-  /** A count that is not a whole number ≥ 0 (`actual`). */
   WholeNumber: 'WHOLE_NUMBER',
-  /** More than one report may hold (`limit`, `actual`). */
   AtMostPerReport: 'AT_MOST_PER_REPORT',
-  /** More than the figure it is part of (`relatedField` = `limit`, `actual`), e.g. fever cases > people screened. */
   NotMoreThanField: 'NOT_MORE_THAN_FIELD',
-  /** A period's end not after its start (`at`: the start). */
   EndAfterStart: 'END_AFTER_START',
-  /** A period longer than allowed (`limit` hours). */
   PeriodTooLong: 'PERIOD_TOO_LONG',
-  /** An instant in the future (`at`: the server's now). */
   InFuture: 'IN_FUTURE',
-  /** An instant before the year `limit`: a typing slip. */
   TooEarly: 'TOO_EARLY',
-  /** Empty where a value is needed. */
   Required: 'REQUIRED',
-  /** A text longer than allowed (`limit`, `actual` characters). */
   TooLong: 'TOO_LONG',
-  /** An idempotency key that is not 8–128 printable ASCII characters. */
   KeyFormat: 'KEY_FORMAT',
-  /** A site closed (`at`: since when, if known) that takes no report of the period. */
   SiteClosed: 'SITE_CLOSED',
-  /** Output over twice a line's rated capacity for the period (`limit`, `actual`). */
   OverCapacity: 'OVER_CAPACITY',
-  /** Any other rule: read `message`. */
   Other: 'OTHER',
 } as const;
 export type FieldRule = (typeof FieldRule)[keyof typeof FieldRule];
+
+/** What each rule means and which values of its issue it sets: the schema's descriptions of FieldRule. */
+export const FIELD_RULE_MEANINGS: Record<FieldRule, string> = {
+  [FieldRule.WholeNumber]: 'A count that is not a whole number ≥ 0 (`actual`).',
+  [FieldRule.AtMostPerReport]: 'More than one report may hold (`limit`, `actual`).',
+  [FieldRule.NotMoreThanField]: 'More than the figure it is part of (`relatedField` = `limit`, `actual`), e.g. fever cases > people screened.',
+  [FieldRule.EndAfterStart]: 'A period\'s end not after its start (`at`: the start).',
+  [FieldRule.PeriodTooLong]: 'A period longer than allowed (`limit` hours).',
+  [FieldRule.InFuture]: 'An instant in the future (`at`: the server\'s now).',
+  [FieldRule.TooEarly]: 'An instant before the year `limit`: a typing slip.',
+  [FieldRule.Required]: 'Empty where a value is needed.',
+  [FieldRule.TooLong]: 'A text longer than allowed (`limit`, `actual` characters).',
+  [FieldRule.KeyFormat]: 'An idempotency key that is not 8–128 printable ASCII characters.',
+  [FieldRule.SiteClosed]: 'A site closed (`at`: since when, if known) that takes no report of the period.',
+  [FieldRule.OverCapacity]: 'Output over twice a line\'s rated capacity for the period (`limit`, `actual`).',
+  [FieldRule.Other]: 'Any other rule: read `message`.',
+};
 
 /** One field that broke a rule: the rule's code, the values it names, and an English sentence. */
 export interface FieldIssue<Field extends string = string> {

@@ -1,5 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { ErrorCode, type FieldIssue, FieldRule } from '@fangkong/zone';
+import { ErrorCode, FIELD_RULE_MEANINGS, type FieldIssue, FieldRule } from '@fangkong/zone';
 import { builder } from './builder.ts';
 
 /** Base of every expected write failure: a message for people and a code for programs. */
@@ -119,7 +119,7 @@ export const ErrorInterface = builder.interfaceRef<WriteError>('Error').implemen
 
 const FieldRuleRef = builder.enumType('FieldRule', {
   description: 'The rule a field broke, to word the issue from in any language; OTHER: read `message`.',
-  values: Object.fromEntries(Object.values(FieldRule).map((rule) => [rule, { value: rule }])) as Record<FieldRule, { value: FieldRule }>,
+  values: Object.fromEntries(Object.values(FieldRule).map((rule) => [rule, { value: rule, description: FIELD_RULE_MEANINGS[rule] }])) as Record<FieldRule, { value: FieldRule; description: string }>,
 });
 
 const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({

@@ -54,6 +54,8 @@ interface EntryMeta {
   seq: string;
   /** The type names of the objects it holds. */
   types: string[];
+  /** The operation's name, for the metrics of answers served without executing. */
+  operation?: string;
 }
 
 export interface ResponseCacheOptions {
@@ -72,6 +74,8 @@ export interface ResponseCacheOptions {
   timeZone: string;
   /** Takes one operation from a token's rate limit; false when it has none left (auth/rate-limit.ts). */
   take(tokenId: string): Promise<boolean>;
+  /** Told of each operation answered from the cache (metrics: such operations never execute). */
+  onHit?(operationName: string | undefined): void;
 }
 
 export interface ResponseCache {
@@ -125,7 +129,7 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
         // The store's entities are objects with ids and the types of empty lists; the rest were read here.
         const types = [...new Set([...(heldTypes.get(result) ?? []), ...[...entities].map((entity) => entity.typename)])];
         const seq = String((result.extensions?.responseCache as { asOfSeq?: string } | undefined)?.asOfSeq ?? '0');
-        const meta: EntryMeta = { seq, types };
+        const meta: EntryMeta = { seq, types, operation: operationNames.get(result) };
         return Promise.resolve(inner.set(id, { ...result, extensions: { ...result.extensions, [ENTRY]: meta } }, named(types), ttl)).catch(() => {});
       },
       async get(id) {
@@ -139,6 +143,7 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
           const { [ENTRY]: _meta, ...extensions } = entry.extensions as Record<string, unknown>;
           answer = { ...entry, extensions };
           answers.set(entry, answer);
+          if (meta.operation) operationNames.set(answer, meta.operation);
         }
         return answer;
       },
@@ -181,6 +186,8 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
   const began = new WeakMap<object, bigint>();
   /** The type names of the objects each answer holds, for the store (objects without an id are not indexed by it). */
   const heldTypes = new WeakMap<object, Set<string>>();
+  /** The operation each answer is of (an anonymous request names none of its own). */
+  const operationNames = new WeakMap<object, string>();
 
   const stamp: Plugin = {
     onExecute({ args }) {
@@ -200,6 +207,8 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
           const seq = began.get(args.contextValue as object) ?? 0n;
           const stamped = { ...single, extensions: { ...single.extensions, responseCache: { ...responseCache, asOfSeq: String(seq) } } };
           heldTypes.set(stamped, typesIn(single.data));
+          const name = getOperationAST(args.document, args.operationName)?.name?.value;
+          if (name) operationNames.set(stamped, name);
           setResult(stamped);
         },
       };
@@ -243,6 +252,7 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
       if (!viewer) return;
       const entry = await store.get(keyOf(params.query, params.operationName, params.variables, sessionOf(viewer)));
       if (!entry || !(await options.take(viewer.tokenId))) return;
+      options.onHit?.(params.operationName ?? operationNames.get(entry));
       setResult(hitOf(entry));
     },
     // A kept answer read with GET (a persisted partner operation, say) can be revalidated by proxies

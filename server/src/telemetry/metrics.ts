@@ -22,6 +22,8 @@ export interface Metrics {
   readonly rateLimited: Counter;
   /** Errors answered, by their final code (as the caller sees it). */
   readonly errors: Counter<'code'>;
+  /** Operations answered from the response cache without executing, by operation name. */
+  readonly cacheHits: Counter<'operationName'>;
 }
 
 /** What is read when Prometheus scrapes (each may be absent: metrics then leave it out). */
@@ -67,6 +69,12 @@ export function createMetrics(): Metrics {
     slowConsumersClosed: new Counter({ name: 'fangkong_slow_consumers_closed_total', help: 'Connections closed because their consumer could not keep up (4413)', labelNames: ['transport'], registers }),
     rateLimited: new Counter({ name: 'fangkong_rate_limited_total', help: 'Operations refused by the per-token rate limit', registers }),
     errors: new Counter({ name: 'fangkong_graphql_errors_total', help: 'Errors answered to callers, by code', labelNames: ['code'], registers }),
+    cacheHits: new Counter({
+      name: 'fangkong_response_cache_hits_total',
+      help: 'Operations answered from the response cache, without executing (graphql_envelop_phase_execute counts the others), by operation name',
+      labelNames: ['operationName'],
+      registers,
+    }),
   };
 }
 
