@@ -64,12 +64,14 @@ async function partitionableProxy(target: URL): Promise<PartitionableProxy> {
 }
 
 const READ = '{ checkpoints(first: 2) { totalCount edges { node { slug today { peopleScreened } } } } }';
+/** A read no answer is kept for (it reads the clock). */
+const NOT_KEPT = '{ checkpoints(first: 2) { totalCount edges { node { slug isStale } } } }';
 
 interface Answer {
   status: number;
   ms: number;
   retryAfter: string | null;
-  body: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  body: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: Record<string, any> };
 }
 
 async function post(url: string, token: string, q: string, variables?: Record<string, unknown>): Promise<Answer> {
@@ -138,6 +140,17 @@ describe.skipIf(!(await postgresReachable()))('a database outage (PostgreSQL)', 
     throw new Error(`not readable again: ${JSON.stringify(last)}`);
   };
 
+  /**
+   * An answer the response cache keeps is still served while the database is away: it is as fresh as
+   * the last event this instance saw, and nothing is written meanwhile (an instance that does write
+   * evicts it from the store the instances share). Every other read needs the database.
+   */
+  const expectKept = async () => {
+    const kept = await post(server.graphqlUrl, server.adminToken, READ);
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    expect(kept.body.extensions?.responseCache).toMatchObject({ hit: true });
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase('outage');
     proxy = await partitionableProxy(new URL(database.url));
@@ -166,7 +179,8 @@ describe.skipIf(!(await postgresReachable()))('a database outage (PostgreSQL)', 
 
     await refuseConnections();
     try {
-      expectUnavailable(await post(server.graphqlUrl, server.adminToken, READ), 2000);
+      await expectKept();
+      expectUnavailable(await post(server.graphqlUrl, server.adminToken, NOT_KEPT), 2000);
       // A token not seen before: verifying it needs the database too.
       expectUnavailable(await post(server.graphqlUrl, analyst, READ), 2000);
       expectUnavailable(await post(server.graphqlUrl, operator, REPORT_CHECKPOINT, { input }), 2000);
@@ -201,7 +215,8 @@ describe.skipIf(!(await postgresReachable()))('a database outage (PostgreSQL)', 
     const input = countsInput({ now: clock.now(), peopleScreened: 23, idempotencyKey: randomUUID() });
     proxy.partition();
     try {
-      expectUnavailable(await post(server.graphqlUrl, server.adminToken, READ), 3500);
+      await expectKept();
+      expectUnavailable(await post(server.graphqlUrl, server.adminToken, NOT_KEPT), 3500);
       expectUnavailable(await post(server.graphqlUrl, operator, REPORT_CHECKPOINT, { input }), 3500);
       const read = await overWebSocket(ws, READ);
       expect(read.failure).toBeUndefined();
