@@ -52,16 +52,19 @@ export function startAlertEvaluator(
     }
   })();
 
-  let sweeping: Promise<void> = Promise.resolve();
+  // One sweep at a time, and a tick that finds one still running is skipped, not queued: on a slow
+  // database queued sweeps would pile up behind each other and take the connections the outbox's
+  // evaluation needs.
+  let sweeping: Promise<void> | null = null;
   const timer = setInterval(() => {
-    sweeping = sweeping.then(async () => {
-      if (stopped) return;
-      try {
-        await sweepAlerts(evaluator);
-      } catch (error) {
+    if (stopped || sweeping) return;
+    sweeping = sweepAlerts(evaluator)
+      .catch((error) => {
         if (!stopped) logger.warn('alert sweep failed; trying again on the next one', { error: (error as Error).message });
-      }
-    });
+      })
+      .finally(() => {
+        sweeping = null;
+      });
   }, sweepMs);
   timer.unref();
 
