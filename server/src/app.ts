@@ -88,6 +88,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const metrics = config.metricsAddress ? createMetrics() : undefined;
   const live = createLiveFeed(follower, logger, {
     minIntervalMs: config.minIntervalMs,
+    maxConcurrent: config.liveRecomputes ?? (database.kind === 'pglite' ? 1 : 3),
     // Labelled by kind of value (zoneSummary, checkpoint, line, …), not per key: keys name sites and days.
     onComputed: metrics && ((key, seconds, failed) => metrics.liveComputations.observe({ value: key.split(/[:@]/)[0]!, outcome: failed ? 'failed' : 'ok' }, seconds)),
   });

@@ -59,6 +59,8 @@ export interface ServerConfig {
    * @default 3 on PostgreSQL, 1 on the embedded database (it runs one statement at a time); 2000 ms
    */
   heavyReads: { concurrency?: number; maxWaitMs: number };
+  /** Live values computing at once (FANGKONG_LIVE_RECOMPUTES); unset: 3 on PostgreSQL, 1 embedded. */
+  liveRecomputes?: number;
   /** The built client served at / and /report. @default "<repo>/client/dist" */
   clientDist: string;
   /** Secret of the audit trail's keyed hashes of personal fields. @default a key made in the data folder */
@@ -125,6 +127,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     rateLimit: { limit: positiveInt(env.FANGKONG_RATE_LIMIT, 'FANGKONG_RATE_LIMIT', 600), windowMs: 60_000 },
     corsOrigins: origins(env.FANGKONG_CORS_ORIGINS),
     statementTimeoutMs: positiveInt(env.FANGKONG_STATEMENT_TIMEOUT_MS, 'FANGKONG_STATEMENT_TIMEOUT_MS', 5000),
+    liveRecomputes: env.FANGKONG_LIVE_RECOMPUTES ? atLeastOne(env.FANGKONG_LIVE_RECOMPUTES, 'FANGKONG_LIVE_RECOMPUTES') : undefined,
     heavyReads: {
       concurrency: env.FANGKONG_HEAVY_READS ? atLeastOne(env.FANGKONG_HEAVY_READS, 'FANGKONG_HEAVY_READS') : undefined,
       maxWaitMs: positiveInt(env.FANGKONG_HEAVY_READ_WAIT_MS, 'FANGKONG_HEAVY_READ_WAIT_MS', 2000),

@@ -109,6 +109,30 @@ describe('live feed', () => {
     await values.return?.();
   });
 
+  it('computes at most maxConcurrent live values at once; the rest wait their turn and still get the newest value', async () => {
+    const { follower, commit } = fakeFollower();
+    const feed = createLiveFeed(follower, silent, { minIntervalMs: 0, maxConcurrent: 2 });
+    feeds.push(feed);
+    let running = 0;
+    let mostAtOnce = 0;
+    let reports = 0;
+    const compute = async () => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await sleep(30);
+      running--;
+      return reports;
+    };
+    const streams = Array.from({ length: 6 }, (_, i) => feed.watch(`area-${i}`, { relevant: () => true, compute })[Symbol.asyncIterator]());
+    for (const stream of streams) expect((await stream.next()).value).toBe(0);
+    mostAtOnce = 0;
+    reports = 1;
+    commit('report');
+    for (const stream of streams) expect((await stream.next()).value).toBe(1);
+    expect(mostAtOnce).toBe(2);
+    for (const stream of streams) await stream.return?.();
+  });
+
   it('replays every event after a cursor in order, filtered, then goes on live', async () => {
     const { follower, commit } = fakeFollower();
     const feed = createLiveFeed(follower, silent);

@@ -1,4 +1,5 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import { Semaphore } from 'async-mutex';
 import type { LiveFeed, OutboxEvent, WatchOptions } from '@fangkong/schema';
 import type { Logger } from '../logger.ts';
 import type { OutboxFollower } from './outbox-follower.ts';
@@ -8,6 +9,14 @@ export interface LiveFeedOptions {
   minIntervalMs?: number;
   /** Told after every computation of a live value: its key, how long it took, whether it failed (metrics). */
   onComputed?: (key: string, seconds: number, failed: boolean) => void;
+  /**
+   * At most this many live values compute at once. Each computation holds a database connection;
+   * after a burst of reports every distinct live value (per area, per list of sites, per pace) turns
+   * dirty together, and without a cap they would take the whole pool and make the writes that caused
+   * them wait. Values waiting their turn stay dirty and coalesce, so a wait costs freshness, not work.
+   * @default 3
+   */
+  maxConcurrent?: number;
 }
 
 interface Watcher<T> {
@@ -20,6 +29,7 @@ class SharedValue<T> {
   latest: { value: T } | undefined;
   private dirty = false;
   private running = false;
+  private disposed = false;
   private lastRun = 0;
   private timer: NodeJS.Timeout | undefined;
   private refresh: NodeJS.Timeout | undefined;
@@ -31,6 +41,7 @@ class SharedValue<T> {
     private readonly minIntervalMs: number,
     private readonly logger: Logger,
     private readonly key: string,
+    private readonly turns: Semaphore,
     private readonly onComputed?: LiveFeedOptions['onComputed'],
   ) {
     this.unfollow = follower.onEvents((events) => {
@@ -55,26 +66,30 @@ class SharedValue<T> {
 
   private async run(): Promise<void> {
     this.running = true;
-    this.dirty = false;
-    this.lastRun = Date.now();
-    const started = performance.now();
-    let failed = false;
-    try {
-      const value = await this.options.compute();
-      this.latest = { value };
-      for (const watcher of this.watchers) watcher.push(value);
-    } catch (error) {
-      failed = true;
-      // Subscribers keep the last good value; the next change (or refresh) tries again.
-      this.logger.warn('live value failed to compute', { key: this.key, error: (error as Error).message });
-    } finally {
-      this.onComputed?.(this.key, (performance.now() - started) / 1000, failed);
-      this.running = false;
-      if (this.dirty) this.invalidate();
-    }
+    await this.turns.runExclusive(async () => {
+      if (this.disposed) return;
+      this.dirty = false;
+      this.lastRun = Date.now();
+      const started = performance.now();
+      let failed = false;
+      try {
+        const value = await this.options.compute();
+        this.latest = { value };
+        for (const watcher of this.watchers) watcher.push(value);
+      } catch (error) {
+        failed = true;
+        // Subscribers keep the last good value; the next change (or refresh) tries again.
+        this.logger.warn('live value failed to compute', { key: this.key, error: (error as Error).message });
+      } finally {
+        this.onComputed?.(this.key, (performance.now() - started) / 1000, failed);
+      }
+    });
+    this.running = false;
+    if (this.dirty && !this.disposed) this.invalidate();
   }
 
   dispose(): void {
+    this.disposed = true;
     this.unfollow();
     clearTimeout(this.timer);
     clearInterval(this.refresh);
@@ -84,6 +99,7 @@ class SharedValue<T> {
 /** The server's LiveFeed over one outbox follower. */
 export function createLiveFeed(follower: OutboxFollower, logger: Logger, options: LiveFeedOptions = {}): LiveFeed & { close(): void } {
   const minIntervalMs = options.minIntervalMs ?? 250;
+  const turns = new Semaphore(options.maxConcurrent ?? 3);
   const shared = new Map<string, SharedValue<unknown>>();
 
   return {
@@ -95,7 +111,7 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
       return new Repeater<T>(async (push, stop) => {
         let entry = shared.get(paced) as SharedValue<T> | undefined;
         if (!entry) {
-          entry = new SharedValue<T>(watchOptions, follower, interval, logger, paced, options.onComputed);
+          entry = new SharedValue<T>(watchOptions, follower, interval, logger, paced, turns, options.onComputed);
           shared.set(paced, entry as SharedValue<unknown>);
         }
         const watcher: Watcher<T> = { push: (value) => void push(value) };
