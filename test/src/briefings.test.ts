@@ -339,6 +339,7 @@ describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)',
     const browser = await launchChromium();
     mkdirSync(artifacts, { recursive: true });
     try {
+      const pdfs: Record<string, string> = {};
       for (const lang of ['zh', 'en'] as const) {
         const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${tokens.display}` }, viewport: { width: 1000, height: 1300 } });
         const page = await context.newPage();
@@ -365,10 +366,11 @@ describe.skipIf(!(await postgresReachable()))('the daily briefing (PostgreSQL)',
         const pages = pdfText.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
         expect(pages).toBeGreaterThanOrEqual(2);
         expect(pdfText).toMatch(/\/MediaBox\s*\[\s*0 0 59[45]\.\d* 841\.\d*/); // A4
-        // CJK renders: the PDF embeds a CJK face for the Chinese text (not missing-glyph boxes in a Latin font).
-        if (lang === 'zh') expect(pdfText).toMatch(/\/[A-Z]{6}\+NotoSerifCJK/);
+        pdfs[lang] = pdfText;
         await context.close();
       }
+      // CJK renders: the Chinese PDF embeds a CJK face (not missing-glyph boxes in a Latin font).
+      expect(pdfs.zh).toMatch(/\/[A-Z]{6}\+NotoSerifCJK/);
     } finally {
       await browser.close();
     }
