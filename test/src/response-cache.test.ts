@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedClock, shanghaiDay } from './support/clock.ts';
 import { createTestDatabase, postgresReachable, type TestDatabase } from './support/postgres.ts';
 import { tempDir } from './support/processes.ts';
-import { redisReachable, redisUrl, runPrefix } from './support/redis.ts';
+import { redisCommand, redisReachable, redisUrl, runPrefix } from './support/redis.ts';
 import { countsInput, REPORT_CHECKPOINT } from './support/reporting.ts';
 import { createToken, type GraphQLResponse, graphql, startServer, type RunningServer } from './support/server.ts';
 
@@ -198,6 +198,18 @@ describe.skipIf(!live)('response cache, two instances on PostgreSQL sharing Redi
     const other = ok(await graphql(b.graphqlUrl, SUMMARY, { day }, as(analyst)));
     expect(cacheOf(other)?.hit).toBe(true);
     expect(other.data).toEqual(first.data);
+  });
+
+  it('evicting never scans the keyspace (no KEYS on the shared Redis)', async () => {
+    const keysCalls = async () => Number(/cmdstat_keys:calls=(\d+)/.exec(String(await redisCommand('INFO', 'commandstats')))?.[1] ?? 0);
+    const before = await keysCalls();
+    const summary = await warm(a.graphqlUrl, SUMMARY, { day }, analyst);
+    await warm(b.graphqlUrl, PAGE, {}, analyst);
+    await report(a.graphqlUrl, operator, 7, clock.now());
+    // Evicted on both instances: the next reads see the report, and Redis was never asked for KEYS.
+    const after = ok(await graphql(b.graphqlUrl, SUMMARY, { day }, as(analyst)));
+    expect(after.data!.zoneSummary.checkpointTotals.peopleScreened).toBe(summary.data!.zoneSummary.checkpointTotals.peopleScreened + 7);
+    expect(await keysCalls()).toBe(before);
   });
 
   it('a report on either instance, then a read on both: the new figure at once', async () => {

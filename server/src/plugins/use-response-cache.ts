@@ -122,7 +122,9 @@ export function createResponseCache(schema: GraphQLSchema, options: ResponseCach
   };
 
   function wrap(inner: Cache): Cache {
-    // Type names are prefixed in the shared store: the Redis store keeps one set per type name.
+    // Type names are prefixed in the shared store: the Redis store keeps one set per type name. The
+    // prefixed name holds a colon, which also tells the store it names no single object, so evicting
+    // it never runs `KEYS <type>:*` over the whole keyspace (response-cache.test checks).
     const named = (types: Iterable<string>): CacheEntityRecord[] => [...types].map((typename) => ({ typename: options.redis ? `${prefix}response-cache:${typename}` : typename }));
     return {
       set(id, result, entities, ttl) {
@@ -340,3 +342,4 @@ function typesIn(data: unknown, into = new Set<string>()): Set<string> {
   }
   return into;
 }
+
