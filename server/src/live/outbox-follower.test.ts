@@ -19,12 +19,16 @@ function fakeOutbox() {
     position: async () => readable().at(-1)?.seq ?? 0n,
     read: async (after, limit) => {
       reads++;
+      // What a statement sees is decided when it starts, as a snapshot is: a read in flight when a
+      // transaction ends does not see its events (and a test counting reads after it cannot be
+      // answered by one that began before).
+      const answer = readable().filter((row) => row.seq > after).slice(0, limit);
       await new Promise((resolve) => setTimeout(resolve, 1));
       if (failNext) {
         failNext = false;
         throw new Error('connection reset');
       }
-      return readable().filter((row) => row.seq > after).slice(0, limit);
+      return answer;
     },
   };
   const commit = (n = 1) => {
