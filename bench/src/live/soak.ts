@@ -195,6 +195,7 @@ export function soakReport(result: SoakResult): string {
     `- Date: ${new Date().toISOString()} (took ${Math.round(result.seconds)} s); 1-minute load average at each round: ${result.loadAverages.map((l) => l.toFixed(1)).join(', ')}`,
     `- ${options.prefill} reports first, to fill the server's window of recent events (5,000 kept in memory by design). ${options.rounds} rounds; each round, sides alternating: no subscriber (baseline), then ${options.transports.map((t) => `${options.subscribers} \`events\` subscribers over ${t.toUpperCase()}`).join(', ')}, each side ${options.events} reports in ${options.steps} steps (after one warm-up step), every step delivered to every subscriber before the server's heap is read after a forced full GC (inspector).`,
     '- Figure: least-squares slope of heap in use over events, with subscribers minus the baseline round\'s, ÷ subscribers. Goal (issue 21): 0.',
+    '- What it includes besides the subscribers\' own: subscribers of one operation share one execution per event, whose result (and its one serialisation) lives as long as the event stays in the server\'s window of recent events (5,000); a side of fewer events than that ends with those results still held. They grow with events, not subscribers, so the figure is an upper bound of what each subscriber keeps. A control of one subscriber instead of none would take them out (not yet run).',
     '',
     '| Transport | **bytes kept per subscriber per event** (median) | heap + external, bytes (median) | per round |',
     '|---|---|---|---|',
