@@ -144,6 +144,7 @@ export async function computeBriefingContent(
     { from: dayText, to: dayText, within: areaId, kinds: ['CHECKPOINT'], graceMinutes: DEFAULT_GRACE_MINUTES },
     timeZone,
     now,
+    { listMissing: false },
   );
 
   // ── checkpoints: the headline, per kind, per site ──
