@@ -73,6 +73,9 @@ export interface ReportingCompleteness extends CompletenessFigures {
   to: LocalDay;
   timeZone: string;
   graceMinutes: number;
+  /** Sites counted. */
+  siteCount: number;
+  /** Every site counted, or (without CompletenessOptions.allSites) those the `sites` field can return. */
   sites: SiteCompleteness[];
   areas: AreaCompleteness[];
   asOf: Date;
@@ -82,6 +85,11 @@ export interface ReportingCompleteness extends CompletenessFigures {
 export interface CompletenessOptions {
   /** List the missing periods of the least complete sites (the `sites` field's `missing`). @default true */
   listMissing?: boolean;
+  /**
+   * Every site's row; without it only those the `sites` field can return (the least complete
+   * MAX_LISTED_SITES places, ties included), the totals coming from the database. @default true
+   */
+  allSites?: boolean;
 }
 
 export interface CompletenessQuery {
@@ -93,7 +101,7 @@ export interface CompletenessQuery {
 }
 
 type SiteRow = {
-  row: 'site';
+  row: 'site' | 'area' | 'total';
   kind: SiteKind;
   id: string;
   name: string;
@@ -131,7 +139,7 @@ export async function computeCompleteness(
 ): Promise<ReportingCompleteness> {
   const from = localDay(query.from, timeZone);
   const to = localDay(query.to, timeZone);
-  const [, seqRows, , rows] = await prisma.$transaction(
+  const [, seqRows, , , rows] = await prisma.$transaction(
     [
       // The planner cannot tell how many periods generate_series makes and guesses a thousand per
       // call; above its cost threshold PostgreSQL JIT-compiles the statement, which took 4 of the 4.6
@@ -139,8 +147,11 @@ export async function computeCompleteness(
       prisma.$executeRawUnsafe('SET LOCAL jit = off'),
       // asOfSeq: the outbox position every reader may have taken (prisma/src/outbox.ts).
       outboxPosition(prisma),
-      // Its hash tables (a row per reported period) would spill to disk at the default 4 MB.
+      // Its hash tables (a row per reported period) would spill to disk at the default 4 MB, and
+      // every join is an equality between unsorted sets the planner cannot size (generated periods,
+      // CTEs): a merge join sorted them first (text keys among them) where a hash join reads each once.
       prisma.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`),
+      prisma.$executeRawUnsafe('SET LOCAL enable_mergejoin = off'),
       prisma.$queryRaw<SiteRow[]>(completenessStatement(query, timeZone, now, options)),
     ],
     // Prisma's own 5-second limit on a transaction would end a long one as if the database were
@@ -149,6 +160,7 @@ export async function computeCompleteness(
   );
   const sites: SiteCompleteness[] = [];
   const areas: AreaCompleteness[] = [];
+  let total: CompletenessFigures & { siteCount: number } = { expected: 0, received: 0, receivedOnTime: 0, siteCount: 0 };
   for (const row of rows) {
     const figures = { expected: Number(row.expected), received: Number(row.received), receivedOnTime: Number(row.onTime) };
     if (row.row === 'site') {
@@ -166,19 +178,18 @@ export async function computeCompleteness(
         lastReceivedAt: row.lastReceivedAt ? new Date(row.lastReceivedAt) : null,
         latest: row.latestStart ? { start: new Date(row.latestStart), end: new Date(row.latestEnd!), received: row.latestReceived === true } : null,
       });
+    } else if (row.row === 'total') {
+      total = { ...figures, siteCount: Number(row.sites) };
     } else {
       areas.push({ areaId: row.id, level: row.level!, ...figures, sites: Number(row.sites), sitesComplete: Number(row.sitesComplete) });
     }
   }
-  const total = (key: keyof CompletenessFigures) => sites.reduce((sum, s) => sum + s[key], 0);
   return {
     from,
     to,
     timeZone,
     graceMinutes: query.graceMinutes,
-    expected: total('expected'),
-    received: total('received'),
-    receivedOnTime: total('receivedOnTime'),
+    ...total,
     sites,
     areas,
     asOf: now,
@@ -195,7 +206,7 @@ export async function computeCompleteness(
  * own share of the periods); missing periods are listed only for the sites `sites` can return (the
  * least complete, up to MAX_LISTED_SITES), and not at all without `listMissing`.
  */
-export function completenessStatement(query: CompletenessQuery, timeZone: string, now: Date, { listMissing = true }: CompletenessOptions = {}): Prisma.Sql {
+export function completenessStatement(query: CompletenessQuery, timeZone: string, now: Date, { listMissing = true, allSites = true }: CompletenessOptions = {}): Prisma.Sql {
   const from = localDay(query.from, timeZone);
   const to = localDay(query.to, timeZone);
   const withinPattern = query.within ? `%/${query.within.replace(/[\\%_]/g, (c) => `\\${c}`)}/%` : null;
@@ -222,29 +233,31 @@ export function completenessStatement(query: CompletenessQuery, timeZone: string
           SELECT (ROW_NUMBER() OVER ())::int AS sid, s.*, a.path FROM site s LEFT JOIN "Area" a ON a.id = s."areaId"
           WHERE s.kind = ANY(${textArray(query.kinds)})
             AND (${withinPattern}::text IS NULL OR a.path LIKE ${withinPattern}::text)
-        ), version AS MATERIALIZED (
+        ), version AS (
           -- The schedules each site had: the versions the database kept when its schedule changed
           -- (SiteScheduleVersion, each in force from the change before it until its validUntil), and
           -- the current one from the last change on. A period follows the schedule in force at its start.
-          SELECT s.sid, h."reportIntervalMinutes" AS every, h."opensAtMinute" AS opens, h."closesAtMinute" AS closes, s."openedAt", s."closedAt",
+          SELECT s.sid, s.id, s.kind, h."reportIntervalMinutes" AS every, h."opensAtMinute" AS opens, h."closesAtMinute" AS closes, s."openedAt", s."closedAt",
             COALESCE(LAG(h."validUntil") OVER (PARTITION BY h."siteKind", h."siteId" ORDER BY h."validUntil"), '-infinity') AS valid_from, h."validUntil" AS valid_until
           FROM "SiteScheduleVersion" h JOIN scoped s ON s.kind = h."siteKind" AND s.id = h."siteId"
           UNION ALL
-          SELECT s.sid, s.every, s.opens, s.closes, s."openedAt", s."closedAt", COALESCE(changed.at, '-infinity'), 'infinity'
+          SELECT s.sid, s.id, s.kind, s.every, s.opens, s.closes, s."openedAt", s."closedAt", COALESCE(changed.at, '-infinity'), 'infinity'
           FROM scoped s
           LEFT JOIN (SELECT "siteKind", "siteId", MAX("validUntil") AS at FROM "SiteScheduleVersion" GROUP BY 1, 2) changed
             ON changed."siteKind" = s.kind AND changed."siteId" = s.id
-        ), shape AS MATERIALIZED (
-          -- Each distinct schedule once, numbered.
-          SELECT (ROW_NUMBER() OVER ())::int AS k, d.* FROM (SELECT DISTINCT every, opens, closes, valid_from, valid_until FROM version) d
         ), schedule AS MATERIALIZED (
-          SELECT v.sid, sh.k, v."openedAt", v."closedAt"
-          FROM version v JOIN shape sh ON sh.every = v.every AND COALESCE(sh.opens, -1) = COALESCE(v.opens, -1) AND COALESCE(sh.closes, -1) = COALESCE(v.closes, -1)
-            AND sh.valid_from = v.valid_from AND sh.valid_until = v.valid_until
+          -- Each distinct schedule numbered (k): most sites share one.
+          -- The site's id per kind, so a report meets its site by one equality (a filter on the kind would
+          -- be guessed to keep 0.5 % of the sites, and the planner would probe the reports once per site).
+          SELECT v.*, (dense_rank() OVER (ORDER BY every, opens, closes, valid_from, valid_until))::int AS k,
+            CASE WHEN kind = 'CHECKPOINT' THEN id END AS checkpoint_id, CASE WHEN kind = 'PRODUCTION_LINE' THEN id END AS line_id
+          FROM version v
+        ), shape AS MATERIALIZED (
+          SELECT DISTINCT k, every, opens, closes, valid_from, valid_until FROM schedule
         ), grid AS MATERIALIZED (
           -- The periods of each schedule over each local day's opening, the day before the range
           -- included: an opening past midnight puts its late periods in the next day (completeness/schedule.ts).
-          SELECT o.k, p.start, LEAST(p.start + o.every_interval, o.closes_at) AS "end",
+          SELECT (ROW_NUMBER() OVER ())::int AS gid, o.k, p.start, LEAST(p.start + o.every_interval, o.closes_at) AS "end",
             ${firstHour(Prisma.sql`p.start`)} AS first_hour, ${lastHour(Prisma.sql`LEAST(p.start + o.every_interval, o.closes_at)`)} AS last_hour
           FROM (
             SELECT s.*, make_interval(mins => s.every) AS every_interval, ${opening.opensAt} AS opens_at, ${opening.closesAt} AS closes_at
@@ -255,61 +268,59 @@ export function completenessStatement(query: CompletenessQuery, timeZone: string
             AND p.start >= o.valid_from AND p.start < o.valid_until
             AND LEAST(p.start + o.every_interval, o.closes_at) <= ${instant(now)}
         ), grid_hour AS MATERIALIZED (
-          SELECT g.k, g.start, g."end", h.hour FROM grid g, generate_series(g.first_hour, g.last_hour) AS h(hour)
+          -- A period lasts at most a day's opening (25 hours on a DST day): a constant series the planner
+          -- can count, so it hashes these few rows and not the reports (it guesses 1,000 rows a call of any other).
+          SELECT g.gid, g.k, g.start, g."end", g.first_hour + h.i AS hour FROM grid g, generate_series(0, 26) AS h(i) WHERE h.i <= g.last_hour - g.first_hour
         ), shape_span AS MATERIALIZED (
           SELECT k, COUNT(*)::int AS n, MIN(start) AS first_start, MAX(start) AS last_start, (array_agg("end" ORDER BY start DESC))[1] AS last_end
           FROM grid GROUP BY k
+        ), schedule_span AS MATERIALIZED (
+          -- Whether a site was open through all of its schedule's periods of the range.
+          SELECT s.sid, s.k, s."openedAt", s."closedAt", sp.n, sp.last_start, sp.last_end,
+            (s."openedAt" IS NULL OR s."openedAt" <= sp.first_start) AND (s."closedAt" IS NULL OR s."closedAt" > sp.last_start) AS throughout
+          FROM schedule s JOIN shape_span sp ON sp.k = s.k
         ), expected AS MATERIALIZED (
           -- Periods expected per site, and the one that ended last: a schedule's whole count for a site
           -- open through all of its periods; its own share for one that opened or closed among them.
           SELECT sid, SUM(n)::int AS expected, MAX(last_start) AS latest_start, (array_agg(last_end ORDER BY last_start DESC))[1] AS latest_end
           FROM (
-            SELECT s.sid, sp.n, sp.last_start, sp.last_end
-            FROM schedule s JOIN shape_span sp ON sp.k = s.k
-            WHERE (s."openedAt" IS NULL OR s."openedAt" <= sp.first_start) AND (s."closedAt" IS NULL OR s."closedAt" > sp.last_start)
+            SELECT sid, n, last_start, last_end FROM schedule_span WHERE throughout
             UNION ALL
             SELECT s.sid, COUNT(*)::int, MAX(g.start), (array_agg(g."end" ORDER BY g.start DESC))[1]
-            FROM schedule s JOIN shape_span sp ON sp.k = s.k JOIN grid g ON g.k = s.k
-            WHERE NOT ((s."openedAt" IS NULL OR s."openedAt" <= sp.first_start) AND (s."closedAt" IS NULL OR s."closedAt" > sp.last_start))
-              AND ${open(Prisma.sql`s`, Prisma.sql`g.start`)}
+            FROM (SELECT * FROM schedule_span WHERE NOT throughout) s JOIN grid g ON g.k = s.k
+            WHERE ${open(Prisma.sql`s`, Prisma.sql`g.start`)}
             GROUP BY s.sid, s.k
           ) part
           GROUP BY sid
-        ), report_read AS MATERIALIZED (
-          -- Every version (current or superseded) of any site's reports that can overlap the range, by
-          -- one range scan of the days; joined to the scoped sites after (the planner, misjudging how
-          -- many sites are scoped, would otherwise probe the index once per site).
-          SELECT 'CHECKPOINT'::text AS kind, r."checkpointId" AS id, r."periodStart", r."periodEnd", r."supersededAt" IS NULL AS current, r."createdAt"
-          FROM "CheckpointReport" r
-          WHERE 'CHECKPOINT' = ANY(${textArray(query.kinds)}) AND r."periodStart" > ${lookBack} AND r."periodStart" < ${instant(to.end)} AND r."periodEnd" > ${instant(from.start)}
-          UNION ALL
-          SELECT 'PRODUCTION_LINE', o."lineId", o."periodStart", o."periodEnd", o."supersededAt" IS NULL, o."createdAt"
-          FROM "OutputReport" o
-          WHERE 'PRODUCTION_LINE' = ANY(${textArray(query.kinds)}) AND o."periodStart" > ${lookBack} AND o."periodStart" < ${instant(to.end)} AND o."periodEnd" > ${instant(from.start)}
-        ), report AS (
-          SELECT s.sid, r."periodStart", r."periodEnd", r.current, r."createdAt",
-            ${firstHour(Prisma.sql`r."periodStart"`)} AS first_hour, ${lastHour(Prisma.sql`r."periodEnd"`)} AS last_hour
-          FROM report_read r JOIN scoped s ON s.id = r.id AND s.kind = r.kind
         ), report_hour AS (
-          -- Reports meet periods by site and by the hours (since the epoch) both touch, an equality a
-          -- hash join takes. A pair sharing several hours meets several times; bool_or and MIN do not
-          -- mind. Most reports touch one hour, which needs no generate_series.
-          SELECT r.sid, r."periodStart", r."periodEnd", r.current, r."createdAt", r.first_hour AS hour FROM report r WHERE r.first_hour = r.last_hour
+          -- Every version (current or superseded) of the scoped sites' reports that can overlap the
+          -- range, by one range scan of the days, with its site's number and schedules (one each, but
+          -- for a site whose schedule changed), once for every hour (since the epoch) it touches:
+          -- reports meet periods by schedule and hour, an equality a hash join takes. A pair sharing
+          -- several hours meets several times; bool_or and MIN below do not mind.
+          SELECT s.sid, s.k, s."openedAt", s."closedAt", r."periodStart", r."periodEnd", r."supersededAt" IS NULL AS current, r."createdAt",
+            generate_series(${firstHour(Prisma.sql`r."periodStart"`)}, ${lastHour(Prisma.sql`r."periodEnd"`)}) AS hour
+          FROM "CheckpointReport" r JOIN schedule s ON s.checkpoint_id = r."checkpointId"
+          WHERE r."periodStart" > ${lookBack} AND r."periodStart" < ${instant(to.end)} AND r."periodEnd" > ${instant(from.start)}
           UNION ALL
-          SELECT r.sid, r."periodStart", r."periodEnd", r.current, r."createdAt", h.hour FROM report r, generate_series(r.first_hour, r.last_hour) AS h(hour) WHERE r.first_hour < r.last_hour
+          SELECT s.sid, s.k, s."openedAt", s."closedAt", o."periodStart", o."periodEnd", o."supersededAt" IS NULL, o."createdAt",
+            generate_series(${firstHour(Prisma.sql`o."periodStart"`)}, ${lastHour(Prisma.sql`o."periodEnd"`)})
+          FROM "OutputReport" o JOIN schedule s ON s.line_id = o."lineId"
+          WHERE o."periodStart" > ${lookBack} AND o."periodStart" < ${instant(to.end)} AND o."periodEnd" > ${instant(from.start)}
         ), got AS MATERIALIZED (
           -- The expected periods some version overlaps: received when a current one does, at the
           -- first version's arrival (a correction neither counts twice nor makes a period late).
-          SELECT s.sid, g.start, g."end", bool_or(r.current) AS received, MIN(r."createdAt") AS received_at
+          -- Grouped by the period's number (two integers sort and hash faster than a site and two instants).
+          SELECT r.sid, g.gid, MIN(g.start) AS start, bool_or(r.current) AS received, MIN(r."createdAt") AS received_at,
+            MIN(r."createdAt") <= MIN(g."end") + ${`${query.graceMinutes} minutes`}::interval AS on_time
           FROM report_hour r
-          JOIN schedule s ON s.sid = r.sid
-          JOIN grid_hour g ON g.k = s.k AND g.hour = r.hour AND r."periodStart" < g."end" AND r."periodEnd" > g.start
-          WHERE ${open(Prisma.sql`s`, Prisma.sql`g.start`)}
-          GROUP BY s.sid, g.start, g."end"
+          JOIN grid_hour g ON g.k = r.k AND g.hour = r.hour AND r."periodStart" < g."end" AND r."periodEnd" > g.start
+          WHERE ${open(Prisma.sql`r`, Prisma.sql`g.start`)}
+          GROUP BY r.sid, g.gid
         ), site_got AS (
           SELECT sid,
             COUNT(*) FILTER (WHERE received)::int AS received,
-            COUNT(*) FILTER (WHERE received AND received_at <= "end" + ${`${query.graceMinutes} minutes`}::interval)::int AS "onTime",
+            COUNT(*) FILTER (WHERE received AND on_time)::int AS "onTime",
             MAX(received_at) FILTER (WHERE received) AS "lastReceivedAt",
             MAX(start) FILTER (WHERE received) AS latest_received
           FROM got GROUP BY sid
@@ -321,14 +332,18 @@ export function completenessStatement(query: CompletenessQuery, timeZone: string
             rank() OVER (ORDER BY CASE WHEN COALESCE(e.expected, 0) = 0 THEN 2 ELSE COALESCE(g.received, 0)::float8 / e.expected END) AS place
           FROM scoped s LEFT JOIN expected e ON e.sid = s.sid LEFT JOIN site_got g ON g.sid = s.sid
         ), listed AS MATERIALIZED (
-          -- The sites the sites field can return: at most MAX_LISTED_SITES places from the least
-          -- complete (ties share a place, so all of a tie are in), of them those missing a period.
-          SELECT sid FROM per_site WHERE received < expected AND place <= ${listMissing ? MAX_LISTED_SITES : 0}::int
+          -- The sites the sites field can return, with their schedules: at most MAX_LISTED_SITES places
+          -- from the least complete (ties share a place, so all of a tie are in), those missing a period.
+          SELECT s.sid, s.k, s."openedAt", s."closedAt"
+          FROM per_site p JOIN schedule s ON s.sid = p.sid
+          WHERE p.received < p.expected AND p.place <= ${listMissing ? MAX_LISTED_SITES : 0}::int
+        ), listed_got AS MATERIALIZED (
+          SELECT got.sid, got.gid FROM got JOIN (SELECT DISTINCT sid FROM listed) l ON l.sid = got.sid WHERE got.received
         ), missing AS (
           SELECT l.sid, array_agg(g.start ORDER BY g.start) AS starts, array_agg(g."end" ORDER BY g.start) AS ends
-          FROM listed l JOIN schedule s ON s.sid = l.sid JOIN grid g ON g.k = s.k
-          WHERE ${open(Prisma.sql`s`, Prisma.sql`g.start`)}
-            AND NOT EXISTS (SELECT 1 FROM got WHERE got.sid = l.sid AND got.start = g.start AND got.received)
+          FROM listed l JOIN grid g ON g.k = l.k
+          WHERE ${open(Prisma.sql`l`, Prisma.sql`g.start`)}
+            AND NOT EXISTS (SELECT 1 FROM listed_got x WHERE x.sid = l.sid AND x.gid = g.gid)
           GROUP BY l.sid
         ), per_area AS (
           -- Sites summed per area they are in first, so the roll-up to every area above compares paths
@@ -341,6 +356,11 @@ export function completenessStatement(query: CompletenessQuery, timeZone: string
           m.starts AS "missingStarts", m.ends AS "missingEnds", p."lastReceivedAt", p."latestStart", p."latestEnd", p."latestReceived",
           1 AS sites, (p.expected = p.received)::int AS "sitesComplete"
         FROM per_site p LEFT JOIN missing m ON m.sid = p.sid
+        WHERE ${allSites}::boolean OR p.place <= ${MAX_LISTED_SITES}::int
+        UNION ALL
+        SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, COALESCE(SUM(expected), 0)::int, COALESCE(SUM(received), 0)::int, COALESCE(SUM("onTime"), 0)::int,
+          NULL, NULL, MAX("lastReceivedAt"), NULL, NULL, NULL, COUNT(*)::int, (COUNT(*) FILTER (WHERE expected = received))::int
+        FROM per_site
         UNION ALL
         SELECT 'area', NULL, a.id, a.name, a."nameEn", a.id, a.level::text,
           SUM(ps.expected)::int, SUM(ps.received)::int, SUM(ps."onTime")::int, NULL, NULL, MAX(ps."lastReceivedAt"), NULL, NULL, NULL,
@@ -488,7 +508,7 @@ export const ReportingCompletenessRef = builder.objectRef<ReportingCompleteness>
     timeZone: t.string({ description: 'The time zone the days are read in.', resolve: (c) => c.timeZone }),
     graceMinutes: t.int({ description: 'Minutes after a period ends that its report still counts as on time.', resolve: (c) => c.graceMinutes }),
     figures: t.field({ type: CompletenessFiguresRef, description: 'Expected, received and on time.', resolve: (f) => f }),
-    siteCount: t.int({ description: 'Sites counted (before `sites` picks some).', resolve: (c) => c.sites.length }),
+    siteCount: t.int({ description: 'Sites counted (before `sites` picks some).', resolve: (c) => c.siteCount }),
     sites: t.field({
       type: [SiteCompletenessRef],
       description: 'Sites, least complete first (then by kind and id): the first `first`, optionally only those missing periods.',
@@ -548,7 +568,7 @@ builder.queryFields((t) => ({
     resolve: (_root, args, ctx, info) => {
       const now = ctx.now();
       const query = completenessQuery({ ...args, within: args.within ? { id: String(args.within.id) } : null }, localDate(now, ctx.timeZone));
-      return computeCompleteness(ctx.prisma, query, ctx.timeZone, now, { listMissing: selects(info, ['sites', 'missing']) });
+      return computeCompleteness(ctx.prisma, query, ctx.timeZone, now, { listMissing: selects(info, ['sites', 'missing']), allSites: false });
     },
   }),
 }));

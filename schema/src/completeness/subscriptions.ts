@@ -29,7 +29,7 @@ builder.subscriptionFields((t) => ({
         compute: () => {
           const now = ctx.now();
           const day = localDate(now, ctx.timeZone);
-          return computeCompleteness(ctx.prisma, { ...base, from: day, to: day }, ctx.timeZone, now, { listMissing });
+          return computeCompleteness(ctx.prisma, { ...base, from: day, to: day }, ctx.timeZone, now, { listMissing, allSites: false });
         },
       });
     },
