@@ -20,7 +20,7 @@ const quick = process.argv.includes('--quick');
 const SITES = quick ? 500 : 10_000;
 // BENCH_COMPLETENESS_DAYS shortens the full run's history where loading a month takes too long (about a minute a day on a loaded 2-core machine).
 const DAYS = quick ? 3 : Number(process.env.BENCH_COMPLETENESS_DAYS ?? 30);
-const ROUNDS = quick ? 2 : 5;
+const ROUNDS = quick ? 2 : Number(process.env.BENCH_COMPLETENESS_ROUNDS ?? 5);
 const adminUrl = process.env.FANGKONG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // The month ends at local midnight of 1 March 2020; the measured day is its last (29 February).

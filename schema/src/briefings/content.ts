@@ -146,6 +146,9 @@ export async function computeBriefingContent(
     now,
     { listMissing: false },
   );
+  // computeCompleteness plans its statement with settings of its own (SET LOCAL), which would last
+  // for the rest of this transaction: the briefing's other reads are planned as usual.
+  for (const setting of ['jit', 'work_mem', 'enable_mergejoin', 'enable_nestloop']) await tx.$executeRawUnsafe(`RESET ${setting}`);
 
   // ── checkpoints: the headline, per kind, per site ──
   const sinceFirstDay = dailySums.reduce((sum, row) => addCounts(sum, row.figures), zeroCounts());

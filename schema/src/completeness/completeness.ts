@@ -139,7 +139,7 @@ export async function computeCompleteness(
 ): Promise<ReportingCompleteness> {
   const from = localDay(query.from, timeZone);
   const to = localDay(query.to, timeZone);
-  const [, seqRows, , , rows] = await prisma.$transaction(
+  const [, seqRows, , , , rows] = await prisma.$transaction(
     [
       // The planner cannot tell how many periods generate_series makes and guesses a thousand per
       // call; above its cost threshold PostgreSQL JIT-compiles the statement, which took 4 of the 4.6
@@ -148,10 +148,14 @@ export async function computeCompleteness(
       // asOfSeq: the outbox position every reader may have taken (prisma/src/outbox.ts).
       outboxPosition(prisma),
       // Its hash tables (a row per reported period) would spill to disk at the default 4 MB, and
-      // every join is an equality between unsorted sets the planner cannot size (generated periods,
-      // CTEs): a merge join sorted them first (text keys among them) where a hash join reads each once.
+      // every join is an equality between sets the planner cannot size (generated periods, CTEs):
+      // guessing them small, it sorted both sides for a merge join (text keys among them), or ran a
+      // nested loop over thousands of rows on each side (over 5 s for 620 sites in
+      // completeness.test), where a hash join reads each side once. The joins that can only be
+      // nested loops (a generate_series per row, areas by path prefix) stay so.
       prisma.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`),
       prisma.$executeRawUnsafe('SET LOCAL enable_mergejoin = off'),
+      prisma.$executeRawUnsafe('SET LOCAL enable_nestloop = off'),
       prisma.$queryRaw<SiteRow[]>(completenessStatement(query, timeZone, now, options)),
     ],
     // Prisma's own 5-second limit on a transaction would end a long one as if the database were
