@@ -487,7 +487,8 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
 
   it('lists the missing periods of the least complete sites among more than the 500 one answer can hold, in order', async () => {
     // 600 hourly checkpoints of their own area, each missing 1–4 of yesterday's hours (150 of each),
-    // and 20 missing none: sites(first: 500, incompleteOnly) ends inside the tie of those missing one.
+    // and 20 missing none (one with a duplicate report): sites(first: 500, incompleteOnly) ends inside
+    // the tie of those missing one.
     const many = 600;
     const missingOf = (i: number) => 1 + (i % 4);
     const firstMissing = (i: number) => i % 20;
@@ -501,6 +502,9 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
           ${ts(at(yesterday, '00:00'))} + (h + 1) * interval '1 hour', 'MANUAL', 'completeness test', ${ts(at(yesterday, '00:00'))} + (h + 1) * interval '1 hour', 1
         FROM generate_series(0, ${many + 19}) i, generate_series(0, 23) h
         WHERE i >= ${many} OR h < i % 20 OR h >= i % 20 + 1 + i % 4`);
+      // A duplicate from before current versions were forbidden to overlap: its period counts once.
+      await sql(`INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", source, "reportedBy", "createdAt", "peopleScreened", "predatesOverlapRule")
+        VALUES (gen_random_uuid()::text, 'cmp-many-${many}', ${ts(at(yesterday, '00:00'))}, ${ts(at(yesterday, '01:00'))}, 'MANUAL', 'completeness test', ${ts(at(yesterday, '01:00'))}, 1, true)`);
     });
     const within = globalId('Area', 'cmp-many');
     const QUERY = `query($day: Date, $within: ID) { reportingCompleteness(day: $day, within: $within) {
