@@ -274,7 +274,7 @@ export function completenessStatement(query: CompletenessQuery, timeZone: string
         ), grid_hour AS MATERIALIZED (
           -- A period lasts at most a day's opening (25 hours on a DST day): a constant series the planner
           -- can count, so it hashes these few rows and not the reports (it guesses 1,000 rows a call of any other).
-          SELECT g.gid, g.k, g.start, g."end", g.first_hour + h.i AS hour FROM grid g, generate_series(0, 26) AS h(i) WHERE h.i <= g.last_hour - g.first_hour
+          SELECT g.gid, g.k, g.start, g."end", g.first_hour, g.first_hour + h.i AS hour FROM grid g, generate_series(0, 26) AS h(i) WHERE h.i <= g.last_hour - g.first_hour
         ), shape_span AS MATERIALIZED (
           SELECT k, COUNT(*)::int AS n, MIN(start) AS first_start, MAX(start) AS last_start, (array_agg("end" ORDER BY start DESC))[1] AS last_end
           FROM grid GROUP BY k
@@ -302,31 +302,50 @@ export function completenessStatement(query: CompletenessQuery, timeZone: string
           -- for a site whose schedule changed), once for every hour (since the epoch) it touches:
           -- reports meet periods by schedule and hour, an equality a hash join takes. A pair sharing
           -- several hours meets several times; bool_or and MIN below do not mind.
-          SELECT s.sid, s.k, s."openedAt", s."closedAt", r."periodStart", r."periodEnd", r."supersededAt" IS NULL AS current, r."createdAt",
+          SELECT s.sid, s.k, s."openedAt", s."closedAt", r."periodStart", r."periodEnd", r."supersededAt" IS NULL AS current,
+            r."supersededAt" IS NULL AND NOT r."predatesOverlapRule" AS ruled, r."createdAt",
             generate_series(${firstHour(Prisma.sql`r."periodStart"`)}, ${lastHour(Prisma.sql`r."periodEnd"`)}) AS hour
           FROM "CheckpointReport" r JOIN schedule s ON s.checkpoint_id = r."checkpointId"
           WHERE r."periodStart" > ${lookBack} AND r."periodStart" < ${instant(to.end)} AND r."periodEnd" > ${instant(from.start)}
           UNION ALL
-          SELECT s.sid, s.k, s."openedAt", s."closedAt", o."periodStart", o."periodEnd", o."supersededAt" IS NULL, o."createdAt",
+          SELECT s.sid, s.k, s."openedAt", s."closedAt", o."periodStart", o."periodEnd", o."supersededAt" IS NULL,
+            o."supersededAt" IS NULL AND NOT o."predatesOverlapRule", o."createdAt",
             generate_series(${firstHour(Prisma.sql`o."periodStart"`)}, ${lastHour(Prisma.sql`o."periodEnd"`)})
           FROM "OutputReport" o JOIN schedule s ON s.line_id = o."lineId"
           WHERE o."periodStart" > ${lookBack} AND o."periodStart" < ${instant(to.end)} AND o."periodEnd" > ${instant(from.start)}
-        ), got AS MATERIALIZED (
-          -- The expected periods some version overlaps: received when a current one does, at the
-          -- first version's arrival (a correction neither counts twice nor makes a period late).
-          -- Grouped by the period's number (two integers sort and hash faster than a site and two instants).
-          SELECT r.sid, g.gid, MIN(g.start) AS start, bool_or(r.current) AS received, MIN(r."createdAt") AS received_at,
-            MIN(r."createdAt") <= MIN(g."end") + ${`${query.graceMinutes} minutes`}::interval AS on_time
+        ), met AS MATERIALIZED (
+          -- Each version with each expected period it overlaps. Most are "plain": a current version
+          -- under the overlap rule (no other such version of the site overlaps it: an exclusion
+          -- constraint) covering exactly one period, met once (at the period's first hour).
+          SELECT r.sid, g.gid, g.start, g."end", r.current, r."createdAt",
+            r.ruled AND r."periodStart" = g.start AND r."periodEnd" = g."end" AND r.hour = g.first_hour AS plain
           FROM report_hour r
           JOIN grid_hour g ON g.k = r.k AND g.hour = r.hour AND r."periodStart" < g."end" AND r."periodEnd" > g.start
           WHERE ${open(Prisma.sql`r`, Prisma.sql`g.start`)}
-          GROUP BY r.sid, g.gid
+        ), plain AS (
+          -- Per site straight from the meetings, when all of its are plain: each is one received period,
+          -- received when that version arrived.
+          SELECT sid, bool_and(plain) AS all_plain,
+            COUNT(*)::int AS received,
+            COUNT(*) FILTER (WHERE "createdAt" <= "end" + ${`${query.graceMinutes} minutes`}::interval)::int AS "onTime",
+            MAX("createdAt") AS "lastReceivedAt", MAX(start) AS latest_received
+          FROM met GROUP BY sid
+        ), got AS MATERIALIZED (
+          -- The other sites (a correction, a partial or duplicate report) period by period: received
+          -- when a current version overlaps it, at the first version's arrival (a correction neither
+          -- counts twice nor makes a period late).
+          SELECT m.sid, m.gid, MIN(m.start) AS start, bool_or(m.current) AS received, MIN(m."createdAt") AS received_at,
+            MIN(m."createdAt") <= MIN(m."end") + ${`${query.graceMinutes} minutes`}::interval AS on_time
+          FROM met m JOIN plain p ON p.sid = m.sid AND NOT p.all_plain
+          GROUP BY m.sid, m.gid
         ), site_got AS (
+          SELECT sid, received, "onTime", "lastReceivedAt", latest_received FROM plain WHERE all_plain
+          UNION ALL
           SELECT sid,
-            COUNT(*) FILTER (WHERE received)::int AS received,
-            COUNT(*) FILTER (WHERE received AND on_time)::int AS "onTime",
-            MAX(received_at) FILTER (WHERE received) AS "lastReceivedAt",
-            MAX(start) FILTER (WHERE received) AS latest_received
+            COUNT(*) FILTER (WHERE received)::int,
+            COUNT(*) FILTER (WHERE received AND on_time)::int,
+            MAX(received_at) FILTER (WHERE received),
+            MAX(start) FILTER (WHERE received)
           FROM got GROUP BY sid
         ), per_site AS MATERIALIZED (
           SELECT s.sid, s.kind, s.id, s.name, s."nameEn", s."areaId", s.path, COALESCE(e.expected, 0) AS expected, COALESCE(g.received, 0) AS received,
@@ -342,7 +361,7 @@ export function completenessStatement(query: CompletenessQuery, timeZone: string
           FROM per_site p JOIN schedule s ON s.sid = p.sid
           WHERE p.received < p.expected AND p.place <= ${listMissing ? MAX_LISTED_SITES : 0}::int
         ), listed_got AS MATERIALIZED (
-          SELECT got.sid, got.gid FROM got JOIN (SELECT DISTINCT sid FROM listed) l ON l.sid = got.sid WHERE got.received
+          SELECT DISTINCT m.sid, m.gid FROM met m JOIN (SELECT DISTINCT sid FROM listed) l ON l.sid = m.sid WHERE m.current
         ), missing AS (
           SELECT l.sid, array_agg(g.start ORDER BY g.start) AS starts, array_agg(g."end" ORDER BY g.start) AS ends
           FROM listed l JOIN grid g ON g.k = l.k
