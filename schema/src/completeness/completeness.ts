@@ -122,6 +122,20 @@ type SiteRow = {
 };
 
 /**
+ * How the completeness statement is planned (set for its transaction only):
+ * - jit: the planner cannot tell how many periods generate_series makes and guesses a thousand per
+ *   call; above its cost threshold PostgreSQL JIT-compiled the statement, which took 4 of 4.6 seconds
+ *   over 500 sites. The statement is simple; interpreting it is fast.
+ * - work_mem: its hash tables (a row per reported period) spilled to disk at the default 4 MB.
+ * - enable_mergejoin, enable_nestloop: every join is an equality between sets the planner cannot size
+ *   (generated periods, CTEs); guessing them small, it sorted both sides for a merge join (text keys
+ *   among them) or ran a nested loop over thousands of rows on each side (over 5 s for 620 sites in
+ *   completeness.test), where a hash join reads each side once. The joins that can only be nested
+ *   loops (a generate_series per row, areas by path prefix) stay so.
+ */
+export const COMPLETENESS_SETTINGS = { jit: 'off', work_mem: '64MB', enable_mergejoin: 'off', enable_nestloop: 'off' } as const;
+
+/**
  * Expected, received and on-time periods per site and per area (each area counts every site at any
  * depth below it, down from `within`), over the local days `from`..`to` (inclusive), up to `now`:
  * a period is expected once it has ended. A period is received when a current report (not a
@@ -139,23 +153,13 @@ export async function computeCompleteness(
 ): Promise<ReportingCompleteness> {
   const from = localDay(query.from, timeZone);
   const to = localDay(query.to, timeZone);
-  const [, seqRows, , , , rows] = await prisma.$transaction(
+  const [, seqRows, rows] = await prisma.$transaction(
     [
-      // The planner cannot tell how many periods generate_series makes and guesses a thousand per
-      // call; above its cost threshold PostgreSQL JIT-compiles the statement, which took 4 of the 4.6
-      // seconds over 500 sites (bench/src/completeness). The statement is simple; interpreting it is fast.
-      prisma.$executeRawUnsafe('SET LOCAL jit = off'),
+      // The statement's planner settings, for this transaction only (set_config's is_local), in one
+      // round trip (COMPLETENESS_SETTINGS says why each).
+      prisma.$executeRawUnsafe(`SELECT ${Object.entries(COMPLETENESS_SETTINGS).map(([name, value]) => `set_config('${name}', '${value}', true)`).join(', ')}`),
       // asOfSeq: the outbox position every reader may have taken (prisma/src/outbox.ts).
       outboxPosition(prisma),
-      // Its hash tables (a row per reported period) would spill to disk at the default 4 MB, and
-      // every join is an equality between sets the planner cannot size (generated periods, CTEs):
-      // guessing them small, it sorted both sides for a merge join (text keys among them), or ran a
-      // nested loop over thousands of rows on each side (over 5 s for 620 sites in
-      // completeness.test), where a hash join reads each side once. The joins that can only be
-      // nested loops (a generate_series per row, areas by path prefix) stay so.
-      prisma.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`),
-      prisma.$executeRawUnsafe('SET LOCAL enable_mergejoin = off'),
-      prisma.$executeRawUnsafe('SET LOCAL enable_nestloop = off'),
       prisma.$queryRaw<SiteRow[]>(completenessStatement(query, timeZone, now, options)),
     ],
     // Prisma's own 5-second limit on a transaction would end a long one as if the database were
