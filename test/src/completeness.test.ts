@@ -484,6 +484,51 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
     const versions = await db().inspect((sql) => sql<{ every: number }>(`SELECT "reportIntervalMinutes" AS every FROM "SiteScheduleVersion" WHERE "siteId" = 'cmp-sched' ORDER BY "validUntil"`));
     expect(versions.map((v) => v.every)).toEqual([60, 30]);
   });
+
+  it('lists the missing periods of the least complete sites among more than the 500 one answer can hold, in order', async () => {
+    // 600 hourly checkpoints of their own area, each missing 1–4 of yesterday's hours (150 of each),
+    // and 20 missing none (one with a duplicate report): sites(first: 500, incompleteOnly) ends inside
+    // the tie of those missing one.
+    const many = 600;
+    const missingOf = (i: number) => 1 + (i % 4);
+    const firstMissing = (i: number) => i % 20;
+    const slug = (i: number) => `cmp-many-${String(i).padStart(3, '0')}`;
+    await db().inspect(async (sql) => {
+      await sql(`INSERT INTO "Area" (id, name, "nameEn", level, "parentId", path) VALUES ('cmp-many', 'cmp-many', 'cmp-many', 'DISTRICT', NULL, '/cmp-many/')`);
+      await sql(`INSERT INTO "Checkpoint" (id, name, "nameEn", kind, "areaId", "reportIntervalMinutes", status)
+        SELECT 'cmp-many-' || lpad(i::text, 3, '0'), 'm', 'm', 'ROAD', 'cmp-many', 60, 'ACTIVE' FROM generate_series(0, ${many + 19}) i`);
+      await sql(`INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", source, "reportedBy", "createdAt", "peopleScreened")
+        SELECT gen_random_uuid()::text, 'cmp-many-' || lpad(i::text, 3, '0'), ${ts(at(yesterday, '00:00'))} + h * interval '1 hour',
+          ${ts(at(yesterday, '00:00'))} + (h + 1) * interval '1 hour', 'MANUAL', 'completeness test', ${ts(at(yesterday, '00:00'))} + (h + 1) * interval '1 hour', 1
+        FROM generate_series(0, ${many + 19}) i, generate_series(0, 23) h
+        WHERE i >= ${many} OR h < i % 20 OR h >= i % 20 + 1 + i % 4`);
+      // A duplicate from before current versions were forbidden to overlap: its period counts once.
+      await sql(`INSERT INTO "CheckpointReport" (id, "checkpointId", "periodStart", "periodEnd", source, "reportedBy", "createdAt", "peopleScreened", "predatesOverlapRule")
+        VALUES (gen_random_uuid()::text, 'cmp-many-${many}', ${ts(at(yesterday, '00:00'))}, ${ts(at(yesterday, '01:00'))}, 'MANUAL', 'completeness test', ${ts(at(yesterday, '01:00'))}, 1, true)`);
+    });
+    const within = globalId('Area', 'cmp-many');
+    const QUERY = `query($day: Date, $within: ID) { reportingCompleteness(day: $day, within: $within) {
+      siteCount figures { expected received }
+      sites(first: 500, incompleteOnly: true) { slug missingCount missing(first: 24) { start } } } }`;
+    const response = await graphql(url, QUERY, { day: yesterday, within });
+    expect(response.errors).toBeUndefined();
+    const result = response.data!.reportingCompleteness;
+    const totalMissing = Array.from({ length: many }, (_, i) => missingOf(i)).reduce((a, b) => a + b, 0);
+    expect(result.siteCount).toBe(many + 20);
+    expect(result.figures).toEqual({ expected: (many + 20) * 24, received: (many + 20) * 24 - totalMissing });
+    // Least complete first (4 missing, then 3, 2, 1), then by id; the tie of those missing one is cut at 500.
+    const order = Array.from({ length: many }, (_, i) => i).sort((a, b) => missingOf(b) - missingOf(a) || slug(a).localeCompare(slug(b)));
+    expect(result.sites.map((s: { slug: string }) => s.slug)).toEqual(order.slice(0, 500).map(slug));
+    for (const i of order.slice(0, 500)) {
+      const site = result.sites.find((s: { slug: string }) => s.slug === slug(i));
+      const hours = Array.from({ length: missingOf(i) }, (_, k) => new Date(at(yesterday, '00:00') + (firstMissing(i) + k) * HOUR).toISOString());
+      expect({ slug: site.slug, missingCount: site.missingCount, missing: site.missing.map((m: { start: string }) => m.start) }).toEqual({ slug: slug(i), missingCount: missingOf(i), missing: hours });
+    }
+    // Without the missing periods asked for, the same sites in the same order.
+    const plain = await graphql(url, QUERY.replace(' missing(first: 24) { start }', ''), { day: yesterday, within });
+    expect(plain.errors).toBeUndefined();
+    expect(plain.data!.reportingCompleteness.sites).toEqual(result.sites.map((s: { slug: string; missingCount: number }) => ({ slug: s.slug, missingCount: s.missingCount })));
+  });
 });
 
 // Local days across daylight-saving changes, on the embedded database (PGlite's own time-zone rules).

@@ -20,7 +20,7 @@ const quick = process.argv.includes('--quick');
 const SITES = quick ? 500 : 10_000;
 // BENCH_COMPLETENESS_DAYS shortens the full run's history where loading a month takes too long (about a minute a day on a loaded 2-core machine).
 const DAYS = quick ? 3 : Number(process.env.BENCH_COMPLETENESS_DAYS ?? 30);
-const ROUNDS = quick ? 2 : 5;
+const ROUNDS = quick ? 2 : Number(process.env.BENCH_COMPLETENESS_ROUNDS ?? 5);
 const adminUrl = process.env.FANGKONG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // The month ends at local midnight of 1 March 2020; the measured day is its last (29 February).
@@ -38,7 +38,12 @@ async function main() {
   const started = Date.now();
   const machine = await describeMachine(adminUrl);
   // BENCH_DATABASE_PREFIX names the database apart when several people share one PostgreSQL.
-  const db = await createEmptyDatabase(adminUrl, process.env.BENCH_DATABASE_PREFIX ?? 'fangkong_bench_completeness');
+  // BENCH_COMPLETENESS_DATABASE_URL: a database an earlier run kept (BENCH_KEEP_DATABASE=1) with the
+  // same sites and days, reused as it is (a month takes half an hour to load on a busy machine).
+  const reuseUrl = process.env.BENCH_COMPLETENESS_DATABASE_URL;
+  const db = reuseUrl
+    ? { url: reuseUrl, drop: async () => {} }
+    : await createEmptyDatabase(adminUrl, process.env.BENCH_DATABASE_PREFIX ?? 'fangkong_bench_completeness');
   const client = new pg.Client({ connectionString: db.url });
   let server: Awaited<ReturnType<typeof startChild>> | undefined;
   try {
@@ -47,7 +52,13 @@ async function main() {
     const token = await createToken({ repoRoot, env, role: 'analyst', label: 'completeness bench' });
     await client.connect();
     const loadStarted = Date.now();
-    await load(client);
+    // An empty database given to reuse is loaded (and kept) the first time.
+    const shape = reuseUrl ? await loadedShape(client) : null;
+    const loaded = shape && shape.sites > 0 ? shape : null;
+    if (loaded && (loaded.sites !== SITES || loaded.days !== DAYS)) {
+      throw new Error(`${reuseUrl} holds ${loaded.sites} bench checkpoints over ${loaded.days} days, not ${SITES} over ${DAYS}`);
+    }
+    if (!loaded) await load(client);
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     const [{ n: reports }] = (await client.query<{ n: string }>(`SELECT COUNT(*)::text AS n FROM "CheckpointReport"`)).rows as [{ n: string }];
     server = await startChild('fangkong', ['--import', 'tsx', 'server/src/cli.ts', 'serve'], {
@@ -96,7 +107,7 @@ async function main() {
       `# reportingCompleteness: one day over ${SITES.toLocaleString('en')} checkpoints${quick ? ' (--quick smoke, not a measurement)' : ''}`,
       '',
       `Machine: ${machineLine(machine)}. Load average ${machine.loadAverage.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end.`,
-      `Data: ${SITES.toLocaleString('en')} checkpoints in 10 townships × 10 communities, ${DAYS} days of hourly reports (${Number(reports).toLocaleString('en')} rows, loaded in ${loadSeconds.toFixed(0)} s), ~5 % of periods missing, ~10 % late; PostgreSQL.`,
+      `Data: ${SITES.toLocaleString('en')} checkpoints in 10 townships × 10 communities, ${DAYS} days of hourly reports (${Number(reports).toLocaleString('en')} rows, ${loaded ? 'loaded by an earlier run, reused' : `loaded in ${loadSeconds.toFixed(0)} s`}), ~5 % of periods missing, ~10 % late; PostgreSQL.`,
       `Day measured: ${DAY}, ${whole.figures.expected.toLocaleString('en')} expected periods, ${whole.figures.received.toLocaleString('en')} received.`,
       '',
       '| | median ms | rounds (ms) |',
@@ -120,9 +131,17 @@ async function main() {
   } finally {
     await server?.stop();
     await client.end().catch(() => {});
-    if (process.env.BENCH_KEEP_DATABASE === '1') console.log(`kept ${db.url}`);
+    if (process.env.BENCH_KEEP_DATABASE === '1' || reuseUrl) console.log(`kept ${db.url}`);
     else await db.drop().catch(() => {});
   }
+}
+
+/** The bench checkpoints and days of reports a reused database holds. */
+async function loadedShape(client: pg.Client): Promise<{ sites: number; days: number }> {
+  const { rows } = await client.query<{ sites: number; days: number }>(`SELECT
+    (SELECT COUNT(*)::int FROM "Checkpoint" WHERE id LIKE 'bench-cp-%') AS sites,
+    (SELECT COUNT(DISTINCT date_trunc('day', "periodStart" AT TIME ZONE 'Asia/Shanghai'))::int FROM "CheckpointReport" WHERE "checkpointId" = 'bench-cp-0') AS days`);
+  return rows[0]!;
 }
 
 /** Areas, checkpoints and hourly reports, generated in SQL. Triggers are off while loading (no day is approved). */

@@ -3,7 +3,7 @@ import { addDays, CURVE_MAX_DAYS, localDate, localDay, RESPONSE_FIRST_DAY } from
 import type { Tx } from '../core/changes.ts';
 import { instant } from '../core/sql.ts';
 import { byCheckpoint, countsQuery, zeroCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
-import { computeCompleteness, DEFAULT_GRACE_MINUTES } from '../completeness/completeness.ts';
+import { COMPLETENESS_SETTINGS, computeCompleteness, DEFAULT_GRACE_MINUTES } from '../completeness/completeness.ts';
 import { byLine, outputQuery } from '../production/output.ts';
 import { checkpointBucketSums } from '../summary/series.ts';
 import type { AreaTotals } from '../summary/area-totals.ts';
@@ -144,6 +144,12 @@ export async function computeBriefingContent(
     { from: dayText, to: dayText, within: areaId, kinds: ['CHECKPOINT'], graceMinutes: DEFAULT_GRACE_MINUTES },
     timeZone,
     now,
+    { listMissing: false },
+  );
+  // computeCompleteness plans its statement with settings of its own for the transaction, which would
+  // last for the rest of this one: the briefing's other reads are planned as usual.
+  await tx.$executeRawUnsafe(
+    `SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name IN (${Object.keys(COMPLETENESS_SETTINGS).map((name) => `'${name}'`).join(', ')})`,
   );
 
   // ── checkpoints: the headline, per kind, per site ──

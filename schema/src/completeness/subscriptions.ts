@@ -3,7 +3,7 @@ import type { OutboxEvent } from '../core/live.ts';
 import { CLOCK_REFRESH_MS, liveFeed } from '../core/live-values.ts';
 import { AreaRef } from '../places/places.ts';
 import { localDate } from '@fangkong/zone';
-import { completenessArgs, completenessQuery, computeCompleteness, ReportingCompletenessRef, SiteKindEnum, type ReportingCompleteness } from './completeness.ts';
+import { completenessArgs, completenessQuery, computeCompleteness, ReportingCompletenessRef, selects, SiteKindEnum, type ReportingCompleteness } from './completeness.ts';
 
 const isReportEvent = (e: OutboxEvent) => e.type.startsWith('checkpointReport:') || e.type.startsWith('outputReport:');
 
@@ -18,17 +18,18 @@ builder.subscriptionFields((t) => ({
       kinds: t.arg({ type: [SiteKindEnum], required: false, description: completenessArgs.kinds.description }),
       graceMinutes: t.arg.int({ required: false, description: completenessArgs.graceMinutes.description }),
     },
-    subscribe: (_root, args, ctx) => {
+    subscribe: (_root, args, ctx, info) => {
       // Checked once up front, so a bad argument fails the subscription instead of every value.
       const base = completenessQuery({ ...args, within: args.within ? { id: String(args.within.id) } : null }, localDate(ctx.now(), ctx.timeZone));
-      const key = `reportingCompleteness:${base.within ?? ''}:${[...base.kinds].sort().join(',')}:${base.graceMinutes}`;
+      const listMissing = selects(info, ['sites', 'missing']);
+      const key = `reportingCompleteness:${base.within ?? ''}:${[...base.kinds].sort().join(',')}:${base.graceMinutes}:${listMissing ? 'missing' : ''}`;
       return liveFeed(ctx).watch<ReportingCompleteness>(key, {
         relevant: isReportEvent,
         refreshMs: CLOCK_REFRESH_MS,
         compute: () => {
           const now = ctx.now();
           const day = localDate(now, ctx.timeZone);
-          return computeCompleteness(ctx.prisma, { ...base, from: day, to: day }, ctx.timeZone, now);
+          return computeCompleteness(ctx.prisma, { ...base, from: day, to: day }, ctx.timeZone, now, { listMissing, allSites: false });
         },
       });
     },
