@@ -2,7 +2,7 @@ import { ErrorCode } from '@fangkong/zone';
 import { PothosValidationError } from '@pothos/core';
 import type { Database } from '@fangkong/prisma';
 import { type CommittedEvent, type ExportCodes, type LiveFeed, type ScreenPresence, schema } from '@fangkong/schema';
-import { type DocumentNode, getOperationAST, GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { createYoga, maskError as defaultMaskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -27,7 +27,6 @@ import { useMetrics } from './plugins/use-metrics.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import type { Tracing } from './telemetry/tracing.ts';
 import { useOpenTelemetry } from '@envelop/opentelemetry';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { limitStatus, useLimitStatus } from './plugins/limit-status.ts';
 import { useRequestBounds } from './plugins/use-request-bounds.ts';
 import { useMalformedParams } from './plugins/use-malformed-params.ts';
@@ -40,6 +39,7 @@ import { countStatements, useSqlStatementCount } from './plugins/use-sql-stateme
 import { useSharedExecution } from './live/shared-execution.ts';
 import { isStatementTimeout, statementTimeoutError } from './plugins/statement-timeout.ts';
 import { useValidationErrorCode } from './plugins/use-validation-error-code.ts';
+import { useCompiledQueries } from './plugins/use-compiled-queries.ts';
 
 export interface YogaOptions {
   database: Database;
@@ -160,9 +160,8 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       reservationTimeoutMs: options.streams?.reservationTimeoutMs,
     }),
     useReadiness(options.database, options.logger),
-    // Queries run compiled (graphql-jit), once per document: the generic executor's per-field
-    // work was the largest part of a page's time. Before the statement count, which wraps it.
-    useGraphQlJit({}, { enableIf: (args) => isQuery(args.document, args.operationName) }),
+    // Queries run compiled (graphql-jit). Before the statement count, which wraps their execution.
+    useCompiledQueries(),
     // Subscribers of the same operation, variables and access scope share each update's execution
     // (live/shared-execution.ts). With FANGKONG_TRACE_SQL each one is logged with its statements.
     useSharedExecution({
@@ -244,11 +243,6 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     options.logger.error('unexpected error', { path: error.path?.join('.'), error: original.stack ?? String(original) });
     return defaultMaskError(error, message, isDev);
   }
-}
-
-/** Whether the operation to run is a query (not a mutation or subscription). */
-function isQuery(document: DocumentNode, operationName?: string | null): boolean {
-  return getOperationAST(document, operationName)?.operation === 'query';
 }
 
 /**
