@@ -147,6 +147,9 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useRequestBounds(),
     useResponseSize(),
     useDenialAudit(audit),
+    // Queries run compiled (graphql-jit). Before every plugin that wraps the execute function (the
+    // response cache, the statement count): each wraps the one set before it, and a later one would replace it.
+    useCompiledQueries(),
     // After every check above, so a kept answer is refused, counted and priced like a fresh one.
     ...(options.responseCache ? [options.responseCache.plugin(authenticateRequest)] : []),
     useLiveAccess(options.tokenWatch),
@@ -160,8 +163,6 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
       reservationTimeoutMs: options.streams?.reservationTimeoutMs,
     }),
     useReadiness(options.database, options.logger),
-    // Queries run compiled (graphql-jit). Before the statement count, which wraps their execution.
-    useCompiledQueries(),
     // Subscribers of the same operation, variables and access scope share each update's execution
     // (live/shared-execution.ts). With FANGKONG_TRACE_SQL each one is logged with its statements.
     useSharedExecution({
