@@ -144,12 +144,14 @@ const siteFigures = createContextCache(
           }
           continue;
         }
-        const counts = await countsByCheckpoint(ctx.prisma, [...ids], start, end, ctx.timeZone);
-        [...ids].forEach((id, i) => found.set(dayKey(day, id), counts[i]!));
+        const list = [...ids];
+        const counts = await countsByCheckpoint(ctx.prisma, list, start, end, ctx.timeZone);
+        for (const [i, id] of list.entries()) found.set(dayKey(day, id), counts[i]!);
       }
       if (!lastRead) {
         const ids = [...last];
-        (await lastReportByCheckpoint(ctx.prisma, ids)).forEach((at, i) => found.set(lastKey(ids[i]!), at));
+        const at = await lastReportByCheckpoint(ctx.prisma, ids);
+        for (const [i, id] of ids.entries()) found.set(lastKey(id), at[i]!);
       }
       return keys.map((key) => (found.has(key) ? found.get(key)! : key.startsWith(`${LAST}|`) ? null : zeroCounts()));
     }),
