@@ -133,14 +133,25 @@ export function addDays(day: string, days: number): string {
 
 /** Day `day` (YYYY-MM-DD) in the zone: from local 00:00 to the next local 00:00 (23 or 25 h across DST). */
 export function localDay(day: string, timeZone: string): LocalDay {
-  const parsed = parseDay(day);
-  if (!parsed) throw new RangeError(`"${day}" is not a calendar date in the form YYYY-MM-DD`);
-  return {
-    day,
-    start: zonedInstant(parsed.year, parsed.month, parsed.day, 0, 0, 0, timeZone),
-    end: zonedInstant(parsed.year, parsed.month, parsed.day + 1, 0, 0, 0, timeZone),
-  };
+  // Four offset look-ups (formatToParts) per day, asked on every read of a day's figures: kept per
+  // zone and day. Fresh Dates each time, so no caller can change another's.
+  const key = `${timeZone}|${day}`;
+  let bounds = dayBounds.get(key);
+  if (!bounds) {
+    const parsed = parseDay(day);
+    if (!parsed) throw new RangeError(`"${day}" is not a calendar date in the form YYYY-MM-DD`);
+    bounds = {
+      start: zonedInstant(parsed.year, parsed.month, parsed.day, 0, 0, 0, timeZone).getTime(),
+      end: zonedInstant(parsed.year, parsed.month, parsed.day + 1, 0, 0, 0, timeZone).getTime(),
+    };
+    if (dayBounds.size >= DAY_BOUNDS_KEPT) dayBounds.clear();
+    dayBounds.set(key, bounds);
+  }
+  return { day, start: new Date(bounds.start), end: new Date(bounds.end) };
 }
+
+const DAY_BOUNDS_KEPT = 4096;
+const dayBounds = new Map<string, { start: number; end: number }>();
 
 /** The local day containing `now`. */
 export function today(now: Date | number, timeZone: string): LocalDay {

@@ -1,6 +1,7 @@
 // The read-API scenario on one database: start the Fangkong server and the baseline as child
 // processes, prove they answer both operations with the same JSON, warm both up, then load them
 // in alternation, round after round, from this process.
+import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { cleanEnv, type Backend, type BenchDatabase } from '../shared/databases.ts';
 import { load, type LoadResult } from '../shared/load.ts';
@@ -29,12 +30,15 @@ export interface StatementCount {
   rows: number;
 }
 
+/** A load run, with the CPU time its target's process spent per response (ms; from /proc, NaN where unreadable). */
+export type MeasuredRun = LoadResult & { cpuMsPerResponse: number };
+
 export interface Round {
   round: number;
   /** Which target ran first this round (they take turns). */
   first: 'ours' | 'baseline';
-  ours: LoadResult;
-  baseline: LoadResult;
+  ours: MeasuredRun;
+  baseline: MeasuredRun;
   /** ours ÷ baseline requests per second; NaN when either run was invalid. */
   ratio: number;
 }
@@ -51,7 +55,12 @@ export interface ReadApiResult {
   /** Checkpoint reports asked for with --history; null for the seed's fortnight alone. */
   history: number | null;
   seedSummary: string;
+  /** The depth-3 page at each page size. */
   statements: StatementCount[];
+  /** The benchmark's checkpoint page (with today's counts) at each page size. */
+  pageStatements: StatementCount[];
+  /** Each measured operation's statements, by operation name. */
+  operationStatements: Partial<Record<string, StatementCount>>;
   operations: OperationResult[];
 }
 
@@ -100,25 +109,54 @@ export const PAGE_SIZES = [1, 10, 50, 500];
  * with FANGKONG_TRACE_SQL=1 (extensions.sqlStatements, sqlRows) before the measured targets start:
  * tracing is not part of what is timed. An admin token, since the largest page is beyond an analyst's read budget.
  */
-async function countStatements(db: BenchDatabase, settings: ReadApiSettings, adminToken: string): Promise<StatementCount[]> {
+async function countStatements(
+  db: BenchDatabase,
+  settings: ReadApiSettings,
+  adminToken: string,
+): Promise<Pick<ReadApiResult, 'statements' | 'pageStatements' | 'operationStatements'>> {
   const server = await startChild('Fangkong server (tracing SQL)', [...tsxNode, 'server/src/cli.ts', 'serve'], {
     cwd: settings.repoRoot,
     env: { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT, FANGKONG_ALERT_SWEEP_MS: NO_ALERT_SWEEP, FANGKONG_TRACE_SQL: '1', ...db.serverEnv },
     ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
   });
+  const count = async (what: string, body: string, pageSize: number): Promise<StatementCount> => {
+    const { status, text } = await post(server.url, body, { authorization: `Bearer ${adminToken}` });
+    if (status !== 200 || text.includes('"errors"')) throw new Error(`${what}: answered ${status} ${text.slice(0, 600)}`);
+    const { extensions } = JSON.parse(text) as { extensions?: { sqlStatements?: number; sqlRows?: number } };
+    return { pageSize, statements: extensions?.sqlStatements ?? Number.NaN, rows: extensions?.sqlRows ?? Number.NaN };
+  };
   try {
-    const counts: StatementCount[] = [];
+    const statements: StatementCount[] = [];
+    const pageStatements: StatementCount[] = [];
     for (const pageSize of PAGE_SIZES) {
-      const { status, text } = await post(server.url, JSON.stringify({ query: depth3Page(pageSize) }), { authorization: `Bearer ${adminToken}` });
-      if (status !== 200 || text.includes('"errors"')) throw new Error(`depth-3 page of ${pageSize}: answered ${status} ${text.slice(0, 600)}`);
-      const { extensions } = JSON.parse(text) as { extensions?: { sqlStatements?: number; sqlRows?: number } };
-      counts.push({ pageSize, statements: extensions?.sqlStatements ?? Number.NaN, rows: extensions?.sqlRows ?? Number.NaN });
+      statements.push(await count(`depth-3 page of ${pageSize}`, JSON.stringify({ query: depth3Page(pageSize) }), pageSize));
+      const page = readOperations(settings.day, pageSize).find((o) => o.name === 'CheckpointPage')!;
+      pageStatements.push(await count(`checkpoint page of ${pageSize}`, page.body, pageSize));
     }
-    return counts;
+    const operationStatements: Partial<Record<string, StatementCount>> = {};
+    for (const operation of readOperations(settings.day)) operationStatements[operation.name] = await count(operation.name, operation.body, 50);
+    return { statements, pageStatements, operationStatements };
   } finally {
     await server.stop();
   }
 }
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux); NaN elsewhere. Per response
+ * it is what a request costs the target's process whatever else the shared machine runs; on PGlite it
+ * includes the database, which runs inside the process.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body });
@@ -160,8 +198,9 @@ async function verify(operation: ReadOperation, ours: ChildServer, baseline: Chi
   return { ours: a.text, baseline: b.text };
 }
 
-const describeRun = (r: LoadResult) =>
+const describeRun = (r: LoadResult & { cpuMsPerResponse?: number }) =>
   `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms` +
+  (r.cpuMsPerResponse === undefined ? '' : `, CPU ${r.cpuMsPerResponse.toFixed(2)} ms/response`) +
   (r.invalid ? `, INVALID (${r.errors} errors, ${r.mismatches} mismatches)` : '');
 
 export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, log: Log, history: number | null = null): Promise<ReadApiResult> {
@@ -173,8 +212,8 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
   const tokenFor = (role: 'analyst' | 'admin') => createToken({ repoRoot: settings.repoRoot, env: { ...cleanEnv(), ...db.serverEnv }, role, label: `bench read ${role}` });
   const token = await tokenFor('analyst');
   const adminToken = await tokenFor('admin');
-  const statements = await countStatements(db, settings, adminToken);
-  log(`${db.backend}: statements per depth-3 page: ${statements.map((s) => `${s.pageSize}: ${s.statements} (${s.rows} rows)`).join(', ')}`);
+  const counted = await countStatements(db, settings, adminToken);
+  log(`${db.backend}: statements per depth-3 page: ${counted.statements.map((s) => `${s.pageSize}: ${s.statements} (${s.rows} rows)`).join(', ')}`);
   log(`${db.backend}: starting the Fangkong server and the baseline`);
   const { ours, baseline } = await startTargets(db, settings);
   try {
@@ -185,8 +224,9 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
     for (const operation of operations) expected.set(operation, await verify(operation, ours, baseline, headers));
     log(`${db.backend}: both answer ${operations.map((o) => o.name).join(' and ')} with the same JSON`);
 
-    const measure = (operation: ReadOperation, who: 'ours' | 'baseline', seconds: number) =>
-      load({
+    const measure = async (operation: ReadOperation, who: 'ours' | 'baseline', seconds: number): Promise<MeasuredRun> => {
+      const before = cpuMs(targets[who].pid);
+      const run = await load({
         url: targets[who].url,
         body: operation.body,
         headers,
@@ -194,6 +234,8 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
         seconds,
         connections: settings.connections,
       });
+      return { ...run, cpuMsPerResponse: run.responses ? (cpuMs(targets[who].pid) - before) / run.responses : Number.NaN };
+    };
 
     for (const operation of settings.warmupSeconds > 0 ? operations : []) {
       for (const who of ['ours', 'baseline'] as const) {
@@ -212,7 +254,7 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
     for (let round = 1; round <= settings.rounds; round++) {
       const order = round % 2 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
       for (const result of results) {
-        const runs = {} as Record<'ours' | 'baseline', LoadResult>;
+        const runs = {} as Record<'ours' | 'baseline', MeasuredRun>;
         for (const who of order) runs[who] = await measure(result.operation, who, settings.secondsPerOperation);
         const ratio = runs.ours.invalid || runs.baseline.invalid ? Number.NaN : runs.ours.requestsPerSecond / runs.baseline.requestsPerSecond;
         result.rounds.push({ round, first: order[0], ours: runs.ours, baseline: runs.baseline, ratio });
@@ -222,7 +264,7 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
         );
       }
     }
-    return { backend: db.backend, history, seedSummary: db.seedSummary, statements, operations: results };
+    return { backend: db.backend, history, seedSummary: db.seedSummary, ...counted, operations: results };
   } finally {
     await Promise.all([ours.stop(), baseline.stop()]);
   }

@@ -1,15 +1,16 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { dayKey, perDayLoader } from '../core/daily-loader.ts';
+import { dayKey } from '../core/daily-loader.ts';
 import { builder } from '../core/builder.ts';
-import { countsByCheckpoint, lastReportByCheckpoint, type CheckpointCounts } from './counts.ts';
+import { asks } from '../core/selection.ts';
+import { countsAndLastReportQuery, countsByCheckpoint, lastReportByCheckpoint, toCounts, type CheckpointCounts, zeroCounts } from './counts.ts';
 import { checkPageSize } from '../core/pagination.ts';
 import { AreaRef, withinAreaPath } from '../places/places.ts';
 import { TimeRangeInput } from '../core/time-range.ts';
 import { historyPage, type HistoryConnection } from '../core/history-pages.ts';
 import { type Listing, type NestedConnection, NO_FILTER, nestedPage } from '../core/nested-pages.ts';
 import type { Context } from '../core/context.ts';
-import { CHECKPOINT_FIGURES, type CheckpointFigure, localDate } from '@fangkong/zone';
+import { CHECKPOINT_FIGURES, type CheckpointFigure, localDate, localDay } from '@fangkong/zone';
 import { ReportSource } from '../core/reports.ts';
 import { prismaEnum } from '../core/enums.ts';
 import { $Enums, type Checkpoint, type CheckpointReport } from '@fangkong/prisma';
@@ -76,7 +77,7 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
           includeSuperseded: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list reports a correction replaced.' }),
           period: t.arg({ type: TimeRangeInput, required: false, description: 'Only reports whose period starts in this window.' }),
         },
-        resolve: (checkpoint, args, ctx) => historyPage<CheckpointReport>(ctx, 'CheckpointReport', checkpoint.id, args),
+        resolve: (checkpoint, args, ctx, info) => historyPage<CheckpointReport>(ctx, 'CheckpointReport', checkpoint.id, args, asks(info, ['totalCount'])),
       },
       { fields: (c) => ({ totalCount: c.int({ description: 'Number of results across all pages.', resolve: (page) => (page as unknown as HistoryConnection<unknown>).totalCount() }) }) },
     ),
@@ -84,42 +85,82 @@ export const CheckpointRef = builder.prismaNode('Checkpoint', {
       authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       type: CheckpointCountsRef,
       description: "Today's figures (the zone's reporting day, 00:00 to 24:00 local time).",
-      resolve: (checkpoint, _args, ctx) => dailyCounts(ctx).load(dayKey(localDate(ctx.now(), ctx.timeZone), checkpoint.id)),
+      resolve: (checkpoint, _args, ctx) => countsOf(ctx, localDate(ctx.now(), ctx.timeZone), checkpoint.id),
     }),
     countsOn: t.field({
       authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       type: CheckpointCountsRef,
       description: 'The figures of one reporting day.',
       args: { day: t.arg({ type: 'Date', required: true, description: 'The local day.' }) },
-      resolve: (checkpoint, args, ctx) => dailyCounts(ctx).load(dayKey(args.day, checkpoint.id)),
+      resolve: (checkpoint, args, ctx) => countsOf(ctx, args.day, checkpoint.id),
     }),
     lastReportAt: t.field({
       authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       type: 'DateTime',
       nullable: true,
       description: 'End of the latest period reported, if any.',
-      resolve: (checkpoint, _args, ctx) => lastReports(ctx).load(checkpoint.id),
+      resolve: (checkpoint, _args, ctx) => lastReportOf(ctx, checkpoint.id),
     }),
     isStale: t.boolean({
       authScopes: (checkpoint) => ({ aggregates: true, operates: checkpoint.id }),
       description: 'An active site with nothing reported within its expected interval (or never).',
       resolve: async (checkpoint, _args, ctx) => {
         if (checkpoint.status !== 'ACTIVE') return false;
-        const last = await lastReports(ctx).load(checkpoint.id);
+        const last = await lastReportOf(ctx, checkpoint.id);
         return !last || ctx.now().getTime() - last.getTime() > checkpoint.reportIntervalMinutes * 60_000;
       },
     }),
   }),
 });
 
-/** Per-request batches: a page of checkpoints costs one statement per distinct day, not one per row. */
-const dailyCounts = createContextCache((ctx: Context) =>
-  perDayLoader<CheckpointCounts>(ctx, (ids, day) => countsByCheckpoint(ctx.prisma, ids, day.start, day.end, ctx.timeZone)),
+/**
+ * Per-request batches of what a site's figures read: its counts on a day (key dayKey(day, id)) and
+ * its latest report (key lastKey(id)). A page of checkpoints costs one statement per distinct day,
+ * not one per row, and the latest reports are read in the first day's statement when both are asked.
+ */
+const siteFigures = createContextCache(
+  (ctx: Context) =>
+    new DataLoader<string, CheckpointCounts | Date | null>(async (keys) => {
+      const last = new Set<string>();
+      const byDay = new Map<string, Set<string>>();
+      for (const key of keys) {
+        const [day, id] = key.split('|') as [string, string];
+        if (day === LAST) last.add(id);
+        else {
+          const ids = byDay.get(day);
+          if (ids) ids.add(id);
+          else byDay.set(day, new Set([id]));
+        }
+      }
+      const found = new Map<string, CheckpointCounts | Date | null>();
+      let lastRead = last.size === 0;
+      for (const [day, ids] of byDay) {
+        const { start, end } = localDay(day, ctx.timeZone);
+        if (!lastRead) {
+          lastRead = true;
+          for (const row of await countsAndLastReportQuery(ctx.prisma, [...new Set([...ids, ...last])], start, end, ctx.timeZone)) {
+            if (ids.has(row.checkpointId)) found.set(dayKey(day, row.checkpointId), toCounts(row));
+            if (last.has(row.checkpointId)) found.set(lastKey(row.checkpointId), row.lastReportAt === null ? null : new Date(row.lastReportAt));
+          }
+          continue;
+        }
+        const list = [...ids];
+        const counts = await countsByCheckpoint(ctx.prisma, list, start, end, ctx.timeZone);
+        for (const [i, id] of list.entries()) found.set(dayKey(day, id), counts[i]!);
+      }
+      if (!lastRead) {
+        const ids = [...last];
+        const at = await lastReportByCheckpoint(ctx.prisma, ids);
+        for (const [i, id] of ids.entries()) found.set(lastKey(id), at[i]!);
+      }
+      return keys.map((key) => (found.has(key) ? found.get(key)! : key.startsWith(`${LAST}|`) ? null : zeroCounts()));
+    }),
 );
 
-const lastReports = createContextCache(
-  (ctx: Context) => new DataLoader<string, Date | null>((ids) => lastReportByCheckpoint(ctx.prisma, ids)),
-);
+const LAST = 'last';
+const lastKey = (id: string) => dayKey(LAST, id);
+const countsOf = (ctx: Context, day: string, id: string) => siteFigures(ctx).load(dayKey(day, id)) as Promise<CheckpointCounts>;
+const lastReportOf = (ctx: Context, id: string) => siteFigures(ctx).load(lastKey(id)) as Promise<Date | null>;
 
 /** An area's checkpoints, by id: each area's page cut in the database, whatever the area holds. */
 const CHECKPOINTS_OF_AREA: Listing = { table: 'Checkpoint', parent: 'areaId', order: ['id'], descending: false };
@@ -129,7 +170,7 @@ builder.objectField(AreaRef, 'checkpoints', (t) =>
     {
       type: CheckpointRef,
       description: 'Checkpoints placed directly in this area.',
-      resolve: (area, args, ctx) => nestedPage<Checkpoint>(ctx, CHECKPOINTS_OF_AREA, NO_FILTER, area.id, args),
+      resolve: (area, args, ctx, info) => nestedPage<Checkpoint>(ctx, CHECKPOINTS_OF_AREA, NO_FILTER, area.id, args, asks(info, ['totalCount'])),
     },
     { fields: (c) => ({ totalCount: c.int({ description: 'Number of results across all pages.', resolve: (page) => (page as unknown as NestedConnection<unknown>).totalCount() }) }) },
   ),

@@ -62,6 +62,26 @@ export function lastReportQuery(prisma: PrismaClient, checkpointIds: readonly st
     ) r`;
 }
 
+/**
+ * Counts on one day and the latest report, per checkpoint, in one statement: what a page asking a
+ * site's today and its lastReportAt (or isStale) would otherwise read in two. Every id answers a
+ * row; `lastReportAt` is null where the site never reported.
+ */
+export function countsAndLastReportQuery(prisma: PrismaClient, checkpointIds: readonly string[], start: Date, end: Date, timeZone: string) {
+  const ids = textArray(checkpointIds);
+  return prisma.$queryRaw<(CountRow & { checkpointId: string; lastReportAt: Date | null })[]>`
+    SELECT c.id AS "checkpointId", l."periodEnd" AS "lastReportAt", ${countColumns}
+    FROM unnest(${ids}) AS c(id)
+    LEFT JOIN LATERAL (
+      SELECT r."periodEnd" FROM "CheckpointReport" r
+      WHERE r."checkpointId" = c.id AND r."supersededAt" IS NULL
+      ORDER BY r."periodEnd" DESC
+      LIMIT 1
+    ) l ON true
+    LEFT JOIN ${currentReports(start, end, timeZone, ids)} r ON r."checkpointId" = c.id
+    GROUP BY c.id, l."periodEnd"`;
+}
+
 export function lastReportsOf(checkpointIds: readonly string[], rows: { checkpointId: string; lastReportAt: Date }[]): (Date | null)[] {
   const byId = new Map(rows.map((row) => [row.checkpointId, new Date(row.lastReportAt)]));
   return checkpointIds.map((id) => byId.get(id) ?? null);

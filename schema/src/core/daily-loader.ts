@@ -14,7 +14,9 @@ export function perDayLoader<T>(ctx: Context, load: (ids: string[], day: LocalDa
     const idsByDay = new Map<string, string[]>();
     for (const key of keys) {
       const [day, id] = key.split('|') as [string, string];
-      idsByDay.set(day, [...(idsByDay.get(day) ?? []), id]);
+      const ids = idsByDay.get(day);
+      if (ids) ids.push(id);
+      else idsByDay.set(day, [id]);
     }
     const results = new Map<string, T>();
     for (const [day, ids] of idsByDay) {

@@ -28,8 +28,8 @@ export type HistoryConnection<Row> = NestedConnection<Row>;
  * what a page costs follows what it shows, not the history stored. Without `includeSuperseded`,
  * `totalCount` counts the site's current reports from a partial index of them.
  */
-export function historyPage<Row extends object>(ctx: Context, history: History, siteId: string, args: HistoryArgs): Promise<HistoryConnection<Row>> {
-  return nestedPage<Row>(ctx, HISTORIES[history], historyFilter(args), siteId, args);
+export function historyPage<Row extends object>(ctx: Context, history: History, siteId: string, args: HistoryArgs, withCount = false): Promise<HistoryConnection<Row>> {
+  return nestedPage<Row>(ctx, HISTORIES[history], historyFilter(args), siteId, args, withCount);
 }
 
 function historyFilter(args: HistoryArgs): RowFilter {

@@ -45,7 +45,7 @@ interface Window {
   inverted: boolean;
 }
 
-/** A page under one parent; its `totalCount` is counted only when asked for. */
+/** A page under one parent; its `totalCount` is counted only when asked for (in the page's statement when the operation asks it). */
 export interface NestedConnection<Row> {
   edges: { cursor: string; node: Row }[];
   pageInfo: { startCursor: string | null; endCursor: string | null; hasPreviousPage: boolean; hasNextPage: boolean };
@@ -60,15 +60,32 @@ export interface NestedConnection<Row> {
  * cuts the pages in memory.) Cursors are plugin-prisma's `id` cursors, so pages handed out by the
  * relation connections these replace keep working.
  */
-export async function nestedPage<Row extends object>(ctx: Context, listing: Listing, filter: RowFilter, parentId: string, args: PageArgs): Promise<NestedConnection<Row>> {
+export async function nestedPage<Row extends object>(
+  ctx: Context,
+  listing: Listing,
+  filter: RowFilter,
+  parentId: string,
+  args: PageArgs,
+  /** The operation asks for `totalCount`: it is counted in the page's own statement, not in one more. */
+  withCount = false,
+): Promise<NestedConnection<Row>> {
   checkPageSize(args);
+  let counted: number | null = null;
   const page = await resolveCursorConnection(
     { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE, toCursor: (row) => formatPrismaCursor(row as Record<string, unknown>, 'id') },
-    ({ after, before, limit, inverted }) =>
-      pageLoader<Row>(ctx, listing, filter, { after: after ? cursorId(after) : null, before: before ? cursorId(before) : null, limit, inverted }).load(parentId),
+    async ({ after, before, limit, inverted }) => {
+      const window = { after: after ? cursorId(after) : null, before: before ? cursorId(before) : null, limit, inverted };
+      const { rows, total } = await pageLoader<Row>(ctx, listing, filter, window, withCount).load(parentId);
+      counted = total;
+      return rows;
+    },
   );
+  const total = counted;
   // resolveCursorConnection always answers a page here: the loader never yields null.
-  return { ...(page as Omit<NestedConnection<Row>, 'totalCount'>), totalCount: () => countLoader(ctx, listing, filter).load(parentId) };
+  return {
+    ...(page as Omit<NestedConnection<Row>, 'totalCount'>),
+    totalCount: () => (total === null ? countLoader(ctx, listing, filter).load(parentId) : Promise.resolve(total)),
+  };
 }
 
 function cursorId(cursor: string): string {
@@ -94,8 +111,14 @@ function loaderFor<T>(ctx: Context, key: string, load: (parentIds: readonly stri
 const column = (alias: string, name: string) => Prisma.raw(`${alias}."${name}"`);
 const columns = (alias: string, names: readonly string[]) => Prisma.join(names.map((name) => column(alias, name)), ', ');
 
-function pageLoader<Row>(ctx: Context, listing: Listing, filter: RowFilter, window: Window): DataLoader<string, Row[]> {
-  return loaderFor(ctx, `page|${listing.table}|${listing.parent}|${filter.key}|${JSON.stringify(window)}`, async (parentIds) => {
+/** One parent's page, and how many rows the parent holds in all when they were counted. */
+interface PageRows<Row> {
+  rows: Row[];
+  total: number | null;
+}
+
+function pageLoader<Row>(ctx: Context, listing: Listing, filter: RowFilter, window: Window, withCount: boolean): DataLoader<string, PageRows<Row>> {
+  return loaderFor(ctx, `page|${listing.table}|${listing.parent}|${filter.key}|${JSON.stringify(window)}|${withCount}`, async (parentIds) => {
     const table = Prisma.raw(`"${listing.table}"`);
     const parent = column('h', listing.parent);
     // Rows come in the listing's order, or against it when paging back (resolveCursorConnection turns them round).
@@ -114,20 +137,36 @@ function pageLoader<Row>(ctx: Context, listing: Listing, filter: RowFilter, wind
           : Prisma.empty;
       return Prisma.sql`${leading} AND (${columns('h', listing.order)}) ${cmp} (SELECT ${columns('c', listing.order)} FROM ${table} c WHERE c.id = ${id})`;
     };
-    const rows = await ctx.prisma.$queryRaw<(Row & Record<string, unknown>)[]>`
-      SELECT h.*
-      FROM unnest(${textArray([...new Set(parentIds)])}) AS p(id)
-      CROSS JOIN LATERAL (
-        SELECT h.* FROM ${table} h
-        WHERE ${parent} = p.id
-          ${filter.sql}
-          ${window.after ? from(window.after, true) : Prisma.empty}
-          ${window.before ? from(window.before, false) : Prisma.empty}
-        ORDER BY ${orderBy}
-        LIMIT ${window.limit}
-      ) h`;
-    const byParent = new Map<string, Row[]>(parentIds.map((id) => [id, []]));
-    for (const row of rows) byParent.get(row[listing.parent] as string)!.push(row);
+    const pageOf = Prisma.sql`
+      SELECT h.* FROM ${table} h
+      WHERE ${parent} = p.id
+        ${filter.sql}
+        ${window.after ? from(window.after, true) : Prisma.empty}
+        ${window.before ? from(window.before, false) : Prisma.empty}
+      ORDER BY ${orderBy}
+      LIMIT ${window.limit}`;
+    const parents = textArray([...new Set(parentIds)]);
+    const byParent = new Map<string, PageRows<Row>>(parentIds.map((id) => [id, { rows: [], total: null }]));
+    if (!withCount) {
+      const rows = await ctx.prisma.$queryRaw<(Row & Record<string, unknown>)[]>`
+        SELECT h.* FROM unnest(${parents}) AS p(id) CROSS JOIN LATERAL (${pageOf}) h`;
+      for (const row of rows) byParent.get(row[listing.parent] as string)!.rows.push(row);
+      return parentIds.map((id) => byParent.get(id)!);
+    }
+    // Each row carries its parent's count. A parent holding no rows answers none (its count is 0); one
+    // whose page is empty though it holds rows (a cursor past its end) answers one row of NULLs.
+    for (const page of byParent.values()) page.total = 0;
+    const rows = await ctx.prisma.$queryRaw<({ __parent: string; __total: number } & Record<string, unknown>)[]>`
+      SELECT p.id AS "__parent", n.total AS "__total", h.*
+      FROM unnest(${parents}) AS p(id)
+      CROSS JOIN LATERAL (SELECT COUNT(*)::int AS total FROM ${table} h WHERE ${parent} = p.id ${filter.sql}) n
+      LEFT JOIN LATERAL (${pageOf}) h ON true
+      WHERE n.total > 0`;
+    for (const { __parent, __total, ...row } of rows) {
+      const page = byParent.get(__parent)!;
+      page.total = Number(__total);
+      if (row.id !== null) page.rows.push(row as Row);
+    }
     return parentIds.map((id) => byParent.get(id)!);
   });
 }

@@ -1,6 +1,7 @@
 import { createContextCache } from '@pothos/core';
 import { dayKey, perDayLoader } from '../core/daily-loader.ts';
 import { builder } from '../core/builder.ts';
+import { asks } from '../core/selection.ts';
 import { ReportSource } from '../core/reports.ts';
 import type { Context } from '../core/context.ts';
 import { checkPageSize } from '../core/pagination.ts';
@@ -84,7 +85,7 @@ export const ProductionLineRef = builder.prismaNode('ProductionLine', {
         authScopes: (line) => ({ records: true, operates: line.id }),
         description: 'Output reports, newest period first; superseded versions left out unless asked.',
         args: { includeSuperseded: t.arg.boolean({ required: false, defaultValue: false, description: 'Also list replaced versions.' }) },
-        resolve: (line, args, ctx) => historyPage<OutputReport>(ctx, 'OutputReport', line.id, args),
+        resolve: (line, args, ctx, info) => historyPage<OutputReport>(ctx, 'OutputReport', line.id, args, asks(info, ['totalCount'])),
       },
       { fields: (c) => ({ totalCount: c.int({ description: 'Number of results across all pages.', resolve: (page) => (page as unknown as HistoryConnection<unknown>).totalCount() }) }) },
     ),

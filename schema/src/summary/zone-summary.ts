@@ -8,6 +8,8 @@ import { dayFlowsQuery, isBelowSafetyLevel, type ProductRow, stockQuery } from '
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
 import { AreaRef, areaBelow, loadArea } from '../places/places.ts';
+import { asks } from '../core/selection.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 
 type Kind = $Enums.CheckpointKind;
 
@@ -58,6 +60,22 @@ interface IsolationFigures extends IsolationCounts {
 
 const n = (value: bigint | number | null | undefined) => Number(value ?? 0);
 
+/** The parts of a summary read by statements of their own, which a caller may leave out. */
+export interface SummaryParts {
+  /** Each product's flows on the day (`stock { day }`). */
+  stockFlows: boolean;
+  /** Isolation per community (`isolation { byCommunity }`). */
+  communities: boolean;
+}
+
+const EVERY_PART: SummaryParts = { stockFlows: true, communities: true };
+
+/** The parts the operation asks for below a `zoneSummary` field; what it does not ask is not read. */
+export const partsAsked = (info: GraphQLResolveInfo): SummaryParts => ({
+  stockFlows: asks(info, ['stock', 'day']),
+  communities: asks(info, ['isolation', 'byCommunity']),
+});
+
 /**
  * The zone's figures for one reporting day, read in one REPEATABLE READ snapshot so that every
  * figure and `asOfSeq` (the last outbox event they include) describe the same moment.
@@ -70,10 +88,17 @@ export async function computeZoneSummary(
   within: string | null = null,
   /** Read in this transaction's snapshot instead (a briefing reads everything in one). */
   tx?: Prisma.TransactionClient,
+  /** Parts left out read as empty (no flows, no communities); the default reads every part. */
+  parts: SummaryParts = EVERY_PART,
 ): Promise<ZoneSummary> {
   const prisma = tx ?? client;
-  const inSnapshot = <P extends Prisma.PrismaPromise<unknown>[]>(reads: [...P]) =>
-    (tx ? Promise.all(reads) : client.$transaction(reads, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead })) as Promise<{ [K in keyof P]: Awaited<P[K]> }>;
+  // A read left out (null) is not sent and answers no rows.
+  const inSnapshot = async <P extends (Prisma.PrismaPromise<unknown[]> | null)[]>(reads: [...P]) => {
+    const sent = reads.filter((read): read is Prisma.PrismaPromise<unknown[]> => read !== null);
+    const results = await (tx ? Promise.all(sent) : client.$transaction(sent, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead }));
+    let next = 0;
+    return reads.map((read) => (read === null ? [] : results[next++])) as { [K in keyof P]: Awaited<NonNullable<P[K]>> };
+  };
   // Isolation and stock are states, read at the end of the day, or now for today.
   const at = now < day.end ? now : day.end;
   // An isolation begun or ended on the day: within its 00:00–24:00, up to now for today.
@@ -122,9 +147,9 @@ export async function computeZoneSummary(
         FROM "IsolationCase"
         WHERE "startedAt" <= ${instant(at)} ${inArea(Prisma.sql`"compoundId"`)}`,
       stockQuery(prisma, { until: day.end }),
-      dayFlowsQuery(prisma, day.start, day.end),
+      parts.stockFlows ? dayFlowsQuery(prisma, day.start, day.end) : null,
       // Per community (every one in the area, zeros included): the cases of the compounds below it, counted only.
-      prisma.$queryRaw<{ id: string; name: string; nameEn: string; under: bigint; started: bigint; ended: bigint }[]>`
+      !parts.communities ? null : prisma.$queryRaw<{ id: string; name: string; nameEn: string; under: bigint; started: bigint; ended: bigint }[]>`
         SELECT community.id, community.name, community."nameEn",
           COUNT(ic.id) FILTER (WHERE ic."startedAt" <= ${instant(at)} AND (ic."endedAt" IS NULL OR ic."endedAt" > ${instant(at)}))::bigint AS under,
           COUNT(ic.id) FILTER (WHERE ${onDay(Prisma.sql`ic."startedAt"`)})::bigint AS started,
@@ -307,10 +332,10 @@ builder.queryFields((t) => ({
       day: t.arg({ type: 'Date', required: false, description: 'The local day (YYYY-MM-DD); default today.' }),
       within: t.arg.globalID({ for: AreaRef, required: false, description: 'Only the checkpoints, lines (by their enterprise) and compounds in this area or below it.' }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: (_root, args, ctx, info) => {
       const now = ctx.now();
       const day = localDay(args.day ?? localDate(now, ctx.timeZone), ctx.timeZone);
-      return computeZoneSummary(ctx.prisma, day, ctx.timeZone, now, args.within ? String(args.within.id) : null);
+      return computeZoneSummary(ctx.prisma, day, ctx.timeZone, now, args.within ? String(args.within.id) : null, undefined, partsAsked(info));
     },
   }),
 }));
