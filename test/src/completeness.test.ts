@@ -21,7 +21,7 @@ const GRACE_MIN = 30;
 
 const COMPLETENESS = `query($day: Date, $from: Date, $to: Date, $within: ID, $kinds: [SiteKind!], $grace: Int) {
   reportingCompleteness(day: $day, from: $from, to: $to, within: $within, kinds: $kinds, graceMinutes: $grace) {
-    from to timeZone graceMinutes siteCount asOfSeq
+    from to timeZone graceMinutes siteCount asOfSeq basis
     figures { expected received receivedOnTime completeness onTime }
     sites(first: 20) { kind slug area { slug } missingCount missing(first: 30) { start end }
       figures { expected received receivedOnTime completeness onTime } }
@@ -225,7 +225,7 @@ describe.skipIf(!(await postgresReachable()))('reporting completeness (PostgreSQ
       const clockAt = now();
       // The clock runs between asking and answering; no period of ours ends in that second.
       expect(expectedPeriods(sites[0]!, day, asked).length).toBe(expectedPeriods(sites[0]!, day, clockAt).length);
-      expect(result).toMatchObject({ from: day, to: day, timeZone: 'Asia/Shanghai', graceMinutes: GRACE_MIN, siteCount: sites.length });
+      expect(result).toMatchObject({ from: day, to: day, timeZone: 'Asia/Shanghai', graceMinutes: GRACE_MIN, siteCount: sites.length, basis: 'LIVE' });
       const mine = new Map(sites.map((s) => [s.id, tally(s, day, asked, reports)]));
       for (const site of sites) {
         const want = mine.get(site.id)!;

@@ -10,7 +10,7 @@ import { InvalidStateError, NotFoundError, ValidationError } from '../core/write
 import { AreaRef } from '../places/places.ts';
 import { AreaTotalsRef, computeAreaTotals, type AreaTotals } from '../summary/area-totals.ts';
 import { ZoneSummaryRef } from '../summary/zone-summary.ts';
-import { checkDayArgument } from './completeness.ts';
+import { checkDayArgument, ReportingCompletenessRef } from './completeness.ts';
 
 // Signing off a day: a commander (or admin) approves an area's figures for a local day once it is
 // over. The approval stores the totals as they were and the outbox position they include, and locks
@@ -221,6 +221,13 @@ const AreaFiguresRef = builder.objectRef<AreaFigures>('AreaDayFigures').implemen
 
 builder.objectField(ZoneSummaryRef, 'basis', (t) =>
   t.field({ type: FiguresBasis, description: 'Always LIVE: current reports as of asOfSeq (use areaDayFigures for approved figures).', resolve: () => 'LIVE' as const }),
+);
+builder.objectField(ReportingCompletenessRef, 'basis', (t) =>
+  t.field({
+    type: FiguresBasis,
+    description: 'Always LIVE: the reports current as of asOfSeq (an approval signs off totals, not who reported; see dayApproval).',
+    resolve: () => 'LIVE' as const,
+  }),
 );
 
 builder.queryFields((t) => ({
