@@ -361,15 +361,16 @@ describe('WebSocket connections on the embedded database', () => {
 
   describe('Close: a token that expires ends its streams', () => {
     it('ends a WebSocket and an SSE stream when their token expires, and refuses the token after', async () => {
-      const created = await run('pnpm', ['--silent', 'fangkong', 'token', 'create', '--role', 'display', '--label', 'short-lived wall', '--expires-in', '8s'], env);
+      // Long enough that the streams are open before it ends, even when each CLI run takes seconds on a loaded machine.
+      const created = await run('pnpm', ['--silent', 'fangkong', 'token', 'create', '--role', 'display', '--label', 'short-lived wall', '--expires-in', '25s'], env);
       expect(created.code, created.stderr).toBe(0);
       const token = created.stdout.trim();
       const expiresAt = Date.parse(/expiring (\S+);/.exec(created.stderr)![1]!);
-      expect(expiresAt - Date.now()).toBeGreaterThan(3000);
-      expect((await run('pnpm', ['--silent', 'fangkong', 'token', 'list'], env)).stdout).toMatch(/expires \S+\s+short-lived wall/);
       const ws = await wsStream(server.url, token, ZONE);
       const sse = await sseDistinct(server.url, token, ZONE);
       await Promise.all([ws.first, sse.first]);
+      expect(expiresAt - Date.now(), 'the streams opened too late to watch the token expire').toBeGreaterThan(3000);
+      expect((await run('pnpm', ['--silent', 'fangkong', 'token', 'list'], env)).stdout).toMatch(/expires \S+\s+short-lived wall/);
       expect(await within(ws.ended, expiresAt - Date.now() + 10_000), 'the WebSocket outlived its token').toBe(true);
       expect(await within(sse.ended, 3000), 'the SSE stream outlived its token').toBe(true);
       const closed = await ws.raw.closed;
