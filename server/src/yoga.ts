@@ -39,7 +39,6 @@ import { countStatements, useSqlStatementCount } from './plugins/use-sql-stateme
 import { useSharedExecution } from './live/shared-execution.ts';
 import { isStatementTimeout, statementTimeoutError } from './plugins/statement-timeout.ts';
 import { useValidationErrorCode } from './plugins/use-validation-error-code.ts';
-import { useCompiledQueries } from './plugins/use-compiled-queries.ts';
 
 export interface YogaOptions {
   database: Database;
@@ -147,9 +146,6 @@ export function createFangkongYoga(options: YogaOptions): FangkongYoga {
     useRequestBounds(),
     useResponseSize(),
     useDenialAudit(audit),
-    // Queries run compiled (graphql-jit). Before every plugin that wraps the execute function (the
-    // response cache, the statement count): each wraps the one set before it, and a later one would replace it.
-    useCompiledQueries(),
     // After every check above, so a kept answer is refused, counted and priced like a fresh one.
     ...(options.responseCache ? [options.responseCache.plugin(authenticateRequest)] : []),
     useLiveAccess(options.tokenWatch),

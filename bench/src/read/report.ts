@@ -203,7 +203,7 @@ function notes(input: ReportInput): string[] {
       '(building and mapping the checkpoint query, and the raw counts statement through the same pipeline), Yoga with its fetch-API adaptation ' +
       '(whatwg-node, envelop) ~9 %, Pothos ~7 % (scope-auth on every field of every row, selection mapping, the Prisma plugin), the pg driver ~5 %, ' +
       'the read budget\'s estimate of the operation (server/src/plugins/query-cost.ts) ~1.6 %, promise hooks of the request-scoped ' +
-      'AsyncLocalStorage (request ids in logs) ~1.5 %; the compiled execution itself (graphql-jit) well under 1 % of its own. GraphQL parsing ' +
+      'AsyncLocalStorage (request ids in logs) ~1.5 % (measured with queries compiled by graphql-jit, since removed: see read-api.md). GraphQL parsing ' +
       'and validation do not appear: Yoga keeps both per document. zoneSummary: a third of the samples idle (its five reads run one after ' +
       'the other in one snapshot, as the baseline\'s do), the Prisma client ~10 %, socket writes ~10 %.',
     '- On PGlite the SQL runs on the target\'s own thread (one statement at a time), so the database\'s share of each request is ' +
