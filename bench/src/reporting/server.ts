@@ -33,10 +33,12 @@ export function serverEnv(databaseUrl: string, redis?: { url: string; prefix: st
 
 /**
  * Starts `server/src/cli.ts serve` as its own process on `databaseUrl`, the way an operator runs it,
- * and resolves once it prints its address (after migrations and reference data).
+ * and resolves once it prints its address (after migrations and reference data). `env` adds to or
+ * overrides serverEnv's.
  */
-export function startServer(options: { repoRoot: string; databaseUrl: string; redis?: { url: string; prefix: string }; timeoutMs?: number }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...NODE_ARGS, 'serve'], { cwd: options.repoRoot, env: serverEnv(options.databaseUrl, options.redis), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(options: { repoRoot: string; databaseUrl: string; redis?: { url: string; prefix: string }; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ServerProcess> {
+  const env = { ...serverEnv(options.databaseUrl, options.redis), ...options.env };
+  const child = spawn(process.execPath, [...NODE_ARGS, 'serve'], { cwd: options.repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Never leave a server behind, even when the bench dies.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
