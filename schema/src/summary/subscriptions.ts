@@ -1,9 +1,8 @@
 import { builder } from '../core/builder.ts';
-import type { OutboxEvent } from '../core/live.ts';
 import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, pacing } from '../core/live-values.ts';
 import { today } from '@fangkong/zone';
 import { AreaRef } from '../places/places.ts';
-import { computeZoneSummary, ProductStockRef, ZoneSummaryRef, type ZoneSummary } from './zone-summary.ts';
+import { changesSummary, computeZoneSummary, EVERY_PART, partsAsked, partsKey, ProductStockRef, type SummaryParts, ZoneSummaryRef, type ZoneSummary } from './zone-summary.ts';
 
 interface StockUpdate {
   stock: ZoneSummary['stock'];
@@ -19,7 +18,8 @@ const StockLevelsRef = builder.objectRef<StockUpdate>('StockLevels').implement({
   }),
 });
 
-const isStockEvent = (e: OutboxEvent) => e.type.startsWith('outputReport:') || e.type.startsWith('allocation:') || e.type === 'product:safetyLevelSet';
+// Stock levels read the stock part alone, with its flows.
+const STOCK_PARTS: SummaryParts = { ...EVERY_PART, checkpoints: false, production: false, isolation: false, communities: false };
 
 builder.subscriptionFields((t) => ({
   zoneSummary: t.field({
@@ -30,15 +30,20 @@ builder.subscriptionFields((t) => ({
       within: t.arg.globalID({ for: AreaRef, required: false, description: 'Only the sites and compounds in this area or below it.' }),
       minIntervalMs: minIntervalArg(t.arg),
     },
-    subscribe: (_root, args, ctx) => {
+    // A wall reads a few parts of the summary: only those are computed, and only events that can
+    // change them make a new value (walls asking for different parts share nothing, so their values
+    // are kept apart). Every instance computes each distinct value once per change, whatever the
+    // number of subscribers (shared execution, server/src/live).
+    subscribe: (_root, args, ctx, info) => {
       const within = args.within ? String(args.within.id) : null;
-      return liveFeed(ctx).watch<ZoneSummary>(within ? `zoneSummary:${within}` : 'zoneSummary', {
+      const parts = partsAsked(info);
+      return liveFeed(ctx).watch<ZoneSummary>(`zoneSummary:${within ?? ''}:${partsKey(parts)}`, {
         minIntervalMs: pacing(args.minIntervalMs),
-        relevant: () => true,
+        relevant: (event) => changesSummary(parts, event.type),
         refreshMs: CLOCK_REFRESH_MS,
         compute: () => {
           const now = ctx.now();
-          return computeZoneSummary(ctx.prisma, today(now, ctx.timeZone), ctx.timeZone, now, within);
+          return computeZoneSummary(ctx.prisma, today(now, ctx.timeZone), ctx.timeZone, now, within, undefined, parts);
         },
       });
     },
@@ -52,10 +57,10 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) =>
       liveFeed(ctx).watch<StockUpdate>('stockLevels', {
         minIntervalMs: pacing(args.minIntervalMs),
-        relevant: isStockEvent,
+        relevant: (event) => changesSummary(STOCK_PARTS, event.type),
         compute: async () => {
           const now = ctx.now();
-          const summary = await computeZoneSummary(ctx.prisma, today(now, ctx.timeZone), ctx.timeZone, now);
+          const summary = await computeZoneSummary(ctx.prisma, today(now, ctx.timeZone), ctx.timeZone, now, null, undefined, STOCK_PARTS);
           return { stock: summary.stock, asOf: summary.asOf, asOfSeq: summary.asOfSeq };
         },
       }),

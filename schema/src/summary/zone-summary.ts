@@ -60,21 +60,53 @@ interface IsolationFigures extends IsolationCounts {
 
 const n = (value: bigint | number | null | undefined) => Number(value ?? 0);
 
-/** The parts of a summary read by statements of their own, which a caller may leave out. */
+/**
+ * The parts of a summary read by statements of their own, which a caller may leave out: a part left
+ * out is not read and reads as empty (zeros, no rows). The outbox position is always read.
+ */
 export interface SummaryParts {
+  /** Checkpoint figures (`checkpointTotals`, `byCheckpointKind`, the indicators' screening side). */
+  checkpoints: boolean;
+  /** Output against capacity (`production`, the indicators' mask side). */
+  production: boolean;
+  /** Isolation counts (`peopleUnderIsolation`, `isolation`, `simulatedIsolationCases`). */
+  isolation: boolean;
+  /** Stock per product (`stock`). */
+  stock: boolean;
   /** Each product's flows on the day (`stock { day }`). */
   stockFlows: boolean;
   /** Isolation per community (`isolation { byCommunity }`). */
   communities: boolean;
 }
 
-const EVERY_PART: SummaryParts = { stockFlows: true, communities: true };
+export const EVERY_PART: SummaryParts = { checkpoints: true, production: true, isolation: true, stock: true, stockFlows: true, communities: true };
 
 /** The parts the operation asks for below a `zoneSummary` field; what it does not ask is not read. */
 export const partsAsked = (info: GraphQLResolveInfo): SummaryParts => ({
+  checkpoints: asks(info, ['checkpointTotals']) || asks(info, ['byCheckpointKind']) || asks(info, ['indicators']),
+  production: asks(info, ['production']) || asks(info, ['indicators']),
+  isolation: asks(info, ['peopleUnderIsolation']) || asks(info, ['isolation']) || asks(info, ['simulatedIsolationCases']),
+  stock: asks(info, ['stock']),
   stockFlows: asks(info, ['stock', 'day']),
   communities: asks(info, ['isolation', 'byCommunity']),
 });
+
+/** The kinds of outbox event (type prefixes) that change each part; `seed:loaded` changes them all. */
+const PART_EVENTS: Record<Exclude<keyof SummaryParts, 'stockFlows' | 'communities'>, readonly string[]> = {
+  checkpoints: ['checkpointReport:', 'gateScans:'],
+  production: ['outputReport:', 'productionLine:'],
+  isolation: ['isolationCase:'],
+  stock: ['outputReport:', 'allocation:', 'product:'],
+};
+
+/** Whether an event of this type can change a summary of these parts (flows go with stock, communities with isolation). */
+export function changesSummary(parts: SummaryParts, type: string): boolean {
+  if (type === 'seed:loaded') return true;
+  return (Object.keys(PART_EVENTS) as (keyof typeof PART_EVENTS)[]).some((part) => parts[part] && PART_EVENTS[part].some((prefix) => type.startsWith(prefix)));
+}
+
+/** The parts as a short key (live values of different selections are computed apart). */
+export const partsKey = (parts: SummaryParts) => (Object.keys(EVERY_PART) as (keyof SummaryParts)[]).map((part) => (parts[part] ? '1' : '0')).join('');
 
 /**
  * The zone's figures for one reporting day, read in one REPEATABLE READ snapshot so that every
@@ -88,7 +120,7 @@ export async function computeZoneSummary(
   within: string | null = null,
   /** Read in this transaction's snapshot instead (a briefing reads everything in one). */
   tx?: Prisma.TransactionClient,
-  /** Parts left out read as empty (no flows, no communities); the default reads every part. */
+  /** Parts left out read as empty (SummaryParts); the default reads every part. */
   parts: SummaryParts = EVERY_PART,
 ): Promise<ZoneSummary> {
   const prisma = tx ?? client;
@@ -108,14 +140,14 @@ export async function computeZoneSummary(
     [
       // The newest event below the outbox horizon (prisma/src/outbox.ts): every event up to it is included.
       outboxPosition(prisma),
-      prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
+      !parts.checkpoints ? null : prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
         SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
         FROM "Checkpoint" c
         LEFT JOIN ${currentReports(day.start, day.end, timeZone)} r ON r."checkpointId" = c.id
         WHERE true ${inArea(Prisma.sql`c."areaId"`)}
         GROUP BY GROUPING SETS ((c.kind), ())
         ORDER BY c.kind NULLS FIRST`,
-      prisma.$queryRaw<(ProductRow & { grouped: number; produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint })[]>`
+      !parts.production ? null : prisma.$queryRaw<(ProductRow & { grouped: number; produced: bigint; passedQc: bigint; ratedCapacity: bigint; linesProducing: bigint; simulatedReports: bigint })[]>`
         WITH line_state AS (
           SELECT l.id, l."productId", l."ratedDailyCapacity",
             COALESCE((SELECT s."to" FROM "LineStatusChange" s WHERE s."lineId" = l.id AND s.at <= ${instant(at)} ORDER BY s.at DESC LIMIT 1), l.status) AS status
@@ -139,17 +171,17 @@ export async function computeZoneSummary(
         LEFT JOIN line_output lo ON lo."lineId" = ls.id
         GROUP BY GROUPING SETS ((p.id, p.name, p."nameEn", p.category, p.unit, p."unitEn", p."safetyLevel"), (p.category))
         ORDER BY p.category, p.id NULLS FIRST`,
-      prisma.$queryRaw<{ active: bigint; simulated: bigint; started: bigint; ended: bigint }[]>`
+      !parts.isolation ? null : prisma.$queryRaw<{ active: bigint; simulated: bigint; started: bigint; ended: bigint }[]>`
         SELECT COUNT(*) FILTER (WHERE "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}))::bigint AS active,
           COUNT(*) FILTER (WHERE simulated AND "startedAt" <= ${instant(at)} AND ("endedAt" IS NULL OR "endedAt" > ${instant(at)}))::bigint AS simulated,
           COUNT(*) FILTER (WHERE ${onDay(Prisma.sql`"startedAt"`)})::bigint AS started,
           COUNT(*) FILTER (WHERE ${onDay(Prisma.sql`"endedAt"`)})::bigint AS ended
         FROM "IsolationCase"
         WHERE "startedAt" <= ${instant(at)} ${inArea(Prisma.sql`"compoundId"`)}`,
-      stockQuery(prisma, { until: day.end }),
-      parts.stockFlows ? dayFlowsQuery(prisma, day.start, day.end) : null,
+      parts.stock ? stockQuery(prisma, { until: day.end }) : null,
+      parts.stock && parts.stockFlows ? dayFlowsQuery(prisma, day.start, day.end) : null,
       // Per community (every one in the area, zeros included): the cases of the compounds below it, counted only.
-      !parts.communities ? null : prisma.$queryRaw<{ id: string; name: string; nameEn: string; under: bigint; started: bigint; ended: bigint }[]>`
+      !parts.isolation || !parts.communities ? null : prisma.$queryRaw<{ id: string; name: string; nameEn: string; under: bigint; started: bigint; ended: bigint }[]>`
         SELECT community.id, community.name, community."nameEn",
           COUNT(ic.id) FILTER (WHERE ic."startedAt" <= ${instant(at)} AND (ic."endedAt" IS NULL OR ic."endedAt" > ${instant(at)}))::bigint AS under,
           COUNT(ic.id) FILTER (WHERE ${onDay(Prisma.sql`ic."startedAt"`)})::bigint AS started,
