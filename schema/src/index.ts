@@ -39,6 +39,7 @@ import './partners/exports.ts';
 export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: true }));
 export type { Context } from './core/context.ts';
 export type { CommittedEvent, LiveFeed, OutboxEvent, WatchOptions } from './core/live.ts';
+export { subjectsOf } from './core/live.ts';
 export { EVENT_TYPES, type EventTypeName } from './core/event-types.ts';
 export type { Viewer } from './core/context.ts';
 export { PERSONAL_FIELDS, READ_BUDGET, ROLE_SCOPES } from './core/access.ts';

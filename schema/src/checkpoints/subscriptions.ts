@@ -3,7 +3,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import { userError } from '../core/errors.ts';
-import type { OutboxEvent } from '../core/live.ts';
+import { checkpointSubject, type OutboxEvent } from '../core/live.ts';
 import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, needsRelations, pacing, snapshot } from '../core/live-values.ts';
 import { today, ErrorCode } from '@fangkong/zone';
 import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
@@ -38,9 +38,10 @@ const CheckpointCountsUpdateRef = builder.objectRef<CheckpointUpdate>('Checkpoin
 const isCheckpointEvent = (id: string) => (e: OutboxEvent) => (e.type.startsWith('checkpointReport:') || e.type === 'gateScans:recorded') && e.payload.checkpointId === id;
 
 function watchCheckpoint(ctx: Context, id: string, minIntervalMs: number | null) {
-  return liveFeed(ctx).watch<CheckpointUpdate>(`checkpoint:${id}`, {
+  return liveFeed(ctx).watch<CheckpointUpdate>(checkpointSubject(id), {
     minIntervalMs,
     relevant: isCheckpointEvent(id),
+    subject: checkpointSubject(id),
     refreshMs: CLOCK_REFRESH_MS,
     compute: async () => {
       const day = today(ctx.now(), ctx.timeZone);

@@ -35,8 +35,31 @@ export interface LiveFeed {
   watch<T>(key: string, options: WatchOptions<T>): AsyncIterable<T>;
 }
 
+/** The subject of a live value about one checkpoint (its figures, its gate's scans). */
+export const checkpointSubject = (id: string) => `checkpoint:${id}`;
+/** The subject of a live value about one production line. */
+export const lineSubject = (id: string) => `line:${id}`;
+
+/**
+ * What an event is about, as the subjects live values are filed under: the checkpoint or line its
+ * payload names. The feed hands an event only to the values filed under one of its subjects (and to
+ * those filed under none), so an instance watching ten thousand sites does not ask each of them
+ * about every event.
+ */
+export function subjectsOf(event: OutboxEvent): string[] {
+  const subjects: string[] = [];
+  if (typeof event.payload.checkpointId === 'string') subjects.push(checkpointSubject(event.payload.checkpointId));
+  if (typeof event.payload.lineId === 'string') subjects.push(lineSubject(event.payload.lineId));
+  return subjects;
+}
+
 export interface WatchOptions<T> {
   relevant(event: OutboxEvent): boolean;
+  /**
+   * Only events about this subject (subjectsOf) can make the value new: the feed asks `relevant`
+   * of those alone. Without it, `relevant` is asked of every event.
+   */
+  subject?: string;
   compute(): Promise<T>;
   /** Also recompute on this period, for values that change with the clock (today rolls over at midnight). */
   refreshMs?: number;

@@ -2,7 +2,7 @@ import type { $Enums, ProductionLine } from '@fangkong/prisma';
 import { Repeater } from '@repeaterjs/repeater';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
-import type { OutboxEvent } from '../core/live.ts';
+import { lineSubject, type OutboxEvent } from '../core/live.ts';
 import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, needsRelations, pacing, snapshot } from '../core/live-values.ts';
 import { today } from '@fangkong/zone';
 import { byLine, outputQuery, type OutputTotals } from './output.ts';
@@ -64,9 +64,10 @@ builder.subscriptionFields((t) => ({
 }));
 
 function watchLine(ctx: Context, id: string, minIntervalMs: number | null) {
-  return liveFeed(ctx).watch<LineUpdate>(`line:${id}`, {
+  return liveFeed(ctx).watch<LineUpdate>(lineSubject(id), {
     minIntervalMs,
     relevant: isLineEvent(id),
+    subject: lineSubject(id),
     refreshMs: CLOCK_REFRESH_MS,
     compute: async () => {
       const now = ctx.now();

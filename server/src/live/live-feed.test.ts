@@ -65,7 +65,41 @@ describe('live feed', () => {
 
     await a.return?.();
     await b.return?.();
-    expect(listeners.size).toBe(0); // the last subscriber leaving disposes the shared value
+    // The last subscriber leaving disposes the shared value: the next one gets a fresh snapshot.
+    const c = feed.watch('total', options)[Symbol.asyncIterator]();
+    expect((await c.next()).value).toBe(3);
+    await c.return?.();
+    expect(listeners.size).toBe(1); // the feed's one listener, whatever it watches
+  });
+
+  it('asks a value filed under a subject only about the events of that subject', async () => {
+    const { follower, commit } = fakeFollower();
+    const feed = createLiveFeed(follower, silent, { minIntervalMs: 0 });
+    feeds.push(feed);
+    const asked = { a: 0, b: 0 };
+    const computed = { a: 0, b: 0 };
+    const watch = (id: 'a' | 'b') =>
+      feed.watch(`checkpoint:${id}`, {
+        subject: `checkpoint:${id}`,
+        relevant: (e: OutboxEvent) => {
+          asked[id]++;
+          return e.type === 'checkpointReport:reported' && e.payload.checkpointId === id;
+        },
+        compute: async () => ++computed[id],
+      })[Symbol.asyncIterator]();
+    const a = watch('a');
+    const b = watch('b');
+    expect((await a.next()).value).toBe(1);
+    expect((await b.next()).value).toBe(1);
+
+    commit('checkpointReport:reported', { checkpointId: 'a' });
+    expect((await a.next()).value).toBe(2);
+    commit('alert:raised');
+    await sleep(30);
+    expect(asked).toEqual({ a: 1, b: 0 });
+    expect(computed).toEqual({ a: 2, b: 1 });
+    await a.return?.();
+    await b.return?.();
   });
 
   it('coalesces a burst of events into few computations, and a slow subscriber gets the newest value', async () => {

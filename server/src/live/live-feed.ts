@@ -1,6 +1,6 @@
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { Semaphore } from 'async-mutex';
-import type { LiveFeed, OutboxEvent, WatchOptions } from '@fangkong/schema';
+import { type LiveFeed, type OutboxEvent, subjectsOf, type WatchOptions } from '@fangkong/schema';
 import type { Logger } from '../logger.ts';
 import type { OutboxFollower } from './outbox-follower.ts';
 
@@ -33,20 +33,15 @@ class SharedValue<T> {
   private lastRun = 0;
   private timer: NodeJS.Timeout | undefined;
   private refresh: NodeJS.Timeout | undefined;
-  private readonly unfollow: () => void;
 
   constructor(
-    private readonly options: WatchOptions<T>,
-    follower: OutboxFollower,
+    readonly options: WatchOptions<T>,
     private readonly minIntervalMs: number,
     private readonly logger: Logger,
     private readonly key: string,
     private readonly turns: Semaphore,
     private readonly onComputed?: LiveFeedOptions['onComputed'],
   ) {
-    this.unfollow = follower.onEvents((events) => {
-      if (events.some((e) => options.relevant(e))) this.invalidate();
-    });
     if (options.refreshMs) {
       this.refresh = setInterval(() => this.invalidate(), options.refreshMs);
       this.refresh.unref();
@@ -90,7 +85,6 @@ class SharedValue<T> {
 
   dispose(): void {
     this.disposed = true;
-    this.unfollow();
     clearTimeout(this.timer);
     clearInterval(this.refresh);
   }
@@ -101,6 +95,35 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
   const minIntervalMs = options.minIntervalMs ?? 250;
   const turns = new Semaphore(options.maxConcurrent ?? 3);
   const shared = new Map<string, SharedValue<unknown>>();
+  // Values filed under a subject (WatchOptions.subject) hear only the events about it; the others
+  // are asked about every event. One listener for the whole feed: with ten thousand sites watched,
+  // an event costs a lookup, not ten thousand questions.
+  const bySubject = new Map<string, Set<SharedValue<unknown>>>();
+  const unfiled = new Set<SharedValue<unknown>>();
+  const unfollow = follower.onEvents((events) => {
+    const touched = new Set<SharedValue<unknown>>();
+    for (const event of events) {
+      for (const subject of subjectsOf(event)) {
+        for (const value of bySubject.get(subject) ?? []) if (value.options.relevant(event)) touched.add(value);
+      }
+    }
+    for (const value of unfiled) if (events.some((event) => value.options.relevant(event))) touched.add(value);
+    for (const value of touched) value.invalidate();
+  });
+  const file = (value: SharedValue<unknown>) => {
+    const subject = value.options.subject;
+    if (subject === undefined) return void unfiled.add(value);
+    let filed = bySubject.get(subject);
+    if (!filed) bySubject.set(subject, (filed = new Set()));
+    filed.add(value);
+  };
+  const unfile = (value: SharedValue<unknown>) => {
+    const subject = value.options.subject;
+    if (subject === undefined) return void unfiled.delete(value);
+    const filed = bySubject.get(subject);
+    filed?.delete(value);
+    if (filed?.size === 0) bySubject.delete(subject);
+  };
 
   return {
     watch<T>(key: string, watchOptions: WatchOptions<T>): AsyncIterable<T> {
@@ -111,8 +134,9 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
       return new Repeater<T>(async (push, stop) => {
         let entry = shared.get(paced) as SharedValue<T> | undefined;
         if (!entry) {
-          entry = new SharedValue<T>(watchOptions, follower, interval, logger, paced, turns, options.onComputed);
+          entry = new SharedValue<T>(watchOptions, interval, logger, paced, turns, options.onComputed);
           shared.set(paced, entry as SharedValue<unknown>);
+          file(entry as SharedValue<unknown>);
         }
         const watcher: Watcher<T> = { push: (value) => void push(value) };
         entry.watchers.add(watcher);
@@ -122,6 +146,7 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
         if (entry.watchers.size === 0) {
           entry.dispose();
           shared.delete(paced);
+          unfile(entry as SharedValue<unknown>);
         }
       }, new SlidingBuffer(1));
     },
@@ -161,8 +186,11 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
     },
 
     close() {
+      unfollow();
       for (const entry of shared.values()) entry.dispose();
       shared.clear();
+      bySubject.clear();
+      unfiled.clear();
     },
   };
 }
