@@ -5,7 +5,7 @@ import { adminUrl, postgresReachable } from './support/postgres.ts';
 import { pnpm, repoRoot } from './support/processes.ts';
 
 // The soak benchmark's smoke (`pnpm bench:soak --quick`), so it cannot stop running unnoticed: one
-// round of three steps (and a warm-up) with 20 `events` subscribers per transport and the baseline with none.
+// round of three steps (and a warm-up) with 20 `events` subscribers per transport and the control of one each.
 describe.skipIf(!(await postgresReachable()))('pnpm bench:soak --quick', () => {
   const table = join(repoRoot, 'bench/results/live-soak.quick.tmp');
 
@@ -16,8 +16,9 @@ describe.skipIf(!(await postgresReachable()))('pnpm bench:soak --quick', () => {
     const report = readFileSync(table, 'utf8');
     expect(report).toMatch(/\| WS \| \*\*-?\d+\.\d\d\*\* \|/);
     expect(report).toMatch(/\| SSE \| \*\*-?\d+\.\d\d\*\* \|/);
-    // Every step of each subscribed side reached all 20 subscribers: 4 steps (warm-up included) of 20 reports.
-    expect(report.match(/\| 1 \| (WS|SSE) \| .* \| 1600 \|/g)).toHaveLength(2);
+    // Every step reached every subscriber: 4 steps (warm-up included) of 20 reports, to 20 and to one.
+    expect(report.match(/\| 1 \| (WS|SSE) × 20 \| .* \| 1600 \|/g)).toHaveLength(2);
+    expect(report.match(/\| 1 \| (WS|SSE) × 1 \| .* \| 80 \|/g)).toHaveLength(2);
     expect(report).toContain('Problems: none.');
   }, 180_000);
 });

@@ -2,9 +2,11 @@
 // to subscribers that stay connected (a wall display subscribed for days)? One server on PostgreSQL,
 // started with --inspect. For each side in turn: reports in steps, each step delivered in full, and
 // the server's heap after a forced GC between steps. The heap's growth per event is the slope of a
-// least-squares line through those readings. The baseline side is the same server taking the same
-// reports with no subscriber attached (whatever it keeps per event for itself); the figure is
-// (slope with subscribers − slope without) ÷ subscribers, in bytes. Sides alternate per round.
+// least-squares line through those readings. The control is the same transport with one
+// subscriber: whatever the server keeps per event whoever subscribes (its window of recent events,
+// the one shared execution of each event for all subscribers of an operation) is in both, so the
+// figure is what each further subscriber adds: (slope with N − slope with one) ÷ (N − 1), in bytes.
+// Sides alternate per round.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { heapAfterGc, type HeapReading } from './inspector.ts';
@@ -48,7 +50,12 @@ export function soakOptions(overrides: Partial<SoakOptions>, env: NodeJS.Process
   };
 }
 
-type Side = Transport | 'none';
+interface Side {
+  transport: Transport;
+  subscribers: number;
+}
+
+const sideName = (side: Side) => `${side.transport.toUpperCase()} × ${side.subscribers}`;
 
 interface SideRun {
   side: Side;
@@ -96,20 +103,17 @@ function heapOf(server: LiveServer): Promise<HeapReading> {
   return heapAfterGc(server.inspectorUrl, server.pid);
 }
 
-/** One side of one round: subscribers attached (or none), events in steps, a reading after each. */
+/** One side of one round: its subscribers attached, events in steps, a reading after each. */
 async function soakSide(server: LiveServer, reporter: Reporter, side: Side, round: number, options: SoakOptions, problems: string[]): Promise<SideRun> {
-  let pool: SubscriberPool | undefined;
-  if (side !== 'none') {
-    const after = await currentCursor(server.graphqlUrl, reporter);
-    pool = await openPool({ transport: side, graphqlUrl: server.graphqlUrl, size: options.subscribers, operation: eventsOperation(after), token: reporter.token, record: false });
-  }
+  const after = await currentCursor(server.graphqlUrl, reporter);
+  const pool: SubscriberPool = await openPool({ transport: side.transport, graphqlUrl: server.graphqlUrl, size: side.subscribers, operation: eventsOperation(after), token: reporter.token, record: false });
   try {
     // A first step not counted: it warms whatever the first deliveries to these subscribers fill once.
     const step = Math.max(1, Math.round(options.events / options.steps));
     const deliver = async () => {
-      const target = (pool?.delivered ?? 0) + step * (pool?.size ?? 0);
+      const target = pool.delivered + step * pool.size;
       await reportBurst(reporter, step, options.concurrency);
-      await pool?.untilDelivered(target, 600_000);
+      await pool.untilDelivered(target, 600_000);
     };
     await deliver();
     const readings: [number, HeapReading][] = [[0, await heapOf(server)]];
@@ -119,7 +123,7 @@ async function soakSide(server: LiveServer, reporter: Reporter, side: Side, roun
       readings.push([i * step, await heapOf(server)]);
     }
     const seconds = (performance.now() - started) / 1000;
-    if (pool?.problems.length) problems.push(...pool.problems.slice(0, 5).map((p) => `${side} round ${round}: ${p}`));
+    if (pool.problems.length) problems.push(...pool.problems.slice(0, 5).map((p) => `${sideName(side)} round ${round}: ${p}`));
     return {
       side,
       round,
@@ -127,10 +131,10 @@ async function soakSide(server: LiveServer, reporter: Reporter, side: Side, roun
       heapSlope: slope(readings.map(([events, r]) => [events, r.heapUsed])),
       heapExternalSlope: slope(readings.map(([events, r]) => [events, r.heapUsed + r.external])),
       eventsPerSecond: (options.steps * step) / seconds,
-      deliveries: (pool?.delivered ?? 0),
+      deliveries: pool.delivered,
     };
   } finally {
-    await pool?.close();
+    await pool.close();
   }
 }
 
@@ -151,12 +155,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         process.stderr.write(`soak: ${options.prefill} reports to fill the server's window of recent events\n`);
         await reportBurst(reporter, options.prefill, 16);
       }
-      const sides: Side[] = ['none', ...options.transports];
+      const sides: Side[] = options.transports.flatMap((transport) => [{ transport, subscribers: 1 }, { transport, subscribers: options.subscribers }]);
       for (let round = 1; round <= options.rounds; round++) {
         loadAverages.push(os.loadavg()[0] ?? 0);
         // Alternate: odd rounds take the sides in order, even rounds in reverse.
         for (const side of round % 2 ? sides : [...sides].reverse()) {
-          process.stderr.write(`soak: round ${round}, ${side === 'none' ? 'no subscribers' : `${options.subscribers} ${side} subscribers`}\n`);
+          process.stderr.write(`soak: round ${round}, ${sideName(side)} subscribers\n`);
           runs.push(await soakSide(server, reporter, side, round, options, problems));
         }
       }
@@ -174,10 +178,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const perRound: number[] = [];
     const external: number[] = [];
     for (let round = 1; round <= options.rounds; round++) {
-      const base = runs.find((r) => r.side === 'none' && r.round === round)!;
-      const run = runs.find((r) => r.side === transport && r.round === round)!;
-      perRound.push((run.heapSlope - base.heapSlope) / options.subscribers);
-      external.push((run.heapExternalSlope - base.heapExternalSlope) / options.subscribers);
+      const of = (subscribers: number) => runs.find((r) => r.side.transport === transport && r.side.subscribers === subscribers && r.round === round)!;
+      const [control, run] = [of(1), of(options.subscribers)];
+      perRound.push((run.heapSlope - control.heapSlope) / (options.subscribers - 1));
+      external.push((run.heapExternalSlope - control.heapExternalSlope) / (options.subscribers - 1));
     }
     return { transport, perRound, median: median(perRound), externalMedian: median(external) };
   });
@@ -193,9 +197,9 @@ export function soakReport(result: SoakResult): string {
     '',
     `- Machine: ${result.machine}`,
     `- Date: ${new Date().toISOString()} (took ${Math.round(result.seconds)} s); 1-minute load average at each round: ${result.loadAverages.map((l) => l.toFixed(1)).join(', ')}`,
-    `- ${options.prefill} reports first, to fill the server's window of recent events (5,000 kept in memory by design). ${options.rounds} rounds; each round, sides alternating: no subscriber (baseline), then ${options.transports.map((t) => `${options.subscribers} \`events\` subscribers over ${t.toUpperCase()}`).join(', ')}, each side ${options.events} reports in ${options.steps} steps (after one warm-up step), every step delivered to every subscriber before the server's heap is read after a forced full GC (inspector).`,
-    '- Figure: least-squares slope of heap in use over events, with subscribers minus the baseline round\'s, ÷ subscribers. Goal (issue 21): 0.',
-    '- What it includes besides the subscribers\' own: subscribers of one operation share one execution per event, whose result (and its one serialisation) lives as long as the event stays in the server\'s window of recent events (5,000); a side of fewer events than that ends with those results still held. They grow with events, not subscribers, so the figure is an upper bound of what each subscriber keeps. A control of one subscriber instead of none would take them out (not yet run).',
+    `- ${options.prefill} reports first, to fill the server's window of recent events (5,000 kept in memory by design). ${options.rounds} rounds; each round, sides alternating: ${options.transports.map((t) => `one (the control) and ${options.subscribers} \`events\` subscribers over ${t.toUpperCase()}`).join(', ')}, each side ${options.events} reports in ${options.steps} steps (after one warm-up step), every step delivered to every subscriber before the server's heap is read after a forced full GC (inspector).`,
+    `- Figure: least-squares slope of heap in use over events with ${options.subscribers} subscribers, minus the same round\'s with one subscriber of the same transport (the control), ÷ ${options.subscribers - 1}: what each further subscriber keeps per event. Goal (issue 21): 0.`,
+    '- The control takes out what the server keeps per event whoever subscribes: its window of recent events (5,000), and the one shared execution of each event for all subscribers of an operation, with its one serialisation, held while the event stays in that window.',
     '',
     '| Transport | **bytes kept per subscriber per event** (median) | heap + external, bytes (median) | per round |',
     '|---|---|---|---|',
@@ -203,7 +207,7 @@ export function soakReport(result: SoakResult): string {
     '',
     '| Round | Side | Heap after GC at each step, MiB | Heap slope, bytes/event | Reports/s | Deliveries |',
     '|---|---|---|---|---|---|',
-    ...result.runs.map((r) => `| ${r.round} | ${r.side === 'none' ? 'no subscriber' : r.side.toUpperCase()} | ${r.readings.map(([, h]) => mib(h.heapUsed)).join(' → ')} | ${r.heapSlope.toFixed(1)} | ${r.eventsPerSecond.toFixed(0)} | ${r.deliveries} |`),
+    ...result.runs.map((r) => `| ${r.round} | ${sideName(r.side)} | ${r.readings.map(([, h]) => mib(h.heapUsed)).join(' → ')} | ${r.heapSlope.toFixed(1)} | ${r.eventsPerSecond.toFixed(0)} | ${r.deliveries} |`),
     '',
     result.problems.length ? `Problems:\n${result.problems.map((p) => `- ${p}`).join('\n')}` : 'Problems: none.',
     '',

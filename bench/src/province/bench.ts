@@ -252,12 +252,12 @@ export async function runProvinceBench(options: ProvinceOptions): Promise<Provin
         errors: sent.length - accepted.length,
         retried: sent.reduce((sum, r) => sum + r.retried, 0),
         takenPerSecond: accepted.length / (Math.max(1, Math.max(...accepted.map((r) => r.answeredAt!), lastDue) - started) / 1000),
-        reportP50: percentile(answered, 0.5),
-        reportP99: percentile(answered, 0.99),
-        eventsP50: percentile(eventLatencies, 0.5),
-        eventsP99: percentile(eventLatencies, 0.99),
-        summaryP50: percentile(summaryLatencies, 0.5),
-        summaryP99: percentile(summaryLatencies, 0.99),
+        reportP50: percentileOf(answered, 0.5),
+        reportP99: percentileOf(answered, 0.99),
+        eventsP50: percentileOf(eventLatencies, 0.5),
+        eventsP99: percentileOf(eventLatencies, 0.99),
+        summaryP50: percentileOf(summaryLatencies, 0.5),
+        summaryP99: percentileOf(summaryLatencies, 0.99),
         deliveredPerSecond: deliveries / (windowMs / 1000),
         drainMs: drainedAt - lastDue,
         cpu,
@@ -338,6 +338,9 @@ export async function runProvinceBench(options: ProvinceOptions): Promise<Provin
     else await db.drop().catch((error: unknown) => log(`dropping the database: ${String(error)}`));
   }
 }
+
+/** A percentile of an ascending list; NaN (shown as n/a) when nothing was measured. */
+const percentileOf = (sorted: readonly number[], q: number) => (sorted.length ? percentile(sorted, q) : Number.NaN);
 
 /** Sends one report, retrying a retryable 503 after its Retry-After with the same key, as the simulator does. */
 async function send(poster: ReturnType<typeof graphqlPoster>, row: ReturnType<typeof randomReport>, report: SentReport): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ProvinceResult, ProvinceRound } from './bench.ts';
 import { median } from '../reporting/load.ts';
 
-const ms = (value: number) => value.toFixed(0);
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : 'n/a');
 const perReport = (round: ProvinceRound, value: number | null) => (value === null || !round.accepted ? null : value / round.accepted);
 
 /** The results table (bench/results/province.md). */
@@ -12,7 +12,8 @@ export function provinceReport(result: ProvinceResult, { quick }: { quick: boole
     const values = rounds.map(pick).filter((v): v is number => v !== null && Number.isFinite(v));
     return values.length ? median(values) : Number.NaN;
   };
-  const each = (pick: (r: ProvinceRound) => number | null, digits = 0) => rounds.map((r) => pick(r)?.toFixed(digits) ?? 'n/a').join(', ');
+  const each = (pick: (r: ProvinceRound) => number | null, digits = 0) =>
+    rounds.map((r) => { const value = pick(r); return value !== null && Number.isFinite(value) ? value.toFixed(digits) : 'n/a'; }).join(', ');
   const p99 = med((r) => Math.max(r.eventsP99, r.summaryP99));
   const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
   const goalMet = p99 <= 1000 && errors === 0 && result.problems.length === 0;
