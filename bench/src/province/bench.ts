@@ -12,7 +12,7 @@ import { percentile } from '../reporting/load.ts';
 import { checkpointGlobalId, randomReport } from '../reporting/rows.ts';
 import { graphqlPoster, type ServerProcess, startServer } from '../reporting/server.ts';
 import { redisVersion, rssKiB } from '../live/server.ts';
-import { type Delivery, openPool, type SubscriberPool } from '../live/subscribers.ts';
+import { type Delivery, openPool as openSubscribers, type SubscriberPool } from '../live/subscribers.ts';
 import { createEmptyDatabase } from '../shared/databases.ts';
 import { repoRoot } from '../shared/paths.ts';
 import { createToken } from '../shared/tokens.ts';
@@ -151,6 +151,19 @@ export async function runProvinceBench(options: ProvinceOptions): Promise<Provin
     const eventPools: SubscriberPool[] = [];
     const connectStarted = Date.now();
     const split = (n: number) => [[a, Math.ceil(n / 2)], [b, Math.floor(n / 2)]] as const;
+    // A server too busy to take a subscription answers 1013 "try again later", as it would any
+    // client: the bench tries again, as a wall display does.
+    const openPool = async (options: Parameters<typeof openSubscribers>[0]): Promise<SubscriberPool> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await openSubscribers(options);
+        } catch (error) {
+          if (attempt >= 5 || !/ 1013 /.test(String(error))) throw error;
+          log(`subscribers refused (${String(error).slice(0, 120)}); again in ${attempt * 2} s`);
+          await new Promise((resolve) => setTimeout(resolve, attempt * 2000));
+        }
+      }
+    };
     for (const [index, area] of areas.entries()) {
       const share = Math.floor(mix.summaries / areas.length) + (index < mix.summaries % areas.length ? 1 : 0);
       for (const [server, size] of split(share)) {

@@ -1,5 +1,6 @@
-import type { Checkpoint } from '@fangkong/prisma';
+import type { Checkpoint, PrismaClient } from '@fangkong/prisma';
 import { Repeater } from '@repeaterjs/repeater';
+import DataLoader from 'dataloader';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import { userError } from '../core/errors.ts';
@@ -37,23 +38,68 @@ const CheckpointCountsUpdateRef = builder.objectRef<CheckpointUpdate>('Checkpoin
 // Scans count as they arrive at a gate, before their hour's report (gate-scans/scan-figures.ts).
 const isCheckpointEvent = (id: string) => (e: OutboxEvent) => (e.type.startsWith('checkpointReport:') || e.type === 'gateScans:recorded') && e.payload.checkpointId === id;
 
+/**
+ * Today's figures of many checkpoints in one snapshot: the outbox position, their counts, their
+ * latest reports and their rows, four statements whatever the number of checkpoints.
+ */
+async function readCheckpoints(ctx: Context, ids: readonly string[]): Promise<(CheckpointUpdate | Error)[]> {
+  const day = today(ctx.now(), ctx.timeZone);
+  const { asOf, asOfSeq, values } = await snapshot(ctx, [
+    countsQuery(ctx.prisma, ids, day.start, day.end, ctx.timeZone),
+    lastReportQuery(ctx.prisma, ids),
+    ctx.prisma.checkpoint.findMany({ where: { id: { in: [...ids] } } }),
+  ]);
+  const counts = byCheckpoint(ids, values[0]);
+  const last = lastReportsOf(ids, values[1]);
+  const rows = new Map(values[2].map((row) => [row.id, row]));
+  return ids.map((id, i) => {
+    const row = rows.get(id);
+    return row ? { checkpointId: id, row, today: counts[i]!, lastReportAt: last[i] ?? null, asOf, asOfSeq } : new Error(`checkpoint ${id} is gone`);
+  });
+}
+
+/**
+ * Live values of single checkpoints are read together, one read at a time per database: the
+ * checkpoints that turn dirty while a read runs are all read by the next one. At a province's rate
+ * every report makes one checkpoint's value new on every instance; read one by one, that was a
+ * transaction of four statements per report per instance, each taking a connection.
+ */
+const checkpointReaders = new WeakMap<PrismaClient, DataLoader<string, CheckpointUpdate>>();
+
+function checkpointReader(ctx: Context): DataLoader<string, CheckpointUpdate> {
+  let reader = checkpointReaders.get(ctx.prisma);
+  if (!reader) {
+    let reading: Promise<void> | undefined;
+    const read = (ids: readonly string[]) => {
+      const result = readCheckpoints(ctx, ids);
+      const done: Promise<void> = result.then(
+        () => {},
+        () => {},
+      ).then(() => {
+        if (reading === done) reading = undefined;
+      });
+      reading = done;
+      return result;
+    };
+    // Values are live: never cached. A batch waits for the read in flight, gathering meanwhile.
+    reader = new DataLoader<string, CheckpointUpdate>(read, {
+      cache: false,
+      maxBatchSize: 2000,
+      batchScheduleFn: (dispatch) => (reading ? void reading.then(() => setImmediate(dispatch)) : setImmediate(dispatch)),
+    });
+    checkpointReaders.set(ctx.prisma, reader);
+  }
+  return reader;
+}
+
 function watchCheckpoint(ctx: Context, id: string, minIntervalMs: number | null) {
   return liveFeed(ctx).watch<CheckpointUpdate>(checkpointSubject(id), {
     minIntervalMs,
     relevant: isCheckpointEvent(id),
     subject: checkpointSubject(id),
+    batched: true,
     refreshMs: CLOCK_REFRESH_MS,
-    compute: async () => {
-      const day = today(ctx.now(), ctx.timeZone);
-      const { asOf, asOfSeq, values } = await snapshot(ctx, [
-        countsQuery(ctx.prisma, [id], day.start, day.end, ctx.timeZone),
-        lastReportQuery(ctx.prisma, [id]),
-        ctx.prisma.checkpoint.findUniqueOrThrow({ where: { id } }),
-      ]);
-      const [counts] = byCheckpoint([id], values[0]);
-      const [last] = lastReportsOf([id], values[1]);
-      return { checkpointId: id, row: values[2], today: counts!, lastReportAt: last ?? null, asOf, asOfSeq };
-    },
+    compute: () => checkpointReader(ctx).load(id),
   });
 }
 

@@ -60,6 +60,11 @@ export interface WatchOptions<T> {
    * of those alone. Without it, `relevant` is asked of every event.
    */
   subject?: string;
+  /**
+   * compute() joins a read shared with other values, which holds one connection for all of them:
+   * it takes no turn of the feed's own (the feed lets only a few values compute at once).
+   */
+  batched?: boolean;
   compute(): Promise<T>;
   /** Also recompute on this period, for values that change with the clock (today rolls over at midnight). */
   refreshMs?: number;

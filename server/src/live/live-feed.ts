@@ -61,7 +61,7 @@ class SharedValue<T> {
 
   private async run(): Promise<void> {
     this.running = true;
-    await this.turns.runExclusive(async () => {
+    const turn = async () => {
       if (this.disposed) return;
       this.dirty = false;
       this.lastRun = Date.now();
@@ -78,7 +78,9 @@ class SharedValue<T> {
       } finally {
         this.onComputed?.(this.key, (performance.now() - started) / 1000, failed);
       }
-    });
+    };
+    // A batched value's read is shared and takes its own connection; the others take turns.
+    await (this.options.batched ? turn() : this.turns.runExclusive(turn));
     this.running = false;
     if (this.dirty && !this.disposed) this.invalidate();
   }
