@@ -19,8 +19,6 @@ export interface ReadApiSettings {
   connections: number;
   /** The peer is compared with ours at `connections` and again at this many. */
   wideConnections: number;
-  /** Load per target in each of the peer's runs (shorter in a smoke, to keep it quick). */
-  peerSeconds: number;
   /** The day zoneSummary asks for. */
   day: string;
   /** FANGKONG_CLOCK_START for both: fixes "today" for the checkpoint page. */
@@ -309,10 +307,26 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
     /** Who is loaded with an operation: the peer only where it serves it. */
     const sides = (operation: ReadOperation): Target[] => (targets.peer && operation.peerBody ? ['ours', 'baseline', 'peer'] : ['ours', 'baseline']);
 
+    /**
+     * Each side at the concurrency it is measured at. Where PostGraphile serves the operation, ours and
+     * it warm up at the wide concurrency too (PostGraphile only there: it warms the process all the
+     * same and keeps a smoke short): ours, warmed at 10 connections only, once took longer than a
+     * smoke's run to give its first answer at 50.
+     */
+    const warmUps = (operation: ReadOperation): [Target, number][] => [
+      ['ours', settings.connections],
+      ['baseline', settings.connections],
+      ...(sides(operation).includes('peer')
+        ? ([
+            ['ours', settings.wideConnections],
+            ['peer', settings.wideConnections],
+          ] as [Target, number][])
+        : []),
+    ];
     for (const operation of settings.warmupSeconds > 0 ? operations : []) {
-      for (const who of sides(operation)) {
-        const warm = await measure(operation, who, settings.warmupSeconds);
-        log(`${db.backend}: warm-up ${operation.name} ${who}: ${describeRun(warm)}`);
+      for (const [who, connections] of warmUps(operation)) {
+        const warm = await measure(operation, who, settings.warmupSeconds, connections);
+        log(`${db.backend}: warm-up ${operation.name} ${who} at c=${connections}: ${describeRun(warm)}`);
         // A warm-up too short for any answer under a loaded machine is no failure; a wrong answer is.
         if (warm.errors || warm.mismatches) throw new Error(`${operation.name}: ${who} failed under load during the warm-up (${warm.errors} errors, ${warm.mismatches} mismatches)`);
       }
@@ -332,13 +346,13 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
         // Odd rounds in one order, even rounds in the reverse: each side goes first and last in turn.
         const order = round % 2 ? sides(result.operation) : sides(result.operation).reverse();
         const runs = {} as Record<Target, MeasuredRun>;
-        for (const who of order) runs[who] = await measure(result.operation, who, who === 'peer' ? settings.peerSeconds : settings.secondsPerOperation);
+        for (const who of order) runs[who] = await measure(result.operation, who, settings.secondsPerOperation);
         const ratio = ratioOf(runs.ours, runs.baseline);
         let peer: PeerRuns | undefined;
         if (runs.peer) {
           const wide = {} as Record<'ours' | 'peer', MeasuredRun>;
           for (const who of round % 2 ? (['ours', 'peer'] as const) : (['peer', 'ours'] as const)) {
-            wide[who] = await measure(result.operation, who, settings.peerSeconds, settings.wideConnections);
+            wide[who] = await measure(result.operation, who, settings.secondsPerOperation, settings.wideConnections);
           }
           peer = { peer: runs.peer, ratio: ratioOf(runs.ours, runs.peer), wide: { connections: settings.wideConnections, ...wide, ratio: ratioOf(wide.ours, wide.peer) } };
         }

@@ -37,18 +37,14 @@ async function main(): Promise<number> {
     },
   });
   const quick = values.quick ?? false;
-  // A round is `duration` seconds per target; the two operations share it.
-  const secondsPerOperation = positive('duration', values.duration, quick ? 2 : 10) / 2;
   const settings: ReadApiSettings = {
     rounds: Math.round(positive('rounds', values.rounds, quick ? 2 : 5)),
-    secondsPerOperation,
+    // A round is `duration` seconds per target; the two operations share it.
+    secondsPerOperation: positive('duration', values.duration, quick ? 2 : 10) / 2,
     // Even a smoke warms up a little: on a loaded machine an embedded database's first requests can take a whole short round.
     warmupSeconds: quick ? 1 : 3,
     connections: Math.round(positive('connections', values.connections, 10)),
     wideConnections: Math.round(positive('wide', values.wide, 50)),
-    // The peer's three runs a round (at both concurrencies) get the same time as the others; in a smoke
-    // half of it, so that adding PostGraphile costs the test suite seconds, not tens of them.
-    peerSeconds: quick ? secondsPerOperation / 2 : secondsPerOperation,
     day: '2020-02-07',
     clockStart: '2020-02-07T10:30:00+08:00',
     repoRoot,
@@ -114,8 +110,14 @@ async function main(): Promise<number> {
 
   const unclean = results.flatMap((r) => r.operations).some((o) => {
     const s = summarise(o);
-    const peerUnclean = s.peer !== undefined && Math.min(s.peer.validRounds, s.peer.wide.validRounds) < o.rounds.length;
-    return s.validRounds < o.rounds.length || peerUnclean;
+    const comparisons = [s, ...(s.peer ? [s.peer, s.peer.wide] : [])];
+    const wrongAnswers = s.ours.errors + s.baseline.errors + (s.peer ? s.peer.peer.errors + s.peer.wide.ours.errors + s.peer.wide.peer.errors : 0);
+    // A smoke on a loaded machine may get no answer at all within a run of a second (ours at 50
+    // connections needs more CPU than that before its first answer; at load 13 zoneSummary at 10 did
+    // too). It proves the benchmark runs and that every answer is right: there one clean round per
+    // comparison is enough, and no error or wrong answer is allowed anywhere.
+    if (quick) return wrongAnswers > 0 || comparisons.some((c) => c.validRounds === 0);
+    return comparisons.some((c) => c.validRounds < o.rounds.length);
   });
   return problems.length || unclean ? 1 : 0;
 }

@@ -108,7 +108,8 @@ export function readApiReport(input: ReportInput): string {
     `- Date: ${input.startedAt.toISOString()} (took ${Math.round((input.finishedAt.getTime() - input.startedAt.getTime()) / 1000)} s); ` +
       `1-minute load average ${input.machine.loadAverage.toFixed(1)} at the start, ${input.loadAverageAtEnd.toFixed(1)} at the end`,
     `- Settings: ${settings.rounds} rounds; in each round each target gets ${settings.secondsPerOperation} s of load per operation, ` +
-      `the target that goes first alternating; ${settings.warmupSeconds} s warm-up per operation and target; ` +
+      `the target that goes first alternating; ${settings.warmupSeconds} s warm-up per operation and target (for the checkpoint page ours and PostGraphile ` +
+      `also at ${settings.wideConnections} connections); ` +
       `${settings.connections} connections, no pipelining; autocannon in the bench process, every response body checked ` +
       `(non-200, "errors" or a body different from the verified one makes the run invalid).`,
     ...(input.smoke ? ['- **Smoke run (--quick)**: both databases loaded at the same time, no warm-up; it proves the benchmark runs, its figures measure nothing.'] : []),
@@ -277,11 +278,10 @@ function notes(input: ReportInput): string[] {
       'with each one\'s today counts inlined from a computed column, `"Checkpoint_today"(c, day, time_zone)`, a STABLE SQL function with ' +
       'the same sums and filters as ours (current versions by period start in the zone\'s local day), which peer-server.ts creates in the ' +
       'bench\'s throwaway database only, with the column `kind` made orderable by a smart tag (PostGraphile orders only by indexed columns ' +
-      'unless told). It is told the day and time zone in the query (ours and the baseline take them from their clock), reads all the ' +
-      'checkpoint columns it is asked for and none other, and checks no token. Each round loads it after ours and the baseline at ' +
-      `${input.settings.connections} connections (the order reversed every other round), then ours and it again at ${input.settings.wideConnections}, ` +
-      `${input.settings.peerSeconds} s each of these three runs; ` +
-      'ours ÷ PostGraphile is the median of the per-round ratios of each pair.',
+      'unless told). It is told the day and time zone in the query (ours and the baseline take them from their clock), selects only ' +
+      'the columns asked for, and checks no token. Each round loads the three at ' +
+      `${input.settings.connections} connections one after the other (ours, baseline, PostGraphile; reversed every other round), then ours and ` +
+      `PostGraphile again at ${input.settings.wideConnections} (ours first in odd rounds); ours ÷ PostGraphile is the median of the per-round ratios of each pair.`,
     '- On PGlite the SQL runs on the target\'s own thread (one statement at a time), so the database\'s share of each request is ' +
       'larger for both targets and the stack is a smaller fraction of the whole.',
   );
