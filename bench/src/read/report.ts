@@ -275,10 +275,11 @@ function notes(input: ReportInput): string[] {
       'and validation do not appear: Yoga keeps both per document. zoneSummary: a third of the samples idle (its five reads run one after ' +
       'the other in one snapshot, as the baseline\'s do), the Prisma client ~10 %, socket writes ~10 %.',
     '- PostGraphile (the peer) answers the checkpoint page with one statement it plans and compiles itself: the page of checkpoints ' +
-      'with each one\'s today counts inlined from a computed column, `"Checkpoint_today"(c, day, time_zone)`, a STABLE SQL function with ' +
+      'joined laterally to a computed column, `"Checkpoint_today"(c, day, time_zone)`, a STABLE SQL function with ' +
       'the same sums and filters as ours (current versions by period start in the zone\'s local day), which peer-server.ts creates in the ' +
       'bench\'s throwaway database only, with the column `kind` made orderable by a smart tag (PostGraphile orders only by indexed columns ' +
-      'unless told). It is told the day and time zone in the query (ours and the baseline take them from their clock), selects only ' +
+      'unless told); PostgreSQL cannot inline a function that aggregates, so it runs once per checkpoint of the page where ours and the ' +
+      'baseline send one grouped statement for the whole page. It is told the day and time zone in the query (ours and the baseline take them from their clock), selects only ' +
       'the columns asked for, and checks no token. Each round loads the three at ' +
       `${input.settings.connections} connections one after the other (ours, baseline, PostGraphile; reversed every other round), then ours and ` +
       `PostGraphile again at ${input.settings.wideConnections} (ours first in odd rounds); ours ÷ PostGraphile is the median of the per-round ratios of each pair.`,
