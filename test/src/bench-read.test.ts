@@ -9,7 +9,7 @@ import { pnpm, repoRoot } from './support/processes.ts';
 describe('pnpm bench:read --quick', () => {
   const table = join(repoRoot, 'bench/results/read-api.quick.tmp');
 
-  it('seeds, creates a token, checks both targets give the same JSON under load and writes its table', async () => {
+  it('seeds, creates a token, checks the targets (and PostGraphile) give the same JSON under load and writes its table', async () => {
     rmSync(table, { force: true });
     // PostgreSQL as the other tests use it: required in CI, left out where the machine has none.
     const databases = (await postgresReachable()) ? ['PostgreSQL', 'PGlite'] : ['PGlite'];
@@ -23,8 +23,13 @@ describe('pnpm bench:read --quick', () => {
       for (const operation of ['zoneSummary(day: "2020-02-07")', 'checkpoints(first: 50) with today']) {
         const row = report.split('\n').find((line) => line.startsWith(`| ${database} | seed only | ${operation} |`));
         expect(row, `${database}, ${operation}:\n${report}`).toBeDefined();
-        // No error on either side, and a ratio of requests per second (ours ÷ baseline).
-        expect(row).toMatch(/\| 0 \/ 0 \| \*\*\d+\.\d\d\*\* \|$/);
+        // No error on either side, and a ratio of requests per second (ours ÷ baseline); then PostGraphile's
+        // columns: on PostgreSQL the checkpoint page is also served by it (checked against ours, loaded at
+        // 10 and 50 connections, no error, both ratios), elsewhere they are empty.
+        const peer = database === 'PostgreSQL' && operation.startsWith('checkpoints');
+        expect(row).toMatch(
+          peer ? /\| 0 \/ 0 \| \*\*\d+\.\d\d\*\* \| \d+ \/ \d+ \| 0 \| \*\*\d+\.\d\d\*\* \| \*\*\d+\.\d\d\*\* \|$/ : /\| 0 \/ 0 \| \*\*\d+\.\d\d\*\* \| – \| – \| – \| – \|$/,
+        );
       }
       // The depth-3 page's statements, counted at each page size: the same number at every size.
       const statements = report.split('\n').find((line) => line.startsWith(`| ${database} | seed only | `) && /\| \d+ \/ [\d,]+ \|$/.test(line));

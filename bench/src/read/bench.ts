@@ -1,12 +1,14 @@
-// The read-API scenario on one database: start the Fangkong server and the baseline as child
-// processes, prove they answer both operations with the same JSON, warm both up, then load them
-// in alternation, round after round, from this process.
+// The read-API scenario on one database: start the Fangkong server, the baseline and (on PostgreSQL)
+// the peer, PostGraphile 5, as child processes; prove they answer with the same JSON (the peer the
+// same data in its own shape), warm them up, then load them in alternation, round after round, from
+// this process.
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { cleanEnv, type Backend, type BenchDatabase } from '../shared/databases.ts';
 import { load, type LoadResult } from '../shared/load.ts';
 import { startChild, type ChildServer } from '../shared/processes.ts';
 import { BENCH_RATE_LIMIT, createToken } from '../shared/tokens.ts';
+import { localDate } from './baseline-handler.ts';
 import { readOperations, type ReadOperation } from './operations.ts';
 
 export interface ReadApiSettings {
@@ -15,6 +17,8 @@ export interface ReadApiSettings {
   secondsPerOperation: number;
   warmupSeconds: number;
   connections: number;
+  /** The peer is compared with ours at `connections` and again at this many. */
+  wideConnections: number;
   /** The day zoneSummary asks for. */
   day: string;
   /** FANGKONG_CLOCK_START for both: fixes "today" for the checkpoint page. */
@@ -33,20 +37,34 @@ export interface StatementCount {
 /** A load run, with the CPU time its target's process spent per response (ms; from /proc, NaN where unreadable). */
 export type MeasuredRun = LoadResult & { cpuMsPerResponse: number };
 
+export type Target = 'ours' | 'baseline' | 'peer';
+
+/**
+ * PostGraphile's part of a round, where it serves the operation: its run at the round's concurrency,
+ * beside ours and the baseline's, then ours and its again at `wideConnections`.
+ */
+export interface PeerRuns {
+  peer: MeasuredRun;
+  /** ours ÷ PostGraphile requests per second; NaN when either run was invalid. */
+  ratio: number;
+  wide: { connections: number; ours: MeasuredRun; peer: MeasuredRun; ratio: number };
+}
+
 export interface Round {
   round: number;
   /** Which target ran first this round (they take turns). */
-  first: 'ours' | 'baseline';
+  first: Target;
   ours: MeasuredRun;
   baseline: MeasuredRun;
   /** ours ÷ baseline requests per second; NaN when either run was invalid. */
   ratio: number;
+  peer?: PeerRuns;
 }
 
 export interface OperationResult {
   operation: ReadOperation;
-  /** Response sizes, bytes: the targets serialise the same data (key order may differ). */
-  bytes: { ours: number; baseline: number };
+  /** Response sizes, bytes: the targets serialise the same data (key order may differ; the peer's in its own names). */
+  bytes: { ours: number; baseline: number; peer?: number };
   rounds: Round[];
 }
 
@@ -76,8 +94,14 @@ const tsxNode = ['--experimental-wasm-modules', '--no-warnings', '--import', 'ts
  */
 const NO_ALERT_SWEEP = String(24 * 3_600_000);
 
-/** Both targets, once the tokens exist (the baseline opens its own copy on PGlite, and ignores tokens). */
-async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promise<{ ours: ChildServer; baseline: ChildServer }> {
+interface Targets {
+  ours: ChildServer;
+  baseline: ChildServer;
+  peer?: ChildServer;
+}
+
+/** The targets, once the tokens exist (the baseline opens its own copy on PGlite; it and the peer ignore tokens). */
+async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promise<Targets> {
   const common = { ...cleanEnv(), LOG_LEVEL: 'silent', PORT: '0', FANGKONG_CLOCK_START: settings.clockStart, FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT, FANGKONG_ALERT_SWEEP_MS: NO_ALERT_SWEEP };
   const starting = {
     baseline: startChild('baseline', [...tsxNode, 'src/read/baseline-server.ts'], {
@@ -90,12 +114,22 @@ async function startTargets(db: BenchDatabase, settings: ReadApiSettings): Promi
       env: { ...common, ...db.serverEnv },
       ready: /GraphQL and GraphiQL: (http:\/\/\S+\/graphql)/,
     }),
+    peer: db.peerEnv
+      ? startChild('PostGraphile', [...tsxNode, 'src/read/peer-server.ts'], {
+          cwd: settings.benchDir,
+          // Grafast's production mode, as PostGraphile is deployed (development mode adds planning checks).
+          env: { ...common, ...db.peerEnv, GRAPHILE_ENV: 'production' },
+          ready: /peer listening: (http:\/\/\S+\/graphql)/,
+        })
+      : Promise.resolve(undefined),
   };
-  const [baseline, ours] = await Promise.allSettled([starting.baseline, starting.ours]);
-  if (baseline.status === 'fulfilled' && ours.status === 'fulfilled') return { baseline: baseline.value, ours: ours.value };
+  const [baseline, ours, peer] = await Promise.allSettled([starting.baseline, starting.ours, starting.peer]);
+  if (baseline.status === 'fulfilled' && ours.status === 'fulfilled' && peer.status === 'fulfilled') {
+    return { baseline: baseline.value, ours: ours.value, peer: peer.value };
+  }
   // Whichever started is stopped before the failure is told.
-  await Promise.all([baseline.status === 'fulfilled' && baseline.value.stop(), ours.status === 'fulfilled' && ours.value.stop()]);
-  throw baseline.status === 'rejected' ? baseline.reason : (ours as PromiseRejectedResult).reason;
+  await Promise.all([baseline, ours, peer].map((started) => started.status === 'fulfilled' && started.value?.stop()));
+  throw ([baseline, ours, peer].find((started) => started.status === 'rejected') as PromiseRejectedResult).reason;
 }
 
 /** The depth-3 page whose statements are counted: areas → checkpoints → today's counts, latest report and a page of reports. */
@@ -164,15 +198,33 @@ async function post(url: string, body: string, headers: Record<string, string>):
 }
 
 /** The first path at which two JSON values differ, with both values there. */
-function firstDifference(a: unknown, b: unknown, path = '$'): string {
+function firstDifference(a: unknown, b: unknown, other = 'baseline', path = '$'): string {
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const key of keys) {
       const [x, y] = [(a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]];
-      if (!isDeepStrictEqual(x, y)) return firstDifference(x, y, `${path}.${key}`);
+      if (!isDeepStrictEqual(x, y)) return firstDifference(x, y, other, `${path}.${key}`);
     }
   }
-  return `${path}: ours ${JSON.stringify(a)}, baseline ${JSON.stringify(b)}`;
+  return `${path}: ours ${JSON.stringify(a)}, ${other} ${JSON.stringify(b)}`;
+}
+
+/** PostGraphile's checkpoint page, as peer-server.ts and peerCheckpointPageDocument shape it. */
+interface PeerPage {
+  allCheckpoints: {
+    pageInfo: { hasNextPage: boolean };
+    edges: { node: { rowId: string; name: string; nameEn: string; kind: string; today: unknown } }[];
+  };
+}
+
+/** The peer's page in our names: our ids are Relay global ids, base64 of "Checkpoint:<id>". */
+function peerPageAsOurs({ allCheckpoints: { pageInfo, edges } }: PeerPage) {
+  return {
+    checkpoints: {
+      pageInfo,
+      edges: edges.map(({ node: { rowId, ...fields } }) => ({ node: { id: Buffer.from(`Checkpoint:${rowId}`).toString('base64'), ...fields } })),
+    },
+  };
 }
 
 /** Just what the check for seeded data reads from the two answers. */
@@ -181,21 +233,35 @@ interface SampleData {
   checkpoints?: { edges: { node: { today: { reports: number } } }[] };
 }
 
-/** Both targets must give the same JSON, and it must carry data; otherwise the comparison means nothing. */
-async function verify(operation: ReadOperation, ours: ChildServer, baseline: ChildServer, headers: Record<string, string>): Promise<{ ours: string; baseline: string }> {
-  const [a, b] = await Promise.all([post(ours.url, operation.body, headers), post(baseline.url, operation.body, headers)]);
-  for (const [who, r] of [['ours', a], ['baseline', b]] as const) {
-    if (r.status !== 200 || r.text.includes('"errors"')) throw new Error(`${operation.name}: ${who} answered ${r.status} ${r.text.slice(0, 600)}`);
+type Expected = Record<'ours' | 'baseline', string> & { peer?: string };
+
+/**
+ * The targets must give the same JSON, and it must carry data; otherwise the comparison means
+ * nothing. The peer answers in its own names: its data, mapped to ours, must be deep-equal to ours.
+ */
+async function verify(operation: ReadOperation, targets: Targets, headers: Record<string, string>): Promise<Expected> {
+  const peer = operation.peerBody && targets.peer;
+  const [a, b, c] = await Promise.all([
+    post(targets.ours.url, operation.body, headers),
+    post(targets.baseline.url, operation.body, headers),
+    peer ? post(peer.url, operation.peerBody!, headers) : undefined,
+  ]);
+  for (const [who, r] of [['ours', a], ['baseline', b], ['PostGraphile', c]] as const) {
+    if (r && (r.status !== 200 || r.text.includes('"errors"'))) throw new Error(`${operation.name}: ${who} answered ${r.status} ${r.text.slice(0, 600)}`);
   }
   const [x, y] = [JSON.parse(a.text) as unknown, JSON.parse(b.text) as unknown];
   if (!isDeepStrictEqual(x, y)) throw new Error(`${operation.name}: the responses differ at ${firstDifference(x, y)}`);
+  if (c) {
+    const z = { data: peerPageAsOurs((JSON.parse(c.text) as { data: PeerPage }).data) };
+    if (!isDeepStrictEqual(x, z)) throw new Error(`${operation.name}: the responses differ (PostGraphile's mapped to ours) at ${firstDifference(x, z, 'PostGraphile')}`);
+  }
   const data = (x as { data: SampleData }).data;
   const reports =
     operation.name === 'ZoneSummary'
       ? (data.zoneSummary?.checkpointTotals.reports ?? 0)
       : (data.checkpoints?.edges ?? []).reduce((sum, edge) => sum + edge.node.today.reports, 0);
   if (!reports) throw new Error(`${operation.name}: no checkpoint reports in the answer; is the simulated history seeded and the clock on its days?`);
-  return { ours: a.text, baseline: b.text };
+  return { ours: a.text, baseline: b.text, ...(c && { peer: c.text }) };
 }
 
 const describeRun = (r: LoadResult & { cpuMsPerResponse?: number }) =>
@@ -204,7 +270,9 @@ const describeRun = (r: LoadResult & { cpuMsPerResponse?: number }) =>
   (r.invalid ? `, INVALID (${r.errors} errors, ${r.mismatches} mismatches)` : '');
 
 export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, log: Log, history: number | null = null): Promise<ReadApiResult> {
-  const operations = readOperations(settings.day);
+  // PostGraphile is told the day the other two take from their clock: the zone's local day at the clock's start.
+  const timeZone = process.env.FANGKONG_TZ?.trim() || 'Asia/Shanghai';
+  const operations = readOperations(settings.day, 50, { day: localDate(new Date(settings.clockStart), timeZone), timeZone });
   // Tokens are created by the server's own CLI (`pnpm fangkong token create`) on the database
   // itself, before any server holds a PGlite folder.
   log(`${db.backend}: creating tokens, counting the statements of the depth-3 page`);
@@ -214,58 +282,93 @@ export async function runReadApi(db: BenchDatabase, settings: ReadApiSettings, l
   const adminToken = await tokenFor('admin');
   const counted = await countStatements(db, settings, adminToken);
   log(`${db.backend}: statements per depth-3 page: ${counted.statements.map((s) => `${s.pageSize}: ${s.statements} (${s.rows} rows)`).join(', ')}`);
-  log(`${db.backend}: starting the Fangkong server and the baseline`);
-  const { ours, baseline } = await startTargets(db, settings);
+  log(`${db.backend}: starting the Fangkong server, the baseline${db.peerEnv ? ' and PostGraphile' : ''}`);
+  const targets = await startTargets(db, settings);
   try {
-    const targets = { ours, baseline };
-    // The analyst's token, as a real reader sends it; the baseline receives the same header and ignores it.
+    // The analyst's token, as a real reader sends it; the baseline and the peer receive the same header and ignore it.
     const headers = { authorization: `Bearer ${token}` };
-    const expected = new Map<ReadOperation, { ours: string; baseline: string }>();
-    for (const operation of operations) expected.set(operation, await verify(operation, ours, baseline, headers));
-    log(`${db.backend}: both answer ${operations.map((o) => o.name).join(' and ')} with the same JSON`);
+    const expected = new Map<ReadOperation, Expected>();
+    for (const operation of operations) expected.set(operation, await verify(operation, targets, headers));
+    log(`${db.backend}: all answer ${operations.map((o) => o.name).join(' and ')} with the same JSON${targets.peer ? ' (PostGraphile the checkpoint page, mapped to ours)' : ''}`);
 
-    const measure = async (operation: ReadOperation, who: 'ours' | 'baseline', seconds: number): Promise<MeasuredRun> => {
-      const before = cpuMs(targets[who].pid);
+    const measure = async (operation: ReadOperation, who: Target, seconds: number, connections = settings.connections): Promise<MeasuredRun> => {
+      const target = targets[who]!;
+      const before = cpuMs(target.pid);
       const run = await load({
-        url: targets[who].url,
-        body: operation.body,
+        url: target.url,
+        body: who === 'peer' ? operation.peerBody! : operation.body,
         headers,
-        expectedBody: expected.get(operation)![who],
+        expectedBody: expected.get(operation)![who]!,
         seconds,
-        connections: settings.connections,
+        connections,
       });
-      return { ...run, cpuMsPerResponse: run.responses ? (cpuMs(targets[who].pid) - before) / run.responses : Number.NaN };
+      return { ...run, cpuMsPerResponse: run.responses ? (cpuMs(target.pid) - before) / run.responses : Number.NaN };
     };
+    /** Who is loaded with an operation: the peer only where it serves it. */
+    const sides = (operation: ReadOperation): Target[] => (targets.peer && operation.peerBody ? ['ours', 'baseline', 'peer'] : ['ours', 'baseline']);
 
+    /**
+     * Each side at the concurrency it is measured at. Where PostGraphile serves the operation, ours and
+     * it warm up at the wide concurrency too (PostGraphile only there: it warms the process all the
+     * same and keeps a smoke short): ours, warmed at 10 connections only, once took longer than a
+     * smoke's run to give its first answer at 50.
+     */
+    const warmUps = (operation: ReadOperation): [Target, number][] => [
+      ['ours', settings.connections],
+      ['baseline', settings.connections],
+      ...(sides(operation).includes('peer')
+        ? ([
+            ['ours', settings.wideConnections],
+            ['peer', settings.wideConnections],
+          ] as [Target, number][])
+        : []),
+    ];
     for (const operation of settings.warmupSeconds > 0 ? operations : []) {
-      for (const who of ['ours', 'baseline'] as const) {
-        const warm = await measure(operation, who, settings.warmupSeconds);
-        log(`${db.backend}: warm-up ${operation.name} ${who}: ${describeRun(warm)}`);
+      for (const [who, connections] of warmUps(operation)) {
+        const warm = await measure(operation, who, settings.warmupSeconds, connections);
+        log(`${db.backend}: warm-up ${operation.name} ${who} at c=${connections}: ${describeRun(warm)}`);
         // A warm-up too short for any answer under a loaded machine is no failure; a wrong answer is.
         if (warm.errors || warm.mismatches) throw new Error(`${operation.name}: ${who} failed under load during the warm-up (${warm.errors} errors, ${warm.mismatches} mismatches)`);
       }
     }
 
-    const results: OperationResult[] = operations.map((operation) => ({
-      operation,
-      bytes: { ours: Buffer.byteLength(expected.get(operation)!.ours), baseline: Buffer.byteLength(expected.get(operation)!.baseline) },
-      rounds: [],
-    }));
+    const results: OperationResult[] = operations.map((operation) => {
+      const bodies = expected.get(operation)!;
+      return {
+        operation,
+        bytes: { ours: Buffer.byteLength(bodies.ours), baseline: Buffer.byteLength(bodies.baseline), ...(bodies.peer && { peer: Buffer.byteLength(bodies.peer) }) },
+        rounds: [],
+      };
+    });
+    const ratioOf = (a: MeasuredRun, b: MeasuredRun) => (a.invalid || b.invalid ? Number.NaN : a.requestsPerSecond / b.requestsPerSecond);
     for (let round = 1; round <= settings.rounds; round++) {
-      const order = round % 2 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
       for (const result of results) {
-        const runs = {} as Record<'ours' | 'baseline', MeasuredRun>;
+        // Odd rounds in one order, even rounds in the reverse: each side goes first and last in turn.
+        const order = round % 2 ? sides(result.operation) : sides(result.operation).reverse();
+        const runs = {} as Record<Target, MeasuredRun>;
         for (const who of order) runs[who] = await measure(result.operation, who, settings.secondsPerOperation);
-        const ratio = runs.ours.invalid || runs.baseline.invalid ? Number.NaN : runs.ours.requestsPerSecond / runs.baseline.requestsPerSecond;
-        result.rounds.push({ round, first: order[0], ours: runs.ours, baseline: runs.baseline, ratio });
+        const ratio = ratioOf(runs.ours, runs.baseline);
+        let peer: PeerRuns | undefined;
+        if (runs.peer) {
+          const wide = {} as Record<'ours' | 'peer', MeasuredRun>;
+          for (const who of round % 2 ? (['ours', 'peer'] as const) : (['peer', 'ours'] as const)) {
+            wide[who] = await measure(result.operation, who, settings.secondsPerOperation, settings.wideConnections);
+          }
+          peer = { peer: runs.peer, ratio: ratioOf(runs.ours, runs.peer), wide: { connections: settings.wideConnections, ...wide, ratio: ratioOf(wide.ours, wide.peer) } };
+        }
+        result.rounds.push({ round, first: order[0]!, ours: runs.ours, baseline: runs.baseline, ratio, ...(peer && { peer }) });
         log(
           `${db.backend}: round ${round}/${settings.rounds} ${result.operation.name}: ours ${describeRun(runs.ours)}; ` +
-            `baseline ${describeRun(runs.baseline)}; ratio ${ratio.toFixed(3)}`,
+            `baseline ${describeRun(runs.baseline)}; ratio ${ratio.toFixed(3)}` +
+            (peer
+              ? `; PostGraphile ${describeRun(peer.peer)}, ours ÷ it ${peer.ratio.toFixed(3)}; at c=${peer.wide.connections} ours ${describeRun(peer.wide.ours)}, ` +
+                `PostGraphile ${describeRun(peer.wide.peer)}, ours ÷ it ${peer.wide.ratio.toFixed(3)}`
+              : ''),
         );
       }
     }
     return { backend: db.backend, history, seedSummary: db.seedSummary, ...counted, operations: results };
   } finally {
-    await Promise.all([ours.stop(), baseline.stop()]);
+    await Promise.all([targets.ours.stop(), targets.baseline.stop(), targets.peer?.stop()]);
   }
 }

@@ -30,6 +30,19 @@ export const checkpointPageDocument = `query CheckpointPage($first: Int!) {
 }
 fragment Counts on CheckpointCounts { ${countFields} }`;
 
+/**
+ * The checkpoint page as PostGraphile 5 serves it from the tables (bench/src/read/peer-server.ts):
+ * the same checkpoints in the same order, with the same figures for the zone's local day, in its own
+ * names (`allCheckpoints`, `rowId`, a computed `today(day, timeZone)`); the bench maps its answer to
+ * ours before comparing them.
+ */
+export const peerCheckpointPageDocument = `query CheckpointPage($first: Int!, $day: Date!, $timeZone: String!) {
+  allCheckpoints(first: $first, orderBy: [KIND_ASC, ROW_ID_ASC]) {
+    pageInfo { hasNextPage }
+    edges { node { rowId name nameEn kind today(day: $day, timeZone: $timeZone) { ${countFields} } } }
+  }
+}`;
+
 export type OperationName = 'ZoneSummary' | 'CheckpointPage';
 
 export interface ReadOperation {
@@ -38,9 +51,15 @@ export interface ReadOperation {
   label: string;
   /** The POST body, as sent. */
   body: string;
+  /** The body PostGraphile gets for the same read, where it serves one. */
+  peerBody?: string;
 }
 
-export function readOperations(day: string, pageSize = 50): ReadOperation[] {
+/**
+ * @param day the day zoneSummary asks for
+ * @param today the zone's local day of the targets' clock, which PostGraphile is told explicitly
+ */
+export function readOperations(day: string, pageSize = 50, today?: { day: string; timeZone: string }): ReadOperation[] {
   return [
     {
       name: 'ZoneSummary',
@@ -51,6 +70,9 @@ export function readOperations(day: string, pageSize = 50): ReadOperation[] {
       name: 'CheckpointPage',
       label: `checkpoints(first: ${pageSize}) with today`,
       body: JSON.stringify({ operationName: 'CheckpointPage', query: checkpointPageDocument, variables: { first: pageSize } }),
+      ...(today && {
+        peerBody: JSON.stringify({ operationName: 'CheckpointPage', query: peerCheckpointPageDocument, variables: { first: pageSize, ...today } }),
+      }),
     },
   ];
 }

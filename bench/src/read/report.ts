@@ -1,6 +1,6 @@
 import type { Machine } from '../shared/machine.ts';
 import { machineLine } from '../shared/machine.ts';
-import { depth3Page, type OperationResult, type ReadApiResult, type ReadApiSettings } from './bench.ts';
+import { depth3Page, type MeasuredRun, type OperationResult, type ReadApiResult, type ReadApiSettings, type Round } from './bench.ts';
 import { median } from '../shared/stats.ts';
 
 export interface ReportInput {
@@ -20,29 +20,77 @@ export interface ReportInput {
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const ms = (value: number) => (Number.isFinite(value) ? (value < 10 ? value.toFixed(1) : value.toFixed(0)) : 'n/a');
 
-export interface OperationSummary {
-  ours: { rps: number; p50: number; p99: number; cpu: number; errors: number };
-  baseline: { rps: number; p50: number; p99: number; cpu: number; errors: number };
-  /** Baseline ÷ ours CPU per response, median of the rounds' (1.00: our process spends what the handler's does). */
-  cpuRatio: number;
+interface SideSummary {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpu: number;
+  errors: number;
+}
+
+/** Ours against PostGraphile at one concurrency. */
+export interface PeerComparison {
+  connections: number;
+  ours: SideSummary;
+  peer: SideSummary;
   ratio: number;
   ratios: number[];
   validRounds: number;
 }
 
+export interface OperationSummary {
+  ours: SideSummary;
+  baseline: SideSummary;
+  /** Baseline ÷ ours CPU per response, median of the rounds' (1.00: our process spends what the handler's does). */
+  cpuRatio: number;
+  ratio: number;
+  ratios: number[];
+  validRounds: number;
+  /** Where PostGraphile served the operation: at the round's concurrency and at the wide one. */
+  peer?: PeerComparison & { wide: PeerComparison };
+}
+
+/** Medians of a side's runs over the valid rounds; errors over all of them. */
+function sideOf(all: MeasuredRun[], valid: MeasuredRun[]): SideSummary {
+  return {
+    rps: median(valid.map((r) => r.requestsPerSecond)),
+    p50: median(valid.map((r) => r.p50)),
+    p99: median(valid.map((r) => r.p99)),
+    cpu: median(valid.map((r) => r.cpuMsPerResponse)),
+    errors: all.reduce((sum, r) => sum + r.errors + r.mismatches, 0),
+  };
+}
+
+/** Ours ÷ peer over the rounds where both runs of the pair were clean. */
+function compare<R extends Round>(rounds: R[], pair: (r: R) => { ours: MeasuredRun; peer: MeasuredRun; ratio: number; connections: number }): PeerComparison {
+  const pairs = rounds.map(pair);
+  const valid = pairs.filter((p) => Number.isFinite(p.ratio));
+  const ratios = valid.map((p) => p.ratio);
+  return {
+    connections: pairs[0]?.connections ?? Number.NaN,
+    ours: sideOf(pairs.map((p) => p.ours), valid.map((p) => p.ours)),
+    peer: sideOf(pairs.map((p) => p.peer), valid.map((p) => p.peer)),
+    ratio: median(ratios),
+    ratios,
+    validRounds: valid.length,
+  };
+}
+
 /** Medians over the rounds whose runs were both clean; error counts over all rounds. */
-export function summarise(result: OperationResult): OperationSummary {
+export function summarise(result: OperationResult, connections = Number.NaN): OperationSummary {
   const valid = result.rounds.filter((r) => Number.isFinite(r.ratio));
-  const side = (who: 'ours' | 'baseline') => ({
-    rps: median(valid.map((r) => r[who].requestsPerSecond)),
-    p50: median(valid.map((r) => r[who].p50)),
-    p99: median(valid.map((r) => r[who].p99)),
-    cpu: median(valid.map((r) => r[who].cpuMsPerResponse)),
-    errors: result.rounds.reduce((sum, r) => sum + r[who].errors + r[who].mismatches, 0),
-  });
+  const side = (who: 'ours' | 'baseline') => sideOf(result.rounds.map((r) => r[who]), valid.map((r) => r[who]));
   const ratios = valid.map((r) => r.ratio);
   const cpuRatio = median(valid.map((r) => r.baseline.cpuMsPerResponse / r.ours.cpuMsPerResponse));
-  return { ours: side('ours'), baseline: side('baseline'), cpuRatio, ratio: median(ratios), ratios, validRounds: valid.length };
+  const summary: OperationSummary = { ours: side('ours'), baseline: side('baseline'), cpuRatio, ratio: median(ratios), ratios, validRounds: valid.length };
+  const withPeer = result.rounds.filter((r): r is Round & { peer: NonNullable<Round['peer']> } => r.peer !== undefined);
+  if (withPeer.length) {
+    summary.peer = {
+      ...compare(withPeer, (r) => ({ ours: r.ours, peer: r.peer.peer, ratio: r.peer.ratio, connections })),
+      wide: compare(withPeer, (r) => r.peer.wide),
+    };
+  }
+  return summary;
 }
 
 const databaseName = { postgres: 'PostgreSQL', pglite: 'PGlite' } as const;
@@ -54,35 +102,46 @@ const baselineName = {
 export function readApiReport(input: ReportInput): string {
   const { settings } = input;
   const lines = [
-    '# Read API: Fangkong server ÷ hand-written node:http handler',
+    '# Read API: Fangkong server ÷ hand-written node:http handler, and ÷ PostGraphile 5',
     '',
     `- Machine: ${machineLine(input.machine)}`,
     `- Date: ${input.startedAt.toISOString()} (took ${Math.round((input.finishedAt.getTime() - input.startedAt.getTime()) / 1000)} s); ` +
       `1-minute load average ${input.machine.loadAverage.toFixed(1)} at the start, ${input.loadAverageAtEnd.toFixed(1)} at the end`,
     `- Settings: ${settings.rounds} rounds; in each round each target gets ${settings.secondsPerOperation} s of load per operation, ` +
-      `the target that goes first alternating; ${settings.warmupSeconds} s warm-up per operation and target; ` +
+      `the target that goes first alternating; ${settings.warmupSeconds} s warm-up per operation and target (for the checkpoint page ours and PostGraphile ` +
+      `also at ${settings.wideConnections} connections); ` +
       `${settings.connections} connections, no pipelining; autocannon in the bench process, every response body checked ` +
       `(non-200, "errors" or a body different from the verified one makes the run invalid).`,
     ...(input.smoke ? ['- **Smoke run (--quick)**: both databases loaded at the same time, no warm-up; it proves the benchmark runs, its figures measure nothing.'] : []),
-    `- Targets: ours = \`server/src/cli.ts serve\` (Yoga + Pothos + Prisma); baseline = \`bench/src/read/baseline-server.ts\`, ` +
-      `the same SQL statements written by hand, same JSON; each its own Node process. Both verified deep-equal before loading.`,
+    `- Targets: ours = \`server/src/cli.ts serve\` (Yoga + Pothos + Prisma, graphql-js's standard executor); baseline = \`bench/src/read/baseline-server.ts\`, ` +
+      `the same SQL statements written by hand, same JSON; peer = \`bench/src/read/peer-server.ts\`, PostGraphile 5 (amber preset, grafserv on node:http, ` +
+      `pg pool of 10, GRAPHILE_ENV=production) generated from the same migrated database, on PostgreSQL only and for the checkpoint page only ` +
+      `(zoneSummary's day figures are not a table PostGraphile can expose without writing them again in SQL); each its own Node process. ` +
+      `Ours and the baseline verified deep-equal before loading; the peer's page, mapped to our names (ids to our global ids), deep-equal to ours: ` +
+      `same checkpoints, same order, same figures.`,
+    `- Executor: these figures are without graphql-jit (\`@envelop/graphql-jit\`), which was taken out of the server (11f6d84) after the ` +
+      `previous table, measured with it, was written.`,
     `- Operations: zoneSummary(day: "${settings.day}") (5 reads in one REPEATABLE READ snapshot) and checkpoints(first: 50) ` +
       `with today's counts (2 statements); clock FANGKONG_CLOCK_START=${settings.clockStart}. ` +
       `\`asOf\` is not asked for: it differs on every response.`,
     ...dataLines(input.results),
     '',
-    '| Database | History | Operation | Baseline | Ours req/s | Ours p50 / p99 ms | Baseline req/s | Baseline p50 / p99 ms | Statements (ours) | CPU ms per response ours / baseline | Baseline ÷ ours CPU | Errors ours / baseline | **Ours ÷ baseline** |',
-    '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Database | History | Operation | Baseline | Ours req/s | Ours p50 / p99 ms | Baseline req/s | Baseline p50 / p99 ms | Statements (ours) | CPU ms per response ours / baseline | Baseline ÷ ours CPU | Errors ours / baseline | **Ours ÷ baseline** | ' +
+      `PostGraphile req/s c=${settings.connections} / c=${settings.wideConnections} | Errors PostGraphile | **Ours ÷ PostGraphile c=${settings.connections}** | **Ours ÷ PostGraphile c=${settings.wideConnections}** |`,
+    '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const details: string[] = [];
   for (const result of input.results) {
     for (const operation of result.operations) {
-      const s = summarise(operation);
+      const s = summarise(operation, settings.connections);
+      const peer = s.peer
+        ? `${fixed(s.peer.peer.rps)} / ${fixed(s.peer.wide.peer.rps)} | ${s.peer.peer.errors + s.peer.wide.peer.errors} | **${fixed(s.peer.ratio, 2)}** | **${fixed(s.peer.wide.ratio, 2)}** |`
+        : '– | – | – | – |';
       lines.push(
         `| ${databaseName[result.backend]} | ${historyName(result)} | ${operation.operation.label} | ${baselineName[result.backend]} | ` +
           `${fixed(s.ours.rps)} | ${ms(s.ours.p50)} / ${ms(s.ours.p99)} | ${fixed(s.baseline.rps)} | ${ms(s.baseline.p50)} / ${ms(s.baseline.p99)} | ` +
           `${fixed(result.operationStatements[operation.operation.name]?.statements ?? Number.NaN)} | ${fixed(s.ours.cpu, 2)} / ${fixed(s.baseline.cpu, 2)} | ${fixed(s.cpuRatio, 2)} | ` +
-          `${s.ours.errors} / ${s.baseline.errors} | **${fixed(s.ratio, 2)}** |`,
+          `${s.ours.errors} / ${s.baseline.errors} | **${fixed(s.ratio, 2)}** | ${peer}`,
       );
       const perRequest = (rps: number) => (Number.isFinite(rps) ? 1000 / rps : Number.NaN);
       details.push(
@@ -91,6 +150,15 @@ export function readApiReport(input: ReportInput): string {
           `ours ${ms(perRequest(s.ours.rps))} ms, baseline ${ms(perRequest(s.baseline.rps))} ms; ` +
           `response ${operation.bytes.ours} / ${operation.bytes.baseline} bytes.`,
       );
+      for (const c of s.peer ? [s.peer, s.peer.wide] : []) {
+        details.push(
+          `- ${databaseName[result.backend]}, ${historyName(result)}, ${operation.operation.label}, ours ÷ PostGraphile at ${c.connections} connections: ` +
+            `per-round ratios ${c.ratios.map((r) => r.toFixed(2)).join(', ') || 'none'} (${c.validRounds}/${operation.rounds.length} rounds clean); ` +
+            `ours ${fixed(c.ours.rps)} req/s, p50 / p99 ${ms(c.ours.p50)} / ${ms(c.ours.p99)} ms, CPU ${fixed(c.ours.cpu, 2)} ms per response; ` +
+            `PostGraphile ${fixed(c.peer.rps)} req/s, p50 / p99 ${ms(c.peer.p50)} / ${ms(c.peer.p99)} ms, CPU ${fixed(c.peer.cpu, 2)} ms per response` +
+            (c === s.peer ? `; response ${operation.bytes.peer ?? Number.NaN} bytes.` : '.'),
+        );
+      }
     }
   }
   lines.push(
@@ -198,14 +266,23 @@ function notes(input: ReportInput): string[] {
   );
   if (costs.length) out.push(`- Extra time per request in our process, roughly (1 ÷ throughput, ours − baseline; meaningful while the target is the bottleneck): ${costs.join('; ')}.`);
   out.push(
-    '- Where it goes (CPU profiles of our server, `node --cpu-prof`, 9 s of load each on PostgreSQL at 10,000 reports, taken while ' +
-      'writing this table). The checkpoint page: GC ~13 % of samples, socket writes ~9 % (the baseline pays those too), the Prisma client ~15 % ' +
+    '- Where it goes (CPU profiles of our server, `node --cpu-prof`, 9 s of load each on PostgreSQL at 10,000 reports, taken with ' +
+      'the previous table, when queries were still compiled by graphql-jit; not taken again for this one). The checkpoint page: GC ~13 % of samples, socket writes ~9 % (the baseline pays those too), the Prisma client ~15 % ' +
       '(building and mapping the checkpoint query, and the raw counts statement through the same pipeline), Yoga with its fetch-API adaptation ' +
       '(whatwg-node, envelop) ~9 %, Pothos ~7 % (scope-auth on every field of every row, selection mapping, the Prisma plugin), the pg driver ~5 %, ' +
       'the read budget\'s estimate of the operation (server/src/plugins/query-cost.ts) ~1.6 %, promise hooks of the request-scoped ' +
-      'AsyncLocalStorage (request ids in logs) ~1.5 % (measured with queries compiled by graphql-jit, since removed: see read-api.md). GraphQL parsing ' +
+      'AsyncLocalStorage (request ids in logs) ~1.5 %, the compiled execution itself well under 1 %. GraphQL parsing ' +
       'and validation do not appear: Yoga keeps both per document. zoneSummary: a third of the samples idle (its five reads run one after ' +
       'the other in one snapshot, as the baseline\'s do), the Prisma client ~10 %, socket writes ~10 %.',
+    '- PostGraphile (the peer) answers the checkpoint page with one statement it plans and compiles itself: the page of checkpoints ' +
+      'joined laterally to a computed column, `"Checkpoint_today"(c, day, time_zone)`, a STABLE SQL function with ' +
+      'the same sums and filters as ours (current versions by period start in the zone\'s local day), which peer-server.ts creates in the ' +
+      'bench\'s throwaway database only, with the column `kind` made orderable by a smart tag (PostGraphile orders only by indexed columns ' +
+      'unless told); PostgreSQL cannot inline a function that aggregates, so it runs once per checkpoint of the page where ours and the ' +
+      'baseline send one grouped statement for the whole page. It is told the day and time zone in the query (ours and the baseline take them from their clock), selects only ' +
+      'the columns asked for, and checks no token. Each round loads the three at ' +
+      `${input.settings.connections} connections one after the other (ours, baseline, PostGraphile; reversed every other round), then ours and ` +
+      `PostGraphile again at ${input.settings.wideConnections} (ours first in odd rounds); ours ÷ PostGraphile is the median of the per-round ratios of each pair.`,
     '- On PGlite the SQL runs on the target\'s own thread (one statement at a time), so the database\'s share of each request is ' +
       'larger for both targets and the stack is a smaller fraction of the whole.',
   );

@@ -17,6 +17,11 @@ export interface BenchDatabase {
   serverEnv: Record<string, string>;
   /** Environment for the baseline process. */
   baselineEnv: Record<string, string>;
+  /**
+   * Environment for the peer (PostGraphile 5, bench/src/read/peer-server.ts): on PostgreSQL only. On
+   * PGlite it would need a third copy of the folder and PostGraphile's PGlite adaptor; not done.
+   */
+  peerEnv?: Record<string, string>;
   /** Where it lives, for the report. */
   location: string;
   drop(): Promise<void>;
@@ -27,7 +32,7 @@ const run = promisify(execFile);
 /** Variables that would point a child at some other database. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'FANGKONG_DATA_DIR', 'FANGKONG_TRACE_SQL', 'INIT_CWD', 'PORT', 'BASELINE_DATABASE_URL', 'BASELINE_PGLITE_DIR']) delete env[name];
+  for (const name of ['DATABASE_URL', 'FANGKONG_DATA_DIR', 'FANGKONG_TRACE_SQL', 'INIT_CWD', 'PORT', 'BASELINE_DATABASE_URL', 'BASELINE_PGLITE_DIR', 'PEER_DATABASE_URL']) delete env[name];
   return env;
 }
 
@@ -79,6 +84,7 @@ export async function createPostgresDatabase(repoRoot: string, adminUrl: string,
       seedSummary,
       serverEnv: { DATABASE_URL: databaseUrl },
       baselineEnv: { BASELINE_DATABASE_URL: databaseUrl },
+      peerEnv: { PEER_DATABASE_URL: databaseUrl },
       location: `database ${name}`,
       drop,
     };
