@@ -183,7 +183,7 @@ describe('REST routes of the partner operations', () => {
   it('says what is wrong with a request', async () => {
     const unknownParam = await rest('/zone-summary?date=2020-02-07');
     expect(unknownParam.status).toBe(400);
-    expect(((await unknownParam.json()) as any).errors[0].message).toBe('unknown parameter "date"; this route takes day');
+    expect(((await unknownParam.json()) as any).errors[0].message).toBe('unknown parameter "date"; this route takes day, within, basis');
     const badDay = await rest('/zone-summary?day=2020-13-45');
     expect(badDay.status).toBe(400);
     const missing = await rest('/checkpoint-series?bucket=HOUR');
