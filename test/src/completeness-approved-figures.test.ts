@@ -85,7 +85,7 @@ describe.skipIf(!(await postgresReachable()))('approved and live figures in summ
     const clock = pinnedClock('14:30');
     d1 = shanghaiDay(clock.now() - DAY);
     d2 = shanghaiDay(clock.now() - 2 * DAY);
-    server = await startServer({ ...db().env, FANGKONG_CLOCK_START: clock.start });
+    server = await startServer({ ...db().env, FANGKONG_CLOCK_START: clock.start, FANGKONG_TRACE_SQL: '1' });
     url = server.graphqlUrl;
     await db().inspect(async (sql) => {
       for (const [id, level, parent] of AREAS) {
@@ -217,6 +217,28 @@ describe.skipIf(!(await postgresReachable()))('approved and live figures in summ
       [{ produced: 600, passedQc: 590, reports: null }, []],
       [{ produced: 0, passedQc: 0, reports: null }, [d1]],
     ]);
+  });
+
+  it('reads a series broken down by area in as many statements for a few areas as for every compound of the zone', async () => {
+    const { from, to } = window();
+    // Forty more compounds elsewhere in the district (no sites: zeros), so COMPOUND lists far more areas than TOWNSHIP.
+    await db().inspect(async (sql) => {
+      await sql(`INSERT INTO "Area" (id, name, "nameEn", level, "parentId", path) VALUES ('ap-far', 'ap-far', 'ap-far', 'COMMUNITY', 'ap-district', '/ap-district/ap-far/')`);
+      await sql(`INSERT INTO "Area" (id, name, "nameEn", level, "parentId", path)
+        SELECT 'ap-far-' || n, 'ap-far-' || n, 'ap-far-' || n, 'COMPOUND', 'ap-far', '/ap-district/ap-far/ap-far-' || n || '/' FROM generate_series(1, 40) AS n`);
+    });
+    const counted = async (level: string, basis: string) => {
+      const result = await graphql(url, SERIES, { from, to, bucket: 'DAY', basis, level }, as('analyst'));
+      expect(result.errors, `${level} ${basis}`).toBeUndefined();
+      return { areas: result.data!.checkpointSeries[0].byArea.length as number, statements: (result as { extensions?: { sqlStatements?: number } }).extensions?.sqlStatements };
+    };
+    for (const basis of ['LIVE', 'APPROVED']) {
+      const few = await counted('TOWNSHIP', basis);
+      const many = await counted('COMPOUND', basis);
+      expect(many.areas, basis).toBeGreaterThan(few.areas + 5);
+      expect(few.statements, basis).toBeGreaterThan(0);
+      expect(many.statements, basis).toBe(few.statements);
+    }
   });
 
   it('refuses APPROVED figures by the hour, and site filters, with a typed error naming the argument', async () => {
