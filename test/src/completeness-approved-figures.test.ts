@@ -148,6 +148,15 @@ describe.skipIf(!(await postgresReachable()))('approved and live figures in summ
       // Yesterday was never approved: nothing counted, and the day named.
       { start: at(d1, '00:00'), basis: 'APPROVED', unapprovedDays: [d1], counts: expect.objectContaining({ peopleScreened: 0 }) },
     ]);
+    // By ISO week (the two days may fall in one week or two): the approved day counted, yesterday named as unapproved.
+    const weekly = (await graphql(url, published('PartnerCheckpointSeries'), { from, to, bucket: 'WEEK', within: area('ap-town') }, as('partner'))).data!.checkpointSeries as {
+      basis: string;
+      unapprovedDays: string[];
+      counts: { peopleScreened: number };
+    }[];
+    expect(weekly.every((p) => p.basis === 'APPROVED')).toBe(true);
+    expect(weekly.reduce((sum, p) => sum + p.counts.peopleScreened, 0)).toBe(90);
+    expect(weekly.flatMap((p) => p.unapprovedDays)).toEqual([d1]);
     const analystSeries = (await graphql(url, SERIES, { from, to, bucket: 'DAY', within: area('ap-town') }, as('analyst'))).data!.checkpointSeries;
     expect(analystSeries.map((p: { basis: string; counts: unknown; unapprovedDays: string[] }) => [p.basis, p.counts, p.unapprovedDays])).toEqual([
       ['LIVE', live, []],
