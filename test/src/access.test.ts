@@ -100,8 +100,10 @@ describe('access control on every transport', () => {
         expect(result.errors?.[0]?.extensions?.code ?? result.errors?.[0]?.message).toMatch(/UNAUTHENTICATED|authentication required/);
       });
       it('lets a partner run the published persisted operations, and nothing else', async () => {
-        const persisted = await execute(transport, tokens.partner!, PARTNER_ZONE[1], { day: '2020-02-07' });
+        // Partners get approved figures unless they ask; the seeded day was never approved, so this asks LIVE.
+        const persisted = await execute(transport, tokens.partner!, PARTNER_ZONE[1], { day: '2020-02-07', basis: 'LIVE' });
         expect(persisted.errors).toBeUndefined();
+        expect(persisted.data.zoneSummary.basis).toBe('LIVE');
         expect(persisted.data.zoneSummary.checkpointTotals.peopleScreened).toBeGreaterThan(0);
         const arbitrary = await execute(transport, tokens.partner!, `{ zoneSummary { day } }`);
         expect(arbitrary.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_ONLY');

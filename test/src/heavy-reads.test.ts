@@ -17,7 +17,7 @@ const FIELDS_PER_BUCKET = 11;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 /** The published persisted operation partners chart with (server/persisted-operations.json). */
-const PARTNER_CHECKPOINT_SERIES = '12896af944f48c46e9caf4db69b221957d19b358033391c73f2b9f5e3b3f4227';
+const PARTNER_CHECKPOINT_SERIES = '3b4db1e748ee2d064c4a2839bfed0ba4dc8c465cb40b4feb68f9121e92da4e8f';
 
 const series = (alias: string, from: string, to: string, bucket: 'HOUR' | 'DAY', fields = ALL_COUNTS) =>
   `${alias}: checkpointSeries(from: "${from}", to: "${to}", bucket: ${bucket}) { start counts { ${fields} } }`;

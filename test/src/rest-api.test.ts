@@ -70,6 +70,8 @@ describe('REST routes of the partner operations', () => {
       ['from', true],
       ['to', true],
       ['bucket', true],
+      ['within', false],
+      ['basis', false],
     ]);
   });
 
@@ -79,7 +81,9 @@ describe('REST routes of the partner operations', () => {
     const cases: [string, string, Record<string, unknown>, string][] = [
       [`/zone-summary?day=${today}`, 'PartnerZoneSummary', { day: today }, 'zoneSummary'],
       ['/checkpoints', 'PartnerCheckpoints', {}, 'checkpoints'],
-      [`/checkpoint-series?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&bucket=HOUR`, 'PartnerCheckpointSeries', { from, to, bucket: 'HOUR' }, 'checkpointSeries'],
+      [`/zone-summary?day=${today}&basis=LIVE`, 'PartnerZoneSummary', { day: today, basis: 'LIVE' }, 'zoneSummary'],
+      [`/checkpoint-series?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&bucket=HOUR&basis=LIVE`, 'PartnerCheckpointSeries', { from, to, bucket: 'HOUR', basis: 'LIVE' }, 'checkpointSeries'],
+      [`/checkpoint-series?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&bucket=DAY`, 'PartnerCheckpointSeries', { from, to, bucket: 'DAY' }, 'checkpointSeries'],
       [`/production?day=${today}`, 'PartnerProduction', { day: today }, 'productionLines'],
       ['/alerts?status=OPEN,ACKNOWLEDGED', 'PartnerAlerts', { status: ['OPEN', 'ACKNOWLEDGED'] }, 'alerts'],
       [`/dhis2-data-value-set?day=${today}`, 'PartnerDhis2DataValueSet', { day: today }, 'dhis2DataValueSet'],
@@ -95,8 +99,11 @@ describe('REST routes of the partner operations', () => {
       const withoutReadTime = (value: any) => (value && typeof value === 'object' && ('asOf' in value || 'date' in value) ? { ...value, asOf: undefined, date: undefined } : value);
       expect(withoutReadTime(body), path).toEqual(withoutReadTime(viaGraphql.data![field]));
     }
-    const summary = (await (await rest(`/zone-summary?day=${today}`)).json()) as { checkpointTotals: { peopleScreened: number; feverCases: number } };
-    expect(summary.checkpointTotals).toMatchObject({ peopleScreened: 120, feverCases: 3 });
+    // Partners get approved figures by default: today is not approved (nothing yet); live ones when asked.
+    const approved = (await (await rest(`/zone-summary?day=${today}`)).json()) as { basis: string; checkpointTotals: unknown; approvals: unknown[] };
+    expect(approved).toMatchObject({ basis: 'APPROVED', checkpointTotals: null, approvals: [] });
+    const summary = (await (await rest(`/zone-summary?day=${today}&basis=LIVE`)).json()) as { basis: string; checkpointTotals: { peopleScreened: number; feverCases: number } };
+    expect(summary).toMatchObject({ basis: 'LIVE', checkpointTotals: { peopleScreened: 120, feverCases: 3 } });
   });
 
   it('refuses as GraphQL refuses: no token 401, other roles and revoked tokens 403', async () => {
@@ -176,7 +183,7 @@ describe('REST routes of the partner operations', () => {
   it('says what is wrong with a request', async () => {
     const unknownParam = await rest('/zone-summary?date=2020-02-07');
     expect(unknownParam.status).toBe(400);
-    expect(((await unknownParam.json()) as any).errors[0].message).toBe('unknown parameter "date"; this route takes day');
+    expect(((await unknownParam.json()) as any).errors[0].message).toBe('unknown parameter "date"; this route takes day, within, basis');
     const badDay = await rest('/zone-summary?day=2020-13-45');
     expect(badDay.status).toBe(400);
     const missing = await rest('/checkpoint-series?bucket=HOUR');

@@ -18,6 +18,7 @@ import {
   includesSimulated,
   isolationByCommunity,
   latestAsOf,
+  liveZone,
   initialWallState,
   maskCapacity,
   maskProduction,
@@ -191,7 +192,8 @@ function live<Data>(document: DocumentInput<Data, AnyVariables>, onData: (data: 
 
 live(ZoneSummarySubscription, (data) => {
   noteServerTime(data.zoneSummary.asOf);
-  dispatch({ type: 'zone', value: data.zoneSummary });
+  const zone = liveZone(data.zoneSummary);
+  if (zone) dispatch({ type: 'zone', value: zone });
 });
 live(CheckpointCountsSubscription, (data) => dispatch({ type: 'checkpoint', value: data.checkpointCounts, receivedAtMs: Date.now() }));
 live(ProductionOutputSubscription, (data) => dispatch({ type: 'line', value: data.productionOutput }));

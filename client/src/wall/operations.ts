@@ -157,7 +157,7 @@ export const HourlySeriesQuery = graphql(`
         referred
       }
     }
-    yesterdaySummary: zoneSummary(day: $yesterday) {
+    yesterdaySummary: zoneSummary(day: $yesterday, basis: LIVE) {
       peopleUnderIsolation
     }
     today: checkpointSeries(bucket: HOUR, from: $todayFrom, to: $todayTo) {

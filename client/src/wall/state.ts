@@ -13,7 +13,20 @@ import type {
 // reflects. Bounded by construction: maps are keyed by checkpoint and line ids (a fixed, small set),
 // the series has at most 25 buckets per day, and nothing is appended over time.
 
-export type ZoneValue = ResultOf<typeof ZoneSummarySubscription>['zoneSummary'];
+/** A type with no null figure: in LIVE figures (the subscription's, the wall's) only APPROVED ones may be null. */
+type Live<T> = T extends readonly (infer U)[] ? Live<U>[] : T extends object ? { [K in keyof T]: Live<NonNullable<T[K]>> } : T;
+export type ZoneValue = Live<ResultOf<typeof ZoneSummarySubscription>['zoneSummary']>;
+
+/**
+ * The subscription's summary as the wall keeps it. The subscription is always LIVE, where every
+ * figure is present; a summary missing one (APPROVED figures can) is not shown: null.
+ */
+export function liveZone(value: ResultOf<typeof ZoneSummarySubscription>['zoneSummary']): ZoneValue | null {
+  const masks = value.production.masks;
+  if (!value.checkpointTotals || value.peopleUnderIsolation === null || value.simulatedIsolationCases === null || !value.isolation) return null;
+  if (!masks || masks.linesProducing === null || masks.simulatedReports === null) return null;
+  return value as ZoneValue;
+}
 export type CheckpointValue = ResultOf<typeof CheckpointCountsSubscription>['checkpointCounts'];
 export type LineValue = ResultOf<typeof ProductionOutputSubscription>['productionOutput'];
 export type StockValue = ResultOf<typeof StockLevelsSubscription>['stockLevels'];
@@ -145,10 +158,11 @@ export function toHourlySeries(day: string, timeZone: string, value: SeriesValue
 }
 
 function yesterdayAtSameTime(value: SeriesValue, comparedAsOf: string | undefined): Pick<HourlySeries, 'yesterdayAtSameTime' | 'comparedAsOf'> {
-  if (!value.yesterdaySoFar || !value.yesterdaySummary || !comparedAsOf) return { yesterdayAtSameTime: null, comparedAsOf: null };
+  const isolatedYesterday = value.yesterdaySummary?.peopleUnderIsolation ?? null;
+  if (!value.yesterdaySoFar || isolatedYesterday === null || !comparedAsOf) return { yesterdayAtSameTime: null, comparedAsOf: null };
   const sum = { vehiclesInspected: 0, peopleScreened: 0, feverCases: 0, referred: 0 };
   for (const { counts } of value.yesterdaySoFar) for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] += counts[key];
-  return { yesterdayAtSameTime: { ...sum, peopleUnderIsolation: value.yesterdaySummary.peopleUnderIsolation }, comparedAsOf };
+  return { yesterdayAtSameTime: { ...sum, peopleUnderIsolation: isolatedYesterday }, comparedAsOf };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +252,8 @@ export function includesSimulated(state: WallState): boolean {
   const zone = state.zone?.value;
   if (zone && (zone.checkpointTotals.simulatedReports > 0 || zone.simulatedIsolationCases > 0 || zone.production.masks.simulatedReports > 0)) return true;
   for (const { value } of state.checkpoints.values()) if (value.today.simulatedReports > 0) return true;
-  for (const { value } of state.lines.values()) if (value.today.simulatedReports > 0) return true;
+  // A line's output is live here: its report counts are never null (only APPROVED figures leave them out).
+  for (const { value } of state.lines.values()) if ((value.today.simulatedReports ?? 0) > 0) return true;
   return state.series?.simulated ?? false;
 }
 
@@ -400,9 +415,10 @@ export function maskProduction(state: WallState, serverNowMs: number): MaskEnter
       produced: value.today.produced,
       passedQc: value.today.passedQc,
       capacity: value.ratedDailyCapacity,
-      reports: value.today.reports,
+      // Live output: its report counts are never null (only APPROVED figures leave them out).
+      reports: value.today.reports ?? 0,
       stale: value.status === 'PRODUCING' && value.today.reports === 0 && serverNowMs - dayStartMs > LINE_GRACE_MS,
-      simulated: value.today.simulatedReports > 0,
+      simulated: (value.today.simulatedReports ?? 0) > 0,
       otherDay: zone !== undefined && localDate(Date.parse(value.asOf), zone.timeZone) !== zone.day,
     };
     let enterprise = byEnterprise.get(line.enterpriseId);

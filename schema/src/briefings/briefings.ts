@@ -11,7 +11,7 @@ import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.
 import type { CheckpointCounts } from '../checkpoints/counts.ts';
 import { ApplicationStatus } from '../command/command.ts';
 import { checkDayArgument } from '../completeness/completeness.ts';
-import { FiguresBasis } from '../completeness/sign-off.ts';
+import { FiguresBasis } from '../completeness/figures-basis.ts';
 import { AlertRuleKind, AlertSeverity, AlertStatus } from '../alerts/alerts.ts';
 import { AreaRef, loadArea } from '../places/places.ts';
 import { LineStatus } from '../production/production.ts';

@@ -11,22 +11,13 @@ import { AreaRef } from '../places/places.ts';
 import { AreaTotalsRef, computeAreaTotals, type AreaTotals } from '../summary/area-totals.ts';
 import { ZoneSummaryRef } from '../summary/zone-summary.ts';
 import { checkDayArgument, ReportingCompletenessRef } from './completeness.ts';
+import { type Basis, basisArg, basisFor, FiguresBasis } from './figures-basis.ts';
 
 // Signing off a day: a commander (or admin) approves an area's figures for a local day once it is
 // over. The approval stores the totals as they were and the outbox position they include, and locks
 // the day for the area and everything below it: the database refuses reports and corrections whose
 // period starts in it (migration day_approval) until the day is reopened, with a reason. Every
 // approval is a new version; reopening marks the standing one, never deletes it.
-
-export const FiguresBasis = builder.enumType('FiguresBasis', {
-  description: 'Which figures an aggregate shows.',
-  values: {
-    APPROVED: { description: 'The latest approved version of the day (signed off; may be followed by a reopening and a new version).' },
-    LIVE: { description: 'Provisional: every current report as of now, changing as reports and corrections arrive.' },
-  } as const,
-});
-
-type Basis = 'APPROVED' | 'LIVE';
 
 const DayStatus = builder.enumType('DayApprovalStatus', {
   description: "Where an area's day stands in sign-off.",
@@ -219,8 +210,13 @@ const AreaFiguresRef = builder.objectRef<AreaFigures>('AreaDayFigures').implemen
   }),
 });
 
-builder.objectField(ZoneSummaryRef, 'basis', (t) =>
-  t.field({ type: FiguresBasis, description: 'Always LIVE: current reports as of asOfSeq (use areaDayFigures for approved figures).', resolve: () => 'LIVE' as const }),
+builder.objectField(ZoneSummaryRef, 'approvals', (t) =>
+  t.field({
+    type: [DayApprovalVersionRef],
+    description:
+      "APPROVED: the approved versions the figures are (the latest of the day for `within`, or for each of the zone's root areas); empty when the day was never approved. LIVE: empty.",
+    resolve: (s) => s.approved?.approvals ?? [],
+  }),
 );
 builder.objectField(ReportingCompletenessRef, 'basis', (t) =>
   t.field({
@@ -250,13 +246,13 @@ builder.queryFields((t) => ({
     args: {
       areaId: t.arg.globalID({ for: AreaRef, required: true, description: 'The area (its sites and compounds at any depth below it).' }),
       day: t.arg({ type: 'Date', required: true, description: 'The local day.' }),
-      basis: t.arg({ type: FiguresBasis, required: false, description: 'APPROVED or LIVE; default APPROVED for partner tokens, LIVE for others.' }),
+      basis: basisArg(t.arg, 'APPROVED: the latest approved version of the day, or null totals when never approved.'),
     },
     resolve: async (_root, args, ctx) => {
       const areaId = String(args.areaId.id);
       checkDayArgument(args.day, 'day');
       if (!(await ctx.prisma.area.findUnique({ where: { id: areaId }, select: { id: true } }))) return null;
-      const basis: Basis = args.basis ?? (ctx.viewer?.role === 'PARTNER' ? 'APPROVED' : 'LIVE');
+      const basis = basisFor(ctx, args.basis);
       const state = await dayState(ctx.prisma, areaId, args.day);
       const latest = state.versions.at(-1) ?? null;
       if (basis === 'APPROVED') {

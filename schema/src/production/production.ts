@@ -42,8 +42,11 @@ export const OutputTotalsRef = builder.objectRef<OutputTotals>('OutputTotals').i
   fields: (t) => ({
     produced: t.exposeInt('produced', { description: 'Units produced.' }),
     passedQc: t.exposeInt('passedQc', { description: 'Units that passed quality control.' }),
-    reports: t.exposeInt('reports', { description: 'Number of current reports summed.' }),
-    simulatedReports: t.exposeInt('simulatedReports', { description: 'How many of those are simulated; label the figure when above 0.' }),
+    reports: t.exposeInt('reports', { nullable: true, description: 'Number of current reports summed. Null in APPROVED figures (an approval stores units, not reports).' }),
+    simulatedReports: t.exposeInt('simulatedReports', {
+      nullable: true,
+      description: 'How many of those are simulated; label the figure when above 0. Null in APPROVED figures (an approval stores units, not reports).',
+    }),
   }),
 });
 

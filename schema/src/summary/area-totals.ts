@@ -1,4 +1,6 @@
 import { Prisma, type PrismaClient } from '@fangkong/prisma';
+import type { ArgBuilder } from '@pothos/core';
+import type { SchemaTypes } from '../core/builder.ts';
 import type { LocalDay } from '@fangkong/zone';
 import { builder } from '../core/builder.ts';
 import { invalidArgument } from '../core/errors.ts';
@@ -63,6 +65,36 @@ type Row = Record<keyof CheckpointCounts, bigint> & {
 };
 
 /**
+ * The areas a breakdown lists, as a condition on "Area" `a`: with `only`, `within` itself; with a
+ * level, every area of that level inside `within` (the zone without it); else the areas directly
+ * below `within` (the zone's top areas without it). Shared by zoneSummary.byArea and the series'
+ * byArea, so they list the same areas for the same arguments.
+ */
+export function areaTargets(within: string | null, level: string | null, only = false): Prisma.Sql {
+  return only && within
+    ? Prisma.sql`a.id = ${within}`
+    : level
+      ? Prisma.sql`a.level = ${level}::"AreaLevel" ${within ? Prisma.sql`AND ${areaBelow(within, Prisma.sql`a.path`)}` : Prisma.empty}`
+      : within
+        ? Prisma.sql`a."parentId" = ${within}`
+        : Prisma.sql`a."parentId" IN (SELECT id FROM "Area" WHERE "parentId" IS NULL)`;
+}
+
+/** The arguments of every `byArea` breakdown. */
+export const byAreaArgs = (arg: ArgBuilder<SchemaTypes>) => ({
+  level: arg({ type: AreaLevel, required: false, description: 'Every area of this level (TOWNSHIP, COMMUNITY, COMPOUND …) instead of the next level down.' }),
+  first: arg.int({ required: false, defaultValue: 50, description: 'At most this many areas (default 50, at most 500).' }),
+});
+
+/** The read budget's size of a `byArea` list, and its checked `first`. */
+export const byAreaSize = listSize((args) => Number(args.first ?? 50));
+export function checkFirstAreas(first: number | null | undefined): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 0 || n > 500) throw invalidArgument('first', 'must be 0 to 500');
+  return n;
+}
+
+/**
  * One row per area of `level` inside `within` (or, without a level, per area directly below
  * `within`, the zone's top areas without it; with `only`, `within` itself), in one statement: the day's current reports of the
  * checkpoints and lines below each area, mask capacity of lines producing at the day's end (or now),
@@ -78,13 +110,7 @@ export async function computeAreaTotals(
   { only = false, timeZone }: { only?: boolean; timeZone?: string } = {},
 ): Promise<AreaTotals[]> {
   const at = now < day.end ? now : day.end;
-  const targets = only && within
-    ? Prisma.sql`a.id = ${within}`
-    : level
-    ? Prisma.sql`a.level = ${level}::"AreaLevel" ${within ? Prisma.sql`AND ${areaBelow(within, Prisma.sql`a.path`)}` : Prisma.empty}`
-    : within
-      ? Prisma.sql`a."parentId" = ${within}`
-      : Prisma.sql`a."parentId" IN (SELECT id FROM "Area" WHERE "parentId" IS NULL)`;
+  const targets = areaTargets(within, level, only);
   const rows = await prisma.$queryRaw<Row[]>`
     WITH target AS (
       SELECT a.id, a.level, a.path FROM "Area" a WHERE ${targets}
@@ -154,6 +180,16 @@ export async function computeAreaTotals(
   }));
 }
 
+/** The latest approved totals of the day of each listed area (areaTargets) that has one, ordered by path; one statement. */
+async function approvedAreaTotals(prisma: Pick<PrismaClient, '$queryRaw'>, day: string, within: string | null, level: string | null): Promise<AreaTotals[]> {
+  const rows = await prisma.$queryRaw<{ totals: AreaTotals }[]>`
+    SELECT DISTINCT ON (a.path) d.totals
+    FROM "Area" a JOIN "DayApproval" d ON d."areaId" = a.id AND d.day = ${day}
+    WHERE ${areaTargets(within, level)}
+    ORDER BY a.path, d.version DESC`;
+  return rows.map((row) => row.totals);
+}
+
 // ───────────────────────────── GraphQL ─────────────────────────────
 
 const RatioRef = builder.objectRef<Ratio>('Ratio').implement({
@@ -220,22 +256,22 @@ builder.objectFields(ZoneSummaryRef, (t) => ({
   }),
   indicators: t.field({
     type: IndicatorsRef,
-    description: 'Ratio indicators with numerator and denominator.',
-    resolve: (s: ZoneSummary) =>
-      indicators({ ...s.checkpointTotals, maskProduced: s.masks.produced, maskPassedQc: s.masks.passedQc, maskRatedCapacity: s.masks.ratedCapacity }),
+    nullable: true,
+    description: 'Ratio indicators with numerator and denominator. APPROVED: from the approved totals; null when the day was never approved.',
+    resolve: (s: ZoneSummary) => {
+      if (s.approved) return s.approved.totals && indicators({ ...s.approved.totals.checkpointTotals, ...s.approved.totals });
+      return indicators({ ...s.checkpointTotals, maskProduced: s.masks.produced, maskPassedQc: s.masks.passedQc, maskRatedCapacity: s.masks.ratedCapacity });
+    },
   }),
   byArea: t.field({
     type: [AreaTotalsRef],
     description:
-      "The same day broken down by area: the areas directly below `within` (the zone's top areas without it), or with `level` every area of that level inside it; ordered by path. Read in a statement of its own, after the summary's snapshot.",
-    args: {
-      level: t.arg({ type: AreaLevel, required: false, description: 'Every area of this level (TOWNSHIP, COMMUNITY, COMPOUND …) instead of the next level down.' }),
-      first: t.arg.int({ required: false, defaultValue: 50, description: 'At most this many areas (default 50, at most 500).' }),
-    },
-    extensions: listSize((args) => Number(args.first ?? 50)),
+      "The same day broken down by area: the areas directly below `within` (the zone's top areas without it), or with `level` every area of that level inside it; ordered by path. Read in a statement of its own, after the summary's snapshot. APPROVED: each area's own latest approved version of the day; areas never approved for the day are left out.",
+    args: byAreaArgs(t.arg),
+    extensions: byAreaSize,
     resolve: async (s, args, ctx) => {
-      const first = args.first ?? 50;
-      if (!Number.isInteger(first) || first < 0 || first > 500) throw invalidArgument('first', 'must be 0 to 500');
+      const first = checkFirstAreas(args.first);
+      if (s.approved) return (await approvedAreaTotals(ctx.prisma, s.day.day, s.within, args.level ?? null)).slice(0, first);
       const rows = await computeAreaTotals(ctx.prisma, s.day, s.asOf, s.within, args.level ?? null, { timeZone: s.timeZone });
       return rows.slice(0, first);
     },

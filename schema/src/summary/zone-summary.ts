@@ -1,7 +1,7 @@
-import { type $Enums, outboxPosition, Prisma, type PrismaClient } from '@fangkong/prisma';
+import { type $Enums, type DayApproval, outboxPosition, Prisma, type PrismaClient } from '@fangkong/prisma';
 import { builder } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
-import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
+import { countColumns, toCounts, zeroCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { instant } from '../core/sql.ts';
 import { currentReports } from '../gate-scans/scan-figures.ts';
 import { dayFlowsQuery, isBelowSafetyLevel, type ProductRow, stockQuery } from '../supplies/stock.ts';
@@ -10,6 +10,8 @@ import { localDate, localDay, type LocalDay } from '@fangkong/zone';
 import { AreaRef, areaBelow, loadArea } from '../places/places.ts';
 import { asks } from '../core/selection.ts';
 import type { GraphQLResolveInfo } from 'graphql';
+import { approvalAreas, type Basis, basisArg, basisFor, FiguresBasis, latestApprovals } from '../completeness/figures-basis.ts';
+import type { AreaTotals } from './area-totals.ts';
 
 type Kind = $Enums.CheckpointKind;
 
@@ -17,8 +19,10 @@ interface ProductionFigures {
   produced: number;
   passedQc: number;
   ratedCapacity: number;
-  linesProducing: number;
-  simulatedReports: number;
+  /** Null in approved figures: an approval stores every line producing, not the mask lines. */
+  linesProducing: number | null;
+  /** Null in approved figures: an approval stores units, not the reports that made them. */
+  simulatedReports: number | null;
 }
 
 export interface ZoneSummary {
@@ -36,6 +40,16 @@ export interface ZoneSummary {
   asOfSeq: bigint;
   /** The area the figures are limited to (every site and compound at any depth below it); null: the whole zone. */
   within: string | null;
+  basis: Basis;
+  /** APPROVED only: the approved versions shown and their totals summed (null: never approved); LIVE: null. */
+  approved: ApprovedFigures | null;
+}
+
+/** What an APPROVED summary shows: the latest approved version of the day of each area it covers. */
+export interface ApprovedFigures {
+  approvals: DayApproval[];
+  /** The approved totals (summed over the zone's root areas when no area was asked); null when any of them was never approved. */
+  totals: AreaTotals | null;
 }
 
 interface StockFigures {
@@ -241,6 +255,53 @@ export async function computeZoneSummary(
     asOf: now,
     asOfSeq: seqRows[0]?.seq ?? 0n,
     within,
+    basis: 'LIVE',
+    approved: null,
+  };
+}
+
+/** Approved totals of several areas' days summed (each is a sum over its own sites, so they add up). */
+function sumTotals(list: AreaTotals[]): AreaTotals {
+  const [first, ...rest] = list as [AreaTotals, ...AreaTotals[]];
+  const sum: AreaTotals = { ...first, checkpointTotals: { ...zeroCounts(), ...first.checkpointTotals } };
+  for (const totals of rest) {
+    for (const key of Object.keys(sum.checkpointTotals) as (keyof CheckpointCounts)[]) sum.checkpointTotals[key] += totals.checkpointTotals[key] ?? 0;
+    for (const key of ['checkpoints', 'produced', 'passedQc', 'maskProduced', 'maskPassedQc', 'maskRatedCapacity', 'linesProducing', 'peopleUnderIsolation'] as const) sum[key] += totals[key];
+  }
+  return sum;
+}
+
+/**
+ * The zone's (or an area's) APPROVED figures for a day: the latest approved version of the area, or
+ * of each of the zone's root areas (sign-off.ts stores them), never live numbers. An approval stores
+ * an area's totals only; the parts it does not store are empty (lists) or null, and so is every
+ * figure of a day never approved. asOf and asOfSeq are the approval's (the latest, over several).
+ */
+export async function computeApprovedSummary(prisma: PrismaClient, day: LocalDay, timeZone: string, now: Date, within: string | null): Promise<ZoneSummary> {
+  const areas = await approvalAreas(prisma, within);
+  const [approvals, [position]] = await prisma.$transaction([latestApprovals(prisma, areas, day.day), outboxPosition(prisma)], {
+    isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
+  });
+  const complete = areas.length > 0 && approvals.length === areas.length;
+  const latest = approvals.reduce<DayApproval | null>((a, b) => (!a || b.approvedAt > a.approvedAt ? b : a), null);
+  const zeroFigures = { produced: 0, passedQc: 0, ratedCapacity: 0, linesProducing: null, simulatedReports: null };
+  return {
+    day,
+    timeZone,
+    // The figures below are not shown for APPROVED (the fields read `approved`); the lists stay empty.
+    checkpointTotals: zeroCounts(),
+    byCheckpointKind: [],
+    masks: zeroFigures,
+    byProduct: [],
+    peopleUnderIsolation: 0,
+    simulatedIsolationCases: 0,
+    stock: [],
+    isolation: { underIsolation: 0, startedOnDay: 0, endedOnDay: 0, byCommunity: [] },
+    asOf: complete && latest ? latest.approvedAt : now,
+    asOfSeq: complete ? approvals.reduce((max, a) => (a.asOfSeq > max ? a.asOfSeq : max), 0n) : (position?.seq ?? 0n),
+    within,
+    basis: 'APPROVED',
+    approved: { approvals, totals: complete ? sumTotals(approvals.map((a) => a.totals as unknown as AreaTotals)) : null },
   };
 }
 
@@ -258,8 +319,8 @@ const ProductionFiguresRef = builder.objectRef<ProductionFigures>('ProductionFig
     produced: t.exposeInt('produced', { description: ProductionFiguresFields.produced }),
     passedQc: t.exposeInt('passedQc', { description: ProductionFiguresFields.passedQc }),
     ratedCapacity: t.exposeInt('ratedCapacity', { description: ProductionFiguresFields.ratedCapacity }),
-    linesProducing: t.exposeInt('linesProducing', { description: ProductionFiguresFields.linesProducing }),
-    simulatedReports: t.exposeInt('simulatedReports', { description: ProductionFiguresFields.simulatedReports }),
+    linesProducing: t.exposeInt('linesProducing', { nullable: true, description: `${ProductionFiguresFields.linesProducing} Null in APPROVED figures (an approval stores the lines producing of every product, not per product).` }),
+    simulatedReports: t.exposeInt('simulatedReports', { nullable: true, description: `${ProductionFiguresFields.simulatedReports} Null in APPROVED figures (an approval stores units, not reports).` }),
   }),
 });
 
@@ -274,8 +335,17 @@ const ProductOutputRef = builder.objectRef<ZoneSummary['byProduct'][number]>('Pr
 const ProductionSummaryRef = builder.objectRef<ZoneSummary>('ProductionSummary').implement({
   description: 'Production on one day: masks first, then every product.',
   fields: (t) => ({
-    masks: t.field({ type: ProductionFiguresRef, description: 'All mask products together.', resolve: (s) => s.masks }),
-    byProduct: t.field({ type: [ProductOutputRef], description: 'Each product of the catalogue, zeros included.', resolve: (s) => s.byProduct }),
+    masks: t.field({
+      type: ProductionFiguresRef,
+      nullable: true,
+      description: 'All mask products together. APPROVED: the approved masks produced, passed QC and rated capacity; null when the day was never approved.',
+      resolve: (s) => {
+        if (!s.approved) return s.masks;
+        const totals = s.approved.totals;
+        return totals && { produced: totals.maskProduced, passedQc: totals.maskPassedQc, ratedCapacity: totals.maskRatedCapacity, linesProducing: null, simulatedReports: null };
+      },
+    }),
+    byProduct: t.field({ type: [ProductOutputRef], description: 'Each product of the catalogue, zeros included. APPROVED: empty (an approval does not store figures per product).', resolve: (s) => s.byProduct }),
   }),
 });
 
@@ -343,15 +413,42 @@ export const ZoneSummaryRef = builder.objectRef<ZoneSummary>('ZoneSummary').impl
     dayStart: t.field({ type: 'DateTime', description: 'Local 00:00 of the day.', resolve: (s) => s.day.start }),
     dayEnd: t.field({ type: 'DateTime', description: 'Local 24:00 of the day.', resolve: (s) => s.day.end }),
     timeZone: t.exposeString('timeZone', { description: 'The time zone the day is read in.' }),
-    checkpointTotals: t.field({ type: CheckpointCountsRef, description: 'All checkpoints together.', resolve: (s) => s.checkpointTotals }),
-    byCheckpointKind: t.field({ type: [CheckpointKindCountsRef], description: 'Per kind of checkpoint.', resolve: (s) => s.byCheckpointKind }),
+    basis: t.field({
+      type: FiguresBasis,
+      description: "Which figures these are, as asked (APPROVED by default for partner tokens, LIVE for others): LIVE, current reports as of asOfSeq; APPROVED, the day's latest approved version (see approvals).",
+      resolve: (s) => s.basis,
+    }),
+    checkpointTotals: t.field({
+      type: CheckpointCountsRef,
+      nullable: true,
+      description: 'All checkpoints together. APPROVED: the approved totals; null when the day was never approved (never live numbers).',
+      resolve: (s) => (s.approved ? (s.approved.totals?.checkpointTotals ?? null) : s.checkpointTotals),
+    }),
+    byCheckpointKind: t.field({ type: [CheckpointKindCountsRef], description: 'Per kind of checkpoint. APPROVED: empty (an approval does not store figures per kind).', resolve: (s) => s.byCheckpointKind }),
     production: t.field({ type: ProductionSummaryRef, description: 'Production against capacity.', resolve: (s) => s }),
-    peopleUnderIsolation: t.exposeInt('peopleUnderIsolation', { description: 'People under home isolation at the end of the day (or now).' }),
-    isolation: t.field({ type: IsolationSummaryRef, description: 'Home isolation as counts: under isolation, begun and ended on the day, per community.', resolve: (s) => s.isolation }),
-    simulatedIsolationCases: t.exposeInt('simulatedIsolationCases', { description: 'How many of them are simulated cases.' }),
-    stock: t.field({ type: [ProductStockRef], description: 'Stock per product, zone-wide even when the figures are limited to an area (stock is held centrally).', resolve: (s) => s.stock }),
-    asOf: t.field({ type: 'DateTime', description: 'When the figures were read.', resolve: (s) => s.asOf }),
-    asOfSeq: t.field({ type: 'Seq', description: 'The last outbox event the figures include.', resolve: (s) => s.asOfSeq }),
+    peopleUnderIsolation: t.int({
+      nullable: true,
+      description: 'People under home isolation at the end of the day (or now). APPROVED: as approved; null when the day was never approved.',
+      resolve: (s) => (s.approved ? (s.approved.totals?.peopleUnderIsolation ?? null) : s.peopleUnderIsolation),
+    }),
+    isolation: t.field({
+      type: IsolationSummaryRef,
+      nullable: true,
+      description: 'Home isolation as counts: under isolation, begun and ended on the day, per community. APPROVED: null (an approval stores peopleUnderIsolation only).',
+      resolve: (s) => (s.approved ? null : s.isolation),
+    }),
+    simulatedIsolationCases: t.int({
+      nullable: true,
+      description: 'How many of them are simulated cases. APPROVED: null (not stored by an approval).',
+      resolve: (s) => (s.approved ? null : s.simulatedIsolationCases),
+    }),
+    stock: t.field({
+      type: [ProductStockRef],
+      description: 'Stock per product, zone-wide even when the figures are limited to an area (stock is held centrally). APPROVED: empty (stock is a running state, not part of a day\'s approval).',
+      resolve: (s) => s.stock,
+    }),
+    asOf: t.field({ type: 'DateTime', description: 'When the figures were read (APPROVED: when the shown version was approved; now when the day was never approved).', resolve: (s) => s.asOf }),
+    asOfSeq: t.field({ type: 'Seq', description: 'The last outbox event the figures include (APPROVED: the approval\'s; the current position when the day was never approved).', resolve: (s) => s.asOfSeq }),
   }),
 });
 
@@ -363,11 +460,17 @@ builder.queryFields((t) => ({
     args: {
       day: t.arg({ type: 'Date', required: false, description: 'The local day (YYYY-MM-DD); default today.' }),
       within: t.arg.globalID({ for: AreaRef, required: false, description: 'Only the checkpoints, lines (by their enterprise) and compounds in this area or below it.' }),
+      basis: basisArg(
+        t.arg,
+        "APPROVED: the latest approved version of the day for `within` (without it, for the zone's root area), whose totals only an approval stores; figures it does not store are empty or null, and every figure is null when the day was never approved.",
+      ),
     },
     resolve: (_root, args, ctx, info) => {
       const now = ctx.now();
       const day = localDay(args.day ?? localDate(now, ctx.timeZone), ctx.timeZone);
-      return computeZoneSummary(ctx.prisma, day, ctx.timeZone, now, args.within ? String(args.within.id) : null, undefined, partsAsked(info));
+      const within = args.within ? String(args.within.id) : null;
+      if (basisFor(ctx, args.basis) === 'APPROVED') return computeApprovedSummary(ctx.prisma, day, ctx.timeZone, now, within);
+      return computeZoneSummary(ctx.prisma, day, ctx.timeZone, now, within, undefined, partsAsked(info));
     },
   }),
 }));
