@@ -198,7 +198,7 @@ export function soakReport(result: SoakResult): string {
     `- Machine: ${result.machine}`,
     `- Date: ${new Date().toISOString()} (took ${Math.round(result.seconds)} s); 1-minute load average at each round: ${result.loadAverages.map((l) => l.toFixed(1)).join(', ')}`,
     `- ${options.prefill} reports first, to fill the server's window of recent events (5,000 kept in memory by design). ${options.rounds} rounds; each round, sides alternating: ${options.transports.map((t) => `one (the control) and ${options.subscribers} \`events\` subscribers over ${t.toUpperCase()}`).join(', ')}, each side ${options.events} reports in ${options.steps} steps (after one warm-up step), every step delivered to every subscriber before the server's heap is read after a forced full GC (inspector).`,
-    `- Figure: least-squares slope of heap in use over events with ${options.subscribers} subscribers, minus the same round\'s with one subscriber of the same transport (the control), ÷ ${options.subscribers - 1}: what each further subscriber keeps per event. Goal (issue 21): 0.`,
+    `- Figure: least-squares slope of heap in use over events with ${options.subscribers} subscribers, minus the same round's with one subscriber of the same transport (the control), ÷ ${options.subscribers - 1}: what each further subscriber keeps per event. Goal (issue 21): 0.`,
     '- The control takes out what the server keeps per event whoever subscribes: its window of recent events (5,000), and the one shared execution of each event for all subscribers of an operation, with its one serialisation, held while the event stays in that window.',
     '',
     '| Transport | **bytes kept per subscriber per event** (median) | heap + external, bytes (median) | per round |',
