@@ -28,6 +28,13 @@ const PRODUCTION = `query($from: DateTime!, $to: DateTime!, $within: ID, $basis:
   productionSeries(from: $from, to: $to, bucket: DAY, within: $within, basis: $basis) {
     basis unapprovedDays output { produced passedQc reports } byArea { area { id } output { produced } unapprovedDays } } }`;
 
+const RATIOS = `query($from: DateTime!, $to: DateTime!, $within: ID) {
+  checkpointSeries(from: $from, to: $to, bucket: DAY, within: $within) {
+    counts { feverCases peopleScreened } feverPer10kScreened { numerator denominator value }
+    byArea { counts { feverCases peopleScreened } feverPer10kScreened { numerator denominator value } } }
+  productionSeries(from: $from, to: $to, bucket: DAY, within: $within) {
+    output { produced passedQc } qcPassRate { numerator denominator value } byArea { qcPassRate { numerator denominator value } } } }`;
+
 // The tree: a township with two communities; community A has a compound. A checkpoint in the
 // compound and one directly in community A, one in community B; a mask line in community A.
 const AREAS = [
@@ -221,6 +228,18 @@ describe.skipIf(!(await postgresReachable()))('approved and live figures in summ
         { area: { id: area('ap-comm-b') }, output: { produced: 0 } },
       ],
     });
+    // Ratios come with their numerator and denominator, per bucket and per area.
+    const ratios = (await graphql(url, RATIOS, { from, to, within: area('ap-town') }, as('analyst'))).data!;
+    const ratio = (numerator: number, denominator: number, scale: number) => ({ numerator, denominator, value: denominator ? (numerator / denominator) * scale : null });
+    const fever = (c: { feverCases: number; peopleScreened: number }) => ratio(c.feverCases, c.peopleScreened, 10_000);
+    expect(ratios.checkpointSeries.length).toBe(2);
+    expect(ratios.checkpointSeries.map((p: { counts: { peopleScreened: number } }) => p.counts.peopleScreened)).toEqual([handSum('ap-town', (r) => r.day === d2).peopleScreened, handSum('ap-town', (r) => r.day === d1).peopleScreened]);
+    for (const point of ratios.checkpointSeries) {
+      expect(point.feverPer10kScreened).toEqual(fever(point.counts));
+      for (const a of point.byArea) expect(a.feverPer10kScreened).toEqual(fever(a.counts));
+    }
+    expect(ratios.productionSeries[0]).toMatchObject({ output: { produced: 600, passedQc: 590 }, qcPassRate: ratio(590, 600, 1) });
+    expect(ratios.productionSeries[0].byArea.map((a: { qcPassRate: unknown }) => a.qcPassRate)).toEqual([ratio(590, 600, 1), ratio(0, 0, 1)]);
     const approvedOutput = (await graphql(url, PRODUCTION, { ...window(), within: area('ap-town'), basis: 'APPROVED' }, as('analyst'))).data!.productionSeries;
     expect(approvedOutput.map((p: { output: unknown; unapprovedDays: string[] }) => [p.output, p.unapprovedDays])).toEqual([
       [{ produced: 600, passedQc: 590, reports: null }, []],

@@ -43,10 +43,15 @@ export interface AreaTotals {
   peopleUnderIsolation: number;
 }
 
+/** Fever cases per 10,000 people screened, with its numerator and denominator. */
+export const feverPer10kScreened = (counts: { feverCases: number; peopleScreened: number }): Ratio => ({ numerator: counts.feverCases, denominator: counts.peopleScreened, scale: 10_000 });
+/** Units that passed quality control ÷ units produced. */
+export const qcPassRate = (output: { passedQc: number; produced: number }): Ratio => ({ numerator: output.passedQc, denominator: output.produced, scale: 1 });
+
 export function indicators(figures: { feverCases: number; peopleScreened: number; maskProduced: number; maskPassedQc: number; maskRatedCapacity: number }): Indicators {
   return {
-    feverPer10kScreened: { numerator: figures.feverCases, denominator: figures.peopleScreened, scale: 10_000 },
-    maskQcPassRate: { numerator: figures.maskPassedQc, denominator: figures.maskProduced, scale: 1 },
+    feverPer10kScreened: feverPer10kScreened(figures),
+    maskQcPassRate: qcPassRate({ passedQc: figures.maskPassedQc, produced: figures.maskProduced }),
     maskUtilisation: { numerator: figures.maskProduced, denominator: figures.maskRatedCapacity, scale: 1 },
   };
 }
@@ -192,7 +197,7 @@ async function approvedAreaTotals(prisma: Pick<PrismaClient, '$queryRaw'>, day: 
 
 // ───────────────────────────── GraphQL ─────────────────────────────
 
-const RatioRef = builder.objectRef<Ratio>('Ratio').implement({
+export const RatioRef = builder.objectRef<Ratio>('Ratio').implement({
   description: 'An indicator that is a ratio, with what it is computed from, so that ratios can be summed correctly (sum numerators and denominators, never values).',
   fields: (t) => ({
     numerator: t.exposeInt('numerator', { description: 'The count above the line.' }),

@@ -15,7 +15,7 @@ import { listSize } from '../core/list-size.ts';
 import { invalidArgument } from '../core/errors.ts';
 import type { Context } from '../core/context.ts';
 import { approvalAreas, type Basis, basisArg, basisFor, FiguresBasis } from '../completeness/figures-basis.ts';
-import { areaTargets, byAreaArgs, byAreaSize, checkFirstAreas } from './area-totals.ts';
+import { areaTargets, byAreaArgs, byAreaSize, checkFirstAreas, feverPer10kScreened, qcPassRate, RatioRef } from './area-totals.ts';
 
 // A series is LIVE (the current reports, summed per bucket) or APPROVED (the day's approved totals
 // that sign-off.ts stores, summed per bucket). An approval is of a local day: APPROVED series come in
@@ -374,6 +374,7 @@ const CheckpointSeriesAreaRef = builder.objectRef<AreaPoint<CheckpointCounts>>('
   fields: (t) => ({
     area: t.field({ type: AreaRef, description: 'The area.', resolve: async (a, _args, ctx) => (await loadArea(ctx, a.areaId))! }),
     counts: t.field({ type: CheckpointCountsRef, description: "Figures of its reports starting in the bucket (APPROVED: its approved days' totals).", resolve: (a) => a.figures }),
+    feverPer10kScreened: t.field({ ...feverRatioField, resolve: (a) => feverPer10kScreened(a.figures) }),
     unapprovedDays: t.field({ ...unapprovedDaysField, resolve: (a) => a.unapprovedDays }),
   }),
 });
@@ -383,9 +384,13 @@ const ProductionSeriesAreaRef = builder.objectRef<AreaPoint<ApprovedOutput>>('Pr
   fields: (t) => ({
     area: t.field({ type: AreaRef, description: 'The area.', resolve: async (a, _args, ctx) => (await loadArea(ctx, a.areaId))! }),
     output: t.field({ type: OutputTotalsRef, description: "Output of its reports starting in the bucket (APPROVED: its approved days' totals).", resolve: (a) => a.figures as OutputTotals }),
+    qcPassRate: t.field({ ...qcRatioField, resolve: (a) => qcPassRate(a.figures) }),
     unapprovedDays: t.field({ ...unapprovedDaysField, resolve: (a) => a.unapprovedDays }),
   }),
 });
+
+const feverRatioField = { type: RatioRef, description: 'Fever cases per 10,000 people screened in these figures (feverCases ÷ peopleScreened × 10,000).' };
+const qcRatioField = { type: RatioRef, description: 'Share of the units produced that passed quality control in this output (passedQc ÷ produced, 0–1; of one product when the series names one).' };
 
 const byAreaDescription =
   "The bucket broken down by area, as zoneSummary.byArea: the areas directly below `within` (the zone's top areas without it), or with `level` every area of that level inside it, ordered by path, zeros included. Read once for every point of the series. APPROVED: each area's own approved versions (an area's unapprovedDays says which days it lacks).";
@@ -395,6 +400,7 @@ const CheckpointSeriesPointRef = builder.objectRef<Point<CheckpointCounts>>('Che
   fields: (t) => ({
     start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour, local midnight, or local Monday midnight for ISO weeks).', resolve: (p) => p.start }),
     counts: t.field({ type: CheckpointCountsRef, description: "Figures of reports starting in the bucket (APPROVED: the approved totals of the bucket's approved days).", resolve: (p) => p.figures }),
+    feverPer10kScreened: t.field({ ...feverRatioField, resolve: (p) => feverPer10kScreened(p.figures) }),
     basis: t.field({ ...basisField, resolve: (p) => p.basis }),
     unapprovedDays: t.field({ ...unapprovedDaysField, resolve: (p) => p.unapprovedDays }),
     byArea: t.field({
@@ -412,6 +418,7 @@ const ProductionSeriesPointRef = builder.objectRef<Point<ApprovedOutput>>('Produ
   fields: (t) => ({
     start: t.field({ type: 'DateTime', description: 'Start of the bucket (local hour, local midnight, or local Monday midnight for ISO weeks).', resolve: (p) => p.start }),
     output: t.field({ type: OutputTotalsRef, description: "Output of reports starting in the bucket (APPROVED: the approved units of the bucket's approved days).", resolve: (p) => p.figures as OutputTotals }),
+    qcPassRate: t.field({ ...qcRatioField, resolve: (p) => qcPassRate(p.figures) }),
     basis: t.field({ ...basisField, resolve: (p) => p.basis }),
     unapprovedDays: t.field({ ...unapprovedDaysField, resolve: (p) => p.unapprovedDays }),
     byArea: t.field({
