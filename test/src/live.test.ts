@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createClient as createSseClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -6,18 +7,20 @@ import { collect, wsClient } from './support/live.ts';
 import { createTestDatabase, postgresReachable, query, type TestDatabase } from './support/postgres.ts';
 import { redisCommand, redisReachable, redisUrl, runPrefix } from './support/redis.ts';
 import { pinnedClock, shanghaiDay } from './support/clock.ts';
-import { countsInput as countsInputAt, reportCounts } from './support/reporting.ts';
+import { countsInput as countsInputAt, freshPeriod, reportCounts } from './support/reporting.ts';
 import { graphql, startServer, type RunningServer } from './support/server.ts';
 
 const TODAY = `checkpointCounts(checkpointIds: $ids) { checkpoint { slug } today { peopleScreened feverCases reports } lastReportAt asOfSeq }`;
 const CHECKPOINT_COUNTS = `subscription($ids: [ID!]) { ${TODAY} }`;
 const EVENTS = `subscription($after: String, $types: [EventType!]) { events(after: $after, types: $types) { cursor seq type subjectId } }`;
+const OUTPUT = `mutation($input: ReportProductionOutputInput!) { reportProductionOutput(input: $input) { __typename ... on Error { code message } } }`;
 const ZONE = `subscription { zoneSummary { checkpointTotals { peopleScreened feverCases reports } peopleUnderIsolation asOfSeq } }`;
 
 // The servers' clock is pinned to the middle of a local day, so "the last hour" reported is always
 // today, whatever hour the suite runs at (just after local midnight it would be yesterday's).
 const clock = pinnedClock('14:30');
 const countsInput = (input: Parameters<typeof countsInputAt>[0] = {}) => countsInputAt({ now: clock.now(), ...input });
+const freshPeriodAt = () => freshPeriod(clock.now());
 
 /** Today's total in the database, today being the servers' (pinned) local day. */
 const dbTotal = async (url: string, checkpoint: string) => {
@@ -74,8 +77,13 @@ describe.skipIf(!live)('live data across instances (PostgreSQL + Redis)', () => 
       try {
         const [first] = await zone.until(1);
         const queried = (await graphql(a.graphqlUrl, `{ zoneSummary { checkpointTotals { peopleScreened feverCases reports } peopleUnderIsolation asOfSeq } }`)).data!.zoneSummary;
-        // Nothing writes between the snapshot and the query (this file's writes are awaited), so they agree.
-        expect(first).toEqual(queried);
+        // No report is written between the snapshot and the query (this file's writes are awaited), so
+        // their figures agree. Other events may come between (the alert rules act on the earlier fever
+        // report by themselves): the query's position is the snapshot's or later.
+        const { asOfSeq: snapshotSeq, ...figures } = first;
+        const { asOfSeq: querySeq, ...queriedFigures } = queried;
+        expect(figures).toEqual(queriedFigures);
+        expect(BigInt(querySeq)).toBeGreaterThanOrEqual(BigInt(snapshotSeq));
         // 20 reports in a burst: updates are coalesced (at most one per 250 ms) but the last one is exact.
         await Promise.all(Array.from({ length: 20 }, () => reportCounts(b.graphqlUrl, countsInput({ checkpoint: 'lubao-market', peopleScreened: 5 }))));
         const expected = first.checkpointTotals.peopleScreened + 100;
@@ -83,6 +91,36 @@ describe.skipIf(!live)('live data across instances (PostgreSQL + Redis)', () => 
         expect(zone.values.length).toBeLessThan(21);
       } finally {
         zone.dispose();
+        await client.dispose();
+      }
+    });
+
+    it('computes each wall summary from the parts it asks, and renews it only on events that can change them', async () => {
+      const client = wsClient(a.url);
+      const checkpoints = collect(client, `subscription { zoneSummary { checkpointTotals { peopleScreened reports } asOfSeq } }`, undefined, (d) => d.zoneSummary);
+      const production = collect(client, `subscription { zoneSummary { production { byProduct { figures { produced } } } asOfSeq } }`, undefined, (d) => d.zoneSummary);
+      const produced = (z: { production: { byProduct: { figures: { produced: number } }[] } }) => z.production.byProduct.reduce((sum, p) => sum + p.figures.produced, 0);
+      try {
+        const [cp] = await checkpoints.until(1);
+        const [pr] = await production.until(1);
+        // Each value holds only what it asked: the checkpoint wall's figures, the production wall's.
+        expect(Object.keys(cp!).sort()).toEqual(['asOfSeq', 'checkpointTotals']);
+        const output = await graphql(b.graphqlUrl, OUTPUT, {
+          input: { lineId: globalId('ProductionLine', 'mingren-mingkang-line-1'), ...freshPeriodAt(), produced: 10, passedQc: 9, idempotencyKey: randomUUID() },
+        });
+        expect(output.data?.reportProductionOutput.__typename, JSON.stringify(output)).toBe('OutputReportPayload');
+        await production.waitFor((z) => produced(z) === produced(pr!) + 10);
+        const report = await reportCounts(b.graphqlUrl, countsInput({ checkpoint: 'lubao-market', peopleScreened: 11 }));
+        expect(report.__typename).toBe('CheckpointReportPayload');
+        await checkpoints.waitFor((z) => z.checkpointTotals.reports === cp!.checkpointTotals.reports + 1);
+        // The output report made no new checkpoint figures: the snapshot, then the report's update.
+        expect(checkpoints.values.map((z) => z.checkpointTotals.peopleScreened)).toEqual([cp!.checkpointTotals.peopleScreened, cp!.checkpointTotals.peopleScreened + 11]);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        // …and the checkpoint report no new production figures.
+        expect(production.values.map(produced)).toEqual([produced(pr!), produced(pr!) + 10]);
+      } finally {
+        checkpoints.dispose();
+        production.dispose();
         await client.dispose();
       }
     });

@@ -96,14 +96,18 @@ export interface SummaryParts {
 export const EVERY_PART: SummaryParts = { checkpoints: true, production: true, isolation: true, stock: true, stockFlows: true, communities: true };
 
 /** The parts the operation asks for below a `zoneSummary` field; what it does not ask is not read. */
-export const partsAsked = (info: GraphQLResolveInfo): SummaryParts => ({
-  checkpoints: asks(info, ['checkpointTotals']) || asks(info, ['byCheckpointKind']) || asks(info, ['indicators']),
-  production: asks(info, ['production']) || asks(info, ['indicators']),
-  isolation: asks(info, ['peopleUnderIsolation']) || asks(info, ['isolation']) || asks(info, ['simulatedIsolationCases']),
-  stock: asks(info, ['stock']),
-  stockFlows: asks(info, ['stock', 'day']),
-  communities: asks(info, ['isolation', 'byCommunity']),
-});
+export const partsAsked = (info: GraphQLResolveInfo): SummaryParts => {
+  // `byArea` reads its own figures, of all three kinds: asked, a live value must change with them.
+  const byArea = asks(info, ['byArea']);
+  return {
+    checkpoints: byArea || asks(info, ['checkpointTotals']) || asks(info, ['byCheckpointKind']) || asks(info, ['indicators']),
+    production: byArea || asks(info, ['production']) || asks(info, ['indicators']),
+    isolation: byArea || asks(info, ['peopleUnderIsolation']) || asks(info, ['isolation']) || asks(info, ['simulatedIsolationCases']),
+    stock: asks(info, ['stock']),
+    stockFlows: asks(info, ['stock', 'day']),
+    communities: asks(info, ['isolation', 'byCommunity']),
+  };
+};
 
 /** The kinds of outbox event (type prefixes) that change each part; `seed:loaded` changes them all. */
 const PART_EVENTS: Record<Exclude<keyof SummaryParts, 'stockFlows' | 'communities'>, readonly string[]> = {
