@@ -6,7 +6,7 @@ import { pnpm, repoRoot } from './support/processes.ts';
 import { redisReachable, redisUrl } from './support/redis.ts';
 
 // The province benchmark's smoke (`pnpm bench:province --quick`), so it cannot stop running
-// unnoticed: 400 simulated checkpoints, two instances on PostgreSQL + Redis, 100 subscribers,
+// unnoticed: 200 simulated checkpoints, two instances on PostgreSQL + Redis, 60 subscribers,
 // 20 reports/s for two short rounds. Speed is the benchmark's to measure; this checks that every
 // report was taken, stored with its event and delivered to the `events` subscriber exactly once.
 describe.skipIf(!(await postgresReachable()) || !(await redisReachable()))('pnpm bench:province --quick', () => {

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     process.argv.slice(2),
     usage,
     { '--subscribers': 'subscribers', '--rate': 'rate', '--rounds': 'rounds', '--seconds': 'seconds', '--checkpoints': 'checkpoints', '--lines': 'lines', '--days': 'days' },
-    { subscribers: 100, rate: 20, rounds: 2, seconds: 3, checkpoints: 400, lines: 40, days: 1 },
+    { subscribers: 60, rate: 20, rounds: 2, seconds: 2, checkpoints: 200, lines: 20, days: 1 },
   );
   const options: ProvinceOptions = {
     shape: { cities: 18, districtsPerCity: 6, communitiesPerDistrict: 10, checkpoints: flags.checkpoints ?? 10_000, lines: flags.lines ?? 1_000, days: flags.days ?? 30 },
