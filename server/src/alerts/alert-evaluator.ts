@@ -53,8 +53,8 @@ export function startAlertEvaluator(
   })();
 
   // One sweep at a time, and a tick that finds one still running is skipped, not queued: on a slow
-  // database queued sweeps would pile up behind each other and take the connections the outbox's
-  // evaluation needs.
+  // database queued sweeps would run back to back, holding a connection without a pause, and fall
+  // ever further behind the clock they are meant to follow.
   let sweeping: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (stopped || sweeping) return;
