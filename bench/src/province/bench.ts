@@ -28,6 +28,13 @@ export interface ProvinceOptions {
   summaryIntervalMs: number;
   postgresUrl: string;
   redisUrl: string;
+  /**
+   * Run the servers on a demo clock starting here (FANGKONG_CLOCK_START) and date the history and
+   * the reports by it: "today" is then the same whatever the hour (the smoke starts at noon, far
+   * from midnight). Only when the servers start within seconds of each other (a small province):
+   * each server's clock starts when it does.
+   */
+  clockStart?: Date;
   /** A database built by an earlier run (BENCH_KEEP_DATABASE=1) with the same shape, reused. */
   reuseUrl?: string;
   keep: boolean;
@@ -122,10 +129,13 @@ export async function runProvinceBench(options: ProvinceOptions): Promise<Provin
   const posters: ReturnType<typeof graphqlPoster>[] = [];
   try {
     // The first server migrates the database and loads the zone's reference data; the province goes in beside it.
-    const serverEnv = { FANGKONG_WS_MAX_PER_ADDRESS: '0', FANGKONG_STATEMENT_TIMEOUT_MS: '30000' };
+    const serverEnv = { FANGKONG_WS_MAX_PER_ADDRESS: '0', FANGKONG_STATEMENT_TIMEOUT_MS: '30000', ...(options.clockStart ? { FANGKONG_CLOCK_START: options.clockStart.toISOString() } : {}) };
+    const launched = Date.now();
+    // The servers' "now", a minute back: a server's demo clock starts when it does, after this.
+    const serverNow = () => (options.clockStart ? options.clockStart.getTime() + (Date.now() - launched) : Date.now()) - 60_000;
     servers.push(await startServer({ repoRoot, databaseUrl: db.url, redis, env: serverEnv }));
     await client.connect();
-    const historyEnd = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000);
+    const historyEnd = new Date(Math.floor(serverNow() / 60_000) * 60_000 - 5 * 60_000);
     const loadStarted = Date.now();
     const built = options.reuseUrl ? await reusedProvince(client, options.shape) : null;
     const province = built ?? (await buildProvince(client, { ...options.shape, historyEnd }, log));
@@ -217,7 +227,7 @@ export async function runProvinceBench(options: ProvinceOptions): Promise<Provin
         const due = started + (i * 1000) / options.rate;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-        const row = randomReport(province.checkpointIds, `province-${runTag}-r${number}-${i}`);
+        const row = randomReport(province.checkpointIds, `province-${runTag}-r${number}-${i}`, { endBy: options.clockStart ? Math.floor(serverNow() / 1000) * 1000 : undefined });
         const report: SentReport = { key: row.idempotencyKey, city: province.cityOf.get(row.checkpointId)!, due, retried: 0 };
         sent.push(report);
         inFlight.push(send(posters[i % 2]!, row, report));

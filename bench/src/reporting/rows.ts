@@ -21,14 +21,15 @@ let reports = 0;
  * A valid random report of a period no other report of this run has: current reports of one
  * checkpoint may not overlap, so the n-th report takes checkpoint n mod k and the one-second slice
  * n div k seconds before the run began (in the past, whatever the server's clock drift). Counts are
- * within the rules, the fever, Hubei and referral figures at most the people screened. `yearBack`:
+ * within the rules, the fever, Hubei and referral figures at most the people screened. `endBy`: where
+ * the slices end instead (a server on a demo clock has its own "now"). `yearBack`:
  * the same a year earlier, outside today's figures (which the subscribers' live values sum).
  */
-export function randomReport(checkpointIds: readonly string[], idempotencyKey: string, { yearBack = false } = {}): ReportRow {
+export function randomReport(checkpointIds: readonly string[], idempotencyKey: string, { yearBack = false, endBy = periodsEndBy } = {}): ReportRow {
   const n = reports++;
   const checkpointId = checkpointIds[n % checkpointIds.length];
   if (checkpointId === undefined) throw new Error('no open checkpoint to report from');
-  const periodEnd = new Date(periodsEndBy - Math.floor(n / checkpointIds.length) * SLICE_MS - (yearBack ? YEAR_MS : 0));
+  const periodEnd = new Date(endBy - Math.floor(n / checkpointIds.length) * SLICE_MS - (yearBack ? YEAR_MS : 0));
   const peopleScreened = int(600);
   return {
     checkpointId,
