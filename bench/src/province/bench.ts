@@ -6,7 +6,7 @@
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { buildProvince, type Province, type ProvinceShape } from './fixture.ts';
+import { buildProvince, PROVINCE_ROOT, type Province, type ProvinceShape, provinceOf } from './fixture.ts';
 import { cpuBetween, type CpuUse, snapshotCpu } from '../reporting/cpu.ts';
 import { percentile } from '../reporting/load.ts';
 import { checkpointGlobalId, randomReport } from '../reporting/rows.ts';
@@ -426,19 +426,12 @@ function lastEventArrival(pools: SubscriberPool[]): number {
 async function reusedProvince(client: pg.Client, shape: ProvinceOptions['shape']): Promise<Province | null> {
   const { rows } = await client.query<{ checkpoints: number; cities: number; history: string }>(`SELECT
     (SELECT count(*)::int FROM "Checkpoint" WHERE id LIKE 'sim-cp-%') AS checkpoints,
-    (SELECT count(*)::int FROM "Area" WHERE "parentId" = 'sim-province') AS cities,
-    (SELECT count(*)::text FROM "CheckpointReport" WHERE "reportedBy" = 'sim') AS history`);
+    (SELECT count(*)::int FROM "Area" WHERE "parentId" = $1) AS cities,
+    (SELECT count(*)::text FROM "CheckpointReport" WHERE "reportedBy" = 'sim') AS history`, [PROVINCE_ROOT]);
   const found = rows[0]!;
   if (!found.checkpoints) return null;
   if (found.checkpoints !== shape.checkpoints || found.cities !== shape.cities) throw new Error(`the reused database holds ${found.checkpoints} checkpoints in ${found.cities} cities, not ${shape.checkpoints} in ${shape.cities}`);
-  const checkpointIds = Array.from({ length: shape.checkpoints }, (_, i) => `sim-cp-${i}`);
-  return {
-    rootId: 'sim-province',
-    cityIds: Array.from({ length: shape.cities }, (_, c) => `sim-c${c}`),
-    checkpointIds,
-    cityOf: new Map(checkpointIds.map((id, i) => [id, `sim-c${i % shape.cities}`])),
-    historyRows: Number(found.history),
-  };
+  return provinceOf(shape, Number(found.history));
 }
 
 async function redisServerPid(): Promise<number | null> {

@@ -111,12 +111,17 @@ export async function buildProvince(client: pg.Client, shape: ProvinceShape, log
     await client.query(`ALTER TABLE "OutputReport" ENABLE TRIGGER USER`);
   }
   await client.query('ANALYZE');
+  return provinceOf(shape, historyRows);
+}
+
+/** The province's ids as buildProvince lays them out (checkpoint i is in city i mod cities). */
+export function provinceOf(shape: Pick<ProvinceShape, 'cities' | 'checkpoints'>, historyRows: number): Province {
   const checkpointIds = Array.from({ length: shape.checkpoints }, (_, i) => `sim-cp-${i}`);
   return {
     rootId: PROVINCE_ROOT,
-    cityIds: Array.from({ length: cities }, (_, c) => `sim-c${c}`),
+    cityIds: Array.from({ length: shape.cities }, (_, c) => `sim-c${c}`),
     checkpointIds,
-    cityOf: new Map(checkpointIds.map((id, i) => [id, `sim-c${i % cities}`])),
+    cityOf: new Map(checkpointIds.map((id, i) => [id, `sim-c${i % shape.cities}`])),
     historyRows,
   };
 }
