@@ -129,11 +129,14 @@ describe.skipIf(!run)('report page on a phone', () => {
       await page.waitForSelector(`#target option[value="${siteId}"]`, { state: 'attached', timeout: 15_000 });
       const hint = page.locator('[data-testid=period-hint]');
       // Opened on the last full hour of the zone (not of New York): read back as Beijing time.
-      await expect.poll(() => hint.textContent()).toMatch(/^按北京时间：\d{4}-\d\d-\d\d \d\d:00–\d\d:00，共 60 分钟$/);
+      // A period ending on the next local day (the hour before 00:00, after midnight) says that day after it.
+      await expect.poll(() => hint.textContent()).toMatch(/^按北京时间：\d{4}-\d\d-\d\d \d\d:00–\d\d:00( \(\d{4}-\d\d-\d\d\))?，共 60 分钟$/);
       const p = period(100, 10);
+      const [start, end] = [localText(Date.parse(p.periodStart)), localText(Date.parse(p.periodEnd))];
       await page.fill('#periodStart', localInput(Date.parse(p.periodStart)));
       await page.fill('#periodEnd', localInput(Date.parse(p.periodEnd)));
-      await expect.poll(() => hint.textContent()).toBe(`按北京时间：${localText(Date.parse(p.periodStart))}–${localText(Date.parse(p.periodEnd)).slice(11)}，共 90 分钟`);
+      const endDay = end.slice(0, 10) === start.slice(0, 10) ? '' : ` (${end.slice(0, 10)})`;
+      await expect.poll(() => hint.textContent()).toBe(`按北京时间：${start}–${end.slice(11)}${endDay}，共 90 分钟`);
       await screenshot(page, 'report-page-period-en-US-phone.png');
     } finally {
       await foreign.close();
