@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
 import { repoRoot, tempDir } from './support/processes.ts';
 import { countsInput, reportCounts } from './support/reporting.ts';
+import { pinnedClock, type TestClock } from './support/clock.ts';
 import { globalId } from './support/ids.ts';
 import { createToken, graphql, startServer, type RunningServer } from './support/server.ts';
 
 // The wall's alerts strip in headless Chromium: open alerts show at once, a new fever case at an
 // expressway exit appears live (its latency printed), highlighted, in Chinese and in English. Beside it, "reported
 // this hour" (today's completeness subscription): the count moves and the site's name leaves the
-// missing list when its report comes.
+// missing list when its report comes. The server runs on a clock pinned to yesterday 14:30 local (the
+// wall shows the server's time): on the real clock, in the first hour after local midnight no period of
+// "today" had fallen due yet and the site had no latest period.
 
 const artifacts = join(repoRoot, 'test', 'artifacts');
 
@@ -22,11 +25,13 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
   let browser: Browser;
   let wall: Page;
   let displayToken: string;
+  let clock: TestClock;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     await builtClient();
-    const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: clientDist };
+    clock = pinnedClock('14:30');
+    const env = { FANGKONG_DATA_DIR: data.path, FANGKONG_CLIENT_DIST: clientDist, FANGKONG_CLOCK_START: clock.start };
     server = await startServer(env);
     displayToken = await createToken(env, 'display', [], 'alerts wall e2e');
     browser = await launchChromium();
@@ -41,7 +46,7 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
   });
 
   const fever = (feverCases: number) =>
-    reportCounts(server.graphqlUrl, countsInput({ checkpoint: 'yingbin-road-exit', peopleScreened: 40, feverCases }));
+    reportCounts(server.graphqlUrl, countsInput({ checkpoint: 'yingbin-road-exit', now: clock.now(), peopleScreened: 40, feverCases }));
   const items = (page: Page) => page.locator('[data-testid="alerts"] .alert');
 
   it('shows the open alerts, then a new one live, highlighted, newest first', async () => {
@@ -75,7 +80,7 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
       return response.data!.reportingCompleteness.sites as { slug: string; name: string; latest: { start: string; end: string; received: boolean } | null }[];
     };
     // Round-the-clock hourly sites fall due on the hour: away from it, so the hour does not turn mid-test.
-    const toHour = 3_600_000 - (Date.now() % 3_600_000);
+    const toHour = 3_600_000 - (clock.now() % 3_600_000);
     if (toHour < 90_000) await new Promise((r) => setTimeout(r, toHour + 5_000));
     const site = (await latest()).find((s) => s.slug === 'zhongyuan-road-exit')!;
     expect(site.latest?.received).toBe(false);
@@ -86,7 +91,7 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
     const [reported, due] = (await figure.textContent())!.split(' / ').map(Number) as [number, number];
     expect(due).toBeGreaterThan(reported);
     const sitesNow = await latest();
-    const dueNow = sitesNow.filter((s) => s.latest && Date.now() - Date.parse(s.latest.end) < 3_600_000);
+    const dueNow = sitesNow.filter((s) => s.latest && clock.now() - Date.parse(s.latest.end) < 3_600_000);
     expect(due).toBe(dueNow.length);
     expect(reported).toBe(dueNow.filter((s) => s.latest!.received).length);
 
