@@ -2,6 +2,7 @@
 // operator's app sends it. Every report commits one outbox event (checkpointReport:reported).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { BENCH_CLOCK_START } from './server.ts';
 
 /** Relay global ID of the checkpoint reports go to unless a reporter is given others. */
 export const CHECKPOINT_ID = Buffer.from('Checkpoint:fengshou-road').toString('base64');
@@ -64,8 +65,8 @@ export function createReporter(graphqlUrl: string, token: string, maxSockets = 3
       const count = (periods.get(checkpointId) ?? 0) + 1;
       periods.set(checkpointId, count);
       // A second of its own (one checkpoint's current reports may not overlap), going back from a
-      // minute before the first report: never in the future.
-      periodsEndBy ??= Date.now() - 60_000;
+      // minute before the servers' demo clock starts: never in the future, on the day they call today.
+      periodsEndBy ??= Date.parse(BENCH_CLOCK_START) - 60_000;
       const end = new Date(periodsEndBy - count * 1000);
       const start = new Date(end.getTime() - 1000);
       const body = JSON.stringify({

@@ -33,6 +33,16 @@ const INHERITED = ['FANGKONG_RATE_LIMIT', 'FANGKONG_WS_MAX_PER_TOKEN', 'FANGKONG
 export const BENCH_SERVER_ENV = { FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT, FANGKONG_WS_MAX_PER_TOKEN: '0', FANGKONG_WS_MAX_PER_ADDRESS: '0' };
 
 /**
+ * Where every server of the bench starts its demo clock (FANGKONG_CLOCK_START): noon of yesterday in
+ * Asia/Shanghai, the zone's reporting day, and the reports are dated back from it (reports.ts). On the
+ * real clock a run started in the first minutes after local midnight dated its reports yesterday, the
+ * live summaries (today's) never moved and the fan-out phase waited in vain. Yesterday, so no server's
+ * clock is ahead of the database's own NOW(); each server's clock starts here when it starts, so a
+ * report dated before this instant is in the past on all of them.
+ */
+export const BENCH_CLOCK_START = `${new Date(Date.now() - 16 * 3_600_000).toISOString().slice(0, 10)}T12:00:00+08:00`;
+
+/**
  * `server/src/cli.ts serve`, as `pnpm serve` runs it, on a free port. LOG_LEVEL=info: the server
  * logs nothing per request or per message at info, only startup and warnings, which are kept.
  */
@@ -44,7 +54,7 @@ export function startLiveServer(name: string, repoRoot: string, env: Record<stri
   const flags = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'server/src/cli.ts', 'serve'], {
     cwd: repoRoot,
-    env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...BENCH_SERVER_ENV, ...env },
+    env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...BENCH_SERVER_ENV, FANGKONG_CLOCK_START: BENCH_CLOCK_START, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
