@@ -126,6 +126,9 @@ describe('gate passes and scans (the 竹林路社区 pilot)', () => {
       expect(directory.data!.gatePassDirectory.compoundId).toBe('changlv-linxigu');
       expect(directory.data!.gatePassDirectory.passes.map((p: any) => p.status).sort()).toEqual(['ACTIVE', 'ACTIVE', 'SUSPENDED']);
       expect(JSON.stringify(directory.data)).not.toMatch(/居民|0000/);
+      // An expressway exit has no directory: a bad argument, named (the fuzzer found it answered an internal error).
+      const notAGate = await graphql(server.graphqlUrl, `query($g: ID!) { gatePassDirectory(checkpointId: $g) { compoundId } }`, { g: globalId('Checkpoint', 'yingbin-road-exit') });
+      expect(notAGate.errors).toMatchObject([{ message: 'checkpointId: yingbin-road-exit is not a compound gate', extensions: { code: 'BAD_USER_INPUT' } }]);
       const closed = await graphql(
         server.graphqlUrl,
         `mutation($id: ID!, $e: DateTime!) { closeIsolationCase(caseId: $id, outcome: RELEASED, endedAt: $e) { __typename } }`,

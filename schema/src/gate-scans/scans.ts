@@ -11,6 +11,7 @@ import { prismaEnum } from '../core/enums.ts';
 import { isRetryOf, submission } from '../core/idempotency.ts';
 import { checkIdempotencyKey, Rules } from '../core/rules.ts';
 import { found, NotFoundError, ValidationError } from '../core/write-errors.ts';
+import { invalidArgument } from '../core/errors.ts';
 import { CheckpointRef } from '../checkpoints/checkpoints.ts';
 import { GatePassStatus, isolationOf, passKeyOf, statusAt } from './passes.ts';
 import { codeHash, passCode, verifyPassCode } from './pass-code.ts';
@@ -243,7 +244,9 @@ builder.queryFields((t) => ({
     description: "What a gate keeper's phone keeps to judge codes while offline: every pass by the hash of its code, its compound and state. The server judges every scan again on upload.",
     args: { checkpointId: t.arg.globalID({ for: CheckpointRef, required: true, description: 'The compound gate.' }) },
     resolve: async (_root, args, ctx) => {
-      const gate = await compoundGate(ctx, args.checkpointId.id);
+      // A query has no error union: a checkpoint that is no compound gate is a bad argument (BAD_USER_INPUT).
+      const gate = await ctx.prisma.checkpoint.findUnique({ where: { id: args.checkpointId.id } });
+      if (gate?.kind !== 'COMPOUND_GATE') throw invalidArgument('checkpointId', `${args.checkpointId.id} is not a compound gate`);
       const key = passKeyOf(ctx);
       const now = ctx.now();
       const passes = await ctx.prisma.gatePass.findMany({ orderBy: { id: 'asc' } });
