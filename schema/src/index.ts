@@ -40,6 +40,7 @@ export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: tru
 export type { Context } from './core/context.ts';
 export type { CommittedEvent, LiveFeed, OutboxEvent, WatchOptions } from './core/live.ts';
 export { subjectsOf } from './core/live.ts';
+export { keepDayTotals } from './checkpoints/day-totals.ts';
 export { EVENT_TYPES, type EventTypeName } from './core/event-types.ts';
 export type { Viewer } from './core/context.ts';
 export { PERSONAL_FIELDS, READ_BUDGET, ROLE_SCOPES } from './core/access.ts';

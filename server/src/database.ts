@@ -1,5 +1,5 @@
 import { applyMigrations, type Database, openDatabase, seedDatabase, type StatementListener } from '@fangkong/prisma';
-import { sealStoredAuditEntries } from '@fangkong/schema';
+import { keepDayTotals, sealStoredAuditEntries } from '@fangkong/schema';
 import type { ServerConfig } from './config.ts';
 import type { Logger } from './logger.ts';
 import { countStatement } from './plugins/use-sql-statement-count.ts';
@@ -13,7 +13,7 @@ const CONNECT_TIMEOUT_MS = 1000;
 
 /**
  * Opens the database, applies pending migrations, loads the reference data if absent (optionally the
- * simulated history) and seals personal fields that older audit entries hold in clear.
+ * simulated history), keeps day totals for the server’s zone, and seals personal fields that older audit entries hold in clear.
  */
 export async function prepareDatabase(
   config: ServerConfig,
@@ -35,6 +35,8 @@ export async function prepareDatabase(
   try {
     const applied = await applyMigrations(database);
     if (applied.length) logger.info('migrations applied', { applied, database: database.location });
+    // Each site's figures per local day of this server's zone, kept by the database from now on.
+    await keepDayTotals(database.prisma, config.timeZone);
     const summary = await seedDatabase(database.prisma, { history: seedHistory });
     logger.info('data ready', { database: database.location, summary });
     const sealed = await sealStoredAuditEntries(database.prisma, auditKey);

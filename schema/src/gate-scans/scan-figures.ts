@@ -26,23 +26,33 @@ export const scanHour = (timeZone: string) => Prisma.sql`(date_trunc('hour', s."
 /**
  * The current reports of periods starting in [start, end), as rows shaped like "CheckpointReport"
  * (id, checkpointId, periodStart, source and the six figures), with each gate hour's scans not yet
- * counted as one more row: id NULL (it is not a report, and `reports` does not count it), source
- * GATE_SCAN. Scans of an hour a manual report covers, or of a day approved (locked) for the gate's
- * area, are left out, as the settler leaves them.
+ * counted as one more row (uncountedScans): id NULL (it is not a report, and `reports` does not count
+ * it), source GATE_SCAN.
  */
 export function currentReports(start: Date, end: Date, timeZone: string, checkpointIds?: Prisma.Sql): Prisma.Sql {
   const onlyReports = checkpointIds ? Prisma.sql`AND r."checkpointId" = ANY(${checkpointIds})` : Prisma.empty;
-  const onlyScans = checkpointIds ? Prisma.sql`AND s."checkpointId" = ANY(${checkpointIds})` : Prisma.empty;
   const figures = Prisma.raw(CHECKPOINT_FIGURE_NAMES.map((name) => `r."${name}"`).join(', '));
-  const zeros = Prisma.raw(NOT_FROM_SCANS.map((name) => `0::bigint AS "${name}"`).join(', '));
-  const hour = scanHour(timeZone);
   return Prisma.sql`(
     SELECT r.id, r."checkpointId", r."periodStart", r.source::text AS source, ${figures}
     FROM "CheckpointReport" r
     WHERE r."supersededAt" IS NULL AND r."periodStart" >= ${instant(start)} AND r."periodStart" < ${instant(end)} ${onlyReports}
     UNION ALL
     SELECT NULL, p."checkpointId", p."periodStart", 'GATE_SCAN', ${Prisma.raw(CHECKPOINT_FIGURE_NAMES.map((name) => `p."${name}"`).join(', '))}
-    FROM (
+    FROM ${uncountedScans(start, end, timeZone, checkpointIds)} p
+  )`;
+}
+
+/**
+ * Each gate hour in [start, end) whose scans are not yet counted into a report, as a row of
+ * (checkpointId, periodStart: the hour, the six figures). Scans of an hour a manual report covers,
+ * or of a day approved (locked) for the gate's area, are left out, as the settler leaves them.
+ */
+export function uncountedScans(start: Date, end: Date, timeZone: string, checkpointIds?: Prisma.Sql): Prisma.Sql {
+  const onlyScans = checkpointIds ? Prisma.sql`AND s."checkpointId" = ANY(${checkpointIds})` : Prisma.empty;
+  const zeros = Prisma.raw(NOT_FROM_SCANS.map((name) => `0::bigint AS "${name}"`).join(', '));
+  const hour = scanHour(timeZone);
+  return Prisma.sql`(
+    SELECT p.* FROM (
       SELECT s."checkpointId", ${hour} AS "periodStart", ${scanFigureColumns}, ${zeros}
       FROM "GateScan" s
       WHERE NOT s."rolledUp" AND s."scannedAt" >= ${instant(start)} AND s."scannedAt" < ${instant(end)} ${onlyScans}

@@ -6,7 +6,7 @@ import { builder } from '../core/builder.ts';
 import { invalidArgument } from '../core/errors.ts';
 import { listSize } from '../core/list-size.ts';
 import { instant } from '../core/sql.ts';
-import { currentReports } from '../gate-scans/scan-figures.ts';
+import { dayCountColumns, dayFigures } from '../checkpoints/day-totals.ts';
 import { CheckpointCountsRef } from '../checkpoints/checkpoints.ts';
 import { countColumns, toCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
 import { AreaLevel, AreaRef, areaBelow, loadArea } from '../places/places.ts';
@@ -120,13 +120,13 @@ export async function computeAreaTotals(
     WITH target AS (
       SELECT a.id, a.level, a.path FROM "Area" a WHERE ${targets}
     ), checkpoint_figures AS (
-      SELECT t.id AS "figuresOf", COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
+      SELECT t.id AS "figuresOf", COUNT(DISTINCT c.id)::bigint AS checkpoints, ${timeZone ? dayCountColumns : countColumns}
       FROM target t
       JOIN "Area" below ON below.path LIKE t.path || '%'
       JOIN "Checkpoint" c ON c."areaId" = below.id
       LEFT JOIN ${
         timeZone
-          ? currentReports(day.start, day.end, timeZone)
+          ? dayFigures(day, timeZone)
           : Prisma.sql`(SELECT * FROM "CheckpointReport" WHERE "supersededAt" IS NULL AND "periodStart" >= ${instant(day.start)} AND "periodStart" < ${instant(day.end)})`
       } r ON r."checkpointId" = c.id
       GROUP BY t.id

@@ -1,9 +1,9 @@
 import { type $Enums, type DayApproval, outboxPosition, Prisma, type PrismaClient } from '@fangkong/prisma';
 import { builder } from '../core/builder.ts';
 import { CheckpointCountsRef, CheckpointKind } from '../checkpoints/checkpoints.ts';
-import { countColumns, toCounts, zeroCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
+import { toCounts, zeroCounts, type CheckpointCounts } from '../checkpoints/counts.ts';
+import { dayCountColumns, dayFigures } from '../checkpoints/day-totals.ts';
 import { instant } from '../core/sql.ts';
-import { currentReports } from '../gate-scans/scan-figures.ts';
 import { dayFlowsQuery, isBelowSafetyLevel, type ProductRow, stockQuery } from '../supplies/stock.ts';
 import { ProductRef } from '../supplies/supplies.ts';
 import { localDate, localDay, type LocalDay } from '@fangkong/zone';
@@ -159,9 +159,9 @@ export async function computeZoneSummary(
       // The newest event below the outbox horizon (prisma/src/outbox.ts): every event up to it is included.
       outboxPosition(prisma),
       !parts.checkpoints ? null : prisma.$queryRaw<(Record<keyof CheckpointCounts, bigint> & { kind: Kind | null; checkpoints: bigint })[]>`
-        SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${countColumns}
+        SELECT c.kind, COUNT(DISTINCT c.id)::bigint AS checkpoints, ${dayCountColumns}
         FROM "Checkpoint" c
-        LEFT JOIN ${currentReports(day.start, day.end, timeZone)} r ON r."checkpointId" = c.id
+        LEFT JOIN ${dayFigures(day, timeZone)} r ON r."checkpointId" = c.id
         WHERE true ${inArea(Prisma.sql`c."areaId"`)}
         GROUP BY GROUPING SETS ((c.kind), ())
         ORDER BY c.kind NULLS FIRST`,
