@@ -31,8 +31,7 @@ export interface ProvinceOptions {
   /**
    * Run the servers on a demo clock starting here (FANGKONG_CLOCK_START) and date the history and
    * the reports by it: "today" is then the same whatever the hour (the smoke starts at noon, far
-   * from midnight). Only when the servers start within seconds of each other (a small province):
-   * each server's clock starts when it does.
+   * from midnight). Each server's clock starts when it does: reports are dated by the one started last.
    */
   clockStart?: Date;
   /** A database built by an earlier run (BENCH_KEEP_DATABASE=1) with the same shape, reused. */
@@ -130,8 +129,9 @@ export async function runProvinceBench(options: ProvinceOptions): Promise<Provin
   try {
     // The first server migrates the database and loads the zone's reference data; the province goes in beside it.
     const serverEnv = { FANGKONG_WS_MAX_PER_ADDRESS: '0', FANGKONG_STATEMENT_TIMEOUT_MS: '30000', ...(options.clockStart ? { FANGKONG_CLOCK_START: options.clockStart.toISOString() } : {}) };
-    const launched = Date.now();
-    // The servers' "now", a minute back: a server's demo clock starts when it does, after this.
+    let launched = Date.now();
+    // The servers' "now", a minute back: a server's demo clock starts when it does, after this (and
+    // the second server's, started after the history is built, is the one behind: see below).
     const serverNow = () => (options.clockStart ? options.clockStart.getTime() + (Date.now() - launched) : Date.now()) - 60_000;
     servers.push(await startServer({ repoRoot, databaseUrl: db.url, redis, env: serverEnv }));
     await client.connect();
@@ -140,6 +140,9 @@ export async function runProvinceBench(options: ProvinceOptions): Promise<Provin
     const built = options.reuseUrl ? await reusedProvince(client, options.shape) : null;
     const province = built ?? (await buildProvince(client, { ...options.shape, historyEnd }, log));
     const loadSeconds = built ? null : (Date.now() - loadStarted) / 1000;
+    // On a demo clock the second server's starts minutes after the first's (the build between): reports
+    // are dated by the later one, so no report is in either server's future.
+    launched = Date.now();
     servers.push(await startServer({ repoRoot, databaseUrl: db.url, redis, env: serverEnv }));
     const [a, b] = servers as [ServerProcess, ServerProcess];
     log(`servers pid ${a.pid} at ${a.url}, pid ${b.pid} at ${b.url} (Redis ${redisAt})`);
