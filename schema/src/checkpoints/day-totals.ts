@@ -20,6 +20,9 @@ export async function keepDayTotals(prisma: PrismaClient, zone: string): Promise
   await prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`LOCK TABLE "CheckpointReport" IN SHARE ROW EXCLUSIVE MODE`;
+      // Once per zone and database, like a migration: not cut short by the per-statement budget
+      // (FANGKONG_STATEMENT_TIMEOUT_MS, 5 s by default) on a database with years of reports.
+      await tx.$executeRaw`SET LOCAL statement_timeout = 0`;
       const added = await tx.$executeRaw`INSERT INTO "ReportingZone" (name) VALUES (${zone}) ON CONFLICT DO NOTHING`;
       if (!added) return;
       await tx.$executeRaw`
