@@ -136,7 +136,7 @@ describe.skipIf(!browserAvailable())('the wall tells the truth', () => {
     expect(background).toMatch(/rgba\(200, 30, 40/);
     // The ranking is a live value of its own (the site's figures), which may arrive a moment after the headline's.
     const pill = watch.locator('.rank-row', { hasText: '迎宾路高速出口' }).locator('.rank-fever');
-    await watch.locator('.rank-row', { hasText: '迎宾路高速出口' }).locator('.rank-fever', { hasText: '发热 2' }).waitFor({ timeout: 10_000 });
+    await pill.filter({ hasText: '发热 2' }).waitFor({ timeout: 10_000 });
     expect(await pill.textContent()).toBe('发热 2');
     expect(Number.parseFloat(await pill.evaluate((el) => (globalThis as any).getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(17);
 

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { cleanEnv, createEmptyDatabase } from '../shared/databases.ts';
 import { BENCH_RATE_LIMIT } from '../shared/tokens.ts';
+import { yesterdayInShanghaiAt } from '../shared/clock.ts';
 
 export interface LiveServer {
   name: string;
@@ -40,7 +41,7 @@ export const BENCH_SERVER_ENV = { FANGKONG_RATE_LIMIT: BENCH_RATE_LIMIT, FANGKON
  * clock is ahead of the database's own NOW(); each server's clock starts here when it starts, so a
  * report dated before this instant is in the past on all of them.
  */
-export const BENCH_CLOCK_START = `${new Date(Date.now() - 16 * 3_600_000).toISOString().slice(0, 10)}T12:00:00+08:00`;
+export const BENCH_CLOCK_START = yesterdayInShanghaiAt('12:00');
 
 /**
  * `server/src/cli.ts serve`, as `pnpm serve` runs it, on a free port. LOG_LEVEL=info: the server

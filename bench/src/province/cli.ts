@@ -5,6 +5,7 @@
 // a day on a busy 2-core machine: BENCH_KEEP_DATABASE=1 keeps the database, and
 // BENCH_PROVINCE_DATABASE_URL=<its URL> reuses it (the same --checkpoints).
 import { parseCountFlags } from '../shared/args.ts';
+import { yesterdayInShanghaiAt } from '../shared/clock.ts';
 import { writeResults } from '../shared/paths.ts';
 import { type ProvinceOptions, runProvinceBench } from './bench.ts';
 import { provinceReport } from './report.ts';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
       ? new Date('2020-02-10T12:00:00+08:00')
       : process.env.BENCH_PROVINCE_DATABASE_URL
         ? undefined
-        : new Date(`${new Date(Date.now() - 16 * 3_600_000).toISOString().slice(0, 10)}T23:00:00+08:00`),
+        : new Date(yesterdayInShanghaiAt('23:00')),
     reuseUrl: process.env.BENCH_PROVINCE_DATABASE_URL,
     keep: process.env.BENCH_KEEP_DATABASE === '1',
     log: (line) => process.stderr.write(`${line}\n`),
