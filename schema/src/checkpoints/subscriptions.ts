@@ -1,10 +1,9 @@
 import type { Checkpoint, PrismaClient } from '@fangkong/prisma';
-import { Repeater } from '@repeaterjs/repeater';
 import DataLoader from 'dataloader';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
 import { userError } from '../core/errors.ts';
-import { checkpointSubject, type OutboxEvent } from '../core/live.ts';
+import { checkpointSubject, type OutboxEvent, type WatchOptions } from '../core/live.ts';
 import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, needsRelations, pacing, snapshot } from '../core/live-values.ts';
 import { today, ErrorCode } from '@fangkong/zone';
 import { CheckpointCountsRef, CheckpointRef } from './checkpoints.ts';
@@ -92,15 +91,19 @@ function checkpointReader(ctx: Context): DataLoader<string, CheckpointUpdate> {
   return reader;
 }
 
-function watchCheckpoint(ctx: Context, id: string, minIntervalMs: number | null) {
-  return liveFeed(ctx).watch<CheckpointUpdate>(checkpointSubject(id), {
-    minIntervalMs,
-    relevant: isCheckpointEvent(id),
-    subject: checkpointSubject(id),
-    batched: true,
-    refreshMs: CLOCK_REFRESH_MS,
-    compute: () => checkpointReader(ctx).load(id),
-  });
+/** The live value of one checkpoint's figures, shared by every subscriber watching it. */
+function checkpointValue(ctx: Context, id: string, minIntervalMs: number | null): { key: string; options: WatchOptions<CheckpointUpdate> } {
+  return {
+    key: checkpointSubject(id),
+    options: {
+      minIntervalMs,
+      relevant: isCheckpointEvent(id),
+      subject: checkpointSubject(id),
+      batched: true,
+      refreshMs: CLOCK_REFRESH_MS,
+      compute: () => checkpointReader(ctx).load(id),
+    },
+  };
 }
 
 builder.subscriptionFields((t) => ({
@@ -119,7 +122,7 @@ builder.subscriptionFields((t) => ({
         : (await ctx.prisma.checkpoint.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((c) => c.id);
       const known = await ctx.prisma.checkpoint.count({ where: { id: { in: ids } } });
       if (known !== ids.length) throw userError('checkpointIds: one or more checkpoints do not exist', ErrorCode.NotFound);
-      return Repeater.merge(ids.map((id) => watchCheckpoint(ctx, id, minIntervalMs)));
+      return liveFeed(ctx).watchEach(ids.map((id) => checkpointValue(ctx, id, minIntervalMs)));
     },
     resolve: (update) => update,
   }),

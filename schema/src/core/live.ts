@@ -33,6 +33,11 @@ export interface LiveFeed {
    * `minIntervalMs`; a slow subscriber gets the latest value, not a backlog.
    */
   watch<T>(key: string, options: WatchOptions<T>): AsyncIterable<T>;
+  /**
+   * Several shared values as one stream (a screen of sites): each one's snapshot, then each new
+   * value as it comes; a value the subscriber has not taken yet is replaced by its newer one.
+   */
+  watchEach<T>(values: ReadonlyArray<{ key: string; options: WatchOptions<T> }>): AsyncIterable<T>;
 }
 
 /** The subject of a live value about one checkpoint (its figures, its gate's scans). */

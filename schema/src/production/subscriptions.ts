@@ -1,8 +1,7 @@
 import type { $Enums, ProductionLine } from '@fangkong/prisma';
-import { Repeater } from '@repeaterjs/repeater';
 import { builder } from '../core/builder.ts';
 import type { Context } from '../core/context.ts';
-import { lineSubject, type OutboxEvent } from '../core/live.ts';
+import { lineSubject, type OutboxEvent, type WatchOptions } from '../core/live.ts';
 import { asOfFields, CLOCK_REFRESH_MS, liveFeed, minIntervalArg, needsRelations, pacing, snapshot } from '../core/live-values.ts';
 import { today } from '@fangkong/zone';
 import { byLine, outputQuery, type OutputTotals } from './output.ts';
@@ -57,38 +56,42 @@ builder.subscriptionFields((t) => ({
         select: { id: true },
         orderBy: { id: 'asc' },
       });
-      return Repeater.merge(lines.map(({ id }) => watchLine(ctx, id, minIntervalMs)));
+      return liveFeed(ctx).watchEach(lines.map(({ id }) => lineValue(ctx, id, minIntervalMs)));
     },
     resolve: (update) => update,
   }),
 }));
 
-function watchLine(ctx: Context, id: string, minIntervalMs: number | null) {
-  return liveFeed(ctx).watch<LineUpdate>(lineSubject(id), {
-    minIntervalMs,
-    relevant: isLineEvent(id),
-    subject: lineSubject(id),
-    refreshMs: CLOCK_REFRESH_MS,
-    compute: async () => {
-      const now = ctx.now();
-      const day = today(now, ctx.timeZone);
-      const { asOf, asOfSeq, values } = await snapshot(ctx, [
-        ctx.prisma.productionLine.findUniqueOrThrow({ where: { id } }),
-        outputQuery(ctx.prisma, [id], day.start, day.end),
-      ]);
-      const [line, rows] = values;
-      const [output] = byLine([id], rows);
-      const elapsed = (now.getTime() - day.start.getTime()) / (day.end.getTime() - day.start.getTime());
-      return {
-        lineId: id,
-        row: line,
-        status: line.status,
-        ratedDailyCapacity: line.ratedDailyCapacity,
-        today: output!,
-        utilization: line.ratedDailyCapacity > 0 && elapsed > 0 ? output!.produced / (line.ratedDailyCapacity * elapsed) : null,
-        asOf,
-        asOfSeq,
-      };
+/** The live value of one production line's output, shared by every subscriber watching it. */
+function lineValue(ctx: Context, id: string, minIntervalMs: number | null): { key: string; options: WatchOptions<LineUpdate> } {
+  return {
+    key: lineSubject(id),
+    options: {
+      minIntervalMs,
+      relevant: isLineEvent(id),
+      subject: lineSubject(id),
+      refreshMs: CLOCK_REFRESH_MS,
+      compute: async () => {
+        const now = ctx.now();
+        const day = today(now, ctx.timeZone);
+        const { asOf, asOfSeq, values } = await snapshot(ctx, [
+          ctx.prisma.productionLine.findUniqueOrThrow({ where: { id } }),
+          outputQuery(ctx.prisma, [id], day.start, day.end),
+        ]);
+        const [line, rows] = values;
+        const [output] = byLine([id], rows);
+        const elapsed = (now.getTime() - day.start.getTime()) / (day.end.getTime() - day.start.getTime());
+        return {
+          lineId: id,
+          row: line,
+          status: line.status,
+          ratedDailyCapacity: line.ratedDailyCapacity,
+          today: output!,
+          utilization: line.ratedDailyCapacity > 0 && elapsed > 0 ? output!.produced / (line.ratedDailyCapacity * elapsed) : null,
+          asOf,
+          asOfSeq,
+        };
+      },
     },
-  });
+  };
 }

@@ -102,6 +102,48 @@ describe('live feed', () => {
     await b.return?.();
   });
 
+  it('watches several values as one stream: a snapshot of each, then the newest value of each in the order they changed', async () => {
+    const { follower, commit } = fakeFollower();
+    const feed = createLiveFeed(follower, silent, { minIntervalMs: 0 });
+    feeds.push(feed);
+    const computed = { a: 0, b: 0, c: 0 };
+    const value = (id: 'a' | 'b' | 'c') => ({
+      key: `checkpoint:${id}`,
+      options: {
+        subject: `checkpoint:${id}`,
+        relevant: (e: OutboxEvent) => e.payload.checkpointId === id,
+        compute: async () => `${id}${++computed[id]}`,
+      },
+    });
+    const screen = feed.watchEach([value('a'), value('b'), value('c')])[Symbol.asyncIterator]();
+    const snapshots = [(await screen.next()).value, (await screen.next()).value, (await screen.next()).value];
+    expect(snapshots.sort()).toEqual(['a1', 'b1', 'c1']);
+    // Nothing read meanwhile: b changes, then a twice; b keeps its place and a is said once, newest.
+    commit('report', { checkpointId: 'b' });
+    await expect.poll(() => computed.b).toBe(2);
+    commit('report', { checkpointId: 'a' });
+    await expect.poll(() => computed.a).toBe(2);
+    commit('report', { checkpointId: 'a' });
+    await expect.poll(() => computed.a).toBe(3);
+    expect((await screen.next()).value).toBe('b2');
+    expect((await screen.next()).value).toBe('a3');
+    // A second subscriber of one of them shares its value, and a pending next() ends when the screen leaves.
+    const single = feed.watch(value('c').key, value('c').options)[Symbol.asyncIterator]();
+    expect((await single.next()).value).toBe('c1');
+    const waiting = screen.next();
+    await screen.return?.();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect((await screen.next()).done).toBe(true);
+    commit('report', { checkpointId: 'c' });
+    expect((await single.next()).value).toBe('c2');
+    expect(computed).toEqual({ a: 3, b: 2, c: 2 });
+    // The values only the screen watched were disposed: a new watcher computes a fresh snapshot.
+    const again = feed.watch(value('a').key, value('a').options)[Symbol.asyncIterator]();
+    expect((await again.next()).value).toBe('a4');
+    await single.return?.();
+    await again.return?.();
+  });
+
   it('coalesces a burst of events into few computations, and a slow subscriber gets the newest value', async () => {
     const { follower, commit } = fakeFollower();
     const feed = createLiveFeed(follower, silent, { minIntervalMs: 40 });

@@ -1,4 +1,4 @@
-import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
+import { Repeater } from '@repeaterjs/repeater';
 import { Semaphore } from 'async-mutex';
 import { type LiveFeed, type OutboxEvent, subjectsOf, type WatchOptions } from '@fangkong/schema';
 import type { Logger } from '../logger.ts';
@@ -20,7 +20,8 @@ export interface LiveFeedOptions {
 }
 
 interface Watcher<T> {
-  push(value: T): void;
+  /** A new value of `from`. */
+  push(value: T, from: SharedValue<T>): void;
 }
 
 /** One shared computation: all subscribers of the key receive the same value, computed once. */
@@ -38,7 +39,7 @@ class SharedValue<T> {
     readonly options: WatchOptions<T>,
     private readonly minIntervalMs: number,
     private readonly logger: Logger,
-    private readonly key: string,
+    readonly key: string,
     private readonly turns: Semaphore,
     private readonly onComputed?: LiveFeedOptions['onComputed'],
   ) {
@@ -70,7 +71,7 @@ class SharedValue<T> {
       try {
         const value = await this.options.compute();
         this.latest = { value };
-        for (const watcher of this.watchers) watcher.push(value);
+        for (const watcher of this.watchers) watcher.push(value, this);
       } catch (error) {
         failed = true;
         // Subscribers keep the last good value; the next change (or refresh) tries again.
@@ -89,6 +90,74 @@ class SharedValue<T> {
     this.disposed = true;
     clearTimeout(this.timer);
     clearInterval(this.refresh);
+  }
+}
+
+/**
+ * What one subscriber of shared values receives: each value's snapshot, then each new value, one at
+ * a time. A value not yet taken is replaced by a newer one of the same key, in its place in the line
+ * (aggregates coalesce, they never queue). One object per subscriber, however many values it
+ * watches, and nothing until its first `next()`. A Repeater per value, merged by another, held
+ * about 7 KiB per subscriber of one site and ~50 KiB per screen of 20 sites, most of it promises and
+ * closures waiting, each one in turn; the iterator protocol needs none of that here, since a value
+ * is only ever replaced, never queued or transformed.
+ */
+class NewestValues<T> implements Watcher<T>, AsyncIterableIterator<T> {
+  /** Values not taken yet, in the order they first came (made when one waits). */
+  private pending: Map<SharedValue<T>, T> | undefined;
+  /** The consumer's pending next() calls (one, with `for await`). */
+  private waiting: ((step: IteratorResult<T>) => void)[] | undefined;
+  private joined: SharedValue<T>[] | undefined;
+  private done = false;
+
+  constructor(
+    /** Dropped once joined: what it holds (each value's options) is needed only to create a value. */
+    private join: ((watcher: Watcher<T>) => SharedValue<T>[]) | undefined,
+    private readonly leave: (watcher: Watcher<T>, values: SharedValue<T>[]) => void,
+  ) {}
+
+  push(value: T, from: SharedValue<T>): void {
+    if (this.done) return;
+    const waiting = this.waiting?.shift();
+    if (waiting) waiting({ value, done: false });
+    else (this.pending ??= new Map()).set(from, value);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.join && !this.done) {
+      this.joined = this.join(this);
+      this.join = undefined;
+      for (const value of this.joined) if (value.latest) this.push(value.latest.value, value);
+    }
+    if (this.pending) {
+      for (const [from, value] of this.pending) {
+        this.pending.delete(from);
+        if (!this.pending.size) this.pending = undefined;
+        return Promise.resolve({ value, done: false });
+      }
+    }
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting ??= []).push(resolve));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    if (!this.done) {
+      this.done = true;
+      this.pending = undefined;
+      this.join = undefined;
+      if (this.joined) this.leave(this, this.joined);
+      for (const waiting of this.waiting?.splice(0) ?? []) waiting({ value: undefined, done: true });
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error: unknown): Promise<IteratorResult<T>> {
+    void this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
 
@@ -129,28 +198,35 @@ export function createLiveFeed(follower: OutboxFollower, logger: Logger, options
 
   return {
     watch<T>(key: string, watchOptions: WatchOptions<T>): AsyncIterable<T> {
-      // A slow subscriber holds only the newest value: aggregates coalesce, they never queue.
-      // Subscribers paced alike share one value; a slower pace is a value of its own, never a faster one.
-      const interval = Math.max(minIntervalMs, watchOptions.minIntervalMs ?? 0);
-      const paced = interval === minIntervalMs ? key : `${key}@${interval}ms`;
-      return new Repeater<T>(async (push, stop) => {
-        let entry = shared.get(paced) as SharedValue<T> | undefined;
-        if (!entry) {
-          entry = new SharedValue<T>(watchOptions, interval, logger, paced, turns, options.onComputed);
-          shared.set(paced, entry as SharedValue<unknown>);
-          file(entry as SharedValue<unknown>);
-        }
-        const watcher: Watcher<T> = { push: (value) => void push(value) };
-        entry.watchers.add(watcher);
-        if (entry.latest) void push(entry.latest.value);
-        await stop;
-        entry.watchers.delete(watcher);
-        if (entry.watchers.size === 0) {
-          entry.dispose();
-          shared.delete(paced);
-          unfile(entry as SharedValue<unknown>);
-        }
-      }, new SlidingBuffer(1));
+      return this.watchEach([{ key, options: watchOptions }]);
+    },
+
+    watchEach<T>(values: ReadonlyArray<{ key: string; options: WatchOptions<T> }>): AsyncIterable<T> {
+      return new NewestValues<T>(
+        (watcher) =>
+          values.map(({ key, options: watchOptions }) => {
+            // Subscribers paced alike share one value; a slower pace is a value of its own, never a faster one.
+            const interval = Math.max(minIntervalMs, watchOptions.minIntervalMs ?? 0);
+            const paced = interval === minIntervalMs ? key : `${key}@${interval}ms`;
+            let entry = shared.get(paced) as SharedValue<T> | undefined;
+            if (!entry) {
+              entry = new SharedValue<T>(watchOptions, interval, logger, paced, turns, options.onComputed);
+              shared.set(paced, entry as SharedValue<unknown>);
+              file(entry as SharedValue<unknown>);
+            }
+            entry.watchers.add(watcher);
+            return entry;
+          }),
+        (watcher, entries) => {
+          for (const entry of entries) {
+            entry.watchers.delete(watcher);
+            if (entry.watchers.size > 0) continue;
+            entry.dispose();
+            if (shared.get(entry.key) === (entry as SharedValue<unknown>)) shared.delete(entry.key);
+            unfile(entry as SharedValue<unknown>);
+          }
+        },
+      );
     },
 
     events(after: bigint, filter: (event: OutboxEvent) => boolean): AsyncIterable<OutboxEvent> {

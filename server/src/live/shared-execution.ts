@@ -26,6 +26,7 @@ export interface SharedExecutionOptions {
 }
 
 interface Group {
+  key: string;
   /** Subscriptions currently holding this group. */
   holders: number;
   results: WeakMap<object, Promise<ExecutionResult> | ExecutionResult>;
@@ -55,56 +56,11 @@ export function useSharedExecution(options: SharedExecutionOptions = {}): Plugin
     const key = sharingKey(args);
     let group = groups.get(key);
     if (!group) {
-      group = { holders: 0, results: new WeakMap() };
+      group = { key, holders: 0, results: new WeakMap() };
       groups.set(key, group);
     }
-    const held = group;
-    held.holders++;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      if (--held.holders === 0 && groups.get(key) === held) groups.delete(key);
-    };
-    const executeOnce = (payload: unknown) => {
-      if (payload === null || typeof payload !== 'object') return run(args, payload);
-      let result = held.results.get(payload);
-      if (!result) {
-        result = run(args, payload);
-        held.results.set(payload, result);
-      }
-      return result;
-    };
-    const iterator = source[Symbol.asyncIterator]();
-    const mapped: AsyncIterableIterator<ExecutionResult> = {
-      async next() {
-        try {
-          const step = await iterator.next();
-          if (step.done) {
-            release();
-            return step;
-          }
-          return { value: await executeOnce(step.value), done: false };
-        } catch (error) {
-          release();
-          throw error;
-        }
-      },
-      async return() {
-        release();
-        await iterator.return?.();
-        return { value: undefined, done: true };
-      },
-      async throw(error: unknown) {
-        release();
-        if (iterator.throw) await iterator.throw(error);
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-    return mapped;
+    group.holders++;
+    return new SharedResults(source[Symbol.asyncIterator](), args, group, groups, run);
   }
 
   return {
@@ -112,6 +68,68 @@ export function useSharedExecution(options: SharedExecutionOptions = {}): Plugin
       setSubscribeFn(sharedSubscribe as never);
     },
   };
+}
+
+/**
+ * One subscriber's results: its source's values, each executed once for its whole group. A class, so
+ * an idle subscriber holds one object rather than a closure per method and per helper.
+ */
+class SharedResults implements AsyncIterableIterator<ExecutionResult> {
+  private released = false;
+
+  constructor(
+    private readonly iterator: AsyncIterator<unknown>,
+    private readonly args: ExecutionArgs,
+    private readonly group: Group,
+    private readonly groups: Map<string, Group>,
+    private readonly run: (args: ExecutionArgs, payload: unknown) => Promise<ExecutionResult> | ExecutionResult,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    try {
+      const step = await this.iterator.next();
+      if (step.done) {
+        this.release();
+        return step;
+      }
+      return { value: await this.executeOnce(step.value), done: false };
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.release();
+    await this.iterator.return?.();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.release();
+    if (this.iterator.throw) await this.iterator.throw(error);
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private executeOnce(payload: unknown): Promise<ExecutionResult> | ExecutionResult {
+    if (payload === null || typeof payload !== 'object') return this.run(this.args, payload);
+    let result = this.group.results.get(payload);
+    if (!result) {
+      result = this.run(this.args, payload);
+      this.group.results.set(payload, result);
+    }
+    return result;
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (--this.group.holders === 0 && this.groups.get(this.group.key) === this.group) this.groups.delete(this.group.key);
+  }
 }
 
 /** The JSON of a result, computed once however many subscribers it goes to. */

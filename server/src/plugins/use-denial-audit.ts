@@ -36,7 +36,9 @@ export function useDenialAudit(audit: Audit): Plugin {
     },
     onSubscribe({ args }) {
       const ctx = args.contextValue as unknown as ServerContext;
-      return { onSubscribeResult: () => ({ onNext: () => flush(ctx, audit), onEnd: () => flush(ctx, audit) }) };
+      // Refusals happen while a result is made, and each result flushes its own: nothing is left at the
+      // stream's end (an onEnd would wrap every subscriber's stream once more for nothing).
+      return { onSubscribeResult: () => ({ onNext: () => flush(ctx, audit) }) };
     },
   };
 }

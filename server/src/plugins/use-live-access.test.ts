@@ -60,7 +60,7 @@ describe('untilTokenEnds', () => {
     const waiting = stream.next();
     await Promise.resolve();
     expect(watching('t2')).toBe(1);
-    await stream.return(undefined);
+    await stream.return();
     expect((await waiting).done).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(feed.stopped()).toBe(true);
