@@ -52,7 +52,10 @@ export function startLiveServer(name: string, repoRoot: string, env: Record<stri
   const base = cleanEnv();
   for (const variable of INHERITED) delete base[variable];
   // The inspector only listens; the bench attaches for a moment to force a GC before reading memory.
-  const flags = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+  // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it stops (open it in
+  // Chrome's DevTools or speedscope), to see where a benchmark's server time goes.
+  const profile = process.env.BENCH_CPU_PROF;
+  const flags = [...(options.inspect ? ['--inspect=127.0.0.1:0'] : []), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'server/src/cli.ts', 'serve'], {
     cwd: repoRoot,
     env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...BENCH_SERVER_ENV, FANGKONG_CLOCK_START: BENCH_CLOCK_START, ...env },

@@ -221,6 +221,11 @@ describe('live feed', () => {
     commit('odd');
     commit('even');
     expect((await next).value.seq).toBe(7n);
+    // Leaving while it waits for the next event ends that wait at once, and the stream stays ended.
+    const waiting = stream.next();
     await stream.return?.();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    commit('even');
+    expect((await stream.next()).done).toBe(true);
   });
 });
