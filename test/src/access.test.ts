@@ -185,7 +185,29 @@ describe('access control on every transport', () => {
       expect(JSON.parse(added[0]!).detail).toBe(`${refused} refused: Checkpoint.lastReportAt ×${refused}`);
     });
 
-    it('refuses text with a NUL character as bad input, writing nothing', async () => {
+    it('records the refusals of each result of a subscription once, on WebSocket', async () => {
+    const deniedLines = () => server.output().split('\n').filter((line) => line.includes('"msg":"access denied"'));
+    const before = deniedLines().length;
+    // A wall display may follow the figures, not read the reports behind them: each update refuses them once.
+    const client = wsClient(server.url, { token: tokens.display! });
+    const results: Result[] = [];
+    const dispose = client.subscribe(
+      { query: `subscription($ids: [ID!]) { checkpointCounts(checkpointIds: $ids) { checkpoint { name reports(first: 1) { totalCount } } } }`, variables: { ids: [globalId('Checkpoint', 'fengshou-road')] } },
+      { next: (r) => void results.push(r as Result), error: (e) => void results.push({ errors: [{ message: JSON.stringify(e) }] } as Result), complete: () => {} },
+    );
+    try {
+      await expect.poll(() => results.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(results[0]!.errors?.[0]?.extensions?.code, JSON.stringify(results[0])).toBe('FORBIDDEN');
+      expect((results[0]!.errors?.[0] as { path?: string[] } | undefined)?.path).toEqual(['checkpointCounts', 'checkpoint', 'reports']);
+      await expect.poll(() => deniedLines().length - before, { timeout: 5_000 }).toBe(1);
+      expect(JSON.parse(deniedLines().at(-1)!).detail).toBe('1 refused: Checkpoint.reports');
+    } finally {
+      dispose();
+      await client.dispose();
+    }
+  });
+
+  it('refuses text with a NUL character as bad input, writing nothing', async () => {
       const line = globalId('ProductionLine', 'pingguang-line-1');
       const before = await graphql(server.graphqlUrl, `query($id: ID!) { node(id: $id) { ... on ProductionLine { status } } }`, { id: line });
       const result = await graphql(server.graphqlUrl, `mutation($id: ID!, $note: String) { setProductionLineStatus(lineId: $id, status: HALTED, note: $note) { __typename } }`, { id: line, note: 'melt-blown fabric\u0000late' });

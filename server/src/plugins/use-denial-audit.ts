@@ -29,16 +29,15 @@ function flush(ctx: ServerContext, audit: Audit): void {
  * denial with counts, not one entry per refused field: a list of 500 forbidden ids is one record.
  */
 export function useDenialAudit(audit: Audit): Plugin {
+  // Refusals happen while a result is made, and each result flushes its own: nothing is left at the
+  // stream's end. The hooks are made once, not per subscriber: each result brings its arguments.
+  const perResult = { onNext: ({ args }: { args: { contextValue: unknown } }) => flush(args.contextValue as ServerContext, audit) };
+  const perStream = { onSubscribeResult: () => perResult };
   return {
     onExecute({ args }) {
       const ctx = args.contextValue as unknown as ServerContext;
       return { onExecuteDone: () => flush(ctx, audit) };
     },
-    onSubscribe({ args }) {
-      const ctx = args.contextValue as unknown as ServerContext;
-      // Refusals happen while a result is made, and each result flushes its own: nothing is left at the
-      // stream's end (an onEnd would wrap every subscriber's stream once more for nothing).
-      return { onSubscribeResult: () => ({ onNext: () => flush(ctx, audit) }) };
-    },
+    onSubscribe: () => perStream,
   };
 }

@@ -117,15 +117,12 @@ export function untilTokenEnds(source: AsyncIterable<ExecutionResult>, tokenId: 
  * is revoked or expires: the stream's last result is an UNAUTHENTICATED error, then it completes.
  */
 export function useLiveAccess(watch: TokenWatch): Plugin {
-  return {
-    onSubscribe({ args }) {
+  // Made once, not per subscriber: the hook reads the caller from the arguments it is given.
+  const perStream: ReturnType<NonNullable<Plugin['onSubscribe']>> = {
+    onSubscribeResult({ args, result, setResult }) {
       const tokenId = (args.contextValue as unknown as ServerContext).viewer?.tokenId;
-      if (!tokenId) return;
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(untilTokenEnds(result, tokenId, watch));
-        },
-      };
+      if (tokenId && isAsyncIterable(result)) setResult(untilTokenEnds(result, tokenId, watch));
     },
   };
+  return { onSubscribe: () => perStream };
 }
