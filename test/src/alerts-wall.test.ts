@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, imageStats, launchChromium } from './support/browser.ts';
+import { browserAvailable, imageStats, launchChromium, untilStill } from './support/browser.ts';
 import { repoRoot, tempDir } from './support/processes.ts';
 import { countsInput, reportCounts } from './support/reporting.ts';
 import { pinnedClock, type TestClock } from './support/clock.ts';
@@ -66,6 +66,9 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
     // Newest first among the high ones.
     expect(await items(wall).first().textContent()).toContain('发热人员 4 人');
     expect(await items(wall).first().textContent()).toContain('刚刚');
+    // The test's periods last seconds: the alert names them to the second, never "13:00–13:00".
+    expect(await items(wall).first().textContent()).toMatch(/\d\d:\d\d:\d\d–\d\d:\d\d:\d\d/);
+    await untilStill(wall);
     const png = await wall.screenshot({ path: join(artifacts, 'wall-alerts.png') });
     const stats = await imageStats(browser, png);
     expect(stats.distinctColors).toBeGreaterThan(64);
@@ -106,6 +109,7 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
     await wall.locator('[data-testid="completeness-figure"]', { hasText: `${reported + 1} / ${due}` }).waitFor({ timeout: 5_000 });
     expect(await missing.textContent()).not.toContain(site.name);
     expect(await missing.textContent()).toContain('未报：');
+    await untilStill(wall);
     await wall.screenshot({ path: join(artifacts, 'wall-completeness.png') });
   });
 
@@ -119,6 +123,9 @@ describe.skipIf(!browserAvailable())('the wall display’s alerts strip', () => 
     expect(text).toContain('High');
     await english.locator('[data-testid="completeness-figure"]', { hasText: ' / ' }).waitFor({ timeout: 15_000 });
     expect(await english.locator('[data-testid="completeness"]').textContent()).toContain('Reported this hour');
+    // Every panel has its figures (the hourly chart's come with their own query) and has stopped moving.
+    for (const panel of ['ranking', 'chart', 'production', 'stock']) await english.locator(`[data-testid="as-of-${panel}"][data-as-of]`).waitFor({ timeout: 15_000 });
+    await untilStill(english);
     await english.screenshot({ path: join(artifacts, 'wall-alerts-en.png') });
     await english.close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, fromZonedLocal, isCalendarDay, isTimeZone, lastFullHour, localDate, localDay, localClock, localHourOf, parseDay, today, toZonedIso, wallClock, zonedInstant } from './time.ts';
+import { addDays, fromZonedLocal, isCalendarDay, isTimeZone, lastFullHour, localDate, localDay, localClock, localHourOf, localPeriod, parseDay, today, toZonedIso, wallClock, zonedInstant } from './time.ts';
 
 describe('local days in Asia/Shanghai (UTC+8, no DST)', () => {
   const zone = 'Asia/Shanghai';
@@ -20,6 +20,9 @@ describe('local days in Asia/Shanghai (UTC+8, no DST)', () => {
     expect(fromZonedLocal('yesterday', zone)).toBeNull();
     expect(localHourOf(new Date('2020-02-07T06:30:00Z'), zone)).toBe(14.5);
     expect(localClock(new Date('2020-02-07T06:30:59Z'), zone)).toBe('14:30');
+    expect(localPeriod(new Date('2020-02-07T05:00:00Z'), new Date('2020-02-07T06:00:00Z'), zone)).toBe('13:00–14:00');
+    // Shorter than a minute, or off the minute: the seconds say which period it is.
+    expect(localPeriod(new Date('2020-02-07T05:00:00Z'), new Date('2020-02-07T05:00:10Z'), zone)).toBe('13:00:00–13:00:10');
   });
   it('finds the last full local hour', () => {
     const { start, end } = lastFullHour(new Date('2020-02-07T01:17:42.123Z'), zone);

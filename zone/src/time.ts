@@ -118,6 +118,17 @@ export function localClock(instant: Date | number, timeZone: string): string {
   return `${pad(w.hour)}:${pad(w.minute)}`;
 }
 
+/**
+ * A period in local wall-clock time, "HH:MM–HH:MM"; with seconds ("HH:MM:SS–HH:MM:SS") when a bound
+ * is not on a whole minute, so a period shorter than a minute never reads "13:00–13:00".
+ */
+export function localPeriod(start: Date | number, end: Date | number, timeZone: string): string {
+  const ms = [start, end].map((instant) => (typeof instant === 'number' ? instant : instant.getTime()));
+  if (ms.every((instant) => instant % MINUTE_MS === 0)) return `${localClock(start, timeZone)}–${localClock(end, timeZone)}`;
+  const [from, to] = [wallClock(start, timeZone), wallClock(end, timeZone)];
+  return `${pad(from.hour)}:${pad(from.minute)}:${pad(from.second)}–${pad(to.hour)}:${pad(to.minute)}:${pad(to.second)}`;
+}
+
 /** Hours since local midnight, fractional (14.5 = 14:30). */
 export function localHourOf(instant: Date | number, timeZone: string): number {
   const w = wallClock(instant, timeZone);

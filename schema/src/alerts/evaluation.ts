@@ -1,5 +1,5 @@
 import { type AlertRule, Prisma } from '@fangkong/prisma';
-import { DAY_MS, HOUR_MS, localClock, MINUTE_MS, today } from '@fangkong/zone';
+import { DAY_MS, HOUR_MS, localPeriod, MINUTE_MS, today } from '@fangkong/zone';
 import type { Context } from '../core/context.ts';
 import type { OutboxEvent } from '../core/live.ts';
 import { instant } from '../core/sql.ts';
@@ -101,7 +101,7 @@ async function onCheckpointReport(ctx: Context, rules: Rules, event: OutboxEvent
   const report = await ctx.prisma.checkpointReport.findUnique({ where: { id: event.subjectId }, include: { checkpoint: { include: { area: true } } } });
   if (!report) return;
   const site = report.checkpoint;
-  const period = `${localClock(report.periodStart, ctx.timeZone)}–${localClock(report.periodEnd, ctx.timeZone)}`;
+  const period = localPeriod(report.periodStart, report.periodEnd, ctx.timeZone);
   const base = { subjectType: 'Checkpoint', subjectId: site.id, areaPath: site.area.path, siteId: site.id, raisedSeq: event.seq };
   // A correction that supersedes a report is the same period: the same occurrence.
   for (const { rule, p } of each(rules, 'FEVER_AT_ENTRY')) {
@@ -150,7 +150,7 @@ async function onOutputReport(ctx: Context, rules: Rules, event: OutboxEvent): P
         AND EXTRACT(HOUR FROM "periodStart" AT TIME ZONE ${ctx.timeZone}) = EXTRACT(HOUR FROM ${instant(report.periodStart)} AT TIME ZONE ${ctx.timeZone})`;
     const z = modifiedZ(report.produced, history.map((h) => Number(h.value)), p.minSamples);
     if (z !== null && Math.abs(z) > p.maxModifiedZ) {
-      const period = `${localClock(report.periodStart, ctx.timeZone)}–${localClock(report.periodEnd, ctx.timeZone)}`;
+      const period = localPeriod(report.periodStart, report.periodEnd, ctx.timeZone);
       await raiseAlert(ctx, {
         rule,
         subjectType: 'ProductionLine',

@@ -134,3 +134,16 @@ export async function openRecordedWall(browser: Browser, url: string, { width, h
   await page.waitForFunction(() => (globalThis as any).document.body.dataset.connection === 'live', null, { timeout: 15_000 });
   return { page, received, latest: (field) => received.filter((d) => d[field]).at(-1)?.[field], close: () => context.close() };
 }
+
+/**
+ * Waits until nothing on the page is in the middle of a transition (ranking rows sliding to a new
+ * rank, bars growing, alerts fading in), so that a screenshot shows the page as a viewer sees it
+ * between updates rather than one frame of a slide. Endless animations (a pulsing badge) do not count.
+ */
+export async function untilStill(page: Page, timeoutMs = 10_000): Promise<void> {
+  await page.waitForFunction(
+    () => document.getAnimations().every((animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Number.POSITIVE_INFINITY),
+    undefined,
+    { timeout: timeoutMs, polling: 100 },
+  );
+}
