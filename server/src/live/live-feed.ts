@@ -2,6 +2,7 @@ import { Semaphore } from 'async-mutex';
 import { type LiveFeed, type OutboxEvent, subjectsOf, type WatchOptions } from '@fangkong/schema';
 import type { Logger } from '../logger.ts';
 import type { OutboxFollower } from './outbox-follower.ts';
+import { Stream } from './stream.ts';
 
 export interface LiveFeedOptions {
   /** At most one aggregate update per this interval per key. @default 250 */
@@ -107,7 +108,7 @@ interface FeedValues {
  * most of it promises and closures, with several more promises per value delivered. Nothing here
  * needs them: a value is only ever replaced, never queued or transformed.
  */
-class NewestValues<T> implements Watcher<T>, AsyncIterableIterator<T> {
+class NewestValues<T> extends Stream<T> implements Watcher<T> {
   /** Values not taken yet, in the order they first came (made when one waits). */
   private pending: Map<SharedValue<T>, T> | undefined;
   /** The consumer's pending next() calls (one, with `for await`). */
@@ -119,7 +120,9 @@ class NewestValues<T> implements Watcher<T>, AsyncIterableIterator<T> {
     private readonly feed: FeedValues,
     /** Dropped once joined: each value's options are needed only to create the value. */
     private values: ReadonlyArray<{ key: string; options: WatchOptions<T> }> | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   push(value: T, from: SharedValue<T>): void {
     if (this.done) return;
@@ -156,14 +159,6 @@ class NewestValues<T> implements Watcher<T>, AsyncIterableIterator<T> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  throw(error: unknown): Promise<IteratorResult<T>> {
-    void this.return();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 }
 
 /**
@@ -172,7 +167,7 @@ class NewestValues<T> implements Watcher<T>, AsyncIterableIterator<T> {
  * nothing is ever skipped. A plain iterator (a Repeater cost ~2 KiB per subscriber and several
  * promises per event per subscriber).
  */
-class EventStream implements AsyncIterableIterator<OutboxEvent> {
+class EventStream extends Stream<OutboxEvent> {
   private page: OutboxEvent[] = [];
   private at = 0;
   private done = false;
@@ -183,7 +178,9 @@ class EventStream implements AsyncIterableIterator<OutboxEvent> {
     private readonly follower: OutboxFollower,
     private cursor: bigint,
     private readonly filter: (event: OutboxEvent) => boolean,
-  ) {}
+  ) {
+    super();
+  }
 
   async next(): Promise<IteratorResult<OutboxEvent>> {
     while (!this.done) {
@@ -213,14 +210,6 @@ class EventStream implements AsyncIterableIterator<OutboxEvent> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  throw(error: unknown): Promise<IteratorResult<OutboxEvent>> {
-    void this.return();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 }
 
 /** The server's LiveFeed over one outbox follower. */

@@ -4,6 +4,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { TokenWatch } from '../auth/token-watch.ts';
 import type { TokenEnd } from '../auth/tokens.ts';
 import type { ServerContext } from './guard.ts';
+import { Stream } from '../live/stream.ts';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> => typeof (value as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === 'function';
 
@@ -22,7 +23,7 @@ export const accessEnded = (why: TokenEnd): ExecutionResult => ({
  * its next value. One small object per subscription (a Repeater here held ~2 KiB of promises and
  * closures per idle subscriber); the watch is taken at the first `next()`, as a Repeater would.
  */
-export class UntilTokenEnds implements AsyncIterableIterator<ExecutionResult> {
+export class UntilTokenEnds extends Stream<ExecutionResult> {
   private readonly iterator: AsyncIterator<ExecutionResult>;
   private unwatch: (() => void) | undefined;
   /** The consumers' pending next() calls (one, with `for await`). */
@@ -36,6 +37,7 @@ export class UntilTokenEnds implements AsyncIterableIterator<ExecutionResult> {
     private readonly tokenId: string,
     private readonly watch: TokenWatch,
   ) {
+    super();
     this.iterator = source[Symbol.asyncIterator]();
   }
 
@@ -72,14 +74,6 @@ export class UntilTokenEnds implements AsyncIterableIterator<ExecutionResult> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
-    void this.return();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 
   /** The token stopped working: its result goes to whoever waits (or to the next next()), then the end. */
   private end(last: ExecutionResult): void {
