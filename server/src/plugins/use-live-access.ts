@@ -74,7 +74,6 @@ export class UntilTokenEnds extends Stream<ExecutionResult> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-
   /** The token stopped working: its result goes to whoever waits (or to the next next()), then the end. */
   private end(last: ExecutionResult): void {
     if (this.finished) return;
